@@ -1,0 +1,74 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The strict Content-Security-Policy from RELIABILITY.md: no inline script or style, no eval,
+ * no blob: workers. `vite preview` (and so every end-to-end run) sends it as a header; the
+ * built index.html carries a <meta> copy for static hosts that cannot set headers.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Header only: browsers ignore frame-ancestors in a <meta> CSP (and log an error about it). */
+export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'self'`;
+
+/**
+ * Puts the <meta> CSP into the built index.html only. Not in dev: React's fast-refresh
+ * preamble is an inline script, which this policy (rightly) blocks.
+ */
+function cspMetaTag(): Plugin {
+  if (/["<>&]/.test(CONTENT_SECURITY_POLICY)) throw new Error('CSP must be safe in an attribute');
+  const tag = `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`;
+  return {
+    name: 'rnnsearch:csp-meta',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      // Right after <meta charset>: before every script and stylesheet the policy must govern.
+      handler(html) {
+        const charset = /<meta\s+charset=[^>]*>/i.exec(html);
+        if (!charset) throw new Error('index.html needs <meta charset> for the CSP <meta> to follow');
+        const at = charset.index + charset[0].length;
+        return `${html.slice(0, at)}\n    ${tag}${html.slice(at)}`;
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  // Relative asset URLs, so the built page works from any folder of any static host
+  // (e.g. a GitHub Pages project site under /<repo>/), not only from a domain root.
+  base: './',
+  plugins: [react(), cspMetaTag()],
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+  preview: {
+    port: 4173,
+    strictPort: true,
+    headers: {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    },
+  },
+  build: {
+    // The modulepreload polyfill is bundled into the entry chunk (not inlined into the
+    // HTML), so it is CSP-safe; keep it for browsers without <link rel="modulepreload">.
+    modulePreload: { polyfill: true },
+  },
+  worker: {
+    format: 'es',
+  },
+});
