@@ -1,0 +1,773 @@
+// Inference: encode a source once, then decode (greedy, beam, forced, or with edited attention)
+// recording a Trace. No autodiff tape; buffers are allocated once per decode and reused at
+// every step.
+//
+// Work that does not depend on the step is done once:
+//  - when the model loads, the embedding × input-weight products are tabulated per word:
+//    E_x·W + b for both encoder GRUs, E_y·W + b for the decoder GRU, E_y·V_o + b_o;
+//  - when a source is encoded, U_a h_j (the keys) and the context projections h_j·[C | C_o]
+//    are computed for all j in one matrix product, so that a step only mixes Tx precomputed
+//    rows with its weights α_i instead of multiplying c_i by two 2H-row matrices.
+
+import { EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
+import { allocArray, concat, noGrad, sigmoidScalar, type DType, type FloatArray } from '../tensor';
+import { gemm } from '../tensor/kernels/gemm';
+import { diagonalPosition } from './batch';
+import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS, validateConfig, type ModelConfig, type Variant } from './config';
+import { gruWeights } from './forward';
+import type { Params } from './params';
+import type { DecodeMode, TopEntry, Trace, TraceStep, Vec } from './trace';
+
+export type DecodeErrorCode = 'empty-source' | 'source-too-long' | 'bad-override' | 'bad-option';
+
+/** A decoding request the model cannot serve; `code` says why. */
+export class DecodeError extends Error {
+  constructor(
+    readonly code: DecodeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DecodeError';
+  }
+}
+
+/** A source sentence after the encoder: everything decoding steps reuse. */
+export interface EncodedSource {
+  tokens: string[];
+  ids: Int32Array;
+  unknown: boolean[];
+  /** Tx, </s> included. */
+  length: number;
+  annotations: FloatArray;
+  keys: FloatArray | null;
+  keyDim: number;
+  /** What α averages into c_i: the annotations, or W_v h_j for scaled-dot. [Tx, 2H] */
+  values: FloatArray;
+  /** values·[C | C_o]: [Tx, 3H + 2L] (for `none`: one row, the summary's projection). */
+  contextProj: FloatArray;
+  /** For `none`: the fixed context [→h_Tx ; ←h_1]. */
+  summary: FloatArray | null;
+  initialState: FloatArray;
+}
+
+export interface DecodeOptions {
+  /** Most target tokens to produce, </s> included (default: 2·Tx + 10, at most MAX_TARGET_TOKENS). */
+  maxLength?: number;
+  /** How many top next tokens each step records (default 5). */
+  topK?: number;
+  /**
+   * Attention edits: step index → weights over the source (Tx values, </s> included). Each row is
+   * clipped at 0 and renormalised; that step's context and everything after it are recomputed.
+   */
+  overrides?: ReadonlyMap<number, ArrayLike<number>>;
+}
+
+export interface BeamOptions {
+  width: number;
+  maxLength?: number;
+  topK?: number;
+  /** Length normalisation exponent: hypotheses are ranked by logP / len^alpha (default 1). */
+  alpha?: number;
+}
+
+export interface BeamHypothesis {
+  trace: Trace;
+  /** logP / len^alpha, the ranking score. */
+  score: number;
+}
+
+/** Per-step scratch, allocated once per decode. */
+interface Scratch {
+  q: FloatArray;
+  e: FloatArray;
+  alpha: FloatArray;
+  ctx: FloatArray;
+  cp: FloatArray;
+  tt: FloatArray;
+  t: FloatArray;
+  logits: FloatArray;
+  x: FloatArray;
+  zr: FloatArray;
+  rh: FloatArray;
+  cand: FloatArray;
+  sNext: FloatArray;
+}
+
+/** The numbers of one step, before a token is chosen. */
+interface StepResult {
+  /** log p over the target vocabulary (in scratch.logits, overwritten next step). */
+  logProbs: FloatArray;
+}
+
+function sliceRows(src: FloatArray, row: number, width: number): FloatArray {
+  return src.subarray(row * width, (row + 1) * width);
+}
+
+/** A trained RNNsearch ready to translate, built from parameters and vocabularies. */
+export class InferenceModel {
+  readonly config: ModelConfig;
+  readonly srcVocab: Vocab;
+  readonly tgtVocab: Vocab;
+  readonly dtype: DType;
+  private readonly H: number;
+  private readonly A: number;
+  private readonly L: number;
+  private readonly V: number;
+  /** Width of a context projection row: 3H (decoder GRU input) + 2L (deep output). */
+  private readonly CP: number;
+  private readonly w: Record<string, FloatArray>;
+
+  constructor(config: ModelConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab) {
+    validateConfig(config);
+    if (srcVocab.size !== config.srcVocabSize || tgtVocab.size !== config.tgtVocabSize) {
+      throw new RangeError(
+        `InferenceModel: vocabularies have ${srcVocab.size}/${tgtVocab.size} entries, the model expects ${config.srcVocabSize}/${config.tgtVocabSize}`,
+      );
+    }
+    this.config = config;
+    this.srcVocab = srcVocab;
+    this.tgtVocab = tgtVocab;
+    const { embedding: E, hidden: H, alignment: A, maxout: L } = config.sizes;
+    this.H = H;
+    this.A = A;
+    this.L = L;
+    this.V = config.tgtVocabSize;
+    this.CP = 3 * H + 2 * L;
+    this.dtype = params.get('encoder.embedding').dtype;
+    const dtype = this.dtype;
+    const get = (name: string): FloatArray => params.get(name).data;
+    const w: Record<string, FloatArray> = {};
+    noGrad(() => {
+      const fw = gruWeights(params, 'encoder.fwd');
+      const bw = gruWeights(params, 'encoder.bwd');
+      const dw = gruWeights(params, 'decoder.gru');
+      // tabulate embedding × input weights (+ bias) per vocabulary word
+      const table = (emb: FloatArray, rows: number, W: FloatArray, b: FloatArray, n: number): FloatArray => {
+        const out = allocArray(dtype, rows * n);
+        for (let r = 0; r < rows; r++) out.set(b, r * n);
+        gemm(false, false, rows, n, E, emb, 0, E, W, 0, n, out, 0, n, true);
+        return out;
+      };
+      w.encF = table(get('encoder.embedding'), config.srcVocabSize, fw.W.data, fw.b.data, 3 * H);
+      w.encB = table(get('encoder.embedding'), config.srcVocabSize, bw.W.data, bw.b.data, 3 * H);
+      w.decIn = table(get('decoder.embedding'), config.tgtVocabSize, dw.W.data, dw.b.data, 3 * H);
+      w.outEmb = table(get('decoder.embedding'), config.tgtVocabSize, get('output.Vo'), get('output.bo'), 2 * L);
+      w.UzrF = fw.Uzr.data;
+      w.UhF = fw.Uh.data;
+      w.UzrB = bw.Uzr.data;
+      w.UhB = bw.Uh.data;
+      w.UzrD = dw.Uzr.data;
+      w.UhD = dw.Uh.data;
+      // [C | C_o]: [2H, 3H + 2L]
+      w.CCo = concat([dw.C as NonNullable<typeof dw.C>, params.get('output.Co')], 1).data;
+    });
+    w.Ws = get('decoder.init.Ws');
+    w.bs = get('decoder.init.bs');
+    w.Uo = get('output.Uo');
+    w.Wo = get('output.Wo');
+    w.bw = get('output.bw');
+    for (const name of ['Wa', 'Ua', 'va', 'Wg', 'Wq', 'Wk', 'Wv']) {
+      if (params.has(`attention.${name}`)) w[name] = get(`attention.${name}`);
+    }
+    this.w = w;
+  }
+
+  get variant(): Variant {
+    return this.config.variant;
+  }
+
+  /** v_a of the additive scorer (for the "how a score is built" panel); null for other variants. */
+  get va(): FloatArray | null {
+    return this.w.va ?? null;
+  }
+
+  /** Map tokens to source ids (unknown → <unk>) and encode. Throws DecodeError on bad input. */
+  encodeTokens(tokens: readonly string[]): EncodedSource {
+    if (tokens.length === 0) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
+    if (tokens.length > MAX_SOURCE_TOKENS) {
+      throw new DecodeError('source-too-long', `The source has ${tokens.length} tokens; the model accepts at most ${MAX_SOURCE_TOKENS}.`);
+    }
+    const n = tokens.length;
+    const ids = new Int32Array(n + 1);
+    const unknown: boolean[] = [];
+    for (let t = 0; t < n; t++) {
+      const id = this.srcVocab.id(tokens[t] as string);
+      ids[t] = id;
+      unknown.push(id === UNK_ID);
+    }
+    ids[n] = EOS_ID;
+    unknown.push(false);
+    return this.encodeIds(ids, [...tokens, '</s>'], unknown);
+  }
+
+  /** Encode source ids that already end with </s>. */
+  encodeIds(ids: Int32Array, tokens?: string[], unknown?: boolean[]): EncodedSource {
+    const Tx = ids.length;
+    if (Tx < 2 && ids[0] === EOS_ID) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
+    if (Tx === 0) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
+    if (Tx > MAX_SOURCE_TOKENS + 1) {
+      throw new DecodeError('source-too-long', `The source has ${Tx - 1} tokens; the model accepts at most ${MAX_SOURCE_TOKENS}.`);
+    }
+    for (let t = 0; t < Tx; t++) {
+      const id = ids[t] as number;
+      if (!Number.isInteger(id) || id < 0 || id >= this.config.srcVocabSize) throw new DecodeError('bad-option', `source id ${id} at ${t} is out of range`);
+    }
+    const { H, dtype, w } = this;
+    const H2 = 2 * H;
+    const H3 = 3 * H;
+    const fwd = allocArray(dtype, Tx * H);
+    const bwd = allocArray(dtype, Tx * H);
+    const scratch = this.newScratch(Tx);
+    // forward GRU
+    let prev: FloatArray = allocArray(dtype, H);
+    for (let t = 0; t < Tx; t++) {
+      const out = sliceRows(fwd, t, H);
+      this.gruStep(sliceRows(w.encF as FloatArray, ids[t] as number, H3), prev, w.UzrF as FloatArray, w.UhF as FloatArray, out, scratch, null);
+      prev = out;
+    }
+    prev = allocArray(dtype, H);
+    for (let t = Tx - 1; t >= 0; t--) {
+      const out = sliceRows(bwd, t, H);
+      this.gruStep(sliceRows(w.encB as FloatArray, ids[t] as number, H3), prev, w.UzrB as FloatArray, w.UhB as FloatArray, out, scratch, null);
+      prev = out;
+    }
+    const annotations = allocArray(dtype, Tx * H2);
+    for (let t = 0; t < Tx; t++) {
+      annotations.set(sliceRows(fwd, t, H), t * H2);
+      annotations.set(sliceRows(bwd, t, H), t * H2 + H);
+    }
+    // s_0 = tanh(←h_1·W_s + b_s)
+    const s0 = allocArray(dtype, H);
+    s0.set(w.bs as FloatArray);
+    gemm(false, false, 1, H, H, bwd, 0, H, w.Ws as FloatArray, 0, H, s0, 0, H, true);
+    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number);
+
+    const variant = this.config.variant;
+    let keys: FloatArray | null = null;
+    let keyDim = 0;
+    let values: FloatArray = annotations;
+    const project = (src: FloatArray, W: FloatArray, n: number): FloatArray => {
+      const out = allocArray(dtype, Tx * n);
+      gemm(false, false, Tx, n, H2, src, 0, H2, W, 0, n, out, 0, n, false);
+      return out;
+    };
+    switch (variant) {
+      case 'additive':
+        keys = project(annotations, w.Ua as FloatArray, this.A);
+        keyDim = this.A;
+        break;
+      case 'general':
+        keys = project(annotations, w.Wg as FloatArray, H);
+        keyDim = H;
+        break;
+      case 'dot':
+        keys = allocArray(dtype, Tx * H);
+        for (let t = 0; t < Tx; t++) for (let u = 0; u < H; u++) keys[t * H + u] = (fwd[t * H + u] as number) + (bwd[t * H + u] as number);
+        keyDim = H;
+        break;
+      case 'scaled-dot':
+        keys = project(annotations, w.Wk as FloatArray, this.A);
+        keyDim = this.A;
+        values = project(annotations, w.Wv as FloatArray, H2);
+        break;
+      case 'none':
+      case 'diagonal':
+        break;
+    }
+    let summary: FloatArray | null = null;
+    let contextProj: FloatArray;
+    if (variant === 'none') {
+      summary = allocArray(dtype, H2);
+      summary.set(sliceRows(fwd, Tx - 1, H), 0);
+      summary.set(sliceRows(bwd, 0, H), H);
+      contextProj = allocArray(dtype, this.CP);
+      gemm(false, false, 1, this.CP, H2, summary, 0, H2, w.CCo as FloatArray, 0, this.CP, contextProj, 0, this.CP, false);
+    } else {
+      contextProj = project(values, w.CCo as FloatArray, this.CP);
+    }
+    const tokenList = tokens ?? Array.from(ids, (id) => this.srcVocab.token(id));
+    return {
+      tokens: tokenList,
+      ids,
+      unknown: unknown ?? Array.from(ids, (id) => id === UNK_ID),
+      length: Tx,
+      annotations,
+      keys,
+      keyDim,
+      values,
+      contextProj,
+      summary,
+      initialState: s0,
+    };
+  }
+
+  private newScratch(Tx: number): Scratch {
+    const { dtype, H, L, V } = this;
+    return {
+      q: allocArray(dtype, Math.max(this.A, H)),
+      e: allocArray(dtype, Tx),
+      alpha: allocArray(dtype, Tx),
+      ctx: allocArray(dtype, 2 * H),
+      cp: allocArray(dtype, this.CP),
+      tt: allocArray(dtype, 2 * L),
+      t: allocArray(dtype, L),
+      logits: allocArray(dtype, V),
+      x: allocArray(dtype, 3 * H),
+      zr: allocArray(dtype, 2 * H),
+      rh: allocArray(dtype, H),
+      cand: allocArray(dtype, H),
+      sNext: allocArray(dtype, H),
+    };
+  }
+
+  /**
+   * One GRU step at batch 1 (the paper's form): h' = (1−z)h + z·tanh(x_h + (r⊙h)·U_h),
+   * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r). `x` holds x_z | x_r | x_h (input projections).
+   * When `addX` is given it is added to x first (the decoder's context projection).
+   */
+  private gruStep(x: FloatArray, h: FloatArray, Uzr: FloatArray, Uh: FloatArray, out: FloatArray, s: Scratch, addX: FloatArray | null): void {
+    const H = this.H;
+    const H2 = 2 * H;
+    const zr = s.zr;
+    gemm(false, false, 1, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, false);
+    const rh = s.rh;
+    if (addX) {
+      for (let u = 0; u < H2; u++) zr[u] = sigmoidScalar((zr[u] as number) + (x[u] as number) + (addX[u] as number));
+    } else {
+      for (let u = 0; u < H2; u++) zr[u] = sigmoidScalar((zr[u] as number) + (x[u] as number));
+    }
+    for (let u = 0; u < H; u++) rh[u] = (zr[H + u] as number) * (h[u] as number);
+    const cand = s.cand;
+    gemm(false, false, 1, H, H, rh, 0, H, Uh, 0, H, cand, 0, H, false);
+    for (let u = 0; u < H; u++) {
+      const pre = (cand[u] as number) + (x[H2 + u] as number) + (addX ? (addX[H2 + u] as number) : 0);
+      const c = Math.tanh(pre);
+      const z = zr[u] as number;
+      out[u] = (1 - z) * (h[u] as number) + z * c;
+    }
+  }
+
+  /**
+   * One decoder step from state s (= s_{i−1}) and previous token: fills scratch.q/e/alpha/ctx,
+   * scratch.sNext (= s_i) and scratch.logits with log-probabilities.
+   * `override` replaces α_i (already normalised); `diagonalJ` is used by the diagonal variant.
+   */
+  private decoderStep(enc: EncodedSource, s: FloatArray, prevToken: number, sc: Scratch, override: FloatArray | null, diagonalJ: number): StepResult {
+    const { H, A, L, V, CP, w } = this;
+    const Tx = enc.length;
+    const variant = this.config.variant;
+    const alpha = sc.alpha;
+    const e = sc.e;
+    // ---- attention: scores e_i, weights α_i, context projections ----
+    if (variant !== 'none') {
+      if (variant === 'diagonal') {
+        alpha.fill(0);
+        alpha[diagonalJ] = 1;
+      } else {
+        const keys = enc.keys as FloatArray;
+        if (variant === 'additive') {
+          // q = W_a s_{i−1};  e_j = v_aᵀ tanh(q + U_a h_j)
+          const q = sc.q;
+          gemm(false, false, 1, A, H, s, 0, H, w.Wa as FloatArray, 0, A, q, 0, A, false);
+          const va = w.va as FloatArray;
+          for (let j = 0; j < Tx; j++) {
+            const base = j * A;
+            let acc = 0;
+            for (let a = 0; a < A; a++) acc += (va[a] as number) * Math.tanh((q[a] as number) + (keys[base + a] as number));
+            e[j] = acc;
+          }
+        } else {
+          let q: FloatArray = s;
+          let d = H;
+          if (variant === 'scaled-dot') {
+            q = sc.q;
+            d = A;
+            gemm(false, false, 1, A, H, s, 0, H, w.Wq as FloatArray, 0, A, q, 0, A, false);
+          }
+          const f = variant === 'scaled-dot' ? 1 / Math.sqrt(A) : 1;
+          for (let j = 0; j < Tx; j++) {
+            const base = j * d;
+            let acc = 0;
+            for (let k = 0; k < d; k++) acc += (q[k] as number) * (keys[base + k] as number);
+            e[j] = acc * f;
+          }
+        }
+        // α_i = softmax(e_i), max-subtracted
+        let max = -Infinity;
+        for (let j = 0; j < Tx; j++) if ((e[j] as number) > max) max = e[j] as number;
+        let total = 0;
+        for (let j = 0; j < Tx; j++) {
+          const v = Math.exp((e[j] as number) - max);
+          alpha[j] = v;
+          total += v;
+        }
+        for (let j = 0; j < Tx; j++) alpha[j] = (alpha[j] as number) / total;
+      }
+      // an attention edit replaces the weights (the scores stay as the model computed them)
+      if (override) alpha.set(override);
+      // c_i = Σ_j α_ij h_j and its projections Σ_j α_ij (h_j·[C | C_o])
+      gemm(false, false, 1, 2 * H, Tx, alpha, 0, Tx, enc.values, 0, 2 * H, sc.ctx, 0, 2 * H, false);
+      gemm(false, false, 1, CP, Tx, alpha, 0, Tx, enc.contextProj, 0, CP, sc.cp, 0, CP, false);
+    } else {
+      sc.ctx.set(enc.summary as FloatArray);
+      sc.cp.set(enc.contextProj);
+    }
+    // ---- deep output: t̃ = U_o s_{i−1} + (V_o E y_{i−1} + b_o) + C_o c_i ; maxout ; W_o t + b_w ----
+    const tt = sc.tt;
+    tt.set(sliceRows(w.outEmb as FloatArray, prevToken, 2 * L));
+    const cp = sc.cp;
+    for (let k = 0; k < 2 * L; k++) tt[k] = (tt[k] as number) + (cp[3 * H + k] as number);
+    gemm(false, false, 1, 2 * L, H, s, 0, H, w.Uo as FloatArray, 0, 2 * L, tt, 0, 2 * L, true);
+    const t = sc.t;
+    for (let k = 0; k < L; k++) {
+      const a = tt[k] as number;
+      const b = tt[k + L] as number;
+      t[k] = a >= b ? a : b;
+    }
+    const logits = sc.logits;
+    logits.set(w.bw as FloatArray);
+    gemm(false, false, 1, V, L, t, 0, L, w.Wo as FloatArray, 0, V, logits, 0, V, true);
+    // log-softmax in place
+    let max = -Infinity;
+    for (let v = 0; v < V; v++) if ((logits[v] as number) > max) max = logits[v] as number;
+    let total = 0;
+    for (let v = 0; v < V; v++) total += Math.exp((logits[v] as number) - max);
+    const lse = max + Math.log(total);
+    for (let v = 0; v < V; v++) logits[v] = (logits[v] as number) - lse;
+    // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]) with the context part precomputed ----
+    this.gruStep(sliceRows(w.decIn as FloatArray, prevToken, 3 * H), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp);
+    return { logProbs: logits };
+  }
+
+  /** Normalise an edited weight row: clip at 0, renormalise (uniform if it sums to 0). */
+  private normaliseOverride(row: ArrayLike<number>, Tx: number, step: number): FloatArray {
+    if (row.length !== Tx) throw new DecodeError('bad-override', `edited weights for step ${step} have ${row.length} values; the source has ${Tx} positions`);
+    const out = allocArray(this.dtype, Tx);
+    let total = 0;
+    for (let j = 0; j < Tx; j++) {
+      const v = Number(row[j]);
+      const c = Number.isFinite(v) && v > 0 ? v : 0;
+      out[j] = c;
+      total += c;
+    }
+    if (total <= 0) out.fill(1 / Tx);
+    else for (let j = 0; j < Tx; j++) out[j] = (out[j] as number) / total;
+    return out;
+  }
+
+  /** Free decoding, always taking the most probable token. */
+  greedy(enc: EncodedSource, opts: DecodeOptions = {}): Trace {
+    return this.run(enc, 'greedy', null, opts);
+  }
+
+  /** Teacher-forced decoding of a given target (ids without </s>; </s> is appended). */
+  forced(enc: EncodedSource, targetIds: Int32Array, opts: DecodeOptions = {}): Trace {
+    if (targetIds.length + 1 > MAX_TARGET_TOKENS) {
+      throw new DecodeError('source-too-long', `The target has ${targetIds.length} tokens; at most ${MAX_TARGET_TOKENS - 1} can be forced.`);
+    }
+    const ids = new Int32Array(targetIds.length + 1);
+    ids.set(targetIds);
+    ids[targetIds.length] = EOS_ID;
+    for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0 || id >= this.V) throw new DecodeError('bad-option', `target id ${id} is out of range`);
+    }
+    return this.run(enc, 'forced', ids, opts);
+  }
+
+  /** Map target tokens to ids (unknown → <unk>) and force-decode them. */
+  forcedTokens(enc: EncodedSource, tokens: readonly string[], opts: DecodeOptions = {}): Trace {
+    return this.forced(enc, Int32Array.from(tokens, (t) => this.tgtVocab.id(t)), opts);
+  }
+
+  private maxLengthFor(enc: EncodedSource, requested: number | undefined): number {
+    const fallback = Math.min(MAX_TARGET_TOKENS, 2 * enc.length + 10);
+    const m = requested ?? fallback;
+    if (!Number.isInteger(m) || m < 1) throw new DecodeError('bad-option', `maxLength must be a positive integer, got ${m}`);
+    return Math.min(m, MAX_TARGET_TOKENS);
+  }
+
+  /** The layout of one step's record inside a trace buffer. */
+  private stepLayout(Tx: number): { size: number; off: Record<'prev' | 'query' | 'scores' | 'weights' | 'context' | 'state', number> } {
+    const H = this.H;
+    const qd = Math.max(this.A, H);
+    const off = { prev: 0, query: H, scores: H + qd, weights: H + qd + Tx, context: H + qd + 2 * Tx, state: H + qd + 2 * Tx + 2 * H };
+    return { size: off.state + H, off };
+  }
+
+  private run(enc: EncodedSource, mode: DecodeMode, forcedIds: Int32Array | null, opts: DecodeOptions): Trace {
+    const Tx = enc.length;
+    const H = this.H;
+    const maxLength = forcedIds ? forcedIds.length : this.maxLengthFor(enc, opts.maxLength);
+    const topK = Math.max(1, Math.min(opts.topK ?? 5, this.V));
+    const overrides = new Map<number, FloatArray>();
+    if (opts.overrides) {
+      for (const [step, row] of opts.overrides) {
+        if (!Number.isInteger(step) || step < 0) throw new DecodeError('bad-override', `edited step ${step} is not a step index`);
+        overrides.set(step, this.normaliseOverride(row, Tx, step));
+      }
+    }
+    const sc = this.newScratch(Tx);
+    const layout = this.stepLayout(Tx);
+    const buffer = allocArray(this.dtype, layout.size * maxLength);
+    const topIds = new Int32Array(maxLength * topK);
+    const topProbs = new Float64Array(maxLength * topK);
+    const chosen = new Int32Array(maxLength);
+    const chosenLogP = new Float64Array(maxLength);
+    const chosenRank = new Int32Array(maxLength);
+    const qLen = this.queryLength();
+    const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';
+    const tyEstimate = Math.max(1, Math.round(this.config.lengthRatio * Tx));
+
+    let s: FloatArray = allocArray(this.dtype, H);
+    s.set(enc.initialState);
+    let prevToken = 1; // <s>
+    let steps = 0;
+    let finished = false;
+    for (let i = 0; i < maxLength; i++) {
+      const ty = forcedIds ? forcedIds.length : tyEstimate;
+      const diagJ = this.variant === 'diagonal' ? diagonalPosition(i, Tx, ty) : 0;
+      const override = this.variant === 'none' ? null : (overrides.get(i) ?? null);
+      const { logProbs } = this.decoderStep(enc, s, prevToken, sc, override, diagJ);
+      // record
+      const base = i * layout.size;
+      buffer.set(s, base + layout.off.prev);
+      if (qLen > 0) buffer.set((this.variant === 'dot' || this.variant === 'general' ? s : sc.q).subarray(0, qLen), base + layout.off.query);
+      if (hasScores) buffer.set(sc.e.subarray(0, Tx), base + layout.off.scores);
+      buffer.set(sc.alpha.subarray(0, Tx), base + layout.off.weights);
+      buffer.set(sc.ctx, base + layout.off.context);
+      buffer.set(sc.sNext, base + layout.off.state);
+      selectTopK(logProbs, topK, topIds, topProbs, i * topK);
+      const token = forcedIds ? (forcedIds[i] as number) : (topIds[i * topK] as number);
+      const lp = logProbs[token] as number;
+      chosen[i] = token;
+      chosenLogP[i] = lp;
+      chosenRank[i] = rankOf(logProbs, token);
+      steps = i + 1;
+      // advance
+      const tmp = s;
+      s = sc.sNext;
+      sc.sNext = tmp;
+      prevToken = token;
+      if (token === EOS_ID) {
+        finished = true;
+        break;
+      }
+    }
+    return this.buildTrace(enc, mode, buffer, layout, steps, topK, topIds, topProbs, chosen, chosenLogP, chosenRank, finished, overrides);
+  }
+
+  private queryLength(): number {
+    switch (this.variant) {
+      case 'additive':
+      case 'scaled-dot':
+        return this.A;
+      case 'dot':
+      case 'general':
+        return this.H;
+      default:
+        return 0;
+    }
+  }
+
+  private buildTrace(
+    enc: EncodedSource,
+    mode: DecodeMode,
+    buffer: FloatArray,
+    layout: ReturnType<InferenceModel['stepLayout']>,
+    steps: number,
+    topK: number,
+    topIds: Int32Array,
+    topProbs: Float64Array,
+    chosen: Int32Array,
+    chosenLogP: Float64Array,
+    chosenRank: Int32Array,
+    finished: boolean,
+    overrides: ReadonlyMap<number, unknown>,
+  ): Trace {
+    const Tx = enc.length;
+    const H = this.H;
+    const qLen = this.queryLength();
+    const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';
+    const hasWeights = this.variant !== 'none';
+    const out: TraceStep[] = [];
+    let logProb = 0;
+    for (let i = 0; i < steps; i++) {
+      const base = i * layout.size;
+      const view = (off: number, n: number): Vec => buffer.subarray(base + off, base + off + n);
+      const top: TopEntry[] = [];
+      for (let k = 0; k < topK; k++) {
+        const id = topIds[i * topK + k] as number;
+        top.push({ id, token: this.tgtVocab.token(id), prob: Math.exp(topProbs[i * topK + k] as number) });
+      }
+      const id = chosen[i] as number;
+      logProb += chosenLogP[i] as number;
+      out.push({
+        index: i,
+        prevState: view(layout.off.prev, H),
+        query: qLen > 0 ? view(layout.off.query, qLen) : null,
+        scores: hasScores ? view(layout.off.scores, Tx) : null,
+        weights: hasWeights ? view(layout.off.weights, Tx) : null,
+        context: view(layout.off.context, 2 * H),
+        state: view(layout.off.state, H),
+        topK: top,
+        token: { id, token: this.tgtVocab.token(id), logProb: chosenLogP[i] as number, rank: chosenRank[i] as number },
+        edited: overrides.has(i),
+      });
+    }
+    const targetIds = chosen.slice(0, steps);
+    return {
+      variant: this.variant,
+      mode,
+      sourceTokens: enc.tokens,
+      sourceIds: enc.ids,
+      sourceUnknown: enc.unknown,
+      srcLen: Tx,
+      annotations: enc.annotations,
+      keys: enc.keys,
+      keyDim: enc.keyDim,
+      targetTokens: Array.from(targetIds, (id) => this.tgtVocab.token(id)),
+      targetIds,
+      steps: out,
+      logProb,
+      finished,
+      hidden: H,
+    };
+  }
+
+  /**
+   * Beam search: keeps the `width` best partial translations; a hypothesis ends at </s>. Ranked
+   * by logP / len^alpha. Every hypothesis carries its own trace.
+   */
+  beam(enc: EncodedSource, opts: BeamOptions): BeamHypothesis[] {
+    const width = opts.width;
+    if (!Number.isInteger(width) || width < 1 || width > 16) throw new DecodeError('bad-option', `beam width must be an integer in 1..16, got ${width}`);
+    const alpha = opts.alpha ?? 1;
+    const maxLength = this.maxLengthFor(enc, opts.maxLength);
+    const topK = Math.max(1, Math.min(opts.topK ?? 5, this.V));
+    const Tx = enc.length;
+    const H = this.H;
+    const layout = this.stepLayout(Tx);
+    const qLen = this.queryLength();
+    const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';
+    const tyEstimate = Math.max(1, Math.round(this.config.lengthRatio * Tx));
+    const sc = this.newScratch(Tx);
+
+    /** A step record shared by every child of the hypothesis that computed it. */
+    interface Node {
+      parent: Node | null;
+      record: FloatArray; // layout.size values
+      topIds: Int32Array;
+      topLogP: Float64Array;
+      token: number;
+      logP: number;
+      rank: number;
+      depth: number;
+      total: number;
+      state: FloatArray; // s_i after emitting `token`
+    }
+    type Live = { node: Node | null; state: FloatArray; prev: number; total: number; depth: number };
+    let live: Live[] = [{ node: null, state: enc.initialState.slice(), prev: 1, total: 0, depth: 0 }];
+    const finished: Node[] = [];
+    const norm = (total: number, len: number): number => total / Math.pow(len, alpha);
+
+    for (let i = 0; i < maxLength && live.length > 0; i++) {
+      const candidates: Array<{ node: Node; score: number }> = [];
+      for (const hyp of live) {
+        const diagJ = this.variant === 'diagonal' ? diagonalPosition(i, Tx, tyEstimate) : 0;
+        const { logProbs } = this.decoderStep(enc, hyp.state, hyp.prev, sc, null, diagJ);
+        const record = allocArray(this.dtype, layout.size);
+        record.set(hyp.state, layout.off.prev);
+        if (qLen > 0) record.set((this.variant === 'dot' || this.variant === 'general' ? hyp.state : sc.q).subarray(0, qLen), layout.off.query);
+        if (hasScores) record.set(sc.e.subarray(0, Tx), layout.off.scores);
+        record.set(sc.alpha.subarray(0, Tx), layout.off.weights);
+        record.set(sc.ctx, layout.off.context);
+        record.set(sc.sNext, layout.off.state);
+        const ids = new Int32Array(Math.max(topK, width));
+        const lps = new Float64Array(ids.length);
+        selectTopK(logProbs, ids.length, ids, lps, 0);
+        const stateCopy = sc.sNext.slice();
+        for (let k = 0; k < width; k++) {
+          const token = ids[k] as number;
+          const lp = lps[k] as number;
+          const node: Node = {
+            parent: hyp.node,
+            record,
+            topIds: ids.slice(0, topK),
+            topLogP: lps.slice(0, topK),
+            token,
+            logP: lp,
+            rank: k + 1,
+            depth: hyp.depth + 1,
+            total: hyp.total + lp,
+            state: stateCopy,
+          };
+          candidates.push({ node, score: node.total });
+        }
+      }
+      // the best `width` continuations survive; those ending in </s> leave the beam finished
+      // (the beam shrinks as hypotheses finish, as in the paper's implementation)
+      candidates.sort((a, b) => b.score - a.score);
+      const next: Live[] = [];
+      const room = width - finished.length;
+      for (const c of candidates.slice(0, room)) {
+        if (c.node.token === EOS_ID) finished.push(c.node);
+        else next.push({ node: c.node, state: c.node.state, prev: c.node.token, total: c.node.total, depth: c.node.depth });
+      }
+      live = next;
+    }
+    // unfinished survivors compete too (marked unfinished)
+    const ends: Array<{ node: Node; done: boolean }> = finished.map((n) => ({ node: n, done: true }));
+    for (const l of live) if (l.node) ends.push({ node: l.node, done: false });
+    const hyps = ends.map(({ node, done }) => {
+      const chain: Node[] = [];
+      for (let n: Node | null = node; n; n = n.parent) chain.push(n);
+      chain.reverse();
+      const steps = chain.length;
+      const buffer = allocArray(this.dtype, layout.size * steps);
+      const topIds = new Int32Array(steps * topK);
+      const topLogP = new Float64Array(steps * topK);
+      const chosen = new Int32Array(steps);
+      const chosenLogP = new Float64Array(steps);
+      const chosenRank = new Int32Array(steps);
+      chain.forEach((n, i) => {
+        buffer.set(n.record, i * layout.size);
+        topIds.set(n.topIds, i * topK);
+        topLogP.set(n.topLogP, i * topK);
+        chosen[i] = n.token;
+        chosenLogP[i] = n.logP;
+        chosenRank[i] = n.rank;
+      });
+      const trace = this.buildTrace(enc, 'beam', buffer, layout, steps, topK, topIds, topLogP, chosen, chosenLogP, chosenRank, done, new Map());
+      return { trace, score: norm(node.total, steps) };
+    });
+    hyps.sort((a, b) => b.score - a.score);
+    return hyps.slice(0, width);
+  }
+}
+
+/** The k largest entries of `values` (ids and values), largest first, written at `offset`. */
+export function selectTopK(values: ArrayLike<number>, k: number, ids: Int32Array, out: Float64Array, offset: number): void {
+  let filled = 0;
+  for (let v = 0; v < values.length; v++) {
+    const x = values[v] as number;
+    if (filled === k && x <= (out[offset + k - 1] as number)) continue;
+    // insertion into the sorted prefix
+    let pos = filled < k ? filled : k - 1;
+    while (pos > 0 && (out[offset + pos - 1] as number) < x) {
+      out[offset + pos] = out[offset + pos - 1] as number;
+      ids[offset + pos] = ids[offset + pos - 1] as number;
+      pos--;
+    }
+    out[offset + pos] = x;
+    ids[offset + pos] = v;
+    if (filled < k) filled++;
+  }
+}
+
+/** 1 + the number of entries strictly larger than values[index] (ties share the better rank). */
+export function rankOf(values: ArrayLike<number>, index: number): number {
+  const x = values[index] as number;
+  let rank = 1;
+  for (let v = 0; v < values.length; v++) if ((values[v] as number) > x) rank++;
+  return rank;
+}

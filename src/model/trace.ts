@@ -1,0 +1,75 @@
+// The Trace: everything one decoding computed, recorded so that panels, exports, metrics and
+// tests read numbers instead of redoing the maths. Vectors are views into one buffer per trace.
+
+import type { Variant } from './config';
+
+export type DecodeMode = 'greedy' | 'beam' | 'forced';
+
+export type Vec = Float32Array | Float64Array;
+
+export interface TokenChoice {
+  id: number;
+  token: string;
+  /** log p(token | y_<i, x) under the model. */
+  logProb: number;
+  /** 1 for the model's most probable token. */
+  rank: number;
+}
+
+export interface TopEntry {
+  id: number;
+  token: string;
+  prob: number;
+}
+
+export interface TraceStep {
+  /** i, 0-based: this step predicts target token i. */
+  index: number;
+  /** s_{i−1} [H]. */
+  prevState: Vec;
+  /**
+   * The query side of the score: W_a s_{i−1} [A] (additive), W_q s_{i−1} [A] (scaled-dot),
+   * s_{i−1} itself [H] (dot, general); null where there is no score (none, diagonal).
+   */
+  query: Vec | null;
+  /** e_i over the source [Tx]; null for none and diagonal. */
+  scores: Vec | null;
+  /** α_i over the source [Tx]; null for none (no attention). */
+  weights: Vec | null;
+  /** c_i [2H]. */
+  context: Vec;
+  /** s_i [H]. */
+  state: Vec;
+  /** The k most probable next tokens, most probable first. */
+  topK: TopEntry[];
+  /** The token emitted at this step (chosen, or forced in forced mode). */
+  token: TokenChoice;
+  /** True when the caller overrode this step's weights (an attention edit). */
+  edited: boolean;
+}
+
+export interface Trace {
+  variant: Variant;
+  mode: DecodeMode;
+  /** Source tokens as the model saw them (unknown words as typed), </s> last. */
+  sourceTokens: string[];
+  sourceIds: Int32Array;
+  /** True where a source token is not in the vocabulary (shown as <unk>). */
+  sourceUnknown: boolean[];
+  /** Tx, </s> included. */
+  srcLen: number;
+  /** Annotations h_j = [→h_j ; ←h_j], [Tx, 2H] row-major. */
+  annotations: Vec;
+  /** What scores compare the query with, [Tx, keyDim] (U_a h_j for additive); null for none/diagonal. */
+  keys: Vec | null;
+  keyDim: number;
+  /** The emitted target tokens, </s> last when decoding finished. */
+  targetTokens: string[];
+  targetIds: Int32Array;
+  steps: TraceStep[];
+  /** Σ log p of the emitted tokens. */
+  logProb: number;
+  /** False when decoding stopped at maxLength before </s>. */
+  finished: boolean;
+  hidden: number;
+}

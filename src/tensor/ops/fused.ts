@@ -1,0 +1,176 @@
+// Fused ops whose composed form would be slow (dozens of nodes per time step) or would keep
+// more than the backward needs: the GRU cell of Cho et al. (2014) as RNNsearch uses it, and the
+// additive attention score vᵀ tanh(q + k) of Bahdanau et al. (2014).
+
+import { accumulate, record } from '../autodiff';
+import { gemm } from '../kernels/gemm';
+import { ShapeError, Tensor, allocArray, shapeToString, type FloatArray } from '../tensor';
+import { sigmoidScalar } from './elementwise';
+
+/**
+ * One GRU step for a batch, in the paper's form (reset gate applied before the recurrent product):
+ *
+ *   z  = σ(x_z + h·U_z)            update gate
+ *   r  = σ(x_r + h·U_r)            reset gate
+ *   h̃  = tanh(x_h + (r ⊙ h)·U_h)    candidate
+ *   h' = (1 − z) ⊙ h + z ⊙ h̃
+ *
+ * xProj [B, 3H] holds the input projections W·x + b laid out [z | r | h̃] (computed for all time
+ * steps at once, outside the recurrence); h [B, H]; Uzr [H, 2H] = [U_z | U_r]; Uh [H, H].
+ * `rowMask` (B entries, optional): a row with 0 is padding at this time step and keeps its
+ * state, h' = h, so a padded batch gives every sentence the states it would have alone.
+ */
+export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMask?: Uint8Array): Tensor {
+  const op = 'gruCell';
+  if (h.rank !== 2) throw new ShapeError(`${op}: state must be [B, H], got ${shapeToString(h.shape)}`);
+  const [B, H] = h.shape as [number, number];
+  const expect = (t: Tensor, shape: number[], what: string): void => {
+    if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new ShapeError(`${op}: ${what} must be ${shapeToString(shape)}, got ${shapeToString(t.shape)} (state ${shapeToString(h.shape)})`);
+    }
+    if (t.dtype !== h.dtype) throw new ShapeError(`${op}: ${what} is ${t.dtype}, state is ${h.dtype}`);
+  };
+  expect(xProj, [B, 3 * H], 'input projection');
+  expect(Uzr, [H, 2 * H], 'Uzr');
+  expect(Uh, [H, H], 'Uh');
+  if (rowMask && rowMask.length !== B) throw new ShapeError(`${op}: row mask has ${rowMask.length} entries for a batch of ${B}`);
+  const dtype = h.dtype;
+  const H2 = 2 * H;
+  const H3 = 3 * H;
+  const hd = h.data;
+  const xp = xProj.data;
+
+  // gates: the recurrent part of z and r for the whole batch in one product
+  const zr = allocArray(dtype, B * H2);
+  gemm(false, false, B, H2, H, hd, 0, H, Uzr.data, 0, H2, zr, 0, H2, false);
+  const z = allocArray(dtype, B * H);
+  const r = allocArray(dtype, B * H);
+  const rh = allocArray(dtype, B * H);
+  for (let bi = 0; bi < B; bi++) {
+    for (let u = 0; u < H; u++) {
+      const e = bi * H + u;
+      const zv = sigmoidScalar((xp[bi * H3 + u] as number) + (zr[bi * H2 + u] as number));
+      const rv = sigmoidScalar((xp[bi * H3 + H + u] as number) + (zr[bi * H2 + H + u] as number));
+      z[e] = zv;
+      r[e] = rv;
+      rh[e] = rv * (hd[e] as number);
+    }
+  }
+  const cand = allocArray(dtype, B * H);
+  gemm(false, false, B, H, H, rh, 0, H, Uh.data, 0, H, cand, 0, H, false);
+  const y = allocArray(dtype, B * H);
+  for (let bi = 0; bi < B; bi++) {
+    for (let u = 0; u < H; u++) {
+      const e = bi * H + u;
+      const c = Math.tanh((xp[bi * H3 + H2 + u] as number) + (cand[e] as number));
+      cand[e] = c;
+      const zv = z[e] as number;
+      y[e] = (1 - zv) * (hd[e] as number) + zv * c;
+    }
+    if (rowMask && rowMask[bi] === 0) y.set(hd.subarray(bi * H, bi * H + H), bi * H);
+  }
+
+  return record(new Tensor(y, [B, H]), op, [xProj, h, Uzr, Uh], (dyIn) => {
+    // a padded row passes its gradient straight to h and nothing to the gates
+    let dy = dyIn;
+    if (rowMask) {
+      dy = dyIn.slice();
+      for (let bi = 0; bi < B; bi++) if (rowMask[bi] === 0) dy.fill(0, bi * H, bi * H + H);
+    }
+    // dpre holds the gradients of the three pre-activations, laid out like xProj: [z | r | h̃]
+    const dpre = allocArray(dtype, B * H3);
+    const drh = allocArray(dtype, B * H);
+    for (let bi = 0; bi < B; bi++) {
+      for (let u = 0; u < H; u++) {
+        const e = bi * H + u;
+        const g = dy[e] as number;
+        const zv = z[e] as number;
+        const c = cand[e] as number;
+        // h' = (1−z)h + z h̃:  ∂h'/∂z = h̃ − h,  ∂h'/∂h̃ = z;  z = σ(·): σ' = z(1−z);  h̃ = tanh(·): 1 − h̃²
+        dpre[bi * H3 + u] = g * (c - (hd[e] as number)) * zv * (1 - zv);
+        dpre[bi * H3 + H2 + u] = g * zv * (1 - c * c);
+      }
+    }
+    // through (r ⊙ h)·U_h
+    gemm(false, true, B, H, H, dpre, H2, H3, Uh.data, 0, H, drh, 0, H, false);
+    if (Uh.requiresGrad) gemm(true, false, H, H, B, rh, 0, H, dpre, H2, H3, Uh.gradBuffer(), 0, H, true);
+    const dh: FloatArray | null = h.requiresGrad ? allocArray(dtype, B * H) : null;
+    for (let bi = 0; bi < B; bi++) {
+      for (let u = 0; u < H; u++) {
+        const e = bi * H + u;
+        const rv = r[e] as number;
+        // ∂(r⊙h)/∂r = h, r = σ(·)
+        dpre[bi * H3 + H + u] = (drh[e] as number) * (hd[e] as number) * rv * (1 - rv);
+        // direct paths into h: (1 − z) and through r ⊙ h
+        if (dh) dh[e] = (dy[e] as number) * (1 - (z[e] as number)) + (drh[e] as number) * rv;
+      }
+    }
+    // through h·[U_z | U_r]  (the first 2H columns of dpre)
+    if (dh) gemm(false, true, B, H, H2, dpre, 0, H3, Uzr.data, 0, H2, dh, 0, H, true);
+    if (Uzr.requiresGrad) gemm(true, false, H, H2, B, hd, 0, H, dpre, 0, H3, Uzr.gradBuffer(), 0, H2, true);
+    if (dh && rowMask) {
+      for (let bi = 0; bi < B; bi++) {
+        if (rowMask[bi] !== 0) continue;
+        for (let u = 0; u < H; u++) dh[bi * H + u] += dyIn[bi * H + u] as number;
+      }
+    }
+    if (dh) accumulate(h, dh, op);
+    accumulate(xProj, dpre, op);
+  });
+}
+
+/**
+ * Additive attention scores e[b, t] = Σ_a v[a] · tanh(q[b, a] + k[b, t, a]).
+ * q [B, A] is the query term W_a s_{i−1}; k [B, T, A] the precomputed U_a h_j; v [A] is v_a.
+ * Padding is not handled here: mask the scores in the softmax.
+ */
+export function additiveScore(q: Tensor, k: Tensor, v: Tensor): Tensor {
+  const op = 'additiveScore';
+  if (q.rank !== 2 || k.rank !== 3 || v.rank !== 1) {
+    throw new ShapeError(`${op}: expected q [B, A], k [B, T, A], v [A], got ${shapeToString(q.shape)}, ${shapeToString(k.shape)}, ${shapeToString(v.shape)}`);
+  }
+  const [B, A] = q.shape as [number, number];
+  const T = k.shape[1] as number;
+  if (k.shape[0] !== B || k.shape[2] !== A || v.shape[0] !== A) {
+    throw new ShapeError(`${op}: shapes q ${shapeToString(q.shape)}, k ${shapeToString(k.shape)}, v ${shapeToString(v.shape)} do not agree`);
+  }
+  if (q.dtype !== k.dtype || q.dtype !== v.dtype) throw new ShapeError(`${op}: dtypes differ`);
+  const dtype = q.dtype;
+  const qd = q.data;
+  const kd = k.data;
+  const vd = v.data;
+  const th = allocArray(dtype, B * T * A);
+  const y = allocArray(dtype, B * T);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const base = (b * T + t) * A;
+      let s = 0;
+      for (let a = 0; a < A; a++) {
+        const val = Math.tanh((qd[b * A + a] as number) + (kd[base + a] as number));
+        th[base + a] = val;
+        s += (vd[a] as number) * val;
+      }
+      y[b * T + t] = s;
+    }
+  }
+  return record(new Tensor(y, [B, T]), op, [q, k, v], (dy) => {
+    // ∂e/∂v_a = tanh(·);  ∂e/∂q_a = ∂e/∂k_ta = v_a (1 − tanh²(·))
+    const gq = q.requiresGrad ? q.gradBuffer() : null;
+    const gk = k.requiresGrad ? k.gradBuffer() : null;
+    const gv = v.requiresGrad ? v.gradBuffer() : null;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const g = dy[b * T + t] as number;
+        if (g === 0) continue;
+        const base = (b * T + t) * A;
+        for (let a = 0; a < A; a++) {
+          const tv = th[base + a] as number;
+          const d = g * (vd[a] as number) * (1 - tv * tv);
+          if (gq) gq[b * A + a] += d;
+          if (gk) gk[base + a] += d;
+          if (gv) gv[a] += g * tv;
+        }
+      }
+    }
+  });
+}

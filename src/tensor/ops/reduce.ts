@@ -1,0 +1,231 @@
+// Reductions (sum, mean over an axis or everything), softmax and log-softmax with an optional
+// mask, and cross-entropy from logits.
+
+import { accumulate, record } from '../autodiff';
+import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, type Shape } from '../tensor';
+
+function around(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
+}
+
+function reducedShape(shape: Shape, axis: number, keepDims: boolean): number[] {
+  const out = shape.slice();
+  if (keepDims) out[axis] = 1;
+  else out.splice(axis, 1);
+  return out;
+}
+
+function reduceSum(x: Tensor, axis: number | undefined, keepDims: boolean, factor: number, op: string): Tensor {
+  if (axis === undefined) {
+    let s = 0;
+    for (let i = 0; i < x.size; i++) s += x.data[i] as number;
+    const y = allocArray(x.dtype, 1);
+    y[0] = s * factor;
+    const shape = keepDims ? x.shape.map(() => 1) : [];
+    return record(new Tensor(y, shape), op, [x], (dy) => {
+      // every input element contributed once, scaled by `factor`
+      const g = allocArray(x.dtype, x.size);
+      g.fill((dy[0] as number) * factor);
+      accumulate(x, g, op);
+    });
+  }
+  const ax = normalizeAxis(axis, x.rank, op);
+  const [outer, n, inner] = around(x.shape, ax);
+  const y = allocArray(x.dtype, outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < n; k++) {
+      const base = (o * n + k) * inner;
+      for (let i = 0; i < inner; i++) y[o * inner + i] += x.data[base + i] as number;
+    }
+  }
+  if (factor !== 1) for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) * factor;
+  return record(new Tensor(y, reducedShape(x.shape, ax, keepDims)), op, [x], (dy) => {
+    const g = allocArray(x.dtype, x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < n; k++) {
+        const base = (o * n + k) * inner;
+        for (let i = 0; i < inner; i++) g[base + i] = (dy[o * inner + i] as number) * factor;
+      }
+    }
+    accumulate(x, g, op);
+  });
+}
+
+/** Sum over one axis, or over everything when `axis` is undefined. */
+export function sum(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return reduceSum(x, axis, keepDims, 1, 'sum');
+}
+
+/** Mean over one axis, or over everything when `axis` is undefined. */
+export function mean(x: Tensor, axis?: number, keepDims = false): Tensor {
+  const count = axis === undefined ? x.size : x.dim(axis);
+  if (count === 0) throw new ShapeError(`mean: cannot average over an empty axis of ${shapeToString(x.shape)}`);
+  return reduceSum(x, axis, keepDims, 1 / count, 'mean');
+}
+
+/**
+ * A mask for softmax: 1 keeps a position, 0 removes it. Either the shape of the logits, or the
+ * shape of their trailing axes (broadcast over the leading ones, e.g. one source mask per row).
+ */
+export type Mask = Uint8Array;
+
+function maskIndexer(mask: Mask | undefined, x: Tensor, op: string): ((e: number) => number) | null {
+  if (!mask) return null;
+  if (mask.length === x.size) return (e) => mask[e] as number;
+  if (mask.length > 0 && x.size % mask.length === 0) {
+    const m = mask.length;
+    return (e) => mask[e % m] as number;
+  }
+  throw new ShapeError(`${op}: mask of ${mask.length} elements does not fit logits ${shapeToString(x.shape)}`);
+}
+
+/**
+ * Softmax (or log-softmax) over one axis, max-subtracted so it is finite at logits of ±1e4.
+ * Masked positions get exactly 0 probability (−∞ log-probability) and no gradient. A row whose
+ * every position is masked gives zeros (softmax) rather than NaN; callers that must not meet
+ * such a row (an empty source sentence) check for it and throw.
+ */
+function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: boolean): Tensor {
+  const op = logSpace ? 'logSoftmax' : 'softmax';
+  const ax = normalizeAxis(axis, x.rank, op);
+  const [outer, n, inner] = around(x.shape, ax);
+  const keep = maskIndexer(mask, x, op);
+  const y = allocArray(x.dtype, x.size);
+  const xd = x.data;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let max = -Infinity;
+      for (let k = 0; k < n; k++) {
+        const e = base + k * inner;
+        if (keep && !keep(e)) continue;
+        const v = xd[e] as number;
+        if (v > max) max = v;
+      }
+      if (max === -Infinity) {
+        // fully masked row (or all logits −∞): nothing to attend to
+        for (let k = 0; k < n; k++) y[base + k * inner] = logSpace ? -Infinity : 0;
+        continue;
+      }
+      let total = 0;
+      for (let k = 0; k < n; k++) {
+        const e = base + k * inner;
+        if (keep && !keep(e)) continue;
+        total += Math.exp((xd[e] as number) - max);
+      }
+      const logTotal = Math.log(total);
+      for (let k = 0; k < n; k++) {
+        const e = base + k * inner;
+        if (keep && !keep(e)) {
+          y[e] = logSpace ? -Infinity : 0;
+        } else {
+          const z = (xd[e] as number) - max;
+          y[e] = logSpace ? z - logTotal : Math.exp(z) / total;
+        }
+      }
+    }
+  }
+  return record(new Tensor(y, x.shape), op, [x], (dy) => {
+    const g = allocArray(x.dtype, x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        if (logSpace) {
+          // y = x − logΣexp(x):  dx_k = dy_k − softmax_k · Σ_l dy_l
+          let s = 0;
+          for (let k = 0; k < n; k++) {
+            const e = base + k * inner;
+            if (keep && !keep(e)) continue;
+            s += dy[e] as number;
+          }
+          for (let k = 0; k < n; k++) {
+            const e = base + k * inner;
+            if (keep && !keep(e)) continue;
+            const yk = y[e] as number;
+            if (yk === -Infinity) continue;
+            g[e] = (dy[e] as number) - Math.exp(yk) * s;
+          }
+        } else {
+          // y = softmax(x):  dx_k = y_k · (dy_k − Σ_l y_l dy_l)
+          let s = 0;
+          for (let k = 0; k < n; k++) {
+            const e = base + k * inner;
+            s += (y[e] as number) * (dy[e] as number);
+          }
+          for (let k = 0; k < n; k++) {
+            const e = base + k * inner;
+            g[e] = (y[e] as number) * ((dy[e] as number) - s);
+          }
+        }
+      }
+    }
+    accumulate(x, g, op);
+  });
+}
+
+export function softmax(x: Tensor, axis = -1, mask?: Mask): Tensor {
+  return softmaxImpl(x, axis, mask, false);
+}
+
+export function logSoftmax(x: Tensor, axis = -1, mask?: Mask): Tensor {
+  return softmaxImpl(x, axis, mask, true);
+}
+
+export interface CrossEntropyOptions {
+  /** Targets equal to this index (padding) contribute neither loss nor gradient. */
+  ignoreIndex?: number;
+  /** 'mean' over the counted targets (default) or 'sum'. */
+  reduction?: 'mean' | 'sum';
+}
+
+/**
+ * Cross-entropy of integer targets under softmax(logits), fused: log-sum-exp forward, and the
+ * backward softmax − one-hot, which is exact and stable. logits [N, V], targets N ids.
+ * With every target ignored the loss is 0 (and so is the gradient).
+ */
+export function crossEntropy(logits: Tensor, targets: Int32Array | readonly number[], opts: CrossEntropyOptions = {}): Tensor {
+  if (logits.rank !== 2) throw new ShapeError(`crossEntropy: logits must be [N, V], got ${shapeToString(logits.shape)}`);
+  const [n, v] = logits.shape as [number, number];
+  if (targets.length !== n) {
+    throw new ShapeError(`crossEntropy: ${targets.length} targets for logits ${shapeToString(logits.shape)}`);
+  }
+  const ignore = opts.ignoreIndex;
+  const x = logits.data;
+  const probs = allocArray(logits.dtype, n * v);
+  let loss = 0;
+  let count = 0;
+  for (let r = 0; r < n; r++) {
+    const t = targets[r] as number;
+    if (t === ignore) continue;
+    if (!Number.isInteger(t) || t < 0 || t >= v) {
+      throw new ShapeError(`crossEntropy: target ${t} at row ${r} is out of range for ${v} classes`);
+    }
+    const base = r * v;
+    let max = -Infinity;
+    for (let c = 0; c < v; c++) if ((x[base + c] as number) > max) max = x[base + c] as number;
+    let total = 0;
+    for (let c = 0; c < v; c++) {
+      const e = Math.exp((x[base + c] as number) - max);
+      probs[base + c] = e;
+      total += e;
+    }
+    for (let c = 0; c < v; c++) probs[base + c] = (probs[base + c] as number) / total;
+    loss += max + Math.log(total) - (x[base + t] as number);
+    count++;
+  }
+  const factor = opts.reduction === 'sum' || count === 0 ? 1 : 1 / count;
+  const y = allocArray(logits.dtype, 1);
+  y[0] = loss * factor;
+  return record(new Tensor(y, []), 'crossEntropy', [logits], (dy) => {
+    const g = allocArray(logits.dtype, n * v);
+    const s = (dy[0] as number) * factor;
+    for (let r = 0; r < n; r++) {
+      const t = targets[r] as number;
+      if (t === ignore) continue;
+      const base = r * v;
+      for (let c = 0; c < v; c++) g[base + c] = (probs[base + c] as number) * s;
+      g[base + t] -= s;
+    }
+    accumulate(logits, g, 'crossEntropy');
+  });
+}
