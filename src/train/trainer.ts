@@ -1,0 +1,271 @@
+// The training loop, one step at a time, with no DOM: the Node CLI drives it in a plain loop,
+// the Web Worker between messages. Length-bucketed batches, Adam, global-norm clipping, a
+// warm-up + cosine learning-rate schedule, dev evaluation with early stopping, and a NaN/Inf
+// guard that restores the last good weights and says so. Everything random comes from the seed.
+
+import { makeBatch, type Batch, type PairIds } from '../model/batch';
+import type { ModelConfig } from '../model/config';
+import { forwardLoss } from '../model/forward';
+import type { Params } from '../model/params';
+import { Adam, Rng, backward, clipGradNorm, noGrad, type AdamState } from '../tensor';
+
+export interface TrainSettings {
+  /** Sentence pairs per batch. */
+  batchSize: number;
+  /** Peak learning rate (Adam). */
+  lr: number;
+  /** Linear warm-up steps. */
+  warmupSteps: number;
+  /** Learning rate at the end of the cosine decay, as a fraction of `lr`. */
+  finalLrFraction: number;
+  /** Global gradient-norm clip (the paper: 1). */
+  clip: number;
+  /** Training stops after this many steps. */
+  maxSteps: number;
+  /** Evaluate on the dev set every this many steps (0: never). */
+  evalEvery: number;
+  /** Stop when this many evaluations in a row did not improve the dev loss (0: never). */
+  patience: number;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  batchSize: 32,
+  lr: 3e-3,
+  warmupSteps: 100,
+  finalLrFraction: 0.05,
+  clip: 1,
+  maxSteps: 2000,
+  evalEvery: 200,
+  patience: 0,
+  seed: 1,
+};
+
+export interface StepReport {
+  type: 'step';
+  step: number;
+  /** Mean cross-entropy per target token of this batch (nats). */
+  loss: number;
+  /** Gradient norm before clipping. */
+  gradNorm: number;
+  lr: number;
+  /** Target tokens in this batch. */
+  tokens: number;
+  ms: number;
+}
+
+export interface GuardReport {
+  type: 'guard';
+  step: number;
+  /** What was not finite. */
+  what: 'loss' | 'gradient' | 'weights';
+  /** The step whose weights were restored (the update was skipped). */
+  restoredStep: number;
+  message: string;
+}
+
+export interface EvalReport {
+  type: 'eval';
+  step: number;
+  devLoss: number;
+  best: boolean;
+  /** True when early stopping says training should end. */
+  stop: boolean;
+}
+
+/** Length-bucketed batches: similar lengths together (little padding), batch order shuffled. */
+export class Batcher {
+  private readonly rng: Rng;
+  private queue: number[][] = [];
+  epoch = 0;
+
+  constructor(
+    private readonly pairs: readonly PairIds[],
+    private readonly batchSize: number,
+    seed: number,
+  ) {
+    if (pairs.length === 0) throw new RangeError('Batcher: no training pairs');
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Batcher: batch size must be a positive integer, got ${batchSize}`);
+    this.rng = new Rng(seed);
+  }
+
+  private refill(): void {
+    // shuffle first so that equal lengths mix differently each epoch, then sort by length
+    const order = this.rng.shuffle(Array.from({ length: this.pairs.length }, (_, i) => i));
+    const key = (i: number): number => {
+      const p = this.pairs[i] as PairIds;
+      return p.source.length * 1024 + p.target.length;
+    };
+    order.sort((a, b) => key(a) - key(b));
+    const batches: number[][] = [];
+    for (let k = 0; k < order.length; k += this.batchSize) batches.push(order.slice(k, k + this.batchSize));
+    this.queue = this.rng.shuffle(batches);
+    this.epoch++;
+  }
+
+  next(): PairIds[] {
+    if (this.queue.length === 0) this.refill();
+    const idx = this.queue.pop() as number[];
+    return idx.map((i) => this.pairs[i] as PairIds);
+  }
+}
+
+/** Split pairs into batches of at most `batchSize`, in order (for evaluation). */
+export function batchesInOrder(pairs: readonly PairIds[], batchSize: number): Batch[] {
+  const sorted = [...pairs].sort((a, b) => a.source.length - b.source.length || a.target.length - b.target.length);
+  const out: Batch[] = [];
+  for (let k = 0; k < sorted.length; k += batchSize) out.push(makeBatch(sorted.slice(k, k + batchSize)));
+  return out;
+}
+
+function allFinite(params: Params): boolean {
+  for (const p of params.list) {
+    const d = p.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i] as number)) return false;
+  }
+  return true;
+}
+
+interface Snapshot {
+  step: number;
+  weights: Map<string, Float32Array>;
+  adam: AdamState;
+}
+
+export class Trainer {
+  readonly settings: TrainSettings;
+  readonly optimizer: Adam;
+  private readonly batcher: Batcher;
+  private devBatches: Batch[] | null = null;
+  private stepCount = 0;
+  private good: Snapshot;
+  private bestDev = Infinity;
+  private bestSnapshot: Map<string, Float32Array> | null = null;
+  private badEvals = 0;
+  /** Steps whose update was skipped by the guard. */
+  guardTrips = 0;
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly params: Params,
+    private readonly train: readonly PairIds[],
+    private readonly dev: readonly PairIds[],
+    settings: Partial<TrainSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_TRAIN_SETTINGS, ...settings };
+    const s = this.settings;
+    if (!(s.lr > 0) || !(s.clip > 0) || !Number.isInteger(s.maxSteps) || s.maxSteps < 1) {
+      throw new RangeError('Trainer: lr and clip must be positive and maxSteps a positive integer');
+    }
+    this.optimizer = new Adam(params.list, { lr: s.lr });
+    this.batcher = new Batcher(train, s.batchSize, s.seed);
+    this.good = { step: 0, weights: params.snapshot(), adam: this.optimizer.state() };
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get epoch(): number {
+    return this.batcher.epoch;
+  }
+
+  get done(): boolean {
+    return this.stepCount >= this.settings.maxSteps;
+  }
+
+  /** The best dev loss seen so far (∞ before the first evaluation). */
+  get bestDevLoss(): number {
+    return this.bestDev;
+  }
+
+  /** Learning rate at a step: linear warm-up, then cosine decay to finalLrFraction·lr. */
+  lrAt(step: number): number {
+    const { lr, warmupSteps, maxSteps, finalLrFraction } = this.settings;
+    if (step < warmupSteps) return (lr * (step + 1)) / warmupSteps;
+    const span = Math.max(1, maxSteps - warmupSteps);
+    const progress = Math.min(1, (step - warmupSteps) / span);
+    const floor = lr * finalLrFraction;
+    return floor + (lr - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  }
+
+  /** One optimisation step on the next batch. */
+  trainStep(): StepReport | GuardReport {
+    const t0 = performance.now();
+    const pairs = this.batcher.next();
+    const batch = makeBatch(pairs);
+    this.optimizer.zeroGrad();
+    const { loss } = forwardLoss(this.params, this.config, batch);
+    const lossValue = loss.item();
+    const step = this.stepCount;
+    if (!Number.isFinite(lossValue)) return this.trip(step, 'loss', `the loss became ${lossValue}`);
+    backward(loss);
+    const gradNorm = clipGradNorm(this.params.list, this.settings.clip);
+    if (!Number.isFinite(gradNorm)) return this.trip(step, 'gradient', `the gradient norm became ${gradNorm}`);
+    const lr = this.lrAt(step);
+    this.optimizer.lr = lr;
+    this.optimizer.step();
+    this.stepCount++;
+    if (this.stepCount % 50 === 0) {
+      if (!allFinite(this.params)) return this.trip(step, 'weights', 'a weight became NaN or infinite');
+      this.good = { step: this.stepCount, weights: this.params.snapshot(), adam: this.optimizer.state() };
+    }
+    return { type: 'step', step: this.stepCount, loss: lossValue, gradNorm, lr, tokens: batch.tokens, ms: performance.now() - t0 };
+  }
+
+  private trip(step: number, what: GuardReport['what'], reason: string): GuardReport {
+    this.optimizer.zeroGrad();
+    this.guardTrips++;
+    this.stepCount = step + 1; // the batch is skipped, the schedule moves on
+    if (what !== 'weights' && allFinite(this.params)) {
+      // nothing was updated yet: the current weights are good, only this batch is skipped
+      return { type: 'guard', step: this.stepCount, what, restoredStep: step, message: `Step ${step + 1}: ${reason}; the update was skipped.` };
+    }
+    this.params.restore(this.good.weights);
+    this.optimizer.loadState(this.good.adam);
+    return {
+      type: 'guard',
+      step: this.stepCount,
+      what,
+      restoredStep: this.good.step,
+      message: `Step ${step + 1}: ${reason}; the update was skipped and the last good weights (step ${this.good.step}) restored.`,
+    };
+  }
+
+  /** Mean dev cross-entropy per token (teacher forced, no tape). */
+  devLoss(maxPairs = 2000): number {
+    if (this.dev.length === 0) return NaN;
+    if (!this.devBatches) this.devBatches = batchesInOrder(this.dev.slice(0, maxPairs), 64);
+    return noGrad(() => {
+      let total = 0;
+      let tokens = 0;
+      for (const b of this.devBatches as Batch[]) {
+        total += forwardLoss(this.params, this.config, b).loss.item() * b.tokens;
+        tokens += b.tokens;
+      }
+      return total / tokens;
+    });
+  }
+
+  /** Evaluate on dev; keeps the best weights and applies early stopping. */
+  evaluate(): EvalReport {
+    const devLoss = this.devLoss();
+    const best = devLoss < this.bestDev;
+    if (best) {
+      this.bestDev = devLoss;
+      this.bestSnapshot = this.params.snapshot();
+      this.badEvals = 0;
+    } else {
+      this.badEvals++;
+    }
+    const stop = this.settings.patience > 0 && this.badEvals >= this.settings.patience;
+    return { type: 'eval', step: this.stepCount, devLoss, best, stop };
+  }
+
+  /** Put back the weights of the best evaluation (if any). */
+  restoreBest(): boolean {
+    if (!this.bestSnapshot) return false;
+    this.params.restore(this.bestSnapshot);
+    return true;
+  }
+}
