@@ -10,7 +10,8 @@
 //    rows with its weights α_i instead of multiplying c_i by two 2H-row matrices.
 
 import { EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
-import { allocArray, concat, noGrad, sigmoidScalar, type DType, type FloatArray } from '../tensor';
+import { allocArray, concat, noGrad, type DType, type FloatArray } from '../tensor';
+import { sigmoidScalar } from '../tensor/ops/elementwise';
 import { gemm } from '../tensor/kernels/gemm';
 import { diagonalPosition } from './batch';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS, validateConfig, type ModelConfig, type Variant } from './config';
@@ -60,6 +61,8 @@ export interface DecodeOptions {
    * clipped at 0 and renormalised; that step's context and everything after it are recomputed.
    */
   overrides?: ReadonlyMap<number, ArrayLike<number>>;
+  /** Stop at </s> (default). False decodes exactly maxLength steps (benchmarks). */
+  stopAtEos?: boolean;
 }
 
 export interface BeamOptions {
@@ -550,7 +553,7 @@ export class InferenceModel {
       prevToken = token;
       if (token === EOS_ID) {
         finished = true;
-        break;
+        if (opts.stopAtEos !== false) break;
       }
     }
     return this.buildTrace(enc, mode, buffer, layout, steps, topK, topIds, topProbs, chosen, chosenLogP, chosenRank, finished, overrides);

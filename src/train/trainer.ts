@@ -189,17 +189,30 @@ export class Trainer {
     return floor + (lr - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
   }
 
-  /** One optimisation step on the next batch. */
+  /** One optimisation step on the next batch, gradients computed here. */
   trainStep(): StepReport | GuardReport {
     const t0 = performance.now();
-    const pairs = this.batcher.next();
-    const batch = makeBatch(pairs);
+    const pairs = this.nextPairs();
     this.optimizer.zeroGrad();
+    const batch = makeBatch(pairs);
     const { loss } = forwardLoss(this.params, this.config, batch);
     const lossValue = loss.item();
+    if (Number.isFinite(lossValue)) backward(loss);
+    return this.applyGradients(lossValue, batch.tokens, t0);
+  }
+
+  /** The pairs of the next batch (for callers that compute gradients elsewhere, e.g. in threads). */
+  nextPairs(): PairIds[] {
+    return this.batcher.next();
+  }
+
+  /**
+   * Finish a step whose gradients (of the mean loss per token) are already in the parameters'
+   * `.grad`: guard, clip, schedule, Adam, and every 50 steps a snapshot of good weights.
+   */
+  applyGradients(lossValue: number, tokens: number, t0: number): StepReport | GuardReport {
     const step = this.stepCount;
     if (!Number.isFinite(lossValue)) return this.trip(step, 'loss', `the loss became ${lossValue}`);
-    backward(loss);
     const gradNorm = clipGradNorm(this.params.list, this.settings.clip);
     if (!Number.isFinite(gradNorm)) return this.trip(step, 'gradient', `the gradient norm became ${gradNorm}`);
     const lr = this.lrAt(step);
@@ -210,7 +223,7 @@ export class Trainer {
       if (!allFinite(this.params)) return this.trip(step, 'weights', 'a weight became NaN or infinite');
       this.good = { step: this.stepCount, weights: this.params.snapshot(), adam: this.optimizer.state() };
     }
-    return { type: 'step', step: this.stepCount, loss: lossValue, gradNorm, lr, tokens: batch.tokens, ms: performance.now() - t0 };
+    return { type: 'step', step: this.stepCount, loss: lossValue, gradNorm, lr, tokens, ms: performance.now() - t0 };
   }
 
   private trip(step: number, what: GuardReport['what'], reason: string): GuardReport {
