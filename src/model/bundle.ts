@@ -2,17 +2,13 @@
 // settings and the inference engine; loading validates everything before anything is used, and
 // saving produces the manifest + safetensors pair that loading accepts.
 
+import type { TokenizerSettings } from '../data/tokenize';
 import { Vocab, VocabError } from '../data/vocab';
 import { CheckpointError, buildCheckpoint, parseManifest, verifyCheckpoint, type Manifest, type TrainingRecord } from './checkpoint';
 import type { SafetensorsDType } from './checkpoint/safetensors';
 import { paramSpecs, type ModelConfig } from './config';
 import { InferenceModel } from './inference';
 import { paramsFromValues, type Params } from './params';
-
-export interface TokenizerSettings {
-  level: 'word' | 'char';
-  lowercase: boolean;
-}
 
 export interface LoadedModel {
   manifest: Manifest;

@@ -648,7 +648,6 @@ export class InferenceModel {
     const maxLength = this.maxLengthFor(enc, opts.maxLength);
     const topK = Math.max(1, Math.min(opts.topK ?? 5, this.V));
     const Tx = enc.length;
-    const H = this.H;
     const layout = this.stepLayout(Tx);
     const qLen = this.queryLength();
     const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';

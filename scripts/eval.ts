@@ -1,0 +1,90 @@
+// npm run eval -- --model public/models/<id> [--json] [--beam K] [--data pairs.tsv] [--limit N]
+//
+// Loads a checkpoint (validated like the page does), rebuilds the held-out test set recorded in
+// its manifest, decodes it and prints BLEU, exact match, AER, attention entropy and BLEU by
+// source length. With --json: one JSON object on stdout.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadModel } from '../src/model/bundle';
+import { parseArgs, runCli, UsageError, type FlagSpec } from './lib/args';
+import { buildDataset, recipeFromRecord, type DataRecipe } from './lib/data';
+import { evaluate } from './lib/evaluate';
+
+const SPEC = {
+  model: { kind: 'string', help: 'checkpoint folder (manifest.json + weights)' },
+  json: { kind: 'boolean', help: 'print one JSON object on stdout' },
+  beam: { kind: 'int', help: 'beam width (default 1: greedy)', default: 1 },
+  data: { kind: 'string', help: 'evaluate on the test split of this TSV (for models trained with --data)' },
+  limit: { kind: 'int', help: 'evaluate on at most this many test pairs' },
+} satisfies Record<string, FlagSpec>;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), SPEC);
+  if (!args.model) throw new UsageError('--model is required');
+  const dir = resolve(args.model);
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read ${join(dir, 'manifest.json')}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const file = (manifestJson as { weights?: { file?: unknown } })?.weights?.file;
+  const weightsPath = join(dir, typeof file === 'string' && /^[\w.-]+$/.test(file) ? file : 'model.safetensors');
+  const model = await loadModel(manifestJson, new Uint8Array(readFileSync(weightsPath)));
+  const { manifest } = model;
+
+  let recipe: DataRecipe | null;
+  if (args.data) recipe = { kind: 'tsv', file: resolve(args.data), lowercase: manifest.tokenizer.lowercase };
+  else recipe = recipeFromRecord(manifest.training as Record<string, unknown>);
+  if (!recipe) throw new UsageError(`the manifest of ${manifest.id} does not say how its data was made; pass --data with the TSV it was trained on`);
+  const data = buildDataset(recipe);
+  const test = args.limit ? data.test.slice(0, args.limit) : data.test;
+  const tty = process.stderr.isTTY && !args.json;
+  const result = evaluate(model.inference, test, {
+    beam: args.beam,
+    onProgress: (done, total) => {
+      if (tty && (done % 25 === 0 || done === total)) process.stderr.write(`\r\x1b[2Kdecoding ${done}/${total}`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+
+  if (args.json) {
+    const out = {
+      model: manifest.id,
+      variant: manifest.variant,
+      task: manifest.task,
+      decoding: args.beam > 1 ? `beam ${args.beam}` : 'greedy',
+      count: result.count,
+      bleu: result.bleu,
+      exactMatch: result.exactMatch,
+      tokenAccuracy: result.tokenAccuracy,
+      aer: result.aer,
+      entropy: result.entropy,
+      byLength: result.byLength.map((b) => ({ bucket: b.bucket, bleu: b.bleu, count: b.count })),
+      seconds: result.seconds,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+  const lines = [
+    `model        ${manifest.id} (${manifest.variant}, task ${manifest.task})`,
+    `test pairs   ${result.count} (${data.description})`,
+    `decoding     ${args.beam > 1 ? `beam ${args.beam}` : 'greedy'}`,
+    `BLEU         ${result.bleu.toFixed(2)}`,
+    `exact match  ${pct(result.exactMatch)}`,
+    `token acc.   ${pct(result.tokenAccuracy)}`,
+    `AER          ${result.aer === null ? 'n/a (no gold alignments or no attention)' : result.aer.toFixed(4)}`,
+    `entropy      ${result.entropy === null ? 'n/a' : `${result.entropy.toFixed(3)} nats per step`}`,
+    '',
+    'BLEU by source length',
+    '  bucket   count   BLEU',
+    ...result.byLength.map((b) => `  ${b.bucket.padEnd(7)} ${String(b.count).padStart(6)}   ${b.bleu === null ? '   -' : b.bleu.toFixed(2).padStart(6)}`),
+    '',
+    `(${result.seconds.toFixed(1)}s)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+runCli(main, 'npm run eval --', SPEC);

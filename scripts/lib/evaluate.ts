@@ -1,0 +1,82 @@
+// Evaluation of a model on held-out examples: free (greedy or beam) decoding for BLEU, exact
+// match and token accuracy; forced decoding of the reference for the alignment error rate against
+// gold alignments and for attention entropy.
+
+import { alignmentErrorRate, attentionEntropy, bleuByLength, corpusBleu, exactMatch, hardAlignment, tokenAccuracy, type LengthBucketScore } from '../../src/data/metrics';
+import type { Example, Link } from '../../src/data/tasks';
+import { EOS_TOKEN } from '../../src/data/vocab';
+import type { InferenceModel } from '../../src/model/inference';
+
+export interface EvalResult {
+  count: number;
+  bleu: number;
+  exactMatch: number;
+  tokenAccuracy: number;
+  /** null when the examples carry no gold alignments (or the variant has no attention). */
+  aer: number | null;
+  /** Mean attention entropy per target step (nats), forced on the references; null for `none`. */
+  entropy: number | null;
+  byLength: LengthBucketScore[];
+  seconds: number;
+}
+
+export interface EvalOptions {
+  beam?: number;
+  /** Called after each sentence (for a progress line). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export function evaluate(model: InferenceModel, examples: readonly Example[], opts: EvalOptions = {}): EvalResult {
+  const t0 = performance.now();
+  const hyps: string[][] = [];
+  const refs: string[][] = [];
+  const predicted: Link[][] = [];
+  const sure: Link[][] = [];
+  const possible: Link[][] = [];
+  let entropySum = 0;
+  let entropyRows = 0;
+  const hasGold = examples.some((e) => e.sure.length > 0);
+  const hasAttention = model.variant !== 'none';
+  examples.forEach((ex, k) => {
+    const enc = model.encodeTokens(ex.source);
+    const maxLength = Math.min(300, 2 * ex.source.length + 10);
+    let out: string[];
+    if (opts.beam && opts.beam > 1) {
+      const best = model.beam(enc, { width: opts.beam, maxLength })[0];
+      out = best ? best.trace.targetTokens : [];
+    } else {
+      out = model.greedy(enc, { maxLength }).targetTokens;
+    }
+    hyps.push(out.filter((t) => t !== EOS_TOKEN));
+    refs.push(ex.target);
+    if (hasAttention) {
+      const forced = model.forcedTokens(enc, ex.target);
+      const Tx = enc.length;
+      const rows: Float64Array[] = [];
+      for (const step of forced.steps) {
+        const w = step.weights as Float32Array | Float64Array;
+        entropySum += attentionEntropy(w);
+        entropyRows++;
+        if (step.index < ex.target.length) rows.push(Float64Array.from(w));
+      }
+      if (hasGold) {
+        predicted.push(hardAlignment(rows, rows.length, Tx));
+        sure.push(ex.sure);
+        possible.push(ex.possible);
+      }
+    }
+    opts.onProgress?.(k + 1, examples.length);
+  });
+  const hypText = hyps.map((h) => h.join(' '));
+  const refText = refs.map((r) => r.join(' '));
+  return {
+    count: examples.length,
+    bleu: corpusBleu(hypText, refText).score,
+    exactMatch: exactMatch(hyps, refs),
+    tokenAccuracy: tokenAccuracy(hyps, refs),
+    aer: hasGold && hasAttention ? alignmentErrorRate(predicted, sure, possible) : null,
+    entropy: hasAttention && entropyRows > 0 ? entropySum / entropyRows : null,
+    byLength: bleuByLength(hypText, refText, examples.map((e) => e.source.length)),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

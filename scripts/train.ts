@@ -1,0 +1,207 @@
+// npm run train -- --task en-fr|dates|reverse --variant additive --out public/models/<id>
+//                  [--data pairs.tsv] [--steps N] [--seed S] [--hidden H] ...
+//
+// Trains an RNNsearch model on a built-in task (or a TSV of sentence pairs), evaluates it on the
+// held-out test set, and writes manifest.json + model.safetensors into --out. The manifest
+// records the command, the time taken, the data recipe and the metrics.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Vocab } from '../src/data/vocab';
+import { TASK_IDS } from '../src/data/tasks';
+import { saveModel } from '../src/model/bundle';
+import { VARIANTS, DEFAULT_SIZES, type ModelConfig, type Variant } from '../src/model/config';
+import { InferenceModel } from '../src/model/inference';
+import { initParams } from '../src/model/params';
+import type { PairIds } from '../src/model/batch';
+import { serializeManifest } from '../src/model/checkpoint';
+import { Trainer } from '../src/train/trainer';
+import { parseArgs, runCli, UsageError, type FlagSpec } from './lib/args';
+import { buildDataset, recipeToRecord, type DataRecipe } from './lib/data';
+import { evaluate } from './lib/evaluate';
+import { ParallelGradients, shareParams } from './lib/parallelGrads';
+import { Progress, formatDuration } from './lib/progress';
+
+const SPEC = {
+  task: { kind: 'string', help: 'built-in task', choices: TASK_IDS },
+  data: { kind: 'string', help: 'train on sentence pairs from a TSV file (source<TAB>target[<TAB>attribution])' },
+  variant: { kind: 'string', help: 'attention variant', choices: VARIANTS, default: 'additive' },
+  out: { kind: 'string', help: 'output folder, e.g. public/models/en-fr-additive' },
+  id: { kind: 'string', help: 'model id (default: the output folder name)' },
+  title: { kind: 'string', help: 'a human-readable title for the model picker' },
+  steps: { kind: 'int', help: 'training steps (default: per task)' },
+  seed: { kind: 'int', help: 'seed for initialisation, batching and data', default: 1 },
+  'data-seed': { kind: 'int', help: 'seed of the generated data (default: 1, shared by all variants)', default: 1 },
+  embedding: { kind: 'int', help: 'embedding size', default: DEFAULT_SIZES.embedding },
+  hidden: { kind: 'int', help: 'GRU state size', default: DEFAULT_SIZES.hidden },
+  alignment: { kind: 'int', help: 'alignment model size', default: DEFAULT_SIZES.alignment },
+  maxout: { kind: 'int', help: 'maxout units of the deep output', default: DEFAULT_SIZES.maxout },
+  batch: { kind: 'int', help: 'sentence pairs per batch', default: 32 },
+  lr: { kind: 'number', help: 'peak learning rate (Adam)' },
+  'train-size': { kind: 'int', help: 'generated training pairs (default: per task)' },
+  'max-length': { kind: 'int', help: 'longest training source, in tokens (default: per task)' },
+  'test-max-length': { kind: 'int', help: 'longest test source (default: per task)' },
+  threads: { kind: 'int', help: 'threads for data-parallel gradients (1 = main thread only)', default: 2 },
+  dtype: { kind: 'string', help: 'weight precision in the checkpoint', choices: ['F16', 'F32'], default: 'F16' },
+  'eval-every': { kind: 'int', help: 'steps between dev evaluations', default: 250 },
+  lowercase: { kind: 'boolean', help: 'lower-case TSV text (with --data)' },
+  quiet: { kind: 'boolean', help: 'no progress line' },
+} satisfies Record<string, FlagSpec>;
+
+/** Per-task defaults: chosen so each shipped model trains in minutes on two cores. */
+const TASK_DEFAULTS: Record<string, { steps: number; train: number; dev: number; test: number; minLength: number; maxLength: number; testMaxLength: number; lr: number }> = {
+  'en-fr': { steps: 3000, train: 60000, dev: 400, test: 1200, minLength: 1, maxLength: 60, testMaxLength: 60, lr: 3e-3 },
+  dates: { steps: 1500, train: 20000, dev: 300, test: 1000, minLength: 1, maxLength: 40, testMaxLength: 40, lr: 3e-3 },
+  reverse: { steps: 1500, train: 20000, dev: 300, test: 1000, minLength: 1, maxLength: 30, testMaxLength: 30, lr: 3e-3 },
+  tsv: { steps: 3000, train: 0, dev: 0, test: 0, minLength: 1, maxLength: 256, testMaxLength: 256, lr: 2e-3 },
+};
+
+function toPairs(examples: ReadonlyArray<{ source: string[]; target: string[] }>, src: Vocab, tgt: Vocab): PairIds[] {
+  return examples.map((e) => ({ source: src.encode(e.source), target: tgt.encode(e.target) }));
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv, SPEC);
+  if (!args.out) throw new UsageError('--out is required');
+  if (!args.task && !args.data) throw new UsageError('give --task or --data');
+  if (args.task && args.data) throw new UsageError('give either --task or --data, not both');
+  const outDir = resolve(args.out);
+  const id = args.id ?? basename(outDir);
+  if (!/^[a-z0-9-]{1,64}$/.test(id)) throw new UsageError(`model id ${JSON.stringify(id)} must be 1-64 characters of a-z, 0-9 and -`);
+  const defaults = TASK_DEFAULTS[args.task ?? 'tsv'] as (typeof TASK_DEFAULTS)[string];
+  const recipe: DataRecipe = args.task
+    ? {
+        kind: 'task',
+        task: args.task as (typeof TASK_IDS)[number],
+        seed: args['data-seed'],
+        train: args['train-size'] ?? defaults.train,
+        dev: defaults.dev,
+        test: defaults.test,
+        minLength: defaults.minLength,
+        maxLength: args['max-length'] ?? defaults.maxLength,
+        testMaxLength: args['test-max-length'] ?? defaults.testMaxLength,
+      }
+    : { kind: 'tsv', file: resolve(args.data as string), lowercase: args.lowercase };
+  const log = (m: string): void => {
+    process.stderr.write(`${m}\n`);
+  };
+
+  const tData = performance.now();
+  const data = buildDataset(recipe);
+  for (const w of data.warnings) log(`warning: ${w}`);
+  log(`data: ${data.description}; ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test pairs (${((performance.now() - tData) / 1000).toFixed(1)}s)`);
+  const srcVocab = Vocab.build(data.train.map((e) => e.source), { minCount: recipe.kind === 'tsv' ? 2 : 1 });
+  const tgtVocab = Vocab.build(data.train.map((e) => e.target), { minCount: recipe.kind === 'tsv' ? 2 : 1 });
+  const train = toPairs(data.train, srcVocab, tgtVocab);
+  const dev = toPairs(data.dev, srcVocab, tgtVocab);
+  let ratio = 0;
+  for (const p of train) ratio += (p.target.length + 1) / (p.source.length + 1);
+  const config: ModelConfig = {
+    variant: args.variant as Variant,
+    sizes: { embedding: args.embedding, hidden: args.hidden, alignment: args.alignment, maxout: args.maxout },
+    srcVocabSize: srcVocab.size,
+    tgtVocabSize: tgtVocab.size,
+    lengthRatio: ratio / train.length,
+  };
+  const steps = args.steps ?? defaults.steps;
+  const threads = Math.max(1, Math.min(args.threads, 8));
+  log(`model: ${config.variant}, sizes ${JSON.stringify(config.sizes)}, vocabularies ${srcVocab.size}/${tgtVocab.size}; ${steps} steps of ${args.batch} pairs on ${threads} thread(s)`);
+
+  const base = initParams(config, args.seed);
+  const params = threads > 1 ? shareParams(base) : base;
+  const trainer = new Trainer(config, params, train, dev, {
+    batchSize: args.batch,
+    lr: args.lr ?? defaults.lr,
+    maxSteps: steps,
+    warmupSteps: Math.min(200, Math.round(steps / 20)),
+    evalEvery: args['eval-every'],
+    seed: args.seed,
+  });
+  const parallel = threads > 1 ? new ParallelGradients(config, params, threads) : null;
+  const progress = new Progress(steps, `${id}`);
+  let devNote = '';
+  let guardTrips = 0;
+  try {
+    while (!trainer.done) {
+      const t0 = performance.now();
+      let report;
+      if (parallel) {
+        const pairs = trainer.nextPairs();
+        const { loss, tokens } = await parallel.compute(pairs);
+        report = trainer.applyGradients(loss, tokens, t0);
+      } else {
+        report = trainer.trainStep();
+      }
+      if (report.type === 'guard') {
+        guardTrips++;
+        progress.note(`guard: ${report.message}`);
+        continue;
+      }
+      if (!args.quiet) progress.update(report.step, report.loss, report.tokens, devNote);
+      if (args['eval-every'] > 0 && (report.step % args['eval-every'] === 0 || trainer.done)) {
+        const ev = trainer.evaluate();
+        devNote = `dev ${ev.devLoss.toFixed(3)}${ev.best ? '*' : ''}`;
+      }
+    }
+  } finally {
+    await parallel?.close();
+  }
+  progress.done();
+  if (trainer.restoreBest()) log(`restored the weights of the best dev loss (${trainer.bestDevLoss.toFixed(4)})`);
+  const trainSeconds = progress.seconds;
+
+  log(`evaluating on ${data.test.length} held-out pairs…`);
+  const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
+  const result = evaluate(inference, data.test);
+  const metrics: Record<string, number> = {
+    bleu: round(result.bleu, 2),
+    exactMatch: round(result.exactMatch, 4),
+    tokenAccuracy: round(result.tokenAccuracy, 4),
+    devLoss: round(trainer.bestDevLoss, 4),
+  };
+  if (result.aer !== null) metrics.aer = round(result.aer, 4);
+  if (result.entropy !== null) metrics.entropy = round(result.entropy, 4);
+  for (const b of result.byLength) if (b.bleu !== null) metrics[`bleu_${b.bucket}`] = round(b.bleu, 2);
+  const command = `npm run train -- ${argv.join(' ')}`;
+  const { manifest, weights } = await saveModel({
+    id,
+    ...(args.title ? { title: args.title } : {}),
+    task: args.task ?? 'custom',
+    config,
+    params,
+    srcVocab,
+    tgtVocab,
+    tokenizer: data.tokenizer,
+    dtype: args.dtype as 'F16' | 'F32',
+    training: {
+      command,
+      seconds: Math.round(trainSeconds),
+      steps: trainer.step,
+      seed: args.seed,
+      data: data.description,
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      metrics,
+      batchSize: args.batch,
+      learningRate: args.lr ?? defaults.lr,
+      threads,
+      guardTrips,
+      ...recipeToRecord(recipe),
+    },
+  });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, manifest.weights.file), weights);
+  writeFileSync(join(outDir, 'manifest.json'), `${serializeManifest(manifest)}\n`);
+  log(
+    `trained in ${formatDuration(trainSeconds)}; test BLEU ${result.bleu.toFixed(2)}, exact match ${(100 * result.exactMatch).toFixed(1)}%` +
+      (result.aer !== null ? `, AER ${result.aer.toFixed(3)}` : '') +
+      `\nwrote ${join(outDir, 'manifest.json')} and ${manifest.weights.file} (${(weights.byteLength / 1024).toFixed(0)} KiB)`,
+  );
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+runCli(main, 'npm run train --', SPEC);
