@@ -7,20 +7,16 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { Vocab } from '../src/data/vocab';
 import { TASK_IDS } from '../src/data/tasks';
 import { saveModel } from '../src/model/bundle';
-import { VARIANTS, DEFAULT_SIZES, type ModelConfig, type Variant } from '../src/model/config';
+import { VARIANTS, DEFAULT_SIZES, type Variant } from '../src/model/config';
 import { InferenceModel } from '../src/model/inference';
-import { initParams } from '../src/model/params';
-import type { PairIds } from '../src/model/batch';
 import { serializeManifest } from '../src/model/checkpoint';
-import { Trainer } from '../src/train/trainer';
 import { parseArgs, runCli, UsageError, type FlagSpec } from './lib/args';
 import { buildDataset, recipeToRecord, type DataRecipe } from './lib/data';
 import { evaluate } from './lib/evaluate';
-import { ParallelGradients, shareParams } from './lib/parallelGrads';
-import { Progress, formatDuration } from './lib/progress';
+import { formatDuration } from './lib/progress';
+import { trainModel } from './lib/trainModel';
 
 const SPEC = {
   task: { kind: 'string', help: 'built-in task', choices: TASK_IDS },
@@ -56,10 +52,6 @@ const TASK_DEFAULTS: Record<string, { steps: number; train: number; dev: number;
   tsv: { steps: 3000, train: 0, dev: 0, test: 0, minLength: 1, maxLength: 256, testMaxLength: 256, lr: 2e-3 },
 };
 
-function toPairs(examples: ReadonlyArray<{ source: string[]; target: string[] }>, src: Vocab, tgt: Vocab): PairIds[] {
-  return examples.map((e) => ({ source: src.encode(e.source), target: tgt.encode(e.target) }));
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv, SPEC);
@@ -91,65 +83,25 @@ async function main(): Promise<void> {
   const data = buildDataset(recipe);
   for (const w of data.warnings) log(`warning: ${w}`);
   log(`data: ${data.description}; ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test pairs (${((performance.now() - tData) / 1000).toFixed(1)}s)`);
-  const srcVocab = Vocab.build(data.train.map((e) => e.source), { minCount: recipe.kind === 'tsv' ? 2 : 1 });
-  const tgtVocab = Vocab.build(data.train.map((e) => e.target), { minCount: recipe.kind === 'tsv' ? 2 : 1 });
-  const train = toPairs(data.train, srcVocab, tgtVocab);
-  const dev = toPairs(data.dev, srcVocab, tgtVocab);
-  let ratio = 0;
-  for (const p of train) ratio += (p.target.length + 1) / (p.source.length + 1);
-  const config: ModelConfig = {
-    variant: args.variant as Variant,
-    sizes: { embedding: args.embedding, hidden: args.hidden, alignment: args.alignment, maxout: args.maxout },
-    srcVocabSize: srcVocab.size,
-    tgtVocabSize: tgtVocab.size,
-    lengthRatio: ratio / train.length,
-  };
   const steps = args.steps ?? defaults.steps;
   const threads = Math.max(1, Math.min(args.threads, 8));
-  log(`model: ${config.variant}, sizes ${JSON.stringify(config.sizes)}, vocabularies ${srcVocab.size}/${tgtVocab.size}; ${steps} steps of ${args.batch} pairs on ${threads} thread(s)`);
-
-  const base = initParams(config, args.seed);
-  const params = threads > 1 ? shareParams(base) : base;
-  const trainer = new Trainer(config, params, train, dev, {
+  log(`model: ${args.variant}, ${steps} steps of ${args.batch} pairs on ${threads} thread(s)`);
+  const trained = await trainModel(data, {
+    label: id,
+    variant: args.variant as Variant,
+    sizes: { embedding: args.embedding, hidden: args.hidden, alignment: args.alignment, maxout: args.maxout },
+    steps,
     batchSize: args.batch,
     lr: args.lr ?? defaults.lr,
-    maxSteps: steps,
-    warmupSteps: Math.min(200, Math.round(steps / 20)),
-    evalEvery: args['eval-every'],
     seed: args.seed,
+    threads,
+    evalEvery: args['eval-every'],
+    minCount: recipe.kind === 'tsv' ? 2 : 1,
+    quiet: args.quiet,
   });
-  const parallel = threads > 1 ? new ParallelGradients(config, params, threads) : null;
-  const progress = new Progress(steps, `${id}`);
-  let devNote = '';
-  let guardTrips = 0;
-  try {
-    while (!trainer.done) {
-      const t0 = performance.now();
-      let report;
-      if (parallel) {
-        const pairs = trainer.nextPairs();
-        const { loss, tokens } = await parallel.compute(pairs);
-        report = trainer.applyGradients(loss, tokens, t0);
-      } else {
-        report = trainer.trainStep();
-      }
-      if (report.type === 'guard') {
-        guardTrips++;
-        progress.note(`guard: ${report.message}`);
-        continue;
-      }
-      if (!args.quiet) progress.update(report.step, report.loss, report.tokens, devNote);
-      if (args['eval-every'] > 0 && (report.step % args['eval-every'] === 0 || trainer.done)) {
-        const ev = trainer.evaluate();
-        devNote = `dev ${ev.devLoss.toFixed(3)}${ev.best ? '*' : ''}`;
-      }
-    }
-  } finally {
-    await parallel?.close();
-  }
-  progress.done();
-  if (trainer.restoreBest()) log(`restored the weights of the best dev loss (${trainer.bestDevLoss.toFixed(4)})`);
-  const trainSeconds = progress.seconds;
+  const { config, params, srcVocab, tgtVocab } = trained;
+  log(`vocabularies ${srcVocab.size}/${tgtVocab.size}; best dev loss ${trained.bestDevLoss.toFixed(4)}`);
+  const trainSeconds = trained.seconds;
 
   log(`evaluating on ${data.test.length} held-out pairs…`);
   const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
@@ -158,7 +110,7 @@ async function main(): Promise<void> {
     bleu: round(result.bleu, 2),
     exactMatch: round(result.exactMatch, 4),
     tokenAccuracy: round(result.tokenAccuracy, 4),
-    devLoss: round(trainer.bestDevLoss, 4),
+    devLoss: round(trained.bestDevLoss, 4),
   };
   if (result.aer !== null) metrics.aer = round(result.aer, 4);
   if (result.entropy !== null) metrics.entropy = round(result.entropy, 4);
@@ -177,7 +129,7 @@ async function main(): Promise<void> {
     training: {
       command,
       seconds: Math.round(trainSeconds),
-      steps: trainer.step,
+      steps: trained.steps,
       seed: args.seed,
       data: data.description,
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -185,7 +137,7 @@ async function main(): Promise<void> {
       batchSize: args.batch,
       learningRate: args.lr ?? defaults.lr,
       threads,
-      guardTrips,
+      guardTrips: trained.guardTrips,
       ...recipeToRecord(recipe),
     },
   });

@@ -1,0 +1,93 @@
+// The training run shared by the train CLI and the length experiment: vocabularies from the
+// training split, a model, the Trainer driven on one or more threads with a progress line, and
+// the best dev weights restored at the end.
+
+import type { PairIds } from '../../src/model/batch';
+import type { ModelConfig, ModelSizes, Variant } from '../../src/model/config';
+import { initParams, type Params } from '../../src/model/params';
+import { Vocab } from '../../src/data/vocab';
+import { Trainer } from '../../src/train/trainer';
+import type { Dataset } from './data';
+import { ParallelGradients, shareParams } from './parallelGrads';
+import { Progress } from './progress';
+
+export interface TrainModelOptions {
+  label: string;
+  variant: Variant;
+  sizes: ModelSizes;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  threads: number;
+  evalEvery: number;
+  minCount: number;
+  quiet?: boolean;
+}
+
+export interface TrainedModel {
+  config: ModelConfig;
+  params: Params;
+  srcVocab: Vocab;
+  tgtVocab: Vocab;
+  steps: number;
+  seconds: number;
+  bestDevLoss: number;
+  guardTrips: number;
+}
+
+export function toPairs(examples: ReadonlyArray<{ source: string[]; target: string[] }>, src: Vocab, tgt: Vocab): PairIds[] {
+  return examples.map((e) => ({ source: src.encode(e.source), target: tgt.encode(e.target) }));
+}
+
+export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<TrainedModel> {
+  const srcVocab = Vocab.build(data.train.map((e) => e.source), { minCount: o.minCount });
+  const tgtVocab = Vocab.build(data.train.map((e) => e.target), { minCount: o.minCount });
+  const train = toPairs(data.train, srcVocab, tgtVocab);
+  const dev = toPairs(data.dev, srcVocab, tgtVocab);
+  let ratio = 0;
+  for (const p of train) ratio += (p.target.length + 1) / (p.source.length + 1);
+  const config: ModelConfig = { variant: o.variant, sizes: { ...o.sizes }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: ratio / train.length };
+  const threads = Math.max(1, Math.min(o.threads, 8));
+  const base = initParams(config, o.seed);
+  const params = threads > 1 ? shareParams(base) : base;
+  const trainer = new Trainer(config, params, train, dev, {
+    batchSize: o.batchSize,
+    lr: o.lr,
+    maxSteps: o.steps,
+    warmupSteps: Math.min(200, Math.round(o.steps / 20)),
+    evalEvery: o.evalEvery,
+    seed: o.seed,
+  });
+  const parallel = threads > 1 ? new ParallelGradients(config, params, threads) : null;
+  const progress = new Progress(o.steps, o.label);
+  let devNote = '';
+  let guardTrips = 0;
+  try {
+    while (!trainer.done) {
+      const t0 = performance.now();
+      let report;
+      if (parallel) {
+        const { loss, tokens } = await parallel.compute(trainer.nextPairs());
+        report = trainer.applyGradients(loss, tokens, t0);
+      } else {
+        report = trainer.trainStep();
+      }
+      if (report.type === 'guard') {
+        guardTrips++;
+        progress.note(`guard: ${report.message}`);
+        continue;
+      }
+      if (o.evalEvery > 0 && (report.step % o.evalEvery === 0 || trainer.done)) {
+        const ev = trainer.evaluate();
+        devNote = `dev ${ev.devLoss.toFixed(3)}${ev.best ? '*' : ''}`;
+      }
+      if (!o.quiet) progress.update(report.step, report.loss, report.tokens, devNote);
+    }
+  } finally {
+    await parallel?.close();
+  }
+  progress.done();
+  trainer.restoreBest();
+  return { config, params, srcVocab, tgtVocab, steps: trainer.step, seconds: progress.seconds, bestDevLoss: trainer.bestDevLoss, guardTrips };
+}
