@@ -148,7 +148,7 @@ export class Trainer {
   constructor(
     readonly config: ModelConfig,
     readonly params: Params,
-    private readonly train: readonly PairIds[],
+    train: readonly PairIds[],
     private readonly dev: readonly PairIds[],
     settings: Partial<TrainSettings> = {},
   ) {
