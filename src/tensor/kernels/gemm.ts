@@ -4,7 +4,7 @@
 // lda) or, when `transA`, k×m (row stride lda); op(B) is k×n, stored k×n or, when `transB`, n×k.
 // Works for Float32Array and Float64Array (any mix); arithmetic is always done in float64.
 //
-// How it is fast in plain JavaScript (measured in bench/, Node 20 / V8 11.3, see bench/README.md):
+// How it is fast in plain JavaScript (measured in bench/, Node 20 / V8 11.3; see bench/README.md):
 //
 // - m ≥ 4 (training batches): BLIS-style packing. A block of op(A) is copied into two
 //   float64 panel arrays (rows 2i and 2i+1 of each 2-row panel, k-contiguous) and a block of
@@ -13,21 +13,27 @@
 //   The micro-kernel keeps a 2×3 tile of C in six local accumulators.
 // - Why 2×3 and why five separate module-level `const` arrays: TurboFan embeds a `const`
 //   typed array of a module as a constant (data pointer and length known, no map check), and
-//   when the five loads of a step share one index the bounds checks fold into one per array
-//   group. Bigger tiles (2×4, 4×4, 2×6…) are slower here: TurboFan schedules all products
+//   the five loads of a step use just two indices (A side, B side) on arrays of equal length,
+//   so they need two bounds checks, not five. Bigger tiles (2×4, 4×4, 2×6…) are slower here: TurboFan schedules all products
 //   before all sums, so more than ~6 accumulators spill to the stack every iteration. So are
 //   k-unrolled loops (same reason), a single packed buffer with per-element offsets (one
 //   bounds check per load) and float32 packing (one conversion per load).
 // - m = 1 (inference, batch 1) and n = 1: no packing (it would cost as much as the product);
 //   the vector is copied to a float64 scratch and the matrix is streamed once, eight outputs
-//   at a time in registers: column blocks for x·W, eight dot products sharing each x load for
-//   x·Wᵀ. Small m (2, 3) runs that row by row.
+//   at a time in registers (written straight to C): column blocks for x·W, eight dot products
+//   sharing each x load for x·Wᵀ. Small m (2, 3) runs that row by row.
 // - These streaming kernels touch the caller's arrays in their inner loop, and V8 makes a
 //   function that has seen both Float32Array and Float64Array polymorphic (≈35 % slower
 //   measured). So each exists twice, once per dtype, with identical bodies (`…F32` / `…F64`),
 //   and the entry dispatches on the array type. tests/tensor/kernels check both copies.
 // - Fixed-size scratch (constant length, so TurboFan can fold it): problems larger than a
-//   block are tiled over k, m and n; there is no allocation after module load.
+//   block are tiled over k, m and n; there is no allocation after module load (≈ 352 KiB of
+//   scratch is allocated when the module loads).
+// - Caveat, V8-wide: once any ArrayBuffer has been detached in the isolate (a postMessage or
+//   structuredClone *transfer*, ArrayBuffer.prototype.transfer, a WebAssembly.Memory growing),
+//   V8 drops an optimisation for good and these kernels run ~30 % slower (packed path ~12 → ~8.5
+//   GFLOP/s, vector path ~5.3 → ~4.4). Prefer copying to transferring in threads that compute;
+//   bench/ measures both states (`ours` and `ours-detached`).
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -38,23 +44,26 @@ const KC = 256;
 /** Micro-tile: MR rows of op(A) × NR columns of op(B). */
 const MR = 2;
 const NR = 3;
-/** Scratch length of the vector paths (x chunk and output chunk). */
+/** Chunk of the input vector copied to scratch by the vector paths. */
 const VEC_LEN = 4096;
 /** Below this many rows (and with n > 1), rows are multiplied one by one without packing. */
 const SMALL_M = 4;
 
+// All scratch lives in one ArrayBuffer (views at fixed offsets). Once any ArrayBuffer in the
+// isolate has been detached (bench/README.md), V8 re-checks detachment on every load from these
+// arrays; one shared buffer keeps that check cheaper (≈ +5 % then, no cost otherwise).
+const SCRATCH = new ArrayBuffer(8 * (5 * PANEL_LEN + MR * NR + VEC_LEN));
 // Packed op(A) block: PA0 holds the even rows, PA1 the odd rows; panel i is at [i·kc, (i+1)·kc).
-const PA0 = new Float64Array(PANEL_LEN);
-const PA1 = new Float64Array(PANEL_LEN);
+const PA0 = new Float64Array(SCRATCH, 0, PANEL_LEN);
+const PA1 = new Float64Array(SCRATCH, 8 * PANEL_LEN, PANEL_LEN);
 // Packed op(B) block: PBj holds columns 3q + j; panel q is at [q·kc, (q+1)·kc).
-const PB0 = new Float64Array(PANEL_LEN);
-const PB1 = new Float64Array(PANEL_LEN);
-const PB2 = new Float64Array(PANEL_LEN);
+const PB0 = new Float64Array(SCRATCH, 16 * PANEL_LEN, PANEL_LEN);
+const PB1 = new Float64Array(SCRATCH, 24 * PANEL_LEN, PANEL_LEN);
+const PB2 = new Float64Array(SCRATCH, 32 * PANEL_LEN, PANEL_LEN);
 // Output of the micro-kernel: the 2×3 tile, row-major.
-const TILE = new Float64Array(MR * NR);
-// Vector paths: the (strided, any dtype) input vector as float64, and the output accumulators.
-const VX = new Float64Array(VEC_LEN);
-const VY = new Float64Array(VEC_LEN);
+const TILE = new Float64Array(SCRATCH, 40 * PANEL_LEN, MR * NR);
+// Vector paths: a chunk of the (strided, any dtype) input vector as float64.
+const VX = new Float64Array(SCRATCH, 8 * (5 * PANEL_LEN + MR * NR), VEC_LEN);
 
 /**
  * C[m×n] = (accumulate ? C : 0) + op(A)·op(B), row-major with leading dimensions.
@@ -241,22 +250,25 @@ function packB(transB: boolean, b: FloatArray, bOff: number, ldb: number, n0: nu
   const full = Math.floor(nc / NR);
   const rest = nc - full * NR;
   if (!transB) {
-    // Row p of op(B) is contiguous: b[bOff + (k0 + p)·ldb + n0 + j].
-    for (let p = 0; p < kc; p++) {
-      const s = bOff + (k0 + p) * ldb + n0;
-      for (let q = 0; q < full; q++) {
-        const d = q * kc + p;
-        const t = s + NR * q;
-        PB0[d] = b[t] as number;
-        PB1[d] = b[t + 1] as number;
-        PB2[d] = b[t + 2] as number;
+    // Element (p, j) of op(B) is b[bOff + (k0 + p)·ldb + n0 + j]; fill each panel contiguously.
+    for (let q = 0; q < full; q++) {
+      let t = bOff + k0 * ldb + n0 + NR * q;
+      const d = q * kc;
+      for (let p = 0; p < kc; p++) {
+        PB0[d + p] = b[t] as number;
+        PB1[d + p] = b[t + 1] as number;
+        PB2[d + p] = b[t + 2] as number;
+        t += ldb;
       }
-      if (rest > 0) {
-        const d = full * kc + p;
-        const t = s + NR * full;
-        PB0[d] = b[t] as number;
-        PB1[d] = rest > 1 ? (b[t + 1] as number) : 0;
-        PB2[d] = 0;
+    }
+    if (rest > 0) {
+      let t = bOff + k0 * ldb + n0 + NR * full;
+      const d = full * kc;
+      for (let p = 0; p < kc; p++) {
+        PB0[d + p] = b[t] as number;
+        PB1[d + p] = rest > 1 ? (b[t + 1] as number) : 0;
+        PB2[d + p] = 0;
+        t += ldb;
       }
     }
   } else {
@@ -382,28 +394,19 @@ function rowTimesMatrix(
   incc: number,
   accumulate: boolean,
 ): void {
-  for (let j0 = 0; j0 < n; j0 += VEC_LEN) {
-    const nc = Math.min(VEC_LEN, n - j0);
-    VY.fill(0, 0, nc);
-    for (let p0 = 0; p0 < k; p0 += VEC_LEN) {
-      const kc = Math.min(VEC_LEN, k - p0);
-      const xb = xOff + p0 * incx;
-      for (let p = 0; p < kc; p++) VX[p] = xs[xb + p * incx] as number;
-      if (!transW) {
-        const off = wOff + p0 * ldw + j0;
-        if (w instanceof Float32Array) vecMatNF32(kc, nc, w, off, ldw);
-        else vecMatNF64(kc, nc, w, off, ldw);
-      } else {
-        const off = wOff + j0 * ldw + p0;
-        if (w instanceof Float32Array) vecMatTF32(kc, nc, w, off, ldw);
-        else vecMatTF64(kc, nc, w, off, ldw);
-      }
-    }
-    const cb = cOff + j0 * incc;
-    if (accumulate) {
-      for (let j = 0; j < nc; j++) c[cb + j * incc] += VY[j] as number;
+  for (let p0 = 0; p0 < k; p0 += VEC_LEN) {
+    const kc = Math.min(VEC_LEN, k - p0);
+    const xb = xOff + p0 * incx;
+    for (let p = 0; p < kc; p++) VX[p] = xs[xb + p * incx] as number;
+    const acc = accumulate || p0 > 0;
+    if (!transW) {
+      const off = wOff + p0 * ldw;
+      if (w instanceof Float32Array) vecMatNF32(kc, n, w, off, ldw, c, cOff, incc, acc);
+      else vecMatNF64(kc, n, w, off, ldw, c, cOff, incc, acc);
     } else {
-      for (let j = 0; j < nc; j++) c[cb + j * incc] = VY[j] as number;
+      const off = wOff + p0;
+      if (w instanceof Float32Array) vecMatTF32(kc, n, w, off, ldw, c, cOff, incc, acc);
+      else vecMatTF64(kc, n, w, off, ldw, c, cOff, incc, acc);
     }
   }
 }
@@ -411,8 +414,18 @@ function rowTimesMatrix(
 // The four kernels below come in dtype pairs with identical bodies (see the header for why).
 // Edit one, edit its twin.
 
-/** VY[j] += Σ_p VX[p]·w[off + p·ldw + j], j < nc, p < kc: eight columns at a time. */
-function vecMatNF32(kc: number, nc: number, w: Float32Array, off: number, ldw: number): void {
+/** c[cOff + j·incc] (+)= Σ_p VX[p]·w[off + p·ldw + j], j < nc, p < kc: eight columns at a time. */
+function vecMatNF32(
+  kc: number,
+  nc: number,
+  w: Float32Array,
+  off: number,
+  ldw: number,
+  c: FloatArray,
+  cOff: number,
+  incc: number,
+  acc: boolean,
+): void {
   let j = 0;
   for (; j + 7 < nc; j += 8) {
     let s0 = 0;
@@ -436,14 +449,26 @@ function vecMatNF32(kc: number, nc: number, w: Float32Array, off: number, ldw: n
       s7 += xp * (w[(r + 7) | 0] as number);
       r = (r + ldw) | 0;
     }
-    VY[j] += s0;
-    VY[j + 1] += s1;
-    VY[j + 2] += s2;
-    VY[j + 3] += s3;
-    VY[j + 4] += s4;
-    VY[j + 5] += s5;
-    VY[j + 6] += s6;
-    VY[j + 7] += s7;
+    const o = cOff + j * incc;
+    if (acc) {
+      c[o] += s0;
+      c[o + incc] += s1;
+      c[o + 2 * incc] += s2;
+      c[o + 3 * incc] += s3;
+      c[o + 4 * incc] += s4;
+      c[o + 5 * incc] += s5;
+      c[o + 6 * incc] += s6;
+      c[o + 7 * incc] += s7;
+    } else {
+      c[o] = s0;
+      c[o + incc] = s1;
+      c[o + 2 * incc] = s2;
+      c[o + 3 * incc] = s3;
+      c[o + 4 * incc] = s4;
+      c[o + 5 * incc] = s5;
+      c[o + 6 * incc] = s6;
+      c[o + 7 * incc] = s7;
+    }
   }
   for (; j < nc; j++) {
     let s = 0;
@@ -452,12 +477,23 @@ function vecMatNF32(kc: number, nc: number, w: Float32Array, off: number, ldw: n
       s += (VX[p] as number) * (w[r] as number);
       r = (r + ldw) | 0;
     }
-    VY[j] += s;
+    if (acc) c[cOff + j * incc] += s;
+    else c[cOff + j * incc] = s;
   }
 }
 
 /** Twin of vecMatNF32 for Float64Array. */
-function vecMatNF64(kc: number, nc: number, w: Float64Array, off: number, ldw: number): void {
+function vecMatNF64(
+  kc: number,
+  nc: number,
+  w: Float64Array,
+  off: number,
+  ldw: number,
+  c: FloatArray,
+  cOff: number,
+  incc: number,
+  acc: boolean,
+): void {
   let j = 0;
   for (; j + 7 < nc; j += 8) {
     let s0 = 0;
@@ -481,14 +517,26 @@ function vecMatNF64(kc: number, nc: number, w: Float64Array, off: number, ldw: n
       s7 += xp * (w[(r + 7) | 0] as number);
       r = (r + ldw) | 0;
     }
-    VY[j] += s0;
-    VY[j + 1] += s1;
-    VY[j + 2] += s2;
-    VY[j + 3] += s3;
-    VY[j + 4] += s4;
-    VY[j + 5] += s5;
-    VY[j + 6] += s6;
-    VY[j + 7] += s7;
+    const o = cOff + j * incc;
+    if (acc) {
+      c[o] += s0;
+      c[o + incc] += s1;
+      c[o + 2 * incc] += s2;
+      c[o + 3 * incc] += s3;
+      c[o + 4 * incc] += s4;
+      c[o + 5 * incc] += s5;
+      c[o + 6 * incc] += s6;
+      c[o + 7 * incc] += s7;
+    } else {
+      c[o] = s0;
+      c[o + incc] = s1;
+      c[o + 2 * incc] = s2;
+      c[o + 3 * incc] = s3;
+      c[o + 4 * incc] = s4;
+      c[o + 5 * incc] = s5;
+      c[o + 6 * incc] = s6;
+      c[o + 7 * incc] = s7;
+    }
   }
   for (; j < nc; j++) {
     let s = 0;
@@ -497,12 +545,23 @@ function vecMatNF64(kc: number, nc: number, w: Float64Array, off: number, ldw: n
       s += (VX[p] as number) * (w[r] as number);
       r = (r + ldw) | 0;
     }
-    VY[j] += s;
+    if (acc) c[cOff + j * incc] += s;
+    else c[cOff + j * incc] = s;
   }
 }
 
-/** VY[j] += Σ_p VX[p]·w[off + j·ldw + p], j < nc, p < kc: eight dot products sharing each x load. */
-function vecMatTF32(kc: number, nc: number, w: Float32Array, off: number, ldw: number): void {
+/** c[cOff + j·incc] (+)= Σ_p VX[p]·w[off + j·ldw + p], j < nc, p < kc: eight dot products sharing each x load. */
+function vecMatTF32(
+  kc: number,
+  nc: number,
+  w: Float32Array,
+  off: number,
+  ldw: number,
+  c: FloatArray,
+  cOff: number,
+  incc: number,
+  acc: boolean,
+): void {
   let j = 0;
   for (; j + 7 < nc; j += 8) {
     let s0 = 0;
@@ -532,25 +591,48 @@ function vecMatTF32(kc: number, nc: number, w: Float32Array, off: number, ldw: n
       s6 += xp * (w[(r6 + p) | 0] as number);
       s7 += xp * (w[(r7 + p) | 0] as number);
     }
-    VY[j] += s0;
-    VY[j + 1] += s1;
-    VY[j + 2] += s2;
-    VY[j + 3] += s3;
-    VY[j + 4] += s4;
-    VY[j + 5] += s5;
-    VY[j + 6] += s6;
-    VY[j + 7] += s7;
+    const o = cOff + j * incc;
+    if (acc) {
+      c[o] += s0;
+      c[o + incc] += s1;
+      c[o + 2 * incc] += s2;
+      c[o + 3 * incc] += s3;
+      c[o + 4 * incc] += s4;
+      c[o + 5 * incc] += s5;
+      c[o + 6 * incc] += s6;
+      c[o + 7 * incc] += s7;
+    } else {
+      c[o] = s0;
+      c[o + incc] = s1;
+      c[o + 2 * incc] = s2;
+      c[o + 3 * incc] = s3;
+      c[o + 4 * incc] = s4;
+      c[o + 5 * incc] = s5;
+      c[o + 6 * incc] = s6;
+      c[o + 7 * incc] = s7;
+    }
   }
   for (; j < nc; j++) {
     let s = 0;
     const r = (off + j * ldw) | 0;
     for (let p = 0; p < kc; p++) s += (VX[p] as number) * (w[(r + p) | 0] as number);
-    VY[j] += s;
+    if (acc) c[cOff + j * incc] += s;
+    else c[cOff + j * incc] = s;
   }
 }
 
 /** Twin of vecMatTF32 for Float64Array. */
-function vecMatTF64(kc: number, nc: number, w: Float64Array, off: number, ldw: number): void {
+function vecMatTF64(
+  kc: number,
+  nc: number,
+  w: Float64Array,
+  off: number,
+  ldw: number,
+  c: FloatArray,
+  cOff: number,
+  incc: number,
+  acc: boolean,
+): void {
   let j = 0;
   for (; j + 7 < nc; j += 8) {
     let s0 = 0;
@@ -580,19 +662,32 @@ function vecMatTF64(kc: number, nc: number, w: Float64Array, off: number, ldw: n
       s6 += xp * (w[(r6 + p) | 0] as number);
       s7 += xp * (w[(r7 + p) | 0] as number);
     }
-    VY[j] += s0;
-    VY[j + 1] += s1;
-    VY[j + 2] += s2;
-    VY[j + 3] += s3;
-    VY[j + 4] += s4;
-    VY[j + 5] += s5;
-    VY[j + 6] += s6;
-    VY[j + 7] += s7;
+    const o = cOff + j * incc;
+    if (acc) {
+      c[o] += s0;
+      c[o + incc] += s1;
+      c[o + 2 * incc] += s2;
+      c[o + 3 * incc] += s3;
+      c[o + 4 * incc] += s4;
+      c[o + 5 * incc] += s5;
+      c[o + 6 * incc] += s6;
+      c[o + 7 * incc] += s7;
+    } else {
+      c[o] = s0;
+      c[o + incc] = s1;
+      c[o + 2 * incc] = s2;
+      c[o + 3 * incc] = s3;
+      c[o + 4 * incc] = s4;
+      c[o + 5 * incc] = s5;
+      c[o + 6 * incc] = s6;
+      c[o + 7 * incc] = s7;
+    }
   }
   for (; j < nc; j++) {
     let s = 0;
     const r = (off + j * ldw) | 0;
     for (let p = 0; p < kc; p++) s += (VX[p] as number) * (w[(r + p) | 0] as number);
-    VY[j] += s;
+    if (acc) c[cOff + j * incc] += s;
+    else c[cOff + j * incc] = s;
   }
 }

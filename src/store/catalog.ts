@@ -1,0 +1,90 @@
+// The shipped models: public/models/index.json lists them (written by `npm run models:index`),
+// each folder holds manifest.json + weights. Fetching validates everything (the model loader
+// checks byte length, SHA-256 and every tensor) and reports problems as user-facing messages.
+
+import { loadModel, type LoadedModel } from '../model/bundle';
+import { CheckpointError } from '../model/checkpoint';
+import { isVariant, type Variant } from '../model/config';
+
+export interface CatalogEntry {
+  id: string;
+  task: string;
+  variant: Variant;
+  title: string;
+  /** Held-out test metrics recorded at training time. */
+  metrics: { bleu?: number; aer?: number; exactMatch?: number };
+  bytes: number;
+}
+
+const ID = /^[a-z0-9-]{1,64}$/;
+
+/** Validate index.json (never trusting its shape); bad entries are skipped. */
+export function parseCatalog(value: unknown): CatalogEntry[] {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { models?: unknown }).models)) {
+    throw new Error('the model index is not a {"models": [...]} object');
+  }
+  const out: CatalogEntry[] = [];
+  for (const raw of (value as { models: unknown[] }).models.slice(0, 200)) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const r = raw as Record<string, unknown>;
+    if (typeof r.id !== 'string' || !ID.test(r.id) || !isVariant(r.variant) || typeof r.task !== 'string') continue;
+    const m = (typeof r.metrics === 'object' && r.metrics !== null ? r.metrics : {}) as Record<string, unknown>;
+    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const metrics: CatalogEntry['metrics'] = {};
+    const bleu = num(m.bleu);
+    const aer = num(m.aer);
+    const exact = num(m.exactMatch);
+    if (bleu !== undefined) metrics.bleu = bleu;
+    if (aer !== undefined) metrics.aer = aer;
+    if (exact !== undefined) metrics.exactMatch = exact;
+    out.push({
+      id: r.id,
+      task: r.task.slice(0, 40),
+      variant: r.variant,
+      title: typeof r.title === 'string' ? r.title.slice(0, 120) : r.id,
+      metrics,
+      bytes: num(r.bytes) ?? 0,
+    });
+  }
+  return out;
+}
+
+/** Where the models live, relative to the page (works from any folder of a static host). */
+export function modelsBase(): string {
+  return new URL('models/', document.baseURI).href;
+}
+
+async function fetchChecked(url: string, what: string, signal?: AbortSignal): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, signal ? { signal } : {});
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new Error(`could not fetch ${what} (${err instanceof Error ? err.message : 'network error'})`);
+  }
+  if (!res.ok) throw new Error(`could not fetch ${what}: HTTP ${res.status}`);
+  return res;
+}
+
+export async function fetchCatalog(base = modelsBase(), signal?: AbortSignal): Promise<CatalogEntry[]> {
+  const res = await fetchChecked(new URL('index.json', base).href, 'the model index', signal);
+  return parseCatalog(await res.json());
+}
+
+/** Fetch and validate one shipped model; errors are Error/CheckpointError with clear messages. */
+export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal): Promise<LoadedModel> {
+  if (!ID.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
+  const folder = new URL(`${id}/`, base);
+  const manifestRes = await fetchChecked(new URL('manifest.json', folder).href, `the manifest of ${id}`, signal);
+  let manifest: unknown;
+  try {
+    manifest = await manifestRes.json();
+  } catch {
+    throw new CheckpointError('manifest', `the manifest of ${id} is not valid JSON`);
+  }
+  const file = (manifest as { weights?: { file?: unknown } } | null)?.weights?.file;
+  const name = typeof file === 'string' && /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(file) ? file : 'model.safetensors';
+  const weightsRes = await fetchChecked(new URL(name, folder).href, `the weights of ${id}`, signal);
+  const weights = new Uint8Array(await weightsRes.arrayBuffer());
+  return loadModel(manifest, weights);
+}

@@ -1,0 +1,73 @@
+// Where each piece of state goes, decided in one table (after excalidraw's appState): the
+// permalink (URL fragment), local storage (remembered on this device), and exports (the caption
+// and the PNG's embedded link). Typed arrays and traces never go anywhere: they are recomputed.
+
+export type Destination = 'url' | 'local' | 'export';
+
+export const PERSISTENCE = {
+  modelId: ['url', 'local', 'export'],
+  source: ['url', 'local', 'export'],
+  target: ['url', 'local', 'export'],
+  decoding: ['url', 'local', 'export'],
+  beamWidth: ['url', 'local', 'export'],
+  step: ['url', 'export'],
+  edits: ['url', 'export'],
+  values: ['url', 'local', 'export'],
+  transpose: ['url', 'local', 'export'],
+  palette: ['url', 'local', 'export'],
+  lang: ['url', 'local'],
+  theme: ['url', 'local'],
+  showTable: ['local'],
+} as const satisfies Record<string, readonly Destination[]>;
+
+export type PersistedField = keyof typeof PERSISTENCE;
+
+export function fieldsFor(destination: Destination): PersistedField[] {
+  return (Object.keys(PERSISTENCE) as PersistedField[]).filter((k) => (PERSISTENCE[k] as readonly Destination[]).includes(destination));
+}
+
+/**
+ * localStorage that never throws: disabled storage (private modes, sandboxed iframes) and a full
+ * quota (QuotaExceededError) are caught, and the failure is reported once through `onError`.
+ */
+export function safeStorage(onError: (message: string) => void): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void } {
+  let warned = false;
+  const warn = (what: string, err: unknown): void => {
+    if (warned) return;
+    warned = true;
+    const full = err instanceof DOMException && (err.name === 'QuotaExceededError' || err.code === 22);
+    onError(full ? 'Browser storage is full: your settings will not be remembered on this device.' : `Browser storage is unavailable (${what}): your settings will not be remembered on this device.`);
+  };
+  const store = (): Storage | null => {
+    try {
+      return globalThis.localStorage ?? null;
+    } catch (err) {
+      warn('access denied', err);
+      return null;
+    }
+  };
+  return {
+    getItem(k) {
+      try {
+        return store()?.getItem(k) ?? null;
+      } catch (err) {
+        warn('read failed', err);
+        return null;
+      }
+    },
+    setItem(k, v) {
+      try {
+        store()?.setItem(k, v);
+      } catch (err) {
+        warn('write failed', err);
+      }
+    },
+    removeItem(k) {
+      try {
+        store()?.removeItem(k);
+      } catch (err) {
+        warn('remove failed', err);
+      }
+    },
+  };
+}

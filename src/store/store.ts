@@ -1,0 +1,284 @@
+// The one zustand store, built from typed slices (zustand's own pattern): the document (what the
+// user typed and chose), the view (how it is shown), the models (catalog and loaded models), the
+// notices, and the derived analysis, recomputed whenever an input changes. Actions live beside
+// the state they change.
+
+import { create, type StateCreator } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { LoadedModel } from '../model/bundle';
+import { analyse, type Analysis, type Decoding } from './analysis';
+import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
+import { fieldsFor, safeStorage } from './persistence';
+
+export type ValueKind = 'weights' | 'scores';
+export type Palette = 'cividis' | 'viridis';
+export type Theme = 'auto' | 'light' | 'dark';
+export type Lang = 'en' | 'zh';
+
+export const DEFAULT_MODEL_ID = 'en-fr-additive';
+export const DEFAULT_SOURCE = 'the agreement on the European Economic Area was signed in August 1992 .';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface DocumentSlice {
+  modelId: string;
+  source: string;
+  target: string;
+  decoding: Decoding;
+  beamWidth: number;
+  step: number;
+  /** Attention edits: step → weights (a plain object so it serialises). */
+  edits: Record<number, number[]>;
+  /** The focused heatmap cell (target step i, source position j). */
+  focus: { i: number; j: number } | null;
+  setSource(text: string): void;
+  setTarget(text: string): void;
+  setDecoding(decoding: Decoding): void;
+  setBeamWidth(width: number): void;
+  setStep(step: number): void;
+  stepBy(delta: number): void;
+  setEdit(step: number, weights: number[]): void;
+  clearEdits(): void;
+  setFocus(cell: { i: number; j: number } | null): void;
+  /** Put a whole document in place (examples menu, permalinks); clears edits unless given. */
+  loadDocument(doc: Partial<Pick<DocumentSlice, 'modelId' | 'source' | 'target' | 'decoding' | 'beamWidth' | 'step' | 'edits'>>): void;
+}
+
+export interface ViewSlice {
+  values: ValueKind;
+  transpose: boolean;
+  palette: Palette;
+  theme: Theme;
+  lang: Lang;
+  showTable: boolean;
+  playing: boolean;
+  embed: boolean;
+  setView(patch: Partial<Pick<ViewSlice, 'values' | 'transpose' | 'palette' | 'theme' | 'lang' | 'showTable' | 'playing' | 'embed'>>): void;
+}
+
+export interface ModelsSlice {
+  catalog: CatalogEntry[] | null;
+  catalogError: string | null;
+  models: Record<string, LoadedModel>;
+  loading: string | null;
+  loadCatalog(): Promise<void>;
+  /** Load (if needed) and switch to a model; on failure the previous model stays. */
+  selectModel(id: string): Promise<boolean>;
+  /** Add a model that was loaded some other way (a file, IndexedDB) and switch to it. */
+  addModel(model: LoadedModel): void;
+}
+
+export interface NoticeSlice {
+  notices: Notice[];
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+export interface DerivedSlice {
+  analysis: Analysis | null;
+  recompute(): void;
+}
+
+export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & DerivedSlice;
+type Slice<T> = StateCreator<Store, [['zustand/persist', unknown]], [], T>;
+
+let nextNoticeId = 1;
+
+function editsMap(edits: Record<number, number[]>): Map<number, number[]> {
+  const m = new Map<number, number[]>();
+  for (const [k, v] of Object.entries(edits)) m.set(Number(k), v);
+  return m;
+}
+
+function clampStep(step: number, analysis: Analysis | null): number {
+  const n = analysis?.trace?.steps.length ?? 0;
+  if (n === 0) return 0;
+  return Math.max(0, Math.min(n - 1, Math.round(step)));
+}
+
+const createDocument: Slice<DocumentSlice> = (set, get) => ({
+  modelId: DEFAULT_MODEL_ID,
+  source: DEFAULT_SOURCE,
+  target: '',
+  decoding: 'greedy',
+  beamWidth: 4,
+  step: 0,
+  edits: {},
+  focus: null,
+  setSource(text) {
+    set({ source: text, edits: {}, focus: null });
+    get().recompute();
+  },
+  setTarget(text) {
+    set({ target: text, edits: {}, focus: null });
+    get().recompute();
+  },
+  setDecoding(decoding) {
+    set({ decoding, edits: {} });
+    get().recompute();
+  },
+  setBeamWidth(width) {
+    const w = Math.max(2, Math.min(8, Math.round(width)));
+    set({ beamWidth: w });
+    get().recompute();
+  },
+  setStep(step) {
+    set({ step: clampStep(step, get().analysis) });
+  },
+  stepBy(delta) {
+    set({ step: clampStep(get().step + delta, get().analysis) });
+  },
+  setEdit(step, weights) {
+    set({ edits: { ...get().edits, [step]: weights } });
+    get().recompute();
+  },
+  clearEdits() {
+    set({ edits: {} });
+    get().recompute();
+  },
+  setFocus(cell) {
+    set({ focus: cell });
+  },
+  loadDocument(doc) {
+    set({ ...doc, edits: doc.edits ?? {}, focus: null });
+    const { modelId, models } = get();
+    if (!models[modelId]) void get().selectModel(modelId);
+    get().recompute();
+    if (doc.step !== undefined) set({ step: clampStep(doc.step, get().analysis) });
+  },
+});
+
+const createView: Slice<ViewSlice> = (set) => ({
+  values: 'weights',
+  transpose: false,
+  palette: 'cividis',
+  theme: 'auto',
+  lang: 'en',
+  showTable: false,
+  playing: false,
+  embed: false,
+  setView(patch) {
+    set(patch);
+  },
+});
+
+const createModels: Slice<ModelsSlice> = (set, get) => ({
+  catalog: null,
+  catalogError: null,
+  models: {},
+  loading: null,
+  async loadCatalog() {
+    try {
+      const catalog = await fetchCatalog();
+      set({ catalog, catalogError: null });
+    } catch (err) {
+      set({ catalog: [], catalogError: err instanceof Error ? err.message : String(err) });
+    }
+  },
+  async selectModel(id) {
+    const { models } = get();
+    if (models[id]) {
+      set({ modelId: id, edits: {}, focus: null });
+      get().recompute();
+      return true;
+    }
+    set({ loading: id });
+    try {
+      const model = await fetchModel(id);
+      set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, loading: null });
+      get().recompute();
+      return true;
+    } catch (err) {
+      set({ loading: null });
+      const known = get().catalog?.some((c) => c.id === id) ?? true;
+      const reason = err instanceof Error ? err.message : String(err);
+      get().notify('error', known ? `The model “${id}” could not be loaded: ${reason}` : `The model “${id}” is not one of the models shipped with this page (${reason}).`);
+      // keep (or fall back to) a model that works
+      const current = get().modelId;
+      if (!get().models[current]) {
+        const fallback = Object.keys(get().models)[0];
+        if (fallback) set({ modelId: fallback });
+      }
+      get().recompute();
+      return false;
+    }
+  },
+  addModel(model) {
+    const id = model.manifest.id;
+    set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null });
+    get().recompute();
+  },
+});
+
+const createNotices: Slice<NoticeSlice> = (set, get) => ({
+  notices: [],
+  notify(kind, text) {
+    // the same message twice in a row is shown once
+    const last = get().notices[get().notices.length - 1];
+    if (last && last.text === text) return;
+    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text }] });
+  },
+  dismiss(id) {
+    set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+});
+
+const createDerived: Slice<DerivedSlice> = (set, get) => ({
+  analysis: null,
+  recompute() {
+    const s = get();
+    const model = s.models[s.modelId];
+    if (!model) {
+      set({ analysis: null });
+      return;
+    }
+    const analysis = analyse({ model, source: s.source, target: s.target, decoding: s.decoding, beamWidth: s.beamWidth, edits: editsMap(s.edits) });
+    set({ analysis, step: clampStep(s.step, analysis) });
+  },
+});
+
+const LOCAL_FIELDS = fieldsFor('local');
+
+export const useStore = create<Store>()(
+  persist(
+    (...a) => ({
+      ...createDocument(...a),
+      ...createView(...a),
+      ...createModels(...a),
+      ...createNotices(...a),
+      ...createDerived(...a),
+    }),
+    {
+      name: 'rnnsearch',
+      version: 1,
+      storage: createJSONStorage(() => safeStorage((message) => useStore.getState().notify('warning', message))),
+      partialize: (s) => Object.fromEntries(LOCAL_FIELDS.map((k) => [k, s[k]])) as Partial<Store>,
+      // a record from an older or newer version (or a hand-edited one) is validated field by field
+      migrate: (persisted) => sanitizeLocal(persisted),
+      merge: (persisted, current) => ({ ...current, ...sanitizeLocal(persisted) }),
+    },
+  ),
+);
+
+/** Keep only well-formed local fields (storage is user-editable). */
+export function sanitizeLocal(value: unknown): Partial<Store> {
+  if (typeof value !== 'object' || value === null) return {};
+  const v = value as Record<string, unknown>;
+  const out: Partial<Store> = {};
+  if (typeof v.modelId === 'string' && /^[a-z0-9-]{1,64}$/.test(v.modelId)) out.modelId = v.modelId;
+  if (typeof v.source === 'string' && v.source.length <= 5000) out.source = v.source;
+  if (typeof v.target === 'string' && v.target.length <= 5000) out.target = v.target;
+  if (v.decoding === 'greedy' || v.decoding === 'beam') out.decoding = v.decoding;
+  if (typeof v.beamWidth === 'number' && Number.isInteger(v.beamWidth) && v.beamWidth >= 2 && v.beamWidth <= 8) out.beamWidth = v.beamWidth;
+  if (v.values === 'weights' || v.values === 'scores') out.values = v.values;
+  if (typeof v.transpose === 'boolean') out.transpose = v.transpose;
+  if (v.palette === 'cividis' || v.palette === 'viridis') out.palette = v.palette;
+  if (v.theme === 'auto' || v.theme === 'light' || v.theme === 'dark') out.theme = v.theme;
+  if (v.lang === 'en' || v.lang === 'zh') out.lang = v.lang;
+  if (typeof v.showTable === 'boolean') out.showTable = v.showTable;
+  return out;
+}
