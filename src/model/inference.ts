@@ -11,6 +11,7 @@
 
 import { EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
 import { allocArray, concat, noGrad, type DType, type FloatArray } from '../tensor';
+import { fastSigmoid, fastTanh } from '../tensor/kernels/fastmath';
 import { sigmoidScalar } from '../tensor/ops/elementwise';
 import { gemm } from '../tensor/kernels/gemm';
 import { diagonalPosition } from './batch';
@@ -81,6 +82,8 @@ export interface BeamHypothesis {
 
 /** Per-step scratch, allocated once per decode. */
 interface Scratch {
+  /** s_{i−1}·[U_z|U_r (decoder) | U_o | W_a or W_q]: every product of the previous state at once. */
+  sq: FloatArray;
   q: FloatArray;
   e: FloatArray;
   alpha: FloatArray;
@@ -118,7 +121,16 @@ export class InferenceModel {
   private readonly V: number;
   /** Width of a context projection row: 3H (decoder GRU input) + 2L (deep output). */
   private readonly CP: number;
+  /** Columns of the merged state product: 2H (GRU gates) + 2L (deep output) + query size. */
+  private readonly SQ: number;
+  private readonly queryDim: number;
   private readonly w: Record<string, FloatArray>;
+  /**
+   * float32 models use the fast rational tanh/sigmoid (within 3e-7, below float32 resolution);
+   * float64 models (gradient and parity checks) use the exact library functions.
+   */
+  private readonly tanh: (x: number) => number;
+  private readonly sigmoid: (x: number) => number;
 
   constructor(config: ModelConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab) {
     validateConfig(config);
@@ -138,6 +150,10 @@ export class InferenceModel {
     this.CP = 3 * H + 2 * L;
     this.dtype = params.get('encoder.embedding').dtype;
     const dtype = this.dtype;
+    this.tanh = dtype === 'float32' ? fastTanh : Math.tanh;
+    this.sigmoid = dtype === 'float32' ? fastSigmoid : sigmoidScalar;
+    this.queryDim = config.variant === 'additive' || config.variant === 'scaled-dot' ? A : 0;
+    this.SQ = 2 * H + 2 * L + this.queryDim;
     const get = (name: string): FloatArray => params.get(name).data;
     const w: Record<string, FloatArray> = {};
     noGrad(() => {
@@ -163,6 +179,9 @@ export class InferenceModel {
       w.UhD = dw.Uh.data;
       // [C | C_o]: [2H, 3H + 2L]
       w.CCo = concat([dw.C as NonNullable<typeof dw.C>, params.get('output.Co')], 1).data;
+      // everything the decoder multiplies s_{i−1} by, side by side: one product per step
+      const query = config.variant === 'additive' ? [params.get('attention.Wa')] : config.variant === 'scaled-dot' ? [params.get('attention.Wq')] : [];
+      w.stateProj = concat([dw.Uzr, params.get('output.Uo'), ...query], 1).data;
     });
     w.Ws = get('decoder.init.Ws');
     w.bs = get('decoder.init.bs');
@@ -225,13 +244,13 @@ export class InferenceModel {
     let prev: FloatArray = allocArray(dtype, H);
     for (let t = 0; t < Tx; t++) {
       const out = sliceRows(fwd, t, H);
-      this.gruStep(sliceRows(w.encF as FloatArray, ids[t] as number, H3), prev, w.UzrF as FloatArray, w.UhF as FloatArray, out, scratch, null);
+      this.gruStep(sliceRows(w.encF as FloatArray, ids[t] as number, H3), prev, w.UzrF as FloatArray, w.UhF as FloatArray, out, scratch, null, null);
       prev = out;
     }
     prev = allocArray(dtype, H);
     for (let t = Tx - 1; t >= 0; t--) {
       const out = sliceRows(bwd, t, H);
-      this.gruStep(sliceRows(w.encB as FloatArray, ids[t] as number, H3), prev, w.UzrB as FloatArray, w.UhB as FloatArray, out, scratch, null);
+      this.gruStep(sliceRows(w.encB as FloatArray, ids[t] as number, H3), prev, w.UzrB as FloatArray, w.UhB as FloatArray, out, scratch, null, null);
       prev = out;
     }
     const annotations = allocArray(dtype, Tx * H2);
@@ -243,7 +262,7 @@ export class InferenceModel {
     const s0 = allocArray(dtype, H);
     s0.set(w.bs as FloatArray);
     gemm(false, false, 1, H, H, bwd, 0, H, w.Ws as FloatArray, 0, H, s0, 0, H, true);
-    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number);
+    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number); // once per sentence: exact
 
     const variant = this.config.variant;
     let keys: FloatArray | null = null;
@@ -307,6 +326,7 @@ export class InferenceModel {
   private newScratch(Tx: number): Scratch {
     const { dtype, H, L, V } = this;
     return {
+      sq: allocArray(dtype, this.SQ),
       q: allocArray(dtype, Math.max(this.A, H)),
       e: allocArray(dtype, Tx),
       alpha: allocArray(dtype, Tx),
@@ -326,25 +346,33 @@ export class InferenceModel {
   /**
    * One GRU step at batch 1 (the paper's form): h' = (1−z)h + z·tanh(x_h + (r⊙h)·U_h),
    * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r). `x` holds x_z | x_r | x_h (input projections).
-   * When `addX` is given it is added to x first (the decoder's context projection).
+   * `zrPre` holds h·[U_z|U_r] when the caller already computed it (the decoder does, in its
+   * merged state product); otherwise it is computed here into scratch. `addX`, when given, is
+   * added to x (the decoder's context projection).
    */
-  private gruStep(x: FloatArray, h: FloatArray, Uzr: FloatArray, Uh: FloatArray, out: FloatArray, s: Scratch, addX: FloatArray | null): void {
+  private gruStep(x: FloatArray, h: FloatArray, Uzr: FloatArray, Uh: FloatArray, out: FloatArray, s: Scratch, addX: FloatArray | null, zrPre: FloatArray | null): void {
     const H = this.H;
     const H2 = 2 * H;
+    const sigmoid = this.sigmoid;
+    const tanh = this.tanh;
     const zr = s.zr;
-    gemm(false, false, 1, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, false);
+    if (zrPre) {
+      for (let u = 0; u < H2; u++) zr[u] = zrPre[u] as number;
+    } else {
+      gemm(false, false, 1, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, false);
+    }
     const rh = s.rh;
     if (addX) {
-      for (let u = 0; u < H2; u++) zr[u] = sigmoidScalar((zr[u] as number) + (x[u] as number) + (addX[u] as number));
+      for (let u = 0; u < H2; u++) zr[u] = sigmoid((zr[u] as number) + (x[u] as number) + (addX[u] as number));
     } else {
-      for (let u = 0; u < H2; u++) zr[u] = sigmoidScalar((zr[u] as number) + (x[u] as number));
+      for (let u = 0; u < H2; u++) zr[u] = sigmoid((zr[u] as number) + (x[u] as number));
     }
     for (let u = 0; u < H; u++) rh[u] = (zr[H + u] as number) * (h[u] as number);
     const cand = s.cand;
     gemm(false, false, 1, H, H, rh, 0, H, Uh, 0, H, cand, 0, H, false);
     for (let u = 0; u < H; u++) {
       const pre = (cand[u] as number) + (x[H2 + u] as number) + (addX ? (addX[H2 + u] as number) : 0);
-      const c = Math.tanh(pre);
+      const c = tanh(pre);
       const z = zr[u] as number;
       out[u] = (1 - z) * (h[u] as number) + z * c;
     }
@@ -361,6 +389,13 @@ export class InferenceModel {
     const variant = this.config.variant;
     const alpha = sc.alpha;
     const e = sc.e;
+    const tanh = this.tanh;
+    // ---- s_{i−1}·[U_z|U_r | U_o | W_a]: the GRU gates, the deep output and the query at once ----
+    const sq = sc.sq;
+    const H2 = 2 * H;
+    gemm(false, false, 1, this.SQ, H, s, 0, H, w.stateProj as FloatArray, 0, this.SQ, sq, 0, this.SQ, false);
+    const qOff = H2 + 2 * L;
+    if (this.queryDim > 0) for (let a = 0; a < A; a++) sc.q[a] = sq[qOff + a] as number;
     // ---- attention: scores e_i, weights α_i, context projections ----
     if (variant !== 'none') {
       if (variant === 'diagonal') {
@@ -369,23 +404,21 @@ export class InferenceModel {
       } else {
         const keys = enc.keys as FloatArray;
         if (variant === 'additive') {
-          // q = W_a s_{i−1};  e_j = v_aᵀ tanh(q + U_a h_j)
+          // q = W_a s_{i−1} (from the merged product);  e_j = v_aᵀ tanh(q + U_a h_j)
           const q = sc.q;
-          gemm(false, false, 1, A, H, s, 0, H, w.Wa as FloatArray, 0, A, q, 0, A, false);
           const va = w.va as FloatArray;
           for (let j = 0; j < Tx; j++) {
             const base = j * A;
             let acc = 0;
-            for (let a = 0; a < A; a++) acc += (va[a] as number) * Math.tanh((q[a] as number) + (keys[base + a] as number));
+            for (let a = 0; a < A; a++) acc += (va[a] as number) * tanh((q[a] as number) + (keys[base + a] as number));
             e[j] = acc;
           }
         } else {
           let q: FloatArray = s;
           let d = H;
           if (variant === 'scaled-dot') {
-            q = sc.q;
+            q = sc.q; // W_q s_{i−1}, from the merged product
             d = A;
-            gemm(false, false, 1, A, H, s, 0, H, w.Wq as FloatArray, 0, A, q, 0, A, false);
           }
           const f = variant === 'scaled-dot' ? 1 / Math.sqrt(A) : 1;
           for (let j = 0; j < Tx; j++) {
@@ -419,8 +452,7 @@ export class InferenceModel {
     const tt = sc.tt;
     tt.set(sliceRows(w.outEmb as FloatArray, prevToken, 2 * L));
     const cp = sc.cp;
-    for (let k = 0; k < 2 * L; k++) tt[k] = (tt[k] as number) + (cp[3 * H + k] as number);
-    gemm(false, false, 1, 2 * L, H, s, 0, H, w.Uo as FloatArray, 0, 2 * L, tt, 0, 2 * L, true);
+    for (let k = 0; k < 2 * L; k++) tt[k] = (tt[k] as number) + (cp[3 * H + k] as number) + (sq[H2 + k] as number);
     const t = sc.t;
     for (let k = 0; k < L; k++) {
       const a = tt[k] as number;
@@ -438,7 +470,7 @@ export class InferenceModel {
     const lse = max + Math.log(total);
     for (let v = 0; v < V; v++) logits[v] = (logits[v] as number) - lse;
     // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]) with the context part precomputed ----
-    this.gruStep(sliceRows(w.decIn as FloatArray, prevToken, 3 * H), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp);
+    this.gruStep(sliceRows(w.decIn as FloatArray, prevToken, 3 * H), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp, sq);
     return { logProbs: logits };
   }
 

@@ -1,0 +1,545 @@
+// The permalink codec (DESIGN.md, Sharing): the user's inputs as a versioned record in the URL
+// fragment, `#s=<payload>[&embed=1]`, where payload = base64url(deflate-raw(UTF-8(JSON))).
+//
+// Decoding treats the fragment as hostile (RELIABILITY.md, the hostile-permalink row), with the
+// guards in this order: a size cap on the fragment text; the base64url alphabet; inflate with an
+// output cap (a deflate bomb stops after MAX_INFLATED_BYTES); strict UTF-8; JSON.parse with
+// `__proto__` / `constructor` / `prototype` keys dropped; then a schema check that builds a fresh
+// object field by field from own properties only (nothing parsed is ever merged or spread).
+//
+// What survives a bad link (the policy):
+// - the fragment is unreadable (too long, bad base64, bad deflate, too much data, bad UTF-8 or
+//   JSON), its version is unknown, or one of the core fields (model, source, target) is invalid:
+//   the whole default state, and a notice;
+// - any other field (decoding, beamWidth, step, edits, a view option) is invalid: that field alone
+//   takes its default, and a notice names it. Edits are all-or-nothing (a half-applied set of
+//   attention edits would show a state nobody made). Missing fields take their defaults silently;
+//   unknown fields are ignored (a later v1 may add fields).
+//
+// Uses CompressionStream / DecompressionStream ('deflate-raw'; Baseline 2023: Chrome 80,
+// Firefox 113, Safari 16.4; Node 20 here), looked up on globalThis at call time.
+
+import { MAX_TARGET_TOKENS } from '../model/config';
+import { MAX_TOKENS_PER_SIDE } from '../data/limits';
+import { hasLoneSurrogate } from './text';
+
+/** The record format this code writes; links with a larger `v` were made by a newer page. */
+export const SHARE_VERSION = 1;
+/** Longest fragment text (after `#`) that is decoded at all. */
+export const MAX_FRAGMENT_CHARS = 16 * 1024;
+/** Most bytes inflated from a payload; past this the stream is cancelled (deflate bombs). */
+export const MAX_INFLATED_BYTES = 64 * 1024;
+/** Longest source or target sentence in a link, in UTF-16 code units. */
+export const MAX_SENTENCE_CHARS = 5000;
+/** Most attention edits in a link (one per target step at most). */
+export const MAX_EDITS = MAX_TARGET_TOKENS;
+/** Most weights in one edit: a full source of MAX_TOKENS_PER_SIDE tokens plus </s>. */
+export const MAX_EDIT_WEIGHTS = MAX_TOKENS_PER_SIDE + 1;
+/** Largest `step` (a step index, or the number of steps when decoding is finished). */
+export const MAX_STEP = MAX_TARGET_TOKENS;
+/** Largest beam width (the model's beam search accepts 1..16). */
+export const MAX_BEAM_WIDTH = 16;
+/** Decimals kept of each edited weight once a row is normalised to sum to 1. */
+export const EDIT_WEIGHT_DECIMALS = 4;
+
+const MODEL_ID = /^[a-z0-9-]{1,64}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** An inflate that has not finished after this long is abandoned (it never should take it). */
+const INFLATE_WATCHDOG_MS = 5000;
+
+/** Free decoding mode (a non-empty `target` is force-decoded instead). */
+export type DecodingMode = 'greedy' | 'beam';
+/** What the heatmap colours: the weights α or the scores e. */
+export type ValuesKind = 'weights' | 'scores';
+/** The colour-blind-safe colour scales of the heatmap (d3-scale-chromatic). */
+export type Palette = 'cividis' | 'viridis';
+/** The page language. */
+export type Lang = 'en' | 'zh';
+/** The page theme; 'auto' follows prefers-color-scheme. */
+export type ThemeSetting = 'auto' | 'light' | 'dark';
+
+/** One attention edit: the weights (over the source, </s> included) that replace step `step`'s α. */
+export interface AttentionEdit {
+  step: number;
+  weights: number[];
+}
+
+/** View options that a link restores. */
+export interface ShareView {
+  values: ValuesKind;
+  transpose: boolean;
+  palette: Palette;
+  lang: Lang;
+  theme: ThemeSetting;
+}
+
+/** The user's inputs that a permalink restores (version 1). */
+export interface ShareState {
+  v: 1;
+  /** A model id, as in public/models/<id>/ (the id also fixes the attention variant). */
+  model: string;
+  source: string;
+  /** A typed reference translation to force-decode; '' for free decoding. */
+  target: string;
+  decoding: DecodingMode;
+  beamWidth: number;
+  /** The decoding step on show. */
+  step: number;
+  edits: AttentionEdit[];
+  view: ShareView;
+}
+
+/** Why a fragment did not give back the state it names; null when it did (or there was none). */
+export type ShareProblem = 'too-long' | 'damaged' | 'too-large' | 'unsupported' | 'newer-version' | 'invalid' | 'partial';
+
+/** What `parseFragment` returns. */
+export interface ParsedFragment {
+  state: ShareState;
+  /** `&embed=1`: the page shows only the heatmap (for iframes). */
+  embed: boolean;
+  /** A user-facing sentence explaining what was not restored; null when nothing went wrong. */
+  notice: string | null;
+  problem: ShareProblem | null;
+}
+
+/** The state a page with no (or an unusable) link starts from. Frozen: copy it with `defaultShareState()`. */
+export const DEFAULT_SHARE_STATE: Readonly<ShareState> = deepFreeze({
+  v: 1,
+  model: 'en-fr-additive',
+  source: 'the agreement on the european economic area was signed in august 1992 .',
+  target: '',
+  decoding: 'greedy',
+  beamWidth: 5,
+  step: 0,
+  edits: [],
+  view: { values: 'weights', transpose: false, palette: 'cividis', lang: 'en', theme: 'auto' },
+});
+
+/** A fresh, mutable copy of DEFAULT_SHARE_STATE. */
+export function defaultShareState(): ShareState {
+  const d = DEFAULT_SHARE_STATE;
+  return { ...d, edits: [], view: { ...d.view } };
+}
+
+/** The user-facing notices, one per problem ('partial' is built from the fields it names). */
+export const SHARE_NOTICES: Readonly<Record<Exclude<ShareProblem, 'partial'>, string>> = Object.freeze({
+  'too-long': 'This link is too long to be an RNNsearch link; showing the default example.',
+  damaged: 'This link is damaged (it was cut short?); showing the default example.',
+  'too-large': 'This link holds more data than RNNsearch accepts; showing the default example.',
+  unsupported: 'This browser cannot open shared links (it lacks DecompressionStream); showing the default example.',
+  'newer-version': 'This link was made by a newer version of RNNsearch; showing the default example. Reloading the page may fetch the newer version.',
+  invalid: 'This link’s contents are not valid; showing the default example.',
+});
+
+const FIELD_NAMES: Record<string, string> = {
+  decoding: 'decoding mode',
+  beamWidth: 'beam width',
+  step: 'step',
+  edits: 'attention edits',
+  view: 'view options',
+  'view.values': 'values shown',
+  'view.transpose': 'transpose',
+  'view.palette': 'palette',
+  'view.lang': 'language',
+  'view.theme': 'theme',
+};
+
+function partialNotice(fields: string[]): string {
+  return `Some settings in this link were not valid and were reset: ${fields.map((f) => FIELD_NAMES[f] ?? f).join(', ')}.`;
+}
+
+/** Thrown by `encodeShareState` / `buildFragment` for a state that could not round-trip. */
+export class ShareStateError extends Error {
+  override name = 'ShareStateError';
+  constructor(
+    readonly kind: 'invalid' | 'too-long' | 'unsupported',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// ---- validation ---------------------------------------------------------------------------
+
+type Rec = Record<string, unknown>;
+
+function isRecord(x: unknown): x is Rec {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** An own property only: inherited ones (`constructor` from Object.prototype…) read as undefined. */
+function own(o: Rec, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+function has(o: Rec, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+function isIntIn(x: unknown, lo: number, hi: number): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
+}
+
+function isSentence(x: unknown): x is string {
+  return typeof x === 'string' && x.length <= MAX_SENTENCE_CHARS && !hasLoneSurrogate(x);
+}
+
+function oneOf<T extends string>(x: unknown, values: readonly T[]): x is T {
+  return typeof x === 'string' && (values as readonly string[]).includes(x);
+}
+
+function readEdits(x: unknown): AttentionEdit[] | null {
+  if (!Array.isArray(x) || x.length > MAX_EDITS) return null;
+  const seen = new Set<number>();
+  const out: AttentionEdit[] = [];
+  for (const e of x as unknown[]) {
+    if (!isRecord(e)) return null;
+    const step = own(e, 'step');
+    if (!isIntIn(step, 0, MAX_STEP - 1) || seen.has(step)) return null;
+    seen.add(step);
+    const w = own(e, 'weights');
+    if (!Array.isArray(w) || w.length < 1 || w.length > MAX_EDIT_WEIGHTS) return null;
+    const weights: number[] = new Array<number>(w.length);
+    for (let i = 0; i < w.length; i++) {
+      const v: unknown = w[i];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return null;
+      weights[i] = v === 0 ? 0 : v; // -0 → 0
+    }
+    out.push({ step, weights });
+  }
+  return out;
+}
+
+type Validation = { state: ShareState; problem: 'newer-version' | 'invalid' | null; reset: string[] };
+
+/** The schema check: a fresh state from `raw`'s own, valid fields (see the policy at the top). */
+function validate(raw: unknown): Validation {
+  const state = defaultShareState();
+  if (!isRecord(raw)) return { state, problem: 'invalid', reset: [] };
+  const v = own(raw, 'v');
+  if (typeof v === 'number' && Number.isInteger(v) && v > SHARE_VERSION) return { state, problem: 'newer-version', reset: [] };
+  const model = own(raw, 'model');
+  const source = own(raw, 'source');
+  const target = own(raw, 'target');
+  if (v !== SHARE_VERSION || typeof model !== 'string' || !MODEL_ID.test(model) || !isSentence(source) || !isSentence(target)) {
+    return { state, problem: 'invalid', reset: [] };
+  }
+  state.model = model;
+  state.source = source;
+  state.target = target;
+
+  const reset: string[] = [];
+  const field = <T>(key: string, ok: (x: unknown) => x is T, set: (x: T) => void, from: Rec = raw, name = key): void => {
+    if (!has(from, key)) return;
+    const x = own(from, key);
+    if (ok(x)) set(x);
+    else reset.push(name);
+  };
+  field('decoding', (x): x is DecodingMode => oneOf(x, ['greedy', 'beam'] as const), (x) => (state.decoding = x));
+  field('beamWidth', (x): x is number => isIntIn(x, 1, MAX_BEAM_WIDTH), (x) => (state.beamWidth = x));
+  field('step', (x): x is number => isIntIn(x, 0, MAX_STEP), (x) => (state.step = x));
+  if (has(raw, 'edits')) {
+    const edits = readEdits(own(raw, 'edits'));
+    if (edits) state.edits = edits;
+    else reset.push('edits');
+  }
+  if (has(raw, 'view')) {
+    const view = own(raw, 'view');
+    if (!isRecord(view)) reset.push('view');
+    else {
+      const s = state.view;
+      field('values', (x): x is ValuesKind => oneOf(x, ['weights', 'scores'] as const), (x) => (s.values = x), view, 'view.values');
+      field('transpose', (x): x is boolean => typeof x === 'boolean', (x) => (s.transpose = x), view, 'view.transpose');
+      field('palette', (x): x is Palette => oneOf(x, ['cividis', 'viridis'] as const), (x) => (s.palette = x), view, 'view.palette');
+      field('lang', (x): x is Lang => oneOf(x, ['en', 'zh'] as const), (x) => (s.lang = x), view, 'view.lang');
+      field('theme', (x): x is ThemeSetting => oneOf(x, ['auto', 'light', 'dark'] as const), (x) => (s.theme = x), view, 'view.theme');
+    }
+  }
+  return { state, problem: null, reset };
+}
+
+/** True when `x` is a complete, valid ShareState (every field present and in range). */
+export function isValidShareState(x: unknown): x is ShareState {
+  if (!isRecord(x)) return false;
+  const r = validate(x);
+  if (r.problem !== null || r.reset.length > 0) return false;
+  const keys = ['decoding', 'beamWidth', 'step', 'edits', 'view'];
+  if (!keys.every((k) => has(x, k))) return false;
+  const view = own(x, 'view') as Rec;
+  return ['values', 'transpose', 'palette', 'lang', 'theme'].every((k) => has(view, k));
+}
+
+// ---- canonical form -----------------------------------------------------------------------
+
+/**
+ * One edited row as a link stores it: clipped at 0 and normalised to sum to 1 (what the model does
+ * with an edit anyway), then rounded to EDIT_WEIGHT_DECIMALS. An all-zero row stays all zero (the
+ * model reads it as uniform).
+ */
+function canonicalWeights(weights: readonly number[]): number[] {
+  let max = 0;
+  for (const w of weights) if (w > max) max = w;
+  if (!(max > 0) || !Number.isFinite(max)) return weights.map(() => 0);
+  let sum = 0;
+  for (const w of weights) sum += w > 0 ? w / max : 0;
+  const k = 10 ** EDIT_WEIGHT_DECIMALS;
+  return weights.map((w) => (w > 0 ? Math.round((w / max / sum) * k) / k : 0));
+}
+
+/**
+ * The state exactly as a link restores it: a fresh object in a fixed key order, with edited rows
+ * normalised and rounded (see canonicalWeights). `parseFragment(await buildFragment(s)).state`
+ * deep-equals `canonicalShareState(s)` for every valid `s`.
+ */
+export function canonicalShareState(s: ShareState): ShareState {
+  return {
+    v: 1,
+    model: s.model,
+    source: s.source,
+    target: s.target,
+    decoding: s.decoding,
+    beamWidth: s.beamWidth,
+    step: s.step,
+    edits: s.edits.map((e) => ({ step: e.step, weights: canonicalWeights(e.weights) })),
+    view: {
+      values: s.view.values,
+      transpose: s.view.transpose,
+      palette: s.view.palette,
+      lang: s.view.lang,
+      theme: s.view.theme,
+    },
+  };
+}
+
+// ---- bytes --------------------------------------------------------------------------------
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64_INDEX = (() => {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < B64.length; i++) t[B64.charCodeAt(i)] = i;
+  return t;
+})();
+
+/** base64url (RFC 4648 §5) without padding. */
+export function bytesToBase64Url(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += B64[n >> 18] + B64[(n >> 12) & 63];
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63];
+  }
+  return out;
+}
+
+/** Decodes unpadded base64url; null for a character outside the alphabet or an impossible length. */
+export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
+  if (text.length % 4 === 1 || (text.length > 0 && !BASE64URL.test(text))) return null;
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = B64_INDEX[text.charCodeAt(i)] as number;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+type StreamCtor = new (format: 'deflate-raw') => TransformStream<BufferSource, Uint8Array>;
+
+function streamCtor(name: 'CompressionStream' | 'DecompressionStream'): StreamCtor | null {
+  const c = (globalThis as Record<string, unknown>)[name];
+  return typeof c === 'function' ? (c as StreamCtor) : null;
+}
+
+async function deflateRaw(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const CS = streamCtor('CompressionStream');
+  if (!CS) throw new ShareStateError('unsupported', 'this browser lacks CompressionStream; links cannot be made');
+  const cs = new CS('deflate-raw');
+  const writer = cs.writable.getWriter();
+  // not awaited: a write waits for the reader below (backpressure) and would deadlock
+  writer.write(bytes).catch(() => {});
+  writer.close().catch(() => {});
+  return concat(await readAll(cs.readable.getReader(), Infinity));
+}
+
+async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, cap: number): Promise<Uint8Array[] | 'too-large'> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return chunks;
+    total += value.byteLength;
+    if (total > cap) {
+      reader.cancel().catch(() => {});
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+}
+
+function concat(chunks: Uint8Array[] | 'too-large'): Uint8Array {
+  if (chunks === 'too-large') throw new Error('unreachable: no cap on compression');
+  let n = 0;
+  for (const c of chunks) n += c.byteLength;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Inflates deflate-raw `bytes`, reading the output stream chunk by chunk and cancelling it as soon
+ * as more than `cap` bytes come out, so a bomb costs at most one chunk past the cap. Never throws:
+ * a truncated or garbage stream (the stream rejects), a missing DecompressionStream and a stall
+ * past the watchdog are all reported as values.
+ */
+async function inflateCapped(bytes: Uint8Array<ArrayBuffer>, cap: number): Promise<Uint8Array | 'damaged' | 'too-large' | 'unsupported'> {
+  const DS = streamCtor('DecompressionStream');
+  if (!DS) return 'unsupported';
+  let ds: TransformStream<BufferSource, Uint8Array>;
+  try {
+    ds = new DS('deflate-raw');
+  } catch {
+    return 'unsupported';
+  }
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  writer.write(bytes).catch(() => {});
+  writer.close().catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watchdog = new Promise<'damaged'>((resolve) => {
+    timer = setTimeout(() => resolve('damaged'), INFLATE_WATCHDOG_MS);
+  });
+  try {
+    const result = await Promise.race([readAll(reader, cap).catch(() => 'damaged' as const), watchdog]);
+    if (result === 'damaged') {
+      reader.cancel().catch(() => {});
+      return 'damaged';
+    }
+    return result === 'too-large' ? 'too-large' : concat(result);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---- encode -------------------------------------------------------------------------------
+
+const FRAGMENT_OVERHEAD = 's='.length + '&embed=1'.length;
+
+/**
+ * The fragment value for `s`: base64url (no padding) of deflate-raw of the UTF-8 JSON of
+ * `canonicalShareState(s)`. Throws ShareStateError: 'invalid' when `s` is not a valid state (so a
+ * link that parses as damaged is never made), 'too-long' when the link would be refused on the
+ * way back in (more than MAX_INFLATED_BYTES of JSON or a fragment over MAX_FRAGMENT_CHARS; e.g.
+ * long sentences of random CJK, or many edits), 'unsupported' without CompressionStream.
+ */
+export async function encodeShareState(s: ShareState): Promise<string> {
+  const check = validate(s);
+  if (check.problem !== null || check.reset.length > 0) {
+    throw new ShareStateError('invalid', `not a valid share state (${check.problem ?? check.reset.join(', ')})`);
+  }
+  const json = JSON.stringify(canonicalShareState(s));
+  const bytes = new TextEncoder().encode(json);
+  if (bytes.byteLength > MAX_INFLATED_BYTES) {
+    throw new ShareStateError('too-long', `the state is ${bytes.byteLength} bytes of JSON; links hold at most ${MAX_INFLATED_BYTES}`);
+  }
+  const payload = bytesToBase64Url(await deflateRaw(bytes));
+  if (payload.length + FRAGMENT_OVERHEAD > MAX_FRAGMENT_CHARS) {
+    throw new ShareStateError('too-long', `the link would be ${payload.length + FRAGMENT_OVERHEAD} characters; links hold at most ${MAX_FRAGMENT_CHARS}`);
+  }
+  return payload;
+}
+
+/** `#s=<payload>`, plus `&embed=1` for the embed view. Throws as `encodeShareState`. */
+export async function buildFragment(s: ShareState, options: { embed?: boolean } = {}): Promise<string> {
+  const payload = await encodeShareState(s);
+  return `#s=${payload}${options.embed === true ? '&embed=1' : ''}`;
+}
+
+// ---- decode -------------------------------------------------------------------------------
+
+function result(problem: ShareProblem | null, embed: boolean, state: ShareState = defaultShareState(), reset: string[] = []): ParsedFragment {
+  const notice = problem === null ? null : problem === 'partial' ? partialNotice(reset) : SHARE_NOTICES[problem];
+  return { state, embed, notice, problem };
+}
+
+/** Drops the keys that could reach a prototype if some later code merged the object. */
+function reviver(key: string, value: unknown): unknown {
+  return FORBIDDEN_KEYS.has(key) ? undefined : value;
+}
+
+async function parseUnguarded(input: unknown): Promise<ParsedFragment> {
+  if (typeof input !== 'string') return result(null, false);
+  const hashAt = input.indexOf('#');
+  const text = hashAt >= 0 ? input.slice(hashAt + 1) : input;
+  if (text.length > MAX_FRAGMENT_CHARS) return result('too-long', false);
+  const params = new Map<string, string>();
+  for (const part of text.split('&')) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    if (!params.has(key)) params.set(key, eq < 0 ? '' : part.slice(eq + 1));
+  }
+  const embed = params.get('embed') === '1';
+  const payload = params.get('s');
+  if (payload === undefined) return result(null, embed);
+
+  const bytes = base64UrlToBytes(payload);
+  if (bytes === null || bytes.byteLength === 0) return result('damaged', embed);
+  const inflated = await inflateCapped(bytes, MAX_INFLATED_BYTES);
+  if (typeof inflated === 'string') return result(inflated, embed);
+  let json: string;
+  try {
+    json = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
+  } catch {
+    return result('damaged', embed);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json, reviver);
+  } catch {
+    return result('damaged', embed);
+  }
+  const v = validate(raw);
+  if (v.problem !== null) return result(v.problem, embed);
+  return v.reset.length > 0 ? result('partial', embed, v.state, v.reset) : result(null, embed, v.state);
+}
+
+/**
+ * Reads a fragment (`#s=…&embed=1`, the same without `#`, or a whole URL whose fragment holds it).
+ * Never throws and never hangs: no `s` parameter gives the defaults with notice null; anything
+ * wrong gives the defaults (or, for fields outside model/source/target, the valid parts: see the
+ * policy at the top of this file) with a user-facing notice and a `problem` code for the UI.
+ */
+export async function parseFragment(hash: string): Promise<ParsedFragment> {
+  try {
+    return await parseUnguarded(hash);
+  } catch {
+    return result('damaged', false);
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
