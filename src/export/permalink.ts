@@ -107,7 +107,7 @@ export interface ParsedFragment {
 export const DEFAULT_SHARE_STATE: Readonly<ShareState> = deepFreeze({
   v: 1,
   model: 'en-fr-additive',
-  source: 'the agreement on the european economic area was signed in august 1992 .',
+  source: 'the agreement on the European Economic Area was signed in August 1992 .',
   target: '',
   decoding: 'greedy',
   beamWidth: 5,

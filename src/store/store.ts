@@ -5,18 +5,18 @@
 
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
+import { DEFAULT_SHARE_STATE, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
 import type { LoadedModel } from '../model/bundle';
 import { analyse, type Analysis, type Decoding } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { fieldsFor, safeStorage } from './persistence';
 
-export type ValueKind = 'weights' | 'scores';
-export type Palette = 'cividis' | 'viridis';
-export type Theme = 'auto' | 'light' | 'dark';
-export type Lang = 'en' | 'zh';
+export type { Lang, Palette };
+export type ValueKind = ValuesKind;
+export type Theme = ThemeSetting;
 
-export const DEFAULT_MODEL_ID = 'en-fr-additive';
-export const DEFAULT_SOURCE = 'the agreement on the European Economic Area was signed in August 1992 .';
+export const DEFAULT_MODEL_ID = DEFAULT_SHARE_STATE.model;
+export const DEFAULT_SOURCE = DEFAULT_SHARE_STATE.source;
 
 export interface Notice {
   id: number;
@@ -87,6 +87,8 @@ export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & Deri
 type Slice<T> = StateCreator<Store, [['zustand/persist', unknown]], [], T>;
 
 let nextNoticeId = 1;
+/** "The last step", clamped to the trace when the analysis is recomputed. */
+const LAST_STEP = Number.MAX_SAFE_INTEGER;
 
 function editsMap(edits: Record<number, number[]>): Map<number, number[]> {
   const m = new Map<number, number[]>();
@@ -105,16 +107,17 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   source: DEFAULT_SOURCE,
   target: '',
   decoding: 'greedy',
-  beamWidth: 4,
-  step: 0,
+  beamWidth: DEFAULT_SHARE_STATE.beamWidth,
+  step: LAST_STEP,
   edits: {},
   focus: null,
+  // a new sentence shows its whole alignment: the step goes to the last one (clamped on recompute)
   setSource(text) {
-    set({ source: text, edits: {}, focus: null });
+    set({ source: text, edits: {}, focus: null, step: LAST_STEP });
     get().recompute();
   },
   setTarget(text) {
-    set({ target: text, edits: {}, focus: null });
+    set({ target: text, edits: {}, focus: null, step: LAST_STEP });
     get().recompute();
   },
   setDecoding(decoding) {
@@ -144,11 +147,11 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     set({ focus: cell });
   },
   loadDocument(doc) {
-    set({ ...doc, edits: doc.edits ?? {}, focus: null });
+    set({ step: LAST_STEP, ...doc, edits: doc.edits ?? {}, focus: null });
     const { modelId, models } = get();
     if (!models[modelId]) void get().selectModel(modelId);
+    // with the model already loaded this clamps the step; otherwise the load's recompute will
     get().recompute();
-    if (doc.step !== undefined) set({ step: clampStep(doc.step, get().analysis) });
   },
 });
 

@@ -1,0 +1,39 @@
+// npm run models:index — write public/models/index.json from the manifests found under
+// public/models/*/ (validated), so the page's model picker lists exactly what ships.
+
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseManifest } from '../src/model/checkpoint';
+import { VARIANTS } from '../src/model/config';
+import { runCli } from './lib/args';
+
+const TASK_ORDER = ['en-fr', 'dates', 'reverse'];
+
+async function main(): Promise<void> {
+  const dir = resolve(process.argv[2] ?? 'public/models');
+  const models = [];
+  for (const name of readdirSync(dir)) {
+    const folder = join(dir, name);
+    if (!statSync(folder).isDirectory()) continue;
+    const manifest = parseManifest(JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')));
+    if (manifest.id !== name) throw new Error(`${folder}: manifest id ${manifest.id} differs from the folder name`);
+    const bytes = statSync(join(folder, manifest.weights.file)).size;
+    if (bytes !== manifest.weights.byteLength) throw new Error(`${folder}: weights are ${bytes} bytes, the manifest says ${manifest.weights.byteLength}`);
+    const m = manifest.training.metrics ?? {};
+    models.push({
+      id: manifest.id,
+      task: manifest.task,
+      variant: manifest.variant,
+      title: manifest.title ?? manifest.id,
+      metrics: { bleu: m.bleu, aer: m.aer, exactMatch: m.exactMatch },
+      bytes: bytes + statSync(join(folder, 'manifest.json')).size,
+    });
+  }
+  const rank = (t: string): number => (TASK_ORDER.includes(t) ? TASK_ORDER.indexOf(t) : TASK_ORDER.length);
+  models.sort((a, b) => rank(a.task) - rank(b.task) || VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant));
+  writeFileSync(join(dir, 'index.json'), `${JSON.stringify({ models }, null, 2)}\n`);
+  const total = models.reduce((s, m) => s + m.bytes, 0);
+  process.stdout.write(`${models.length} models, ${(total / 1024 / 1024).toFixed(2)} MiB in all → ${join(dir, 'index.json')}\n`);
+}
+
+runCli(main, 'npm run models:index --', {});

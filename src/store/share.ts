@@ -1,0 +1,36 @@
+// Between the store and the permalink record: what a link holds (the persistence table's 'url'
+// fields) and how a parsed link is put back. The codec itself (compression, validation) lives in
+// src/export/permalink.ts.
+
+import type { ShareState } from '../export/permalink';
+import type { Store } from './store';
+
+export function toShareState(s: Store): ShareState {
+  return {
+    v: 1,
+    model: s.modelId,
+    source: s.source,
+    target: s.target,
+    decoding: s.decoding,
+    beamWidth: s.beamWidth,
+    step: s.step,
+    edits: Object.entries(s.edits).map(([step, weights]) => ({ step: Number(step), weights })),
+    view: { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme },
+  };
+}
+
+/** Put a (validated) shared state into the store. */
+export function applyShareState(store: Store, state: ShareState, embed: boolean): void {
+  const edits: Record<number, number[]> = {};
+  for (const e of state.edits) edits[e.step] = e.weights;
+  store.setView({ ...state.view, embed });
+  store.loadDocument({
+    modelId: state.model,
+    source: state.source,
+    target: state.target,
+    decoding: state.decoding,
+    beamWidth: state.beamWidth,
+    step: state.step,
+    edits,
+  });
+}

@@ -1,0 +1,98 @@
+// Start-up and the URL: read the permalink in the fragment (a hostile one gives a notice and the
+// default state, never a crash), load the catalog and the model, keep the fragment in step with
+// the inputs (debounced, replaceState), follow hashchange, and restore a state from a PNG dropped
+// on the page.
+
+import { buildFragment, parseFragment } from '../export/permalink';
+import { readPermalinkFromPng } from '../export/raster';
+import { applyShareState, toShareState } from '../store/share';
+import { useStore, type Store } from '../store/store';
+import { fieldsFor } from '../store/persistence';
+
+const URL_FIELDS = fieldsFor('url');
+
+async function applyHash(hash: string): Promise<void> {
+  const store = useStore.getState();
+  const parsed = await parseFragment(hash);
+  if (parsed.notice) store.notify('warning', parsed.notice);
+  const hasLink = /(^#|&)s=/.test(hash);
+  if (hasLink || parsed.embed) applyShareState(useStore.getState(), parsed.state, parsed.embed);
+}
+
+let lastWritten = '';
+
+/** Keep location.hash in step with the url fields of the store. */
+function syncUrl(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = useStore.subscribe((s: Store, prev: Store) => {
+    if (!URL_FIELDS.some((k) => s[k] !== prev[k]) || !s.analysis) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      const state = useStore.getState();
+      buildFragment(toShareState(state), { embed: state.embed })
+        .then((fragment) => {
+          lastWritten = fragment;
+          if (location.hash !== fragment) history.replaceState(null, '', `${location.pathname}${location.search}${fragment}`);
+        })
+        .catch(() => {
+          // too long for a link (e.g. many edits): the address bar keeps the previous state
+        });
+    }, 400);
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** Drop a PNG exported from this page to restore its state. */
+function dropHandler(): () => void {
+  const onDragOver = (e: DragEvent): void => {
+    if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  };
+  const onDrop = (e: DragEvent): void => {
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    e.preventDefault();
+    if (file.type !== 'image/png' && !file.name.toLowerCase().endsWith('.png')) {
+      useStore.getState().notify('warning', `“${file.name.slice(0, 80)}” is not a PNG exported from RNNsearch.`);
+      return;
+    }
+    void readPermalinkFromPng(file).then((link) => {
+      if (!link) {
+        useStore.getState().notify('warning', `“${file.name.slice(0, 80)}” carries no RNNsearch link.`);
+        return;
+      }
+      const hash = link.includes('#') ? link.slice(link.indexOf('#')) : link;
+      history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+      void applyHash(hash);
+    });
+  };
+  window.addEventListener('dragover', onDragOver);
+  window.addEventListener('drop', onDrop);
+  return () => {
+    window.removeEventListener('dragover', onDragOver);
+    window.removeEventListener('drop', onDrop);
+  };
+}
+
+export function boot(): () => void {
+  const store = useStore.getState();
+  void store.loadCatalog();
+  const hash = location.hash;
+  void applyHash(hash).then(() => {
+    const s = useStore.getState();
+    if (!s.models[s.modelId]) void s.selectModel(s.modelId);
+  });
+  const stopSync = syncUrl();
+  const stopDrop = dropHandler();
+  const onHashChange = (): void => {
+    if (location.hash !== lastWritten) void applyHash(location.hash);
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => {
+    stopSync();
+    stopDrop();
+    window.removeEventListener('hashchange', onHashChange);
+  };
+}

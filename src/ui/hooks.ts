@@ -1,0 +1,56 @@
+// Named hooks over module-level selectors (zustand's guidance), plus small DOM hooks.
+
+import { useEffect, useRef, useState } from 'react';
+import type { Analysis } from '../store/analysis';
+import { useStore, type Store } from '../store/store';
+import type { LoadedModel } from '../model/bundle';
+import type { Trace, TraceStep } from '../model/trace';
+
+const selectAnalysis = (s: Store): Analysis | null => s.analysis;
+const selectTrace = (s: Store): Trace | null => s.analysis?.trace ?? null;
+const selectModel = (s: Store): LoadedModel | null => s.models[s.modelId] ?? null;
+const selectStep = (s: Store): number => s.step;
+
+export const useAnalysis = (): Analysis | null => useStore(selectAnalysis);
+export const useTrace = (): Trace | null => useStore(selectTrace);
+export const useModel = (): LoadedModel | null => useStore(selectModel);
+export const useStep = (): number => useStore(selectStep);
+
+/** The current step's record, or null. */
+export function useCurrentStep(): TraceStep | null {
+  const trace = useTrace();
+  const step = useStep();
+  return trace?.steps[step] ?? null;
+}
+
+/** The width of an element, kept up to date with a ResizeObserver. */
+export function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
+  const ref = useRef<T | null>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width;
+      if (w !== undefined) setWidth(Math.round(w));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+/** True when the reader asked for reduced motion. */
+export function useReducedMotion(): boolean {
+  const [reduced, setReduced] = useState(() => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const mq = matchMedia('(prefers-reduced-motion: reduce)');
+    const on = (): void => setReduced(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return reduced;
+}

@@ -1,0 +1,215 @@
+// The context vector c_i = Σ_j α_ij h_j as a colour strip (2H cells: the forward half →h, then the
+// backward half ←h), and below it each source word's share α_ij·h_j as one thin strip, the
+// largest contributors marked. Sign is the hue (purple +, orange −, from PuOr, colour-blind
+// safe), size the opacity, so zero is the page's own background in both themes. For `none` the
+// fixed summary [→h_Tx ; ←h_1] is shown and explained; for scaled-dot the strips are the weighted
+// annotations before the value projection (c_i = W_v-projected sum), and say so.
+
+import { scaleSqrt } from 'd3-scale';
+import { useMemo } from 'react';
+import type { Trace, Vec } from '../../model/trace';
+import { fmt } from '../format';
+import { useAnalysis, useStep } from '../hooks';
+import { useT } from '../i18n';
+import { l2, Notation, PanelEmpty, PanelSection, rich, Tok } from './Equations';
+import './panels.css';
+
+/** At most this many per-word strips (the largest contributors, kept in source order). */
+export const MAX_CONTRIBUTION_ROWS = 24;
+/** How many of the largest contributors are marked (those at least TOP_SHARE of the largest). */
+export const TOP_CONTRIBUTORS = 3;
+export const TOP_SHARE = 0.1;
+
+export function maxAbs(...vectors: ArrayLike<number>[]): number {
+  let m = 0;
+  for (const v of vectors) for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k] as number));
+  return m;
+}
+
+/**
+ * One vector as a strip of cells: hue by sign, opacity by √(|v| / max) (a d3 sqrt scale, so that
+ * small components stay visible), React draws the rects. `split` draws a divider before that
+ * index (the forward/backward halves).
+ */
+export function VectorStrip({ values, max, label, height = 14, split, className }: { values: ArrayLike<number>; max: number; label: string; height?: number; split?: number; className?: string }) {
+  const n = values.length;
+  const opacity = useMemo(() => scaleSqrt().domain([0, max > 0 ? max : 1]).range([0, 1]).clamp(true), [max]);
+  const cells: React.ReactNode[] = [];
+  for (let k = 0; k < n; k++) {
+    const v = values[k] as number;
+    cells.push(<rect key={k} className={`vs-cell ${v >= 0 ? 'pos' : 'neg'}`} x={k} y={0} width={1.02} height={1} fillOpacity={Number.isFinite(v) ? opacity(Math.abs(v)) : 0} />);
+  }
+  return (
+    <svg className={`vs${className ? ` ${className}` : ''}`} role="img" aria-label={label} viewBox={`0 0 ${Math.max(n, 1)} 1`} preserveAspectRatio="none" width="100%" height={height} data-count={n}>
+      {cells}
+      <rect className="vs-frame" x={0} y={0} width={Math.max(n, 1)} height={1} vectorEffect="non-scaling-stroke" />
+      {split !== undefined && split > 0 && split < n && <line className="vs-split" x1={split} x2={split} y1={0} y2={1} vectorEffect="non-scaling-stroke" />}
+    </svg>
+  );
+}
+
+/** "+ purple  − orange  paler = smaller": the legend every strip shares. */
+export function SignLegend() {
+  const t = useT();
+  return (
+    <p className="vs-legend note">
+      <span className="vs-key">
+        <span className="vs-swatch pos" aria-hidden="true" /> {t('vs.positive')}
+      </span>
+      <span className="vs-key">
+        <span className="vs-swatch neg" aria-hidden="true" /> {t('vs.negative')}
+      </span>
+      <span className="vs-key">· {t('vs.opacity')}</span>
+    </p>
+  );
+}
+
+/** A vector's components as an ordered list (the numbers behind a strip). */
+export function NumberList({ values, start }: { values: ArrayLike<number>; start: number }) {
+  return (
+    <ol className="pnl-numbers num" start={start}>
+      {Array.from(values, (v, k) => (
+        <li key={k}>{fmt(v as number, 3)}</li>
+      ))}
+    </ol>
+  );
+}
+
+interface Contribution {
+  j: number;
+  alpha: number;
+  values: Float64Array;
+  norm: number;
+}
+
+/** α_ij·h_j for every source word j (h_j from the trace's annotations). */
+export function contributions(trace: Trace, weights: Vec): Contribution[] {
+  const H2 = 2 * trace.hidden;
+  const out: Contribution[] = [];
+  for (let j = 0; j < trace.srcLen; j++) {
+    const alpha = weights[j] as number;
+    const values = new Float64Array(H2);
+    for (let k = 0; k < H2; k++) values[k] = alpha * (trace.annotations[j * H2 + k] as number);
+    out.push({ j, alpha, values, norm: l2(values) });
+  }
+  return out;
+}
+
+export function ContextVector() {
+  const t = useT();
+  const analysis = useAnalysis();
+  const trace = analysis?.trace ?? null;
+  const i = useStep();
+  const step = trace?.steps[i] ?? null;
+  const parts = useMemo(() => (trace && step?.weights ? contributions(trace, step.weights) : null), [trace, step]);
+  if (!analysis) return null;
+  if (!trace || !step) return <PanelEmpty title={<Notation text={t('context.title', { i: 'i' })} />} />;
+  const n = i + 1;
+  const H = trace.hidden;
+  const variant = trace.variant;
+  const title = <Notation text={t('context.title', { i: n })} />;
+  const scaled = variant === 'scaled-dot';
+  // one scale per sentence: the largest |component| of any annotation (c_i and every α_ij h_j are
+  // within it), or of c_i and the weighted values for scaled-dot
+  const max = scaled ? maxAbs(step.context, ...(parts ?? []).map((p) => p.values)) : maxAbs(trace.annotations);
+  const cLabel = t('cv.stripLabel', { i: n, n: 2 * H, norm: fmt(l2(step.context), 2) });
+  const halves = !scaled && (
+    <div className="cv-halves" aria-hidden="true">
+      <span>{variant === 'none' ? <Notation text="→h_Tx" /> : t('context.forward')}</span>
+      <span>{variant === 'none' ? <Notation text="←h_1" /> : t('context.backward')}</span>
+    </div>
+  );
+
+  if (variant === 'none' || !parts) {
+    return (
+      <PanelSection title={title} className="cv">
+        <p className="note">{t('cv.none')}</p>
+        <div className="cv-c">
+          <div className="cv-c-label">
+            <Notation text={`c = [→h_Tx ; ←h_1]`} />
+          </div>
+          {halves}
+          <VectorStrip values={step.context} max={max} label={cLabel} height={22} split={H} className="cv-c-strip" />
+        </div>
+        <SignLegend />
+      </PanelSection>
+    );
+  }
+
+  // the rows drawn: every word, or the largest contributors (in source order) past the cap
+  const byNorm = [...parts].sort((a, b) => b.norm - a.norm);
+  const largest = byNorm[0]?.norm ?? 0;
+  const top = new Set(
+    byNorm
+      .filter((p) => p.norm > 0 && p.norm >= TOP_SHARE * largest)
+      .slice(0, TOP_CONTRIBUTORS)
+      .map((p) => p.j),
+  );
+  const shown = parts.length > MAX_CONTRIBUTION_ROWS ? new Set(byNorm.slice(0, MAX_CONTRIBUTION_ROWS).map((p) => p.j)) : null;
+  const rows = shown ? parts.filter((p) => shown.has(p.j)) : parts;
+  // the per-word strips add up to c_i (before W_v for scaled-dot)
+  let drift = 0;
+  if (!scaled) {
+    for (let k = 0; k < 2 * H; k++) {
+      let s = 0;
+      for (const p of parts) s += p.values[k] as number;
+      drift = Math.max(drift, Math.abs(s - (step.context[k] as number)));
+    }
+  }
+
+  return (
+    <PanelSection title={title} className="cv">
+      <p className="note">
+        <Notation text={scaled ? t('cv.helpScaled') : t('context.help')} />
+      </p>
+      <div className="cv-c">
+        <div className="cv-c-label">
+          <Notation text={`c_${n}`} /> <span className="muted">({t('cv.norm', { norm: fmt(l2(step.context), 2) })})</span>
+        </div>
+        {halves}
+        <VectorStrip values={step.context} max={max} label={cLabel} height={22} split={scaled ? undefined : H} className="cv-c-strip" />
+      </div>
+      <h3 className="pnl-h3">{rich(t('cv.partsTitle'), {}, true)}</h3>
+      <ul className="cv-rows">
+        {rows.map((p) => {
+          const token = trace.sourceTokens[p.j] ?? '';
+          const isTop = top.has(p.j);
+          return (
+            <li key={p.j} className={`cv-row${isTop ? ' cv-top' : ''}`}>
+              <span className="cv-tok">
+                {isTop && (
+                  <span className="cv-star" aria-hidden="true">
+                    ★{' '}
+                  </span>
+                )}
+                <Tok token={token} unknown={trace.sourceUnknown[p.j] ?? false} />
+                {isTop && <span className="sr-only"> {t('cv.topSr')}</span>}
+              </span>
+              <VectorStrip values={p.values} max={max} label={t('cv.rowLabel', { token, alpha: fmt(p.alpha, 2), norm: fmt(p.norm, 2) })} split={scaled ? undefined : H} />
+              <span className="cv-alpha num">
+                <span className="sr-only">α = </span>
+                {fmt(p.alpha, 2)}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      {shown && <p className="note">{t('cv.capped', { shown: rows.length, total: parts.length })}</p>}
+      {!scaled && <p className="note">{t('cv.sumCheck', { drift: drift.toExponential(1) })}</p>}
+      <SignLegend />
+      <details className="pnl-details">
+        <summary>{t('cv.numbers', { n: 2 * H })}</summary>
+        {scaled ? (
+          <NumberList values={step.context} start={1} />
+        ) : (
+          <>
+            <h4 className="pnl-h4">{t('context.forward')}</h4>
+            <NumberList values={step.context.subarray(0, H)} start={1} />
+            <h4 className="pnl-h4">{t('context.backward')}</h4>
+            <NumberList values={step.context.subarray(H)} start={H + 1} />
+          </>
+        )}
+      </details>
+    </PanelSection>
+  );
+}

@@ -1,0 +1,427 @@
+// The alignment heatmap. d3 computes the colours; React renders one HTML grid cell per (i, j) so
+// that the ARIA grid pattern works natively: one tab stop (roving tabindex), arrow keys,
+// Home/End, cells named like "zone ↔ Area: 0.61", a polite live region, and a table view as an
+// alternative. Past MAX_DOM_CELLS the matrix is drawn on a canvas instead (with the table still
+// available). Rows after the current step are dimmed; the current step is outlined.
+
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { attentionEntropy, coverage } from '../../data/metrics';
+import type { Trace } from '../../model/trace';
+import { useStore } from '../../store/store';
+import { colourScale, interpolator, textOn, valueDomain } from '../colour';
+import { fmt } from '../format';
+import { useStep, useTrace, useWidth } from '../hooks';
+import { useT } from '../i18n';
+
+/** Above this many cells the grid is drawn on a canvas (65k DOM nodes would freeze the tab). */
+export const MAX_DOM_CELLS = 6400;
+
+export interface Matrix {
+  /** Rows = target steps, columns = source positions. */
+  rows: Float32Array[] | Float64Array[];
+  kind: 'weights' | 'scores';
+  sourceTokens: string[];
+  targetTokens: string[];
+  unknown: boolean[];
+  edited: boolean[];
+}
+
+/** The values the heatmap shows for a trace, or null when the variant has no attention. */
+export function traceMatrix(trace: Trace, kind: 'weights' | 'scores'): Matrix | null {
+  const useScores = kind === 'scores' && trace.steps.every((s) => s.scores !== null);
+  const rows = trace.steps.map((s) => (useScores ? s.scores : s.weights));
+  if (rows.some((r) => r === null) || rows.length === 0) return null;
+  return {
+    rows: rows as Float32Array[],
+    kind: useScores ? 'scores' : 'weights',
+    sourceTokens: trace.sourceTokens,
+    targetTokens: trace.targetTokens,
+    unknown: trace.sourceUnknown,
+    edited: trace.steps.map((s) => s.edited),
+  };
+}
+
+interface Layout {
+  nRows: number;
+  nCols: number;
+  rowLabels: string[];
+  colLabels: string[];
+  /** Display cell (r, c) → (target step i, source position j). */
+  toIJ(r: number, c: number): { i: number; j: number };
+  value(r: number, c: number): number;
+}
+
+function layoutOf(m: Matrix, transpose: boolean): Layout {
+  const ty = m.rows.length;
+  const tx = m.sourceTokens.length;
+  const val = (i: number, j: number): number => (m.rows[i] as Float32Array)[j] as number;
+  return transpose
+    ? { nRows: tx, nCols: ty, rowLabels: m.sourceTokens, colLabels: m.targetTokens, toIJ: (r, c) => ({ i: c, j: r }), value: (r, c) => val(c, r) }
+    : { nRows: ty, nCols: tx, rowLabels: m.targetTokens, colLabels: m.sourceTokens, toIJ: (r, c) => ({ i: r, j: c }), value: (r, c) => val(r, c) };
+}
+
+export function Heatmap({ compact = false }: { compact?: boolean }) {
+  const t = useT();
+  const trace = useTrace();
+  const step = useStep();
+  const values = useStore((s) => s.values);
+  const transpose = useStore((s) => s.transpose);
+  const palette = useStore((s) => s.palette);
+  const showTable = useStore((s) => s.showTable);
+  const focus = useStore((s) => s.focus);
+  const setFocus = useStore((s) => s.setFocus);
+  const setStep = useStore((s) => s.setStep);
+  const setEdit = useStore((s) => s.setEdit);
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const [announce, setAnnounce] = useState('');
+
+  const matrix = useMemo(() => (trace ? traceMatrix(trace, values) : null), [trace, values]);
+  const layout = useMemo(() => (matrix ? layoutOf(matrix, transpose) : null), [matrix, transpose]);
+  const domain = useMemo(() => (matrix ? valueDomain(matrix.rows, matrix.kind) : ([0, 1] as [number, number])), [matrix]);
+  const colour = useMemo(() => colourScale(palette, domain), [palette, domain]);
+  const extras = useMemo(() => {
+    if (!trace || !matrix) return null;
+    const weights = trace.steps.map((s) => s.weights as Float32Array);
+    return {
+      entropy: weights.map((w) => attentionEntropy(w)),
+      coverage: coverage(weights, weights.length, trace.srcLen),
+    };
+  }, [trace, matrix]);
+
+  if (!trace) return null;
+  if (!matrix || !layout || !extras) {
+    return (
+      <div className="heatmap-empty" role="note">
+        {t('heatmap.noAttention')}
+      </div>
+    );
+  }
+  const { nRows, nCols } = layout;
+  const labelChars = Math.max(...layout.rowLabels.map((l) => Math.min(l.length, 16)), 3);
+  const labelW = Math.min(150, 14 + labelChars * 8);
+  const extraW = 52;
+  const available = Math.max(0, (width || 640) - labelW - extraW - 8);
+  const cell = Math.max(compact ? 10 : 14, Math.min(compact ? 30 : 40, Math.floor(available / Math.max(nCols, 1))));
+  const big = nRows * nCols > MAX_DOM_CELLS;
+
+  const cellName = (i: number, j: number): string =>
+    t('heatmap.cell', {
+      target: trace.targetTokens[i] ?? '',
+      source: trace.sourceTokens[j] ?? '',
+      value: fmt((matrix.rows[i] as Float32Array)[j] as number, 2),
+    });
+  const onFocusCell = (i: number, j: number): void => {
+    setFocus({ i, j });
+    setStep(i);
+    setAnnounce(cellName(i, j));
+  };
+  const editCell = (i: number, j: number): void => {
+    const row = new Array<number>(trace.srcLen).fill(0);
+    row[j] = 1;
+    setEdit(i, row);
+  };
+
+  return (
+    <div className="heatmap" ref={ref}>
+      {showTable ? (
+        <HeatmapTable matrix={matrix} layout={layout} />
+      ) : big ? (
+        <HeatmapCanvas layout={layout} colour={colour} cell={Math.max(2, Math.floor(available / nCols))} label={`${t('heatmap.title')}: ${t('heatmap.large')}`} />
+      ) : (
+        <Grid
+          layout={layout}
+          matrix={matrix}
+          transpose={transpose}
+          colour={colour}
+          cell={cell}
+          labelW={labelW}
+          extraW={extraW}
+          step={step}
+          focus={focus}
+          extras={extras}
+          cellName={cellName}
+          onFocusCell={onFocusCell}
+          onEditCell={editCell}
+          label={`${t('heatmap.title')}: ${matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores')}`}
+          entropyLabel={t('heatmap.entropy')}
+          coverageLabel={t('heatmap.coverage')}
+          editedLabel={t('heatmap.edited')}
+        />
+      )}
+      {!showTable && big && <p className="note">{t('heatmap.large')}</p>}
+      <ColourBar palette={palette} domain={domain} kind={matrix.kind} />
+      <p className="sr-only" aria-live="polite">
+        {announce}
+      </p>
+    </div>
+  );
+}
+
+interface GridProps {
+  layout: Layout;
+  matrix: Matrix;
+  transpose: boolean;
+  colour: (v: number) => string;
+  cell: number;
+  labelW: number;
+  extraW: number;
+  step: number;
+  focus: { i: number; j: number } | null;
+  extras: { entropy: number[]; coverage: number[] };
+  cellName(i: number, j: number): string;
+  onFocusCell(i: number, j: number): void;
+  onEditCell(i: number, j: number): void;
+  label: string;
+  entropyLabel: string;
+  coverageLabel: string;
+  editedLabel: string;
+}
+
+function Grid(p: GridProps) {
+  const { layout, cell, step } = p;
+  const { nRows, nCols } = layout;
+  // the roving tab stop, in display coordinates
+  const [active, setActive] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
+  const cells = useRef(new Map<string, HTMLDivElement>());
+  const r0 = Math.min(active.r, nRows - 1);
+  const c0 = Math.min(active.c, nCols - 1);
+
+  // follow the store's focus (set elsewhere, e.g. the score panel): adjust state while rendering
+  const [seen, setSeen] = useState<{ focus: GridProps['focus']; transpose: boolean }>({ focus: null, transpose: p.transpose });
+  if (seen.focus !== p.focus || seen.transpose !== p.transpose) {
+    setSeen({ focus: p.focus, transpose: p.transpose });
+    if (p.focus) setActive(p.transpose ? { r: p.focus.j, c: p.focus.i } : { r: p.focus.i, c: p.focus.j });
+  }
+
+  const move = useCallback(
+    (r: number, c: number) => {
+      const rr = Math.max(0, Math.min(nRows - 1, r));
+      const cc = Math.max(0, Math.min(nCols - 1, c));
+      setActive({ r: rr, c: cc });
+      cells.current.get(`${rr},${cc}`)?.focus();
+    },
+    [nRows, nCols],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const { r, c } = { r: r0, c: c0 };
+    switch (e.key) {
+      case 'ArrowRight':
+        move(r, c + 1);
+        break;
+      case 'ArrowLeft':
+        move(r, c - 1);
+        break;
+      case 'ArrowDown':
+        move(r + 1, c);
+        break;
+      case 'ArrowUp':
+        move(r - 1, c);
+        break;
+      case 'Home':
+        move(e.ctrlKey ? 0 : r, 0);
+        break;
+      case 'End':
+        move(e.ctrlKey ? nRows - 1 : r, nCols - 1);
+        break;
+      case 'PageUp':
+        move(0, c);
+        break;
+      case 'PageDown':
+        move(nRows - 1, c);
+        break;
+      case 'Enter':
+      case ' ': {
+        const { i, j } = layout.toIJ(r, c);
+        p.onEditCell(i, j);
+        break;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  const template = { gridTemplateColumns: `${p.labelW}px repeat(${nCols}, ${cell}px) ${p.extraW}px` };
+  const rowExtra = p.transpose ? p.extras.coverage : p.extras.entropy;
+  const colExtra = p.transpose ? p.extras.entropy : p.extras.coverage;
+  const rowIsTarget = !p.transpose;
+  const headH = Math.min(110, 16 + 7 * Math.max(...layout.colLabels.map((l) => Math.min(l.length, 14)), 2));
+
+  return (
+    <div className="hm-scroll">
+      <div role="grid" aria-label={p.label} aria-rowcount={nRows + 2} aria-colcount={nCols + 2} className="hm-grid" onKeyDown={onKeyDown}>
+        <div role="row" className="hm-row hm-head" style={{ ...template, height: headH }} aria-rowindex={1}>
+          <div role="columnheader" className="hm-corner" aria-colindex={1}>
+            <span className="sr-only">{rowIsTarget ? 'target \\ source' : 'source \\ target'}</span>
+          </div>
+          {layout.colLabels.map((label, c) => {
+            const isTarget = p.transpose;
+            const unknown = !isTarget && p.matrix.unknown[c];
+            const current = isTarget && c === step;
+            return (
+              <div role="columnheader" key={c} aria-colindex={c + 2} className={`hm-colhead${unknown ? ' unk' : ''}${current ? ' current' : ''}`} title={label}>
+                <bdi dir="auto">{label}</bdi>
+              </div>
+            );
+          })}
+          <div role="columnheader" className="hm-extra-head" aria-colindex={nCols + 2}>
+            <span>{p.transpose ? 'Σα' : 'H'}</span>
+            <span className="sr-only">{p.transpose ? p.coverageLabel : p.entropyLabel}</span>
+          </div>
+        </div>
+        {Array.from({ length: nRows }, (_, r) => {
+          const isTargetRow = rowIsTarget;
+          const current = isTargetRow && r === step;
+          const future = isTargetRow && r > step;
+          const unknown = !isTargetRow && p.matrix.unknown[r];
+          const edited = isTargetRow && p.matrix.edited[r];
+          return (
+            <div role="row" key={r} aria-rowindex={r + 2} className={`hm-row${current ? ' current' : ''}${future ? ' future' : ''}`} style={{ ...template, height: cell }}>
+              <div role="rowheader" aria-colindex={1} className={`hm-rowhead${unknown ? ' unk' : ''}`} title={layout.rowLabels[r]}>
+                <bdi dir="auto">{layout.rowLabels[r]}</bdi>
+                {edited && <span className="badge" title={p.editedLabel}>✎</span>}
+              </div>
+              {Array.from({ length: nCols }, (_, c) => {
+                const v = layout.value(r, c);
+                const { i, j } = layout.toIJ(r, c);
+                const isActive = r === r0 && c === c0;
+                const focused = p.focus !== null && p.focus.i === i && p.focus.j === j;
+                const future2 = !isTargetRow && c > step;
+                const fill = p.colour(v);
+                return (
+                  <div
+                    key={c}
+                    role="gridcell"
+                    aria-colindex={c + 2}
+                    aria-label={p.cellName(i, j)}
+                    aria-selected={focused}
+                    tabIndex={isActive ? 0 : -1}
+                    ref={(el) => {
+                      if (el) cells.current.set(`${r},${c}`, el);
+                      else cells.current.delete(`${r},${c}`);
+                    }}
+                    className={`hm-cell${focused ? ' focused' : ''}${future2 ? ' future' : ''}${!isTargetRow && c === step ? ' current-col' : ''}`}
+                    style={{ background: fill, color: textOn(fill) }}
+                    title={p.cellName(i, j)}
+                    onFocus={() => {
+                      setActive({ r, c });
+                      p.onFocusCell(i, j);
+                    }}
+                    onClick={() => {
+                      setActive({ r, c });
+                      p.onFocusCell(i, j);
+                    }}
+                    onDoubleClick={() => p.onEditCell(i, j)}
+                  />
+                );
+              })}
+              <div role="gridcell" aria-colindex={nCols + 2} className="hm-extra" title={fmt(rowExtra[r] ?? NaN, 3)}>
+                {fmt(rowExtra[r] ?? NaN, 2)}
+              </div>
+            </div>
+          );
+        })}
+        <div role="row" className="hm-row hm-foot" style={{ ...template, height: Math.max(18, Math.min(cell, 24)) }} aria-rowindex={nRows + 2}>
+          <div role="rowheader" className="hm-rowhead hm-extra-head" aria-colindex={1} title={p.transpose ? p.entropyLabel : p.coverageLabel}>
+            <span aria-hidden="true">{p.transpose ? 'H' : 'Σᵢ α'}</span>
+            <span className="sr-only">{p.transpose ? p.entropyLabel : p.coverageLabel}</span>
+          </div>
+          {Array.from({ length: nCols }, (_, c) => (
+            <div role="gridcell" key={c} aria-colindex={c + 2} className="hm-extra" title={fmt(colExtra[c] ?? NaN, 3)}>
+              <span className="hm-bar" style={{ height: `${Math.min(100, 50 * (colExtra[c] ?? 0))}%` }} />
+            </div>
+          ))}
+          <div role="gridcell" aria-colindex={nCols + 2} className="hm-extra" />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: Layout }) {
+  const t = useT();
+  return (
+    <div className="hm-scroll">
+      <table className="hm-table">
+        <caption>
+          {t('heatmap.title')}: {matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores')}
+        </caption>
+        <thead>
+          <tr>
+            <td />
+            {layout.colLabels.map((l, c) => (
+              <th scope="col" key={c}>
+                <bdi dir="auto">{l}</bdi>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: layout.nRows }, (_, r) => (
+            <tr key={r}>
+              <th scope="row">
+                <bdi dir="auto">{layout.rowLabels[r]}</bdi>
+              </th>
+              {Array.from({ length: layout.nCols }, (_, c) => (
+                <td key={c}>{fmt(layout.value(r, c), matrix.kind === 'weights' ? 3 : 2)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HeatmapCanvas({ layout, colour, cell, label }: { layout: Layout; colour: (v: number) => string; cell: number; label: string }) {
+  const ref = useRef<HTMLCanvasElement | null>(null);
+  const [hover, setHover] = useState('');
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    canvas.width = layout.nCols * cell;
+    canvas.height = layout.nRows * cell;
+    for (let r = 0; r < layout.nRows; r++) {
+      for (let c = 0; c < layout.nCols; c++) {
+        ctx.fillStyle = colour(layout.value(r, c));
+        ctx.fillRect(c * cell, r * cell, cell, cell);
+      }
+    }
+  }, [layout, colour, cell]);
+  return (
+    <canvas
+      ref={ref}
+      className="hm-canvas"
+      role="img"
+      aria-label={label}
+      title={hover}
+      onMouseMove={(e) => {
+        const rect = e.currentTarget.getBoundingClientRect();
+        const c = Math.floor((e.clientX - rect.left) / cell);
+        const r = Math.floor((e.clientY - rect.top) / cell);
+        if (r >= 0 && c >= 0 && r < layout.nRows && c < layout.nCols) setHover(`${layout.rowLabels[r]} ↔ ${layout.colLabels[c]}: ${fmt(layout.value(r, c), 3)}`);
+      }}
+    />
+  );
+}
+
+export function ColourBar({ palette, domain, kind }: { palette: 'cividis' | 'viridis'; domain: [number, number]; kind: 'weights' | 'scores' }) {
+  const t = useT();
+  const interp = interpolator(palette);
+  const stops = Array.from({ length: 11 }, (_, k) => `${interp(k / 10)} ${k * 10}%`).join(', ');
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => domain[0] + f * (domain[1] - domain[0]));
+  return (
+    <div className="colourbar" aria-hidden="true">
+      <span className="colourbar-title">{kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores')}</span>
+      <div className="colourbar-ramp" style={{ background: `linear-gradient(to right, ${stops})` }} />
+      <div className="colourbar-ticks">
+        {ticks.map((v, k) => (
+          <span key={k}>{fmt(v, kind === 'weights' ? 2 : 1)}</span>
+        ))}
+      </div>
+    </div>
+  );
+}

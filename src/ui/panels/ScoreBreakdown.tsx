@@ -1,0 +1,286 @@
+// How one score is built, for the focused cell (the store's focus on the current step, else the
+// current step's most-attended source word; a select picks another word). Additive:
+// W_a s_{i−1} (the step's query), U_a h_j (row j of the trace's keys), their sum, tanh of it,
+// v_a, and the per-unit terms v_a,k·tanh(·)_k as bars around a zero line that add up to e_ij —
+// the sum is shown beside the trace's score, and the two must agree. Dot / general: s_{i−1} ⊙ k_j;
+// scaled-dot: q ⊙ k_j / √d. None and diagonal have no score, and say so.
+//
+// The terms are the only numbers a panel recomputes here, with the same tanh the model used
+// (the fast rational one for float32 models), so that the check is exact to rounding.
+
+import { scaleLinear } from 'd3-scale';
+import { useId, useMemo } from 'react';
+import type { Variant } from '../../model/config';
+import type { Trace } from '../../model/trace';
+import { useStore } from '../../store/store';
+import { fastTanh } from '../../tensor/kernels/fastmath';
+import { fmt } from '../format';
+import { useAnalysis, useModel } from '../hooks';
+import { useT } from '../i18n';
+import { maxAbs, SignLegend, VectorStrip } from './ContextVector';
+import { Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedCell } from './Equations';
+import './panels.css';
+
+/** The sum of the terms and the trace's score agree within this (float32 rounding of e). */
+export const SCORE_TOLERANCE = 1e-5;
+
+export interface ScoreTerms {
+  variant: Variant;
+  i: number;
+  j: number;
+  /** The query side: W_a s_{i−1} / s_{i−1} / W_q s_{i−1}. */
+  query: Float64Array;
+  /** The key side: U_a h_j / (→h_j + ←h_j) / W_g h_j / W_k h_j. */
+  key: Float64Array;
+  /** Additive only: q + k, tanh(q + k), v_a. */
+  sum: Float64Array | null;
+  act: Float64Array | null;
+  va: Float64Array | null;
+  /** One term per unit; their sum is the score. */
+  terms: Float64Array;
+  /** Σ terms. */
+  total: number;
+  /** e_ij as the trace recorded it. */
+  score: number;
+  /** 1, or 1/√d for scaled-dot. */
+  scale: number;
+}
+
+/**
+ * The per-unit terms of e_ij. `va` is v_a (additive only); `tanh` is the model's own tanh.
+ * Null when the variant has no score or the pieces do not fit together.
+ */
+export function scoreTerms(trace: Trace, i: number, j: number, va: ArrayLike<number> | null, tanh: (x: number) => number = Math.tanh): ScoreTerms | null {
+  const step = trace.steps[i];
+  const d = trace.keyDim;
+  if (!step || !step.query || !step.scores || !trace.keys || d <= 0 || j < 0 || j >= trace.srcLen) return null;
+  if (step.query.length !== d) return null;
+  const query = Float64Array.from(step.query);
+  const key = Float64Array.from(trace.keys.subarray(j * d, (j + 1) * d));
+  const terms = new Float64Array(d);
+  let sum: Float64Array | null = null;
+  let act: Float64Array | null = null;
+  let vaCopy: Float64Array | null = null;
+  let scale = 1;
+  if (trace.variant === 'additive') {
+    if (!va || va.length !== d) return null;
+    sum = new Float64Array(d);
+    act = new Float64Array(d);
+    vaCopy = Float64Array.from(va);
+    for (let k = 0; k < d; k++) {
+      sum[k] = (query[k] as number) + (key[k] as number);
+      act[k] = tanh(sum[k] as number);
+      terms[k] = (vaCopy[k] as number) * (act[k] as number);
+    }
+  } else {
+    scale = trace.variant === 'scaled-dot' ? 1 / Math.sqrt(d) : 1;
+    for (let k = 0; k < d; k++) terms[k] = (query[k] as number) * (key[k] as number) * scale;
+  }
+  let total = 0;
+  for (let k = 0; k < d; k++) total += terms[k] as number;
+  return { variant: trace.variant, i, j, query, key, sum, act, va: vaCopy, terms, total, score: step.scores[j] as number, scale };
+}
+
+/** The labels of the pieces, per variant, in the paper's notation. */
+function pieceLabels(variant: Variant): { query: string; key: string; terms: string } {
+  switch (variant) {
+    case 'additive':
+      return { query: 'W_a s_{i−1}', key: 'U_a h_j', terms: 'v_a ⊙ tanh(W_a s_{i−1} + U_a h_j)' };
+    case 'dot':
+      return { query: 's_{i−1}', key: 'k_j = →h_j + ←h_j', terms: 's_{i−1} ⊙ k_j' };
+    case 'general':
+      return { query: 's_{i−1}', key: 'k_j = W_g h_j', terms: 's_{i−1} ⊙ k_j' };
+    case 'scaled-dot':
+      return { query: 'q_i = W_q s_{i−1}', key: 'k_j = W_k h_j', terms: 'q_i ⊙ k_j / √d' };
+    default:
+      return { query: '', key: '', terms: '' };
+  }
+}
+
+const SCORE_FORMULA: Record<'additive' | 'dot' | 'general' | 'scaled-dot', string> = {
+  additive: 'e_ij = v_aᵀ tanh(W_a s_{i−1} + U_a h_j)',
+  dot: 'e_ij = s_{i−1} · k_j',
+  general: 'e_ij = s_{i−1} · k_j',
+  'scaled-dot': 'e_ij = q_i · k_j / √d',
+};
+
+/** Replace the generic i, j of a label with this cell's numbers (1-based, as in the paper). */
+function at(label: string, i: number, j: number): string {
+  return label.replaceAll('s_{i−1}', `s_{${i}}`).replaceAll('q_i', `q_${i + 1}`).replaceAll('h_j', `h_${j + 1}`).replaceAll('k_j', `k_${j + 1}`);
+}
+
+/** The per-unit terms as bars up (positive) or down (negative) from a zero line. */
+function TermBars({ terms, label }: { terms: Float64Array; label: string }) {
+  const n = terms.length;
+  const m = maxAbs(terms) || 1;
+  const y = useMemo(() => scaleLinear().domain([-m, m]).range([98, 2]), [m]);
+  const y0 = y(0);
+  return (
+    <svg className="sb-bars" role="img" aria-label={label} viewBox={`0 0 ${Math.max(n, 1)} 100`} preserveAspectRatio="none" width="100%" height={96} data-count={n}>
+      {Array.from(terms, (v, k) => {
+        const top = Math.min(y(v), y0);
+        return <rect key={k} className={`sb-bar ${v >= 0 ? 'pos' : 'neg'}`} x={k + 0.12} width={0.76} y={top} height={Math.max(Math.abs(y(v) - y0), 0.4)} />;
+      })}
+      <line className="sb-zero" x1={0} x2={n} y1={y0} y2={y0} vectorEffect="non-scaling-stroke" />
+    </svg>
+  );
+}
+
+function Piece({ label, values, max, name }: { label: string; values: Float64Array; max: number; name: string }) {
+  return (
+    <div className="sb-piece">
+      <div className="sb-piece-label">
+        <Notation text={label} /> <span className="muted num">(±{fmt(max, 2)})</span>
+      </div>
+      <VectorStrip values={values} max={max} label={name} />
+    </div>
+  );
+}
+
+export function ScoreBreakdown() {
+  const t = useT();
+  const analysis = useAnalysis();
+  const trace = analysis?.trace ?? null;
+  const model = useModel();
+  const cell = useFocusedCell();
+  const setFocus = useStore((s) => s.setFocus);
+  const selectId = useId();
+  const va = model?.inference.va ?? null;
+  const tanh = model?.inference.dtype === 'float32' ? fastTanh : Math.tanh;
+  const ci = cell?.i ?? -1;
+  const cj = cell?.j ?? -1;
+  const parts = useMemo(() => (trace && ci >= 0 ? scoreTerms(trace, ci, cj, va, tanh) : null), [trace, ci, cj, va, tanh]);
+  if (!analysis) return null;
+  if (!trace || !cell) return <PanelEmpty title={t('score.title')} />;
+  const variant = trace.variant;
+  if (variant === 'none' || variant === 'diagonal') {
+    return (
+      <PanelSection title={t('score.title')} className="sb">
+        <p className="note">{variant === 'none' ? t('sb.none') : t('sb.diagonal')}</p>
+      </PanelSection>
+    );
+  }
+  const { i, j } = cell;
+  const n = i + 1;
+  const token = trace.sourceTokens[j] ?? '';
+  const tok = <Tok token={token} unknown={trace.sourceUnknown[j] ?? false} />;
+  const labels = pieceLabels(variant);
+  const picker = (
+    <div className="sb-pick">
+      <label htmlFor={selectId}>{t('sb.pick')}</label>
+      <select id={selectId} value={j} aria-describedby={`${selectId}-hint`} onChange={(e) => setFocus({ i, j: Number(e.target.value) })}>
+        {trace.sourceTokens.map((w, k) => (
+          <option key={k} value={k}>
+            {`${k + 1}. ${w}${trace.sourceUnknown[k] ? ` (${t('pnl.unkShort')})` : ''}`}
+          </option>
+        ))}
+      </select>
+      <span id={`${selectId}-hint`} className="note sb-hint">
+        {t('sb.hint')}
+      </span>
+    </div>
+  );
+
+  if (!parts) {
+    return (
+      <PanelSection title={t('score.title')} className="sb">
+        {picker}
+        <p className="note">{t('sb.unavailable')}</p>
+      </PanelSection>
+    );
+  }
+
+  const diff = Math.abs(parts.total - parts.score);
+  const agree = diff <= SCORE_TOLERANCE * Math.max(1, Math.abs(parts.score));
+  const qkMax = maxAbs(parts.query, parts.key, parts.sum ?? []);
+  const pos = Array.from(parts.terms).filter((v) => v > 0);
+  const neg = Array.from(parts.terms).filter((v) => v < 0);
+  const sumOf = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const biggest = Array.from(parts.terms, (v, k) => ({ k, v }))
+    .sort((a, b) => Math.abs(b.v) - Math.abs(a.v))
+    .slice(0, 3);
+  const termsName = t('sb.termsLabel', { n: parts.terms.length, pos: pos.length, posSum: fmt(sumOf(pos), 3), neg: neg.length, negSum: fmt(sumOf(neg), 3) });
+  const eLabel = `e_{${n},${j + 1}}`;
+
+  return (
+    <PanelSection title={t('score.title')} className="sb">
+      {picker}
+      <p className="sb-formula">
+        <Notation text={at(SCORE_FORMULA[variant], i, j).replace('e_ij', eLabel)} />{' '}
+        <span className="muted">{rich(t('sb.forWord'), { token: tok })}</span>
+      </p>
+      <div className="sb-pieces">
+        <Piece label={at(labels.query, i, j)} values={parts.query} max={qkMax} name={t('sb.stripLabel', { what: t('sb.query'), n: parts.query.length })} />
+        <Piece label={at(labels.key, i, j)} values={parts.key} max={qkMax} name={t('sb.stripLabel', { what: t('sb.key'), n: parts.key.length })} />
+        {parts.sum && <Piece label={at('W_a s_{i−1} + U_a h_j', i, j)} values={parts.sum} max={qkMax} name={t('sb.stripLabel', { what: t('sb.sum'), n: parts.sum.length })} />}
+        {parts.act && <Piece label="tanh(·)" values={parts.act} max={1} name={t('sb.stripLabel', { what: 'tanh', n: parts.act.length })} />}
+        {parts.va && <Piece label="v_a" values={parts.va} max={maxAbs(parts.va)} name={t('sb.stripLabel', { what: 'v_a', n: parts.va.length })} />}
+      </div>
+      <h3 className="pnl-h3">
+        <Notation text={at(labels.terms, i, j)} />
+      </h3>
+      <p className="note">{t('sb.termsHelp', { n: parts.terms.length })}</p>
+      <TermBars terms={parts.terms} label={termsName} />
+      <SignLegend />
+      <p className={`sb-check${agree ? ' ok' : ' bad'}`} data-sum={parts.total} data-score={parts.score} data-testid="score-check">
+        <span>
+          Σ = <strong className="num">{fmt(parts.total, 5)}</strong>
+        </span>{' '}
+        <span>
+          <Notation text={eLabel} /> ({t('sb.fromTrace')}) = <strong className="num">{fmt(parts.score, 5)}</strong>
+        </span>{' '}
+        <span className="sb-verdict">
+          {agree ? '✓ ' : '⚠ '}
+          {agree ? t('sb.agree', { diff: diff.toExponential(1) }) : t('sb.disagree', { diff: diff.toExponential(1) })}
+        </span>
+      </p>
+      <p className="note">
+        {t('sb.largest')}{' '}
+        {biggest.map((b, idx) => (
+          <span key={b.k} className="num">
+            {idx > 0 ? ', ' : ''}
+            {t('sb.unit', { k: b.k + 1 })} {b.v >= 0 ? '+' : ''}
+            {fmt(b.v, 3)}
+          </span>
+        ))}
+      </p>
+      <details className="pnl-details">
+        <summary>{t('sb.numbers', { n: parts.terms.length })}</summary>
+        <div className="pnl-table-wrap" role="region" aria-label={t('sb.numbers', { n: parts.terms.length })} tabIndex={0}>
+          <table className="pnl-table num">
+            <thead>
+              <tr>
+                <th scope="col">k</th>
+                <th scope="col">
+                  <Notation text={t('sb.colQuery')} />
+                </th>
+                <th scope="col">
+                  <Notation text={t('sb.colKey')} />
+                </th>
+                {parts.act && <th scope="col">tanh</th>}
+                {parts.va && (
+                  <th scope="col">
+                    <Notation text="v_a" />
+                  </th>
+                )}
+                <th scope="col">{t('sb.colTerm')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from(parts.terms, (v, k) => (
+                <tr key={k}>
+                  <th scope="row">{k + 1}</th>
+                  <td>{fmt(parts.query[k] as number, 3)}</td>
+                  <td>{fmt(parts.key[k] as number, 3)}</td>
+                  {parts.act && <td>{fmt(parts.act[k] as number, 3)}</td>}
+                  {parts.va && <td>{fmt(parts.va[k] as number, 3)}</td>}
+                  <td>{fmt(v, 4)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </PanelSection>
+  );
+}

@@ -1,0 +1,89 @@
+// The two sentence boxes. Everything recomputes as the user types (no button): the source is
+// decoded freely (greedy or beam), and text in the target box force-decodes that translation.
+// Below the boxes: the tokens the model sees (unknown words marked), truncation notes and the
+// empty state.
+
+import { useId } from 'react';
+import { useStore } from '../../store/store';
+import { useAnalysis, useModel } from '../hooks';
+import { useT } from '../i18n';
+
+export function SentenceEditor() {
+  const t = useT();
+  const id = useId();
+  const source = useStore((s) => s.source);
+  const target = useStore((s) => s.target);
+  const decoding = useStore((s) => s.decoding);
+  const beamWidth = useStore((s) => s.beamWidth);
+  const setSource = useStore((s) => s.setSource);
+  const setTarget = useStore((s) => s.setTarget);
+  const setDecoding = useStore((s) => s.setDecoding);
+  const setBeamWidth = useStore((s) => s.setBeamWidth);
+  const analysis = useAnalysis();
+  const model = useModel();
+  const unknown = analysis?.trace?.sourceUnknown.filter(Boolean).length ?? 0;
+  const forced = analysis?.mode === 'forced';
+
+  return (
+    <section className="editor" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`} className="sr-only">
+        {t('editor.source')}
+      </h2>
+      <div className="editor-fields">
+        <label className="field">
+          <span className="field-label">{t('editor.source')}</span>
+          <textarea dir="auto" rows={2} value={source} spellCheck={false} onChange={(e) => setSource(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('editor.target')}</span>
+          <textarea dir="auto" rows={2} value={target} spellCheck={false} placeholder={t('editor.targetPlaceholder')} onChange={(e) => setTarget(e.target.value)} />
+        </label>
+      </div>
+      <div className="editor-status">
+        <p className="mode" aria-live="polite">
+          {forced ? t('editor.mode.forced') : t('editor.mode.free')}
+        </p>
+        {!forced && (
+          <fieldset className="decoding">
+            <legend>{t('editor.decoding')}</legend>
+            <label>
+              <input type="radio" name={`${id}-dec`} checked={decoding === 'greedy'} onChange={() => setDecoding('greedy')} /> {t('editor.greedy')}
+            </label>
+            <label>
+              <input type="radio" name={`${id}-dec`} checked={decoding === 'beam'} onChange={() => setDecoding('beam')} /> {t('editor.beam')}
+            </label>
+            {decoding === 'beam' && (
+              <label>
+                {t('editor.beamWidth')}{' '}
+                <input type="number" min={2} max={8} value={beamWidth} onChange={(e) => setBeamWidth(Number(e.target.value))} />
+              </label>
+            )}
+          </fieldset>
+        )}
+      </div>
+      {analysis?.error && (
+        <p className="notice-inline" role="status">
+          {analysis.error.code === 'empty-source' ? t('editor.empty') : analysis.error.message}
+        </p>
+      )}
+      {analysis?.truncations.map((tr) => (
+        <p className="notice-inline warn" role="status" key={tr.side}>
+          {t('editor.truncated', { side: tr.side, kept: tr.kept, total: tr.originalLength })}
+        </p>
+      ))}
+      {analysis?.trace && model && (
+        <div className="tokens">
+          <span className="field-label">{t('editor.tokens')}</span>
+          <ol className="token-list" aria-label={t('editor.tokens')}>
+            {analysis.trace.sourceTokens.map((tok, j) => (
+              <li key={j} className={analysis.trace?.sourceUnknown[j] ? 'unk' : tok === '</s>' ? 'special' : undefined} title={analysis.trace?.sourceUnknown[j] ? '<unk>' : undefined}>
+                <bdi dir="auto">{tok}</bdi>
+              </li>
+            ))}
+          </ol>
+          {unknown > 0 && <p className="note">{t('editor.unknown', { n: unknown })}</p>}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,190 @@
+// Sharing: copy a permalink; export the heatmap as SVG or PNG (2×, 3×; the PNG carries the
+// permalink in a text chunk); copy the PNG; CSV/JSON of α and e. The heatmap toolbar (values,
+// transpose, palette, table view) sits here too, above the grid.
+
+import { useState } from 'react';
+import { HeatmapExportError, buildHeatmapSvg, type HeatmapSpec } from '../../export/heatmapSvg';
+import { buildFragment } from '../../export/permalink';
+import { copyPngToClipboard, downloadBlob, safeFilename, svgToPngBlob, withPermalink } from '../../export/raster';
+import { traceRows, traceToJson, weightsToCsv } from '../../export/tables';
+import { detokenize } from '../../data/tokenize';
+import { VARIANT_INFO } from '../../model/config';
+import { toShareState } from '../../store/share';
+import { useStore, type Palette } from '../../store/store';
+import { useModel, useTrace } from '../hooks';
+import { useT } from '../i18n';
+
+/** The link that reopens exactly this state. */
+export async function currentLink(): Promise<string> {
+  const fragment = await buildFragment(toShareState(useStore.getState()), { embed: false });
+  return `${location.origin}${location.pathname}${location.search}${fragment}`;
+}
+
+function effectiveTheme(): 'light' | 'dark' {
+  const theme = useStore.getState().theme;
+  if (theme !== 'auto') return theme;
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export function HeatmapToolbar() {
+  const t = useT();
+  const values = useStore((s) => s.values);
+  const transpose = useStore((s) => s.transpose);
+  const palette = useStore((s) => s.palette);
+  const showTable = useStore((s) => s.showTable);
+  const setView = useStore((s) => s.setView);
+  const trace = useTrace();
+  const hasScores = trace?.steps.every((s) => s.scores !== null) ?? false;
+  return (
+    <div className="toolbar" role="toolbar" aria-label={t('heatmap.title')}>
+      <div className="segmented" role="radiogroup" aria-label={t('heatmap.values')}>
+        <button type="button" role="radio" aria-checked={values === 'weights'} onClick={() => setView({ values: 'weights' })}>
+          {t('heatmap.weights')}
+        </button>
+        <button type="button" role="radio" aria-checked={values === 'scores'} disabled={!hasScores} onClick={() => setView({ values: 'scores' })}>
+          {t('heatmap.scores')}
+        </button>
+      </div>
+      <button type="button" aria-pressed={transpose} onClick={() => setView({ transpose: !transpose })}>
+        {t('heatmap.transpose')}
+      </button>
+      <label className="picker compact">
+        <span className="sr-only">{t('heatmap.palette')}</span>
+        <select value={palette} aria-label={t('heatmap.palette')} onChange={(e) => setView({ palette: e.target.value as Palette })}>
+          <option value="cividis">cividis</option>
+          <option value="viridis">viridis</option>
+        </select>
+      </label>
+      <button type="button" aria-pressed={showTable} onClick={() => setView({ showTable: !showTable })}>
+        {showTable ? t('heatmap.grid') : t('heatmap.table')}
+      </button>
+    </div>
+  );
+}
+
+export function SharePanel() {
+  const t = useT();
+  const trace = useTrace();
+  const model = useModel();
+  const notify = useStore((s) => s.notify);
+  const [status, setStatus] = useState('');
+
+  if (!trace || !model) return null;
+  const rows = traceRows(trace, useStore.getState().values) ?? traceRows(trace, 'weights');
+  const base = safeFilename(`${model.manifest.id}-${trace.sourceTokens.slice(0, 6).join('-')}`);
+
+  const spec = (): HeatmapSpec | null => {
+    const s = useStore.getState();
+    const kind = s.values === 'scores' && traceRows(trace, 'scores') ? 'scores' : 'weights';
+    const values = traceRows(trace, kind);
+    if (!values) return null;
+    return {
+      sourceTokens: trace.sourceTokens,
+      targetTokens: trace.targetTokens,
+      values,
+      kind,
+      palette: s.palette,
+      transpose: s.transpose,
+      caption: { model: model.manifest.title ?? model.manifest.id, variant: VARIANT_INFO[model.manifest.variant].title, sentence: detokenize(trace.sourceTokens.slice(0, -1), model.tokenizer) },
+      highlightRow: s.step,
+      theme: effectiveTheme(),
+    };
+  };
+
+  const guard = async (what: () => Promise<void>): Promise<void> => {
+    try {
+      await what();
+    } catch (err) {
+      const message = err instanceof HeatmapExportError || err instanceof Error ? err.message : String(err);
+      notify('error', message);
+    }
+  };
+
+  const png = async (scale: 2 | 3): Promise<Blob> => {
+    const sp = spec();
+    if (!sp) throw new Error('This model has no attention weights to export.');
+    const { svg, width, height } = buildHeatmapSvg(sp);
+    return withPermalink(await svgToPngBlob(svg, width, height, scale), await currentLink());
+  };
+
+  return (
+    <section className="share" aria-labelledby="share-h">
+      <h2 id="share-h">{t('share.title')}</h2>
+      <div className="share-buttons">
+        <button
+          type="button"
+          onClick={() =>
+            void guard(async () => {
+              const link = await currentLink();
+              try {
+                await navigator.clipboard.writeText(link);
+                setStatus(t('share.copied'));
+              } catch {
+                history.replaceState(null, '', link);
+                setStatus(t('share.copyFailed'));
+              }
+            })
+          }
+        >
+          {t('share.copyLink')}
+        </button>
+        <button
+          type="button"
+          disabled={!rows}
+          onClick={() =>
+            void guard(async () => {
+              const sp = spec();
+              if (!sp) return;
+              const { svg } = buildHeatmapSvg(sp);
+              downloadBlob(new Blob([svg], { type: 'image/svg+xml' }), `${base}.svg`);
+            })
+          }
+        >
+          {t('share.svg')}
+        </button>
+        <button type="button" disabled={!rows} onClick={() => void guard(async () => downloadBlob(await png(2), `${base}@2x.png`))}>
+          {t('share.png2')}
+        </button>
+        <button type="button" disabled={!rows} onClick={() => void guard(async () => downloadBlob(await png(3), `${base}@3x.png`))}>
+          {t('share.png3')}
+        </button>
+        <button
+          type="button"
+          disabled={!rows}
+          onClick={() =>
+            void guard(async () => {
+              // start the clipboard write inside the click (Safari), with the image still rendering
+              const result = await copyPngToClipboard(png(2));
+              setStatus(result === 'copied' ? t('share.copied') : result);
+            })
+          }
+        >
+          {t('share.copyPng')}
+        </button>
+        <button
+          type="button"
+          disabled={!rows}
+          onClick={() =>
+            void guard(async () => {
+              const kind = useStore.getState().values === 'scores' && traceRows(trace, 'scores') ? 'scores' : 'weights';
+              const r = traceRows(trace, kind);
+              if (!r) return;
+              downloadBlob(new Blob([weightsToCsv({ sourceTokens: trace.sourceTokens, targetTokens: trace.targetTokens, rows: r, kind }, { bom: true })], { type: 'text/csv' }), `${base}-${kind}.csv`);
+            })
+          }
+        >
+          {t('share.csv')}
+        </button>
+        <button
+          type="button"
+          onClick={() => void guard(async () => downloadBlob(new Blob([traceToJson(trace, model.manifest.id)], { type: 'application/json' }), `${base}.json`))}
+        >
+          {t('share.json')}
+        </button>
+      </div>
+      <p className="note" role="status">
+        {status || t('share.dropHint')}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseFragment, buildFragment } from '../../src/export/permalink';
+import { PERSISTENCE, fieldsFor, safeStorage } from '../../src/store/persistence';
+import { applyShareState, toShareState } from '../../src/store/share';
+import { sanitizeLocal, useStore } from '../../src/store/store';
+import { loadedModel, resetStore, setUp } from '../ui/panels/helpers';
+
+beforeEach(resetStore);
+afterEach(() => {
+  resetStore();
+  vi.restoreAllMocks();
+});
+
+describe('store', () => {
+  it('typing recomputes the analysis and shows the whole alignment (last step)', async () => {
+    await setUp('additive', 'the cat sat .');
+    useStore.getState().setSource('the cat ran .');
+    const s = useStore.getState();
+    const n = s.analysis?.trace?.steps.length ?? 0;
+    expect(n).toBeGreaterThan(0);
+    expect(s.step).toBe(n - 1);
+    s.setStep(0);
+    s.stepBy(-5);
+    expect(useStore.getState().step).toBe(0);
+    s.stepBy(1000);
+    expect(useStore.getState().step).toBe(n - 1);
+  });
+
+  it('an edit is kept until the sentence changes', async () => {
+    await setUp('additive', 'the cat sat .', 'le chat .');
+    const s = useStore.getState();
+    s.setEdit(0, [0, 1, 0, 0, 0]);
+    expect(useStore.getState().analysis?.trace?.steps[0]?.edited).toBe(true);
+    s.setTarget('le chien .');
+    expect(useStore.getState().edits).toEqual({});
+  });
+
+  it('a model that fails to load leaves the previous model in place and says so', async () => {
+    await setUp('additive', 'the cat sat .');
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('nope', { status: 404 })));
+    const ok = await useStore.getState().selectModel('does-not-exist');
+    expect(ok).toBe(false);
+    const s = useStore.getState();
+    expect(s.modelId).toBe('test-additive');
+    expect(s.analysis?.trace).not.toBeNull();
+    expect(s.notices.at(-1)?.text).toMatch(/could not be loaded|not one of the models/);
+    vi.unstubAllGlobals();
+  });
+
+  it('a share state round-trips through the permalink codec into the store', async () => {
+    await setUp('additive', 'the cat sat .', 'le chat .');
+    const s = useStore.getState();
+    s.setView({ values: 'scores', transpose: true, palette: 'viridis' });
+    s.setEdit(1, [0, 0, 1, 0, 0]);
+    s.setStep(1);
+    const fragment = await buildFragment(toShareState(useStore.getState()), { embed: true });
+    const parsed = await parseFragment(fragment);
+    expect(parsed.notice).toBeNull();
+    expect(parsed.embed).toBe(true);
+    resetStore();
+    const model = await loadedModel('additive');
+    useStore.getState().addModel(model);
+    applyShareState(useStore.getState(), parsed.state, parsed.embed);
+    const after = useStore.getState();
+    expect([after.modelId, after.source, after.target, after.values, after.transpose, after.palette, after.embed, after.step]).toEqual([
+      'test-additive',
+      'the cat sat .',
+      'le chat .',
+      'scores',
+      true,
+      'viridis',
+      true,
+      1,
+    ]);
+    expect(after.analysis?.trace?.steps[1]?.edited).toBe(true);
+  });
+});
+
+describe('persistence', () => {
+  it('one table decides every destination', () => {
+    expect(fieldsFor('url')).toContain('source');
+    expect(fieldsFor('local')).not.toContain('edits');
+    expect(fieldsFor('local')).toContain('lang');
+    expect(Object.keys(PERSISTENCE)).toContain('showTable');
+  });
+
+  it('local storage that throws (disabled or full) is caught and reported once', () => {
+    const messages: string[] = [];
+    const quota = new DOMException('full', 'QuotaExceededError');
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw quota;
+    });
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new Error('denied');
+    });
+    const st = safeStorage((m) => messages.push(m));
+    expect(() => st.setItem('a', 'b')).not.toThrow();
+    expect(st.getItem('a')).toBeNull();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/full/);
+  });
+
+  it('a hand-edited local record is validated field by field', () => {
+    expect(sanitizeLocal({ source: 'ok', palette: 'rainbow', beamWidth: 99, theme: 'dark', __proto__: { polluted: 1 } })).toEqual({ source: 'ok', theme: 'dark' });
+    expect(sanitizeLocal('garbage')).toEqual({});
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
