@@ -258,7 +258,8 @@ export const useStore = create<Store>()(
     {
       name: 'rnnsearch',
       version: 1,
-      storage: createJSONStorage(() => safeStorage((message) => useStore.getState().notify('warning', message))),
+      // the notice is deferred: storage is first touched while the store is still being created
+      storage: createJSONStorage(() => safeStorage((message) => setTimeout(() => useStore.getState().notify('warning', message), 0))),
       partialize: (s) => Object.fromEntries(LOCAL_FIELDS.map((k) => [k, s[k]])) as Partial<Store>,
       // a record from an older or newer version (or a hand-edited one) is validated field by field
       migrate: (persisted) => sanitizeLocal(persisted),

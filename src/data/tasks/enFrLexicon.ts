@@ -380,37 +380,8 @@ export const INTRANSITIVE_VERBS: readonly Verb[] = [
   intransitive(regEn('live'), ['vit', 'vivent', 'vécu'], 'avoir', ['person', 'animal']),
 ];
 
-export const NAMED_ENTITIES: readonly NamedEntity[] = [
-  {
-    en: ['European', 'Economic', 'Area'],
-    fr: [
-      { text: 'zone', sure: [2] },
-      { text: 'économique', sure: [1] },
-      { text: 'européenne', sure: [0] },
-    ],
-    gender: 'f',
-    tags: ['place'],
-  },
-  {
-    en: ['European', 'Economic', 'Community'],
-    fr: [
-      { text: 'communauté', sure: [2] },
-      { text: 'économique', sure: [1] },
-      { text: 'européenne', sure: [0] },
-    ],
-    gender: 'f',
-    tags: ['org'],
-  },
-  {
-    en: ['European', 'Central', 'Bank'],
-    fr: [
-      { text: 'banque', sure: [2] },
-      { text: 'centrale', sure: [1] },
-      { text: 'européenne', sure: [0] },
-    ],
-    gender: 'f',
-    tags: ['org'],
-  },
+/** Institutions that are not built from the parts below (irregular French or a fixed name). */
+const FIXED_ENTITIES: readonly NamedEntity[] = [
   {
     en: ['European', 'Commission'],
     fr: [
@@ -430,31 +401,12 @@ export const NAMED_ENTITIES: readonly NamedEntity[] = [
     tags: ['org'],
   },
   {
-    en: ['European', 'Union'],
-    fr: [
-      { text: 'union', sure: [1] },
-      { text: 'européenne', sure: [0] },
-    ],
-    gender: 'f',
-    tags: ['org'],
-  },
-  {
     en: ['National', 'Assembly'],
     fr: [
       { text: 'assemblée', sure: [1] },
       { text: 'nationale', sure: [0] },
     ],
     gender: 'f',
-    tags: ['org'],
-  },
-  {
-    en: ['International', 'Monetary', 'Fund'],
-    fr: [
-      { text: 'fonds', sure: [2] },
-      { text: 'monétaire', sure: [1] },
-      { text: 'international', sure: [0] },
-    ],
-    gender: 'm',
     tags: ['org'],
   },
   {
@@ -477,6 +429,78 @@ export const NAMED_ENTITIES: readonly NamedEntity[] = [
     tags: ['org'],
   },
 ];
+
+/**
+ * Institutions composed from parts, so that their alignment must be learned word by word rather
+ * than memorised as a chunk: [origin] [type] HEAD → HEAD type origin, with agreement
+ * ("the European Economic Area" → "la zone économique européenne", the paper's figure 3;
+ * "the African Monetary Fund" → "le fonds monétaire africain"). Each English name still has one
+ * French translation.
+ */
+const ENTITY_ORIGINS: ReadonlyArray<readonly [string, string, string]> = [
+  ['European', 'européen', 'européenne'],
+  ['African', 'africain', 'africaine'],
+  ['Asian', 'asiatique', 'asiatique'],
+  ['Nordic', 'nordique', 'nordique'],
+  ['Atlantic', 'atlantique', 'atlantique'],
+  ['International', 'international', 'internationale'],
+  ['National', 'national', 'nationale'],
+];
+const ENTITY_TYPES: ReadonlyArray<readonly [string, string, string]> = [
+  ['Economic', 'économique', 'économique'],
+  ['Monetary', 'monétaire', 'monétaire'],
+  ['Central', 'central', 'centrale'],
+  ['Political', 'politique', 'politique'],
+  ['Social', 'social', 'sociale'],
+  ['Scientific', 'scientifique', 'scientifique'],
+];
+const ENTITY_HEADS: ReadonlyArray<{ en: string; fr: string; gender: Gender; tags: readonly Tag[] }> = [
+  { en: 'Area', fr: 'zone', gender: 'f', tags: ['place'] },
+  { en: 'Community', fr: 'communauté', gender: 'f', tags: ['org'] },
+  { en: 'Bank', fr: 'banque', gender: 'f', tags: ['org'] },
+  { en: 'Union', fr: 'union', gender: 'f', tags: ['org'] },
+  { en: 'Council', fr: 'conseil', gender: 'm', tags: ['org'] },
+  { en: 'Fund', fr: 'fonds', gender: 'm', tags: ['org'] },
+  { en: 'Agency', fr: 'agence', gender: 'f', tags: ['org'] },
+  { en: 'Committee', fr: 'comité', gender: 'm', tags: ['org'] },
+];
+
+function composedEntities(): NamedEntity[] {
+  const out: NamedEntity[] = [];
+  const form = (a: readonly [string, string, string], g: Gender): string => (g === 'm' ? a[1] : a[2]);
+  for (const head of ENTITY_HEADS) {
+    for (const origin of ENTITY_ORIGINS) {
+      // ORIGIN HEAD → HEAD origin
+      out.push({ en: [origin[0], head.en], fr: [{ text: head.fr, sure: [1] }, { text: form(origin, head.gender), sure: [0] }], gender: head.gender, tags: head.tags });
+      for (const type of ENTITY_TYPES) {
+        // ORIGIN TYPE HEAD → HEAD type origin (the mirror of figure 3)
+        out.push({
+          en: [origin[0], type[0], head.en],
+          fr: [
+            { text: head.fr, sure: [2] },
+            { text: form(type, head.gender), sure: [1] },
+            { text: form(origin, head.gender), sure: [0] },
+          ],
+          gender: head.gender,
+          tags: head.tags,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export const NAMED_ENTITIES: readonly NamedEntity[] = (() => {
+  const seen = new Set<string>();
+  const all: NamedEntity[] = [];
+  for (const e of [...FIXED_ENTITIES, ...composedEntities()]) {
+    const key = e.en.join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    all.push(e);
+  }
+  return all;
+})();
 
 export const PLACES: readonly Place[] = [
   { en: 'Paris', fr: 'Paris', kind: 'city' },

@@ -143,6 +143,8 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
           onFocusCell={onFocusCell}
           onEditCell={editCell}
           label={`${t('heatmap.title')}: ${matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores')}`}
+          rowAxis={transpose ? t('heatmap.sourceAxis') : t('heatmap.targetAxis')}
+          colAxis={transpose ? t('heatmap.targetAxis') : t('heatmap.sourceAxis')}
           entropyLabel={t('heatmap.entropy')}
           coverageLabel={t('heatmap.coverage')}
           editedLabel={t('heatmap.edited')}
@@ -172,6 +174,8 @@ interface GridProps {
   onFocusCell(i: number, j: number): void;
   onEditCell(i: number, j: number): void;
   label: string;
+  rowAxis: string;
+  colAxis: string;
   entropyLabel: string;
   coverageLabel: string;
   editedLabel: string;
@@ -251,10 +255,14 @@ function Grid(p: GridProps) {
 
   return (
     <div className="hm-scroll">
+      <p className="hm-axis hm-axis-cols" style={{ paddingLeft: p.labelW }} aria-hidden="true">
+        {p.colAxis} →
+      </p>
       <div role="grid" aria-label={p.label} aria-rowcount={nRows + 2} aria-colcount={nCols + 2} className="hm-grid" onKeyDown={onKeyDown}>
         <div role="row" className="hm-row hm-head" style={{ ...template, height: headH }} aria-rowindex={1}>
           <div role="columnheader" className="hm-corner" aria-colindex={1}>
-            <span className="sr-only">{rowIsTarget ? 'target \\ source' : 'source \\ target'}</span>
+            <span className="hm-axis hm-axis-rows">{p.rowAxis} ↓</span>
+            <span className="sr-only"> / {p.colAxis}</span>
           </div>
           {layout.colLabels.map((label, c) => {
             const isTarget = p.transpose;
