@@ -18,6 +18,7 @@ import { diagonalPosition } from './batch';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS, validateConfig, type ModelConfig, type Variant } from './config';
 import { gruWeights } from './forward';
 import type { Params } from './params';
+import { scoreTerms, type ScoreTerms } from './explain';
 import type { DecodeMode, TopEntry, Trace, TraceStep, Vec } from './trace';
 
 export type DecodeErrorCode = 'empty-source' | 'source-too-long' | 'bad-override' | 'bad-option';
@@ -201,6 +202,14 @@ export class InferenceModel {
   /** v_a of the additive scorer (for the "how a score is built" panel); null for other variants. */
   get va(): FloatArray | null {
     return this.w.va ?? null;
+  }
+
+  /**
+   * The per-unit terms that add up to the score e_ij of a trace this model produced, computed
+   * with the same tanh it decoded with (null for variants without scores).
+   */
+  explainScore(trace: Trace, i: number, j: number): ScoreTerms | null {
+    return scoreTerms(trace, i, j, this.va, this.tanh);
   }
 
   /** Map tokens to source ids (unknown → <unk>) and encode. Throws DecodeError on bad input. */

@@ -11,7 +11,7 @@ import type { Trace, Vec } from '../../model/trace';
 import { fmt } from '../format';
 import { useAnalysis, useStep } from '../hooks';
 import { useT } from '../i18n';
-import { l2, Notation, PanelEmpty, PanelSection, rich, Tok } from './Equations';
+import { l2, Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 /** At most this many per-word strips (the largest contributors, kept in source order). */

@@ -10,7 +10,7 @@ import { useStore } from '../../store/store';
 import { fmt, fmtProb } from '../format';
 import { useAnalysis, useStep } from '../hooks';
 import { useT } from '../i18n';
-import { PanelEmpty, PanelSection, rich, Tok } from './Equations';
+import { PanelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 /**

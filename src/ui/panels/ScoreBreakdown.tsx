@@ -5,81 +5,20 @@
 // the sum is shown beside the trace's score, and the two must agree. Dot / general: s_{i−1} ⊙ k_j;
 // scaled-dot: q ⊙ k_j / √d. None and diagonal have no score, and say so.
 //
-// The terms are the only numbers a panel recomputes here, with the same tanh the model used
+// The terms come from the model (InferenceModel.explainScore), with the same tanh it decoded with
 // (the fast rational one for float32 models), so that the check is exact to rounding.
 
 import { scaleLinear } from 'd3-scale';
 import { useId, useMemo } from 'react';
 import type { Variant } from '../../model/config';
-import type { Trace } from '../../model/trace';
 import { useStore } from '../../store/store';
-import { fastTanh } from '../../tensor/kernels/fastmath';
+import { SCORE_TOLERANCE } from '../../model/explain';
 import { fmt } from '../format';
 import { useAnalysis, useModel } from '../hooks';
 import { useT } from '../i18n';
 import { maxAbs, SignLegend, VectorStrip } from './ContextVector';
-import { Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedCell } from './Equations';
+import { Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedCell } from './common';
 import './panels.css';
-
-/** The sum of the terms and the trace's score agree within this (float32 rounding of e). */
-export const SCORE_TOLERANCE = 1e-5;
-
-export interface ScoreTerms {
-  variant: Variant;
-  i: number;
-  j: number;
-  /** The query side: W_a s_{i−1} / s_{i−1} / W_q s_{i−1}. */
-  query: Float64Array;
-  /** The key side: U_a h_j / (→h_j + ←h_j) / W_g h_j / W_k h_j. */
-  key: Float64Array;
-  /** Additive only: q + k, tanh(q + k), v_a. */
-  sum: Float64Array | null;
-  act: Float64Array | null;
-  va: Float64Array | null;
-  /** One term per unit; their sum is the score. */
-  terms: Float64Array;
-  /** Σ terms. */
-  total: number;
-  /** e_ij as the trace recorded it. */
-  score: number;
-  /** 1, or 1/√d for scaled-dot. */
-  scale: number;
-}
-
-/**
- * The per-unit terms of e_ij. `va` is v_a (additive only); `tanh` is the model's own tanh.
- * Null when the variant has no score or the pieces do not fit together.
- */
-export function scoreTerms(trace: Trace, i: number, j: number, va: ArrayLike<number> | null, tanh: (x: number) => number = Math.tanh): ScoreTerms | null {
-  const step = trace.steps[i];
-  const d = trace.keyDim;
-  if (!step || !step.query || !step.scores || !trace.keys || d <= 0 || j < 0 || j >= trace.srcLen) return null;
-  if (step.query.length !== d) return null;
-  const query = Float64Array.from(step.query);
-  const key = Float64Array.from(trace.keys.subarray(j * d, (j + 1) * d));
-  const terms = new Float64Array(d);
-  let sum: Float64Array | null = null;
-  let act: Float64Array | null = null;
-  let vaCopy: Float64Array | null = null;
-  let scale = 1;
-  if (trace.variant === 'additive') {
-    if (!va || va.length !== d) return null;
-    sum = new Float64Array(d);
-    act = new Float64Array(d);
-    vaCopy = Float64Array.from(va);
-    for (let k = 0; k < d; k++) {
-      sum[k] = (query[k] as number) + (key[k] as number);
-      act[k] = tanh(sum[k] as number);
-      terms[k] = (vaCopy[k] as number) * (act[k] as number);
-    }
-  } else {
-    scale = trace.variant === 'scaled-dot' ? 1 / Math.sqrt(d) : 1;
-    for (let k = 0; k < d; k++) terms[k] = (query[k] as number) * (key[k] as number) * scale;
-  }
-  let total = 0;
-  for (let k = 0; k < d; k++) total += terms[k] as number;
-  return { variant: trace.variant, i, j, query, key, sum, act, va: vaCopy, terms, total, score: step.scores[j] as number, scale };
-}
 
 /** The labels of the pieces, per variant, in the paper's notation. */
 function pieceLabels(variant: Variant): { query: string; key: string; terms: string } {
@@ -145,11 +84,9 @@ export function ScoreBreakdown() {
   const cell = useFocusedCell();
   const setFocus = useStore((s) => s.setFocus);
   const selectId = useId();
-  const va = model?.inference.va ?? null;
-  const tanh = model?.inference.dtype === 'float32' ? fastTanh : Math.tanh;
   const ci = cell?.i ?? -1;
   const cj = cell?.j ?? -1;
-  const parts = useMemo(() => (trace && ci >= 0 ? scoreTerms(trace, ci, cj, va, tanh) : null), [trace, ci, cj, va, tanh]);
+  const parts = useMemo(() => (trace && model && ci >= 0 ? model.inference.explainScore(trace, ci, cj) : null), [trace, model, ci, cj]);
   if (!analysis) return null;
   if (!trace || !cell) return <PanelEmpty title={t('score.title')} />;
   const variant = trace.variant;

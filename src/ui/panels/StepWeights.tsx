@@ -11,7 +11,7 @@ import { useStore } from '../../store/store';
 import { fmt } from '../format';
 import { useAnalysis, useStep, useWidth } from '../hooks';
 import { useT } from '../i18n';
-import { Notation, PanelEmpty, PanelSection, rich, Tok } from './Equations';
+import { Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 export const KEY_STEP = 0.05;

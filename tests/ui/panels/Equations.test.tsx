@@ -4,7 +4,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VARIANT_INFO, type Variant } from '../../../src/model/config';
 import { useStore } from '../../../src/store/store';
-import { Equations, focusedCell, Notation, rich } from '../../../src/ui/panels/Equations';
+import { focusedCell, Notation, rich } from '../../../src/ui/panels/common';
+import { Equations } from '../../../src/ui/panels/Equations';
 import { resetStore, setUp } from './helpers';
 
 beforeEach(resetStore);

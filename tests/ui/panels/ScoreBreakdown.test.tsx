@@ -3,7 +3,8 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Variant } from '../../../src/model/config';
 import { useStore } from '../../../src/store/store';
-import { scoreTerms, ScoreBreakdown } from '../../../src/ui/panels/ScoreBreakdown';
+import { scoreTerms } from '../../../src/model/explain';
+import { ScoreBreakdown } from '../../../src/ui/panels/ScoreBreakdown';
 import { SMALL } from '../../model/fixtures';
 import { resetStore, setUp } from './helpers';
 
