@@ -1,6 +1,6 @@
 // Named hooks over module-level selectors (zustand's guidance), plus small DOM hooks.
 
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Analysis } from '../store/analysis';
 import { useStore, type Store } from '../store/store';
 import type { LoadedModel } from '../model/bundle';
@@ -23,12 +23,16 @@ export function useCurrentStep(): TraceStep | null {
   return trace?.steps[step] ?? null;
 }
 
-/** The width of an element, kept up to date with a ResizeObserver. */
-export function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
-  const ref = useRef<T | null>(null);
+/**
+ * The width of an element, kept up to date with a ResizeObserver. Returns a callback ref, so an
+ * element that appears later (a panel that rendered nothing at first) is observed too.
+ */
+export function useWidth<T extends HTMLElement>(): [(el: T | null) => void, number] {
   const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: T | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
     if (!el) return;
     setWidth(el.clientWidth);
     if (typeof ResizeObserver === 'undefined') return;
@@ -37,7 +41,7 @@ export function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, n
       if (w !== undefined) setWidth(Math.round(w));
     });
     ro.observe(el);
-    return () => ro.disconnect();
+    observer.current = ro;
   }, []);
   return [ref, width];
 }
