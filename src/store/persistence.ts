@@ -5,6 +5,7 @@
 export type Destination = 'url' | 'local' | 'export';
 
 export const PERSISTENCE = {
+  page: ['url'],
   modelId: ['url', 'local', 'export'],
   source: ['url', 'local', 'export'],
   target: ['url', 'local', 'export'],

@@ -48,7 +48,16 @@ export interface DocumentSlice {
   loadDocument(doc: Partial<Pick<DocumentSlice, 'modelId' | 'source' | 'target' | 'decoding' | 'beamWidth' | 'step' | 'edits'>>): void;
 }
 
+/** The page's views: the explorer and the issue-6 views (train, compare, length, story). */
+export const PAGES = ['explore', 'train', 'compare', 'length', 'story'] as const;
+export type Page = (typeof PAGES)[number];
+
+export function isPage(value: unknown): value is Page {
+  return typeof value === 'string' && (PAGES as readonly string[]).includes(value);
+}
+
 export interface ViewSlice {
+  page: Page;
   values: ValueKind;
   transpose: boolean;
   palette: Palette;
@@ -57,7 +66,7 @@ export interface ViewSlice {
   showTable: boolean;
   playing: boolean;
   embed: boolean;
-  setView(patch: Partial<Pick<ViewSlice, 'values' | 'transpose' | 'palette' | 'theme' | 'lang' | 'showTable' | 'playing' | 'embed'>>): void;
+  setView(patch: Partial<Pick<ViewSlice, 'page' | 'values' | 'transpose' | 'palette' | 'theme' | 'lang' | 'showTable' | 'playing' | 'embed'>>): void;
 }
 
 export interface ModelsSlice {
@@ -156,6 +165,7 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
 });
 
 const createView: Slice<ViewSlice> = (set) => ({
+  page: 'explore',
   values: 'weights',
   transpose: false,
   palette: 'cividis',

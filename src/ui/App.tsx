@@ -1,23 +1,17 @@
-// The explorer page: header, notices, the sentence boxes, then the heatmap with the stepper on
-// the left and the step's panels on the right (stacked on narrow screens). Embed mode
-// (`&embed=1` in the fragment) shows only the heatmap and the stepper.
+// The page: header with the model picker and the view switcher, notices, then one view —
+// the explorer, training in the page, the variant comparison, the length experiment or the
+// story. Embed mode (`&embed=1` in the fragment) shows only the heatmap and the stepper.
 
-import { useEffect } from 'react';
-import { VARIANT_INFO } from '../model/config';
-import { useStore } from '../store/store';
+import { useEffect, type ReactNode } from 'react';
+import { PAGES, useStore, type Page } from '../store/store';
 import { boot } from './boot';
-import { useAnalysis, useModel } from './hooks';
-import { useT } from './i18n';
-import { ContextVector } from './panels/ContextVector';
-import { Equations } from './panels/Equations';
+import { useT, type MessageKey } from './i18n';
 import { ExamplesMenu, ModelPicker, Notices, ViewSettings } from './panels/Header';
-import { Heatmap } from './panels/Heatmap';
-import { Predictions } from './panels/Predictions';
-import { ScoreBreakdown } from './panels/ScoreBreakdown';
-import { SentenceEditor } from './panels/SentenceEditor';
-import { HeatmapToolbar, SharePanel } from './panels/Share';
-import { StepWeights } from './panels/StepWeights';
-import { Stepper } from './panels/Stepper';
+import { CompareView } from './views/CompareView';
+import { ExploreView, HeatmapSection } from './views/ExploreView';
+import { LengthView } from './views/LengthView';
+import { StoryView } from './views/StoryView';
+import { TrainView } from './views/TrainView';
 
 function useThemeAndLang(): void {
   const theme = useStore((s) => s.theme);
@@ -32,39 +26,45 @@ function useThemeAndLang(): void {
   }, [lang]);
 }
 
-function ModelLine() {
+const PAGE_LABELS: Record<Page, MessageKey> = {
+  explore: 'nav.explore',
+  train: 'nav.train',
+  compare: 'nav.compare',
+  length: 'nav.length',
+  story: 'nav.story',
+};
+
+function Nav() {
   const t = useT();
-  const model = useModel();
-  const analysis = useAnalysis();
-  const loading = useStore((s) => s.loading);
-  if (!model) return <p className="model-line">{loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}</p>;
-  const info = VARIANT_INFO[model.manifest.variant];
+  const page = useStore((s) => s.page);
+  const setView = useStore((s) => s.setView);
   return (
-    <p className="model-line">
-      <strong>{info.title}</strong> · <code>{info.formula}</code> · <span className="muted">{info.source}</span>
-      {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
-    </p>
+    <nav className="nav" aria-label={t('nav.label')}>
+      <ul>
+        {PAGES.map((p) => (
+          <li key={p}>
+            <button type="button" aria-current={p === page ? 'page' : undefined} onClick={() => setView({ page: p })}>
+              {t(PAGE_LABELS[p])}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
-function HeatmapSection({ embed }: { embed: boolean }) {
-  const t = useT();
-  return (
-    <section className="panel heatmap-panel" aria-labelledby="heatmap-h" id="heatmap">
-      <div className="panel-head">
-        <h2 id="heatmap-h">{t('heatmap.title')}</h2>
-        {!embed && <HeatmapToolbar />}
-      </div>
-      <Stepper />
-      <Heatmap compact={embed} />
-      {!embed && <p className="note">{t('heatmap.help')}</p>}
-    </section>
-  );
-}
+const VIEWS: Record<Page, () => ReactNode> = {
+  explore: () => <ExploreView />,
+  train: () => <TrainView />,
+  compare: () => <CompareView />,
+  length: () => <LengthView />,
+  story: () => <StoryView />,
+};
 
 export function App() {
   const t = useT();
   const embed = useStore((s) => s.embed);
+  const page = useStore((s) => s.page);
   useThemeAndLang();
   useEffect(() => boot(), []);
 
@@ -83,7 +83,7 @@ export function App() {
   }
   return (
     <>
-      <a className="skip" href="#heatmap">
+      <a className="skip" href="#main">
         {t('app.skip')}
       </a>
       <header className="top">
@@ -93,27 +93,14 @@ export function App() {
         </div>
         <div className="controls">
           <ModelPicker />
-          <ExamplesMenu />
+          {page === 'explore' && <ExamplesMenu />}
           <ViewSettings />
         </div>
       </header>
+      <Nav />
       <Notices />
-      <main className="page">
-        <SentenceEditor />
-        <ModelLine />
-        <div className="workspace">
-          <div className="col-main">
-            <HeatmapSection embed={false} />
-            <Predictions />
-            <SharePanel />
-          </div>
-          <div className="col-side">
-            <StepWeights />
-            <ScoreBreakdown />
-            <ContextVector />
-            <Equations />
-          </div>
-        </div>
+      <main className="page" id="main">
+        {VIEWS[page]()}
       </main>
       <footer className="footer">
         <p>{t('app.paper')}</p>

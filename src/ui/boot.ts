@@ -6,13 +6,20 @@
 import { buildFragment, parseFragment } from '../export/permalink';
 import { readPermalinkFromPng } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
-import { useStore, type Store } from '../store/store';
+import { isPage, useStore, type Store } from '../store/store';
 import { fieldsFor } from '../store/persistence';
 
 const URL_FIELDS = fieldsFor('url');
 
+/** The page a fragment asks for (`&view=train`), or null. */
+export function pageOf(hash: string): Store['page'] | null {
+  const view = new URLSearchParams(hash.replace(/^#/, '')).get('view');
+  return isPage(view) ? view : null;
+}
+
 async function applyHash(hash: string): Promise<void> {
   const store = useStore.getState();
+  store.setView({ page: pageOf(hash) ?? 'explore' });
   const parsed = await parseFragment(hash);
   if (parsed.notice) store.notify('warning', parsed.notice);
   const hasLink = /(^#|&)s=/.test(hash);
@@ -25,12 +32,13 @@ let lastWritten = '';
 function syncUrl(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const unsubscribe = useStore.subscribe((s: Store, prev: Store) => {
-    if (!URL_FIELDS.some((k) => s[k] !== prev[k]) || !s.analysis) return;
+    if (!URL_FIELDS.some((k) => s[k] !== prev[k]) || (!s.analysis && s.page === prev.page)) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       const state = useStore.getState();
       buildFragment(toShareState(state), { embed: state.embed })
-        .then((fragment) => {
+        .then((base) => {
+          const fragment = state.page === 'explore' ? base : `${base}&view=${state.page}`;
           lastWritten = fragment;
           if (location.hash !== fragment) history.replaceState(null, '', `${location.pathname}${location.search}${fragment}`);
         })

@@ -1,0 +1,67 @@
+// The explorer: the sentence boxes, then the heatmap with the stepper and the step's panels.
+
+import { VARIANT_INFO } from '../../model/config';
+import { useStore } from '../../store/store';
+import { useAnalysis, useModel } from '../hooks';
+import { useT } from '../i18n';
+import { ContextVector } from '../panels/ContextVector';
+import { Equations } from '../panels/Equations';
+import { Heatmap } from '../panels/Heatmap';
+import { Predictions } from '../panels/Predictions';
+import { ScoreBreakdown } from '../panels/ScoreBreakdown';
+import { SentenceEditor } from '../panels/SentenceEditor';
+import { HeatmapToolbar, SharePanel } from '../panels/Share';
+import { StepWeights } from '../panels/StepWeights';
+import { Stepper } from '../panels/Stepper';
+
+function ModelLine() {
+  const t = useT();
+  const model = useModel();
+  const analysis = useAnalysis();
+  const loading = useStore((s) => s.loading);
+  if (!model) return <p className="model-line">{loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}</p>;
+  const info = VARIANT_INFO[model.manifest.variant];
+  return (
+    <p className="model-line">
+      <strong>{info.title}</strong> · <code>{info.formula}</code> · <span className="muted">{info.source}</span>
+      {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
+    </p>
+  );
+}
+
+export function HeatmapSection({ embed }: { embed: boolean }) {
+  const t = useT();
+  return (
+    <section className="panel heatmap-panel" aria-labelledby="heatmap-h" id="heatmap">
+      <div className="panel-head">
+        <h2 id="heatmap-h">{t('heatmap.title')}</h2>
+        {!embed && <HeatmapToolbar />}
+      </div>
+      <Stepper />
+      <Heatmap compact={embed} />
+      {!embed && <p className="note">{t('heatmap.help')}</p>}
+    </section>
+  );
+}
+
+export function ExploreView() {
+  return (
+    <>
+      <SentenceEditor />
+      <ModelLine />
+      <div className="workspace">
+        <div className="col-main">
+          <HeatmapSection embed={false} />
+          <Predictions />
+          <SharePanel />
+        </div>
+        <div className="col-side">
+          <StepWeights />
+          <ScoreBreakdown />
+          <ContextVector />
+          <Equations />
+        </div>
+      </div>
+    </>
+  );
+}

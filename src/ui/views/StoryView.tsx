@@ -1,0 +1,12 @@
+// Placeholder until the view lands (issue 6).
+
+import { useT } from '../i18n';
+
+export function StoryView() {
+  const t = useT();
+  return (
+    <section className="panel">
+      <h2>{t('nav.story')}</h2>
+    </section>
+  );
+}
