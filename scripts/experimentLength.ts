@@ -120,6 +120,10 @@ async function main(): Promise<void> {
     })),
   };
   writeFileSync(resolve(outDir, 'length-experiment.json'), `${JSON.stringify(record, null, 2)}\n`);
+  // the page's "Sentence length" view reads the same record
+  const publicDir = resolve('public/experiments');
+  mkdirSync(publicDir, { recursive: true });
+  writeFileSync(resolve(publicDir, 'length.json'), `${JSON.stringify(record)}\n`);
   writeFileSync(resolve(outDir, 'length-experiment.svg'), `${chartSvg(rows, 'BLEU by source length: trained on ≤ 30 tokens')}\n`);
   const buckets = rows[0]?.result.byLength ?? [];
   const lines = ['bucket   count  ' + rows.map((r) => r.variant.padStart(10)).join('')];
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
     lines.push(`${b.bucket.padEnd(8)} ${String(b.count).padStart(6)}  ` + rows.map((r) => (r.result.byLength[k]?.bleu ?? NaN).toFixed(2).padStart(10)).join(''));
   });
   lines.push(`${'all'.padEnd(8)} ${String(rows[0]?.result.count ?? 0).padStart(6)}  ` + rows.map((r) => r.result.bleu.toFixed(2).padStart(10)).join(''));
-  process.stdout.write(`${lines.join('\n')}\nwrote ${outDir}/length-experiment.json and .svg\n`);
+  process.stdout.write(`${lines.join('\n')}\nwrote ${outDir}/length-experiment.json and .svg, and public/experiments/length.json\n`);
 }
 
 runCli(main, 'npm run experiment:length --', SPEC);
