@@ -132,6 +132,29 @@ export class Tensor {
   }
 }
 
+/**
+ * Walk `shape` in row-major order and give, for each position, the offset Σ index·stride into
+ * another layout of the same elements (a transpose) or a smaller array (a broadcast: stride 0).
+ */
+export function stridedOffsets(shape: Shape, strides: ArrayLike<number>): Int32Array {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const out = new Int32Array(n);
+  const counter = new Int32Array(rank);
+  let offset = 0;
+  for (let e = 0; e < n; e++) {
+    out[e] = offset;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]++;
+      offset += strides[ax] as number;
+      if ((counter[ax] as number) < (shape[ax] as number)) break;
+      offset -= (strides[ax] as number) * (shape[ax] as number);
+      counter[ax] = 0;
+    }
+  }
+  return out;
+}
+
 export function normalizeAxis(axis: number, rank: number, op: string): number {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= rank) {

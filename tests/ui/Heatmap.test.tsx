@@ -3,16 +3,12 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../../src/store/store';
 import { Heatmap } from '../../src/ui/panels/Heatmap';
-import { resetStore, setUp } from './panels/helpers';
+import { resetStore, setUp, currentTrace } from './panels/helpers';
 
 beforeEach(resetStore);
 afterEach(resetStore);
 
-const trace = () => {
-  const t = useStore.getState().analysis?.trace;
-  if (!t) throw new Error('no trace');
-  return t;
-};
+const trace = currentTrace;
 
 describe('Heatmap', () => {
   it('follows the ARIA grid pattern: target rows × source columns, one tab stop, named cells', async () => {

@@ -8,6 +8,7 @@ import {
   allocArray,
   shapeToString,
   sizeOf,
+  stridedOffsets,
   type FloatArray,
   type Shape,
 } from '../tensor';
@@ -51,22 +52,7 @@ function broadcastIndex(shape: Shape, outShape: Shape): Int32Array | null {
   const key = `${shape.join(',')}|${outShape.join(',')}`;
   const cached = indexCache.get(key);
   if (cached) return cached;
-  const n = sizeOf(outShape);
-  const strides = broadcastStrides(shape, outShape);
-  const rank = outShape.length;
-  const idx = new Int32Array(n);
-  const counter = new Int32Array(rank);
-  let offset = 0;
-  for (let e = 0; e < n; e++) {
-    idx[e] = offset;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]++;
-      offset += strides[ax] as number;
-      if ((counter[ax] as number) < (outShape[ax] as number)) break;
-      offset -= (strides[ax] as number) * (outShape[ax] as number);
-      counter[ax] = 0;
-    }
-  }
+  const idx = stridedOffsets(outShape, broadcastStrides(shape, outShape));
   if (indexCache.size > 256) indexCache.clear();
   indexCache.set(key, idx);
   return idx;

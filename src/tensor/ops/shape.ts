@@ -1,7 +1,7 @@
 // Ops that move values without arithmetic: reshape, transpose, concat, slice/split, gather.
 
 import { accumulate, record } from '../autodiff';
-import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, type Shape } from '../tensor';
+import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, stridedOffsets, type Shape } from '../tensor';
 
 /** Same values, new shape (one dimension may be -1). Copies, so the result owns its data. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -33,20 +33,8 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const stridesInOut = p.map((a) => inStrides[a] as number);
   const n = x.size;
-  // For each output element, the input offset.
-  const src = new Int32Array(n);
-  const counter = new Int32Array(rank);
-  let offset = 0;
-  for (let e = 0; e < n; e++) {
-    src[e] = offset;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]++;
-      offset += stridesInOut[ax] as number;
-      if ((counter[ax] as number) < (outShape[ax] as number)) break;
-      offset -= (stridesInOut[ax] as number) * (outShape[ax] as number);
-      counter[ax] = 0;
-    }
-  }
+  // for each output element, the input offset
+  const src = stridedOffsets(outShape, stridesInOut);
   const y = allocArray(x.dtype, n);
   for (let e = 0; e < n; e++) y[e] = x.data[src[e] as number] as number;
   return record(new Tensor(y, outShape), 'transpose', [x], (dy) => {

@@ -1,20 +1,15 @@
 // @vitest-environment jsdom
 import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useStore } from '../../../src/store/store';
 import { ContextVector, contributions, TOP_CONTRIBUTORS, TOP_SHARE } from '../../../src/ui/panels/ContextVector';
 import { SMALL } from '../../model/fixtures';
-import { resetStore, setUp } from './helpers';
+import { resetStore, setUp, currentTrace } from './helpers';
 
 beforeEach(resetStore);
 afterEach(resetStore);
 
 const H2 = 2 * SMALL.hidden;
-const trace = () => {
-  const t = useStore.getState().analysis?.trace;
-  if (!t) throw new Error('no trace');
-  return t;
-};
+const trace = currentTrace;
 
 describe('ContextVector', () => {
   it('draws c_i as a strip of 2H cells, split into forward and backward halves', async () => {

@@ -6,16 +6,12 @@ import { VARIANT_INFO, type Variant } from '../../../src/model/config';
 import { useStore } from '../../../src/store/store';
 import { focusedCell, Notation, rich } from '../../../src/ui/panels/common';
 import { Equations } from '../../../src/ui/panels/Equations';
-import { resetStore, setUp } from './helpers';
+import { resetStore, setUp, currentTrace } from './helpers';
 
 beforeEach(resetStore);
 afterEach(resetStore);
 
-const trace = () => {
-  const t = useStore.getState().analysis?.trace;
-  if (!t) throw new Error('no trace');
-  return t;
-};
+const trace = currentTrace;
 const minus = (s: string): string => s.replace('-', '−');
 /** Text with sub/sup flattened, as textContent gives it. */
 const flat = (s: string): string => s.replace(/[_^]\{([^}]*)\}/g, '$1').replace(/[_^]([A-Za-z0-9\u0391-\u03c9]+)/g, '$1');

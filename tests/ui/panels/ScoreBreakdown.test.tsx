@@ -6,16 +6,12 @@ import { useStore } from '../../../src/store/store';
 import { scoreTerms } from '../../../src/model/explain';
 import { ScoreBreakdown } from '../../../src/ui/panels/ScoreBreakdown';
 import { SMALL } from '../../model/fixtures';
-import { resetStore, setUp } from './helpers';
+import { resetStore, setUp, currentTrace } from './helpers';
 
 beforeEach(resetStore);
 afterEach(resetStore);
 
-const trace = () => {
-  const t = useStore.getState().analysis?.trace;
-  if (!t) throw new Error('no trace');
-  return t;
-};
+const trace = currentTrace;
 
 function check(): { sum: number; score: number } {
   const el = screen.getByTestId('score-check');

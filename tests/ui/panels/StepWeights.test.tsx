@@ -3,16 +3,12 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../../../src/store/store';
 import { KEY_STEP, redistribute, StepWeights } from '../../../src/ui/panels/StepWeights';
-import { resetStore, setUp } from './helpers';
+import { resetStore, setUp, currentTrace } from './helpers';
 
 beforeEach(resetStore);
 afterEach(resetStore);
 
-const trace = () => {
-  const t = useStore.getState().analysis?.trace;
-  if (!t) throw new Error('no trace');
-  return t;
-};
+const trace = currentTrace;
 
 describe('redistribute', () => {
   it('sets one weight and rescales the others to sum to 1 − value', () => {

@@ -4,6 +4,7 @@
 import { cleanup } from '@testing-library/react';
 import { loadModel, saveModel, type LoadedModel } from '../../../src/model/bundle';
 import type { Variant } from '../../../src/model/config';
+import type { Trace } from '../../../src/model/trace';
 import { initParams } from '../../../src/model/params';
 import { useStore } from '../../../src/store/store';
 import { makeConfig, srcVocab, tgtVocab } from '../../model/fixtures';
@@ -39,6 +40,13 @@ export async function setUp(variant: Variant, source = SOURCE, target = ''): Pro
   // the store may move to another step on a new sentence (the last one, currently): start at 0
   s.setStep(0);
   return model;
+}
+
+/** The store's current trace (the test fails if there is none). */
+export function currentTrace(): Trace {
+  const t = useStore.getState().analysis?.trace;
+  if (!t) throw new Error('no trace');
+  return t;
 }
 
 export function resetStore(): void {
