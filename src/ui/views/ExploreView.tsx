@@ -6,6 +6,7 @@ import { useAnalysis, useModel } from '../hooks';
 import { useT } from '../i18n';
 import { ContextVector } from '../panels/ContextVector';
 import { Equations } from '../panels/Equations';
+import { Notation } from '../panels/common';
 import { Heatmap } from '../panels/Heatmap';
 import { Predictions } from '../panels/Predictions';
 import { ScoreBreakdown } from '../panels/ScoreBreakdown';
@@ -23,7 +24,7 @@ function ModelLine() {
   const info = VARIANT_INFO[model.manifest.variant];
   return (
     <p className="model-line">
-      <strong>{info.title}</strong> · <code>{info.formula}</code> · <span className="muted">{info.source}</span>
+      <strong>{info.title}</strong> · <span className="formula"><Notation text={info.formula} /></span> · <span className="muted">{info.source}</span>
       {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
     </p>
   );
