@@ -8,6 +8,8 @@ export interface BuiltCase {
   before?: () => void | Promise<void>;
   /** The case's output, computed once when it was built (compared across implementations). */
   result?: Float32Array;
+  /** Anything else the builder measured or counted (structured-clonable; e.g. kernel calls, losses). */
+  info?: Record<string, unknown>;
   dispose?: () => void;
 }
 

@@ -6,10 +6,12 @@ import type { Builder, BuiltCase } from './cases';
 import { GRU_BUILDERS } from './gru';
 import type { HostReply, HostRequest } from './hosts';
 import { MATMUL_BUILDERS } from './matmul';
+import { SENTENCE_BUILDERS } from './sentence';
+import { TRAIN_BUILDERS } from './train';
 import { calibrateSync, sampleSync, warmupSync } from './timing';
 
 /** Every builder a section can ask a host for, by name. Add yours here. */
-const BUILDERS: Record<string, Builder> = { ...MATMUL_BUILDERS, ...GRU_BUILDERS };
+const BUILDERS: Record<string, Builder> = { ...MATMUL_BUILDERS, ...GRU_BUILDERS, ...SENTENCE_BUILDERS, ...TRAIN_BUILDERS };
 
 const cases = new Map<number, BuiltCase>();
 
@@ -38,12 +40,12 @@ async function handle(msg: HostRequest): Promise<unknown> {
       if (!builder) throw new Error(`unknown builder ${msg.builder}; known: ${Object.keys(BUILDERS).join(', ')}`);
       const c = await builder(msg.payload as never);
       cases.set(msg.id, c);
-      return c.result;
+      return { result: c.result, info: c.info };
     }
     case 'warmup': {
       const c = get(msg.id);
       await c.before?.();
-      warmupSync(c.fn, msg.ms);
+      warmupSync(c.fn, msg.ms, msg.minCalls);
       return undefined;
     }
     case 'calibrate': {

@@ -23,7 +23,7 @@ export type HostRequest =
   | { op: 'init'; detach: boolean }
   | { op: 'tfjsInfo' }
   | { op: 'build'; id: number; builder: string; payload: unknown }
-  | { op: 'warmup'; id: number; ms: number }
+  | { op: 'warmup'; id: number; ms: number; minCalls?: number }
   | { op: 'calibrate'; id: number; minSampleMs: number }
   | { op: 'sample'; id: number; reps: number }
   | { op: 'dispose'; id: number };
@@ -33,6 +33,8 @@ export type HostReply = { seq: number; ok: true; value: unknown } | { seq: numbe
 /** A case built inside a host: timed there, its result copied back. */
 export interface RemoteCase extends TimedCase {
   result: Float32Array | undefined;
+  /** BuiltCase.info, copied back. */
+  info: Record<string, unknown> | undefined;
   dispose(): Promise<void>;
 }
 
@@ -72,10 +74,11 @@ export class Host {
   /** Build a case with a builder registered in bench/host.worker.ts. */
   async build(builder: string, payload: unknown): Promise<RemoteCase> {
     const id = this.nextId++;
-    const result = await this.request<Float32Array | undefined>({ op: 'build', id, builder, payload });
+    const { result, info } = await this.request<{ result: Float32Array | undefined; info: Record<string, unknown> | undefined }>({ op: 'build', id, builder, payload });
     return {
       result,
-      warmup: (ms) => this.request<void>({ op: 'warmup', id, ms }),
+      info,
+      warmup: (ms, minCalls) => this.request<void>({ op: 'warmup', id, ms, ...(minCalls === undefined ? {} : { minCalls }) }),
       calibrate: (minSampleMs) => this.request<number>({ op: 'calibrate', id, minSampleMs }),
       sample: (reps) => this.request<number>({ op: 'sample', id, reps }),
       dispose: () => this.request<void>({ op: 'dispose', id }),
@@ -94,6 +97,7 @@ export function localBuilt(built: BuiltCase): RemoteCase {
   return {
     ...localCase(built.fn, built.before),
     result: built.result,
+    info: built.info,
     dispose: async () => built.dispose?.(),
   };
 }

@@ -18,11 +18,14 @@ import { loadAvg, machineInfo } from './env';
 import { closeHosts, tfjsInfo } from './hosts';
 import { gruSection } from './gru';
 import { matmulSection } from './matmul';
+import { pageSection } from './page';
+import { sentenceSection } from './sentence';
+import { trainSection } from './train';
 import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, trainSection, pageSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

@@ -3,8 +3,10 @@
 // see bench/hosts.ts): the wasm backend grows its WebAssembly memory, which detaches an
 // ArrayBuffer, and that slows every typed-array kernel in the same isolate (bench/README.md).
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -48,6 +50,38 @@ export function initTf(): Promise<{ simd: boolean; threads: number }> {
     return { simd, threads };
   })();
   return tfReady;
+}
+
+let gradientsReady: Promise<number> | null = null;
+
+/**
+ * Register tfjs's gradient functions (needed by tf.variableGrads / optimizers). tfjs-core alone
+ * registers none: the @tensorflow/tfjs bundle does `import
+ * '@tensorflow/tfjs-core/dist/register_all_gradients'`, and that ESM entry cannot be loaded by
+ * Node as installed here (Prod_grad imports `../base`, which imports the directory-vs-file
+ * ambiguous `./gradients`). So import the same `dist/gradients/*_grad.js` configs one by one
+ * (all but Prod's, which nothing here uses) and register them; the registry is global to every
+ * copy of tfjs-core, so the CommonJS engine we run on sees them. Resolves to how many were
+ * registered.
+ */
+export function initTfGradients(): Promise<number> {
+  gradientsReady ??= (async () => {
+    const dir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-core/package.json')), 'dist', 'gradients');
+    let n = 0;
+    for (const file of fs.readdirSync(dir).sort()) {
+      if (!file.endsWith('_grad.js') || file === 'Prod_grad.js') continue;
+      const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as Record<string, unknown>;
+      for (const value of Object.values(mod)) {
+        if (value && typeof value === 'object' && 'kernelName' in value && 'gradFunc' in value) {
+          tf.registerGradient(value as Parameters<typeof tf.registerGradient>[0]);
+          n++;
+        }
+      }
+    }
+    if (n < 50) throw new Error(`tfjs: only ${n} gradient configs found in ${dir}`);
+    return n;
+  })();
+  return gradientsReady;
 }
 
 /** Switch tfjs to `backend` (both are initialised by initTf). */

@@ -16,6 +16,8 @@ export interface TimingOptions {
   samples: number;
   /** Minimum duration of one sample, ms. */
   minSampleMs: number;
+  /** Fewest calls in the warm-up (default 3); for cases that take seconds per call. */
+  minWarmupCalls?: number;
 }
 
 export interface Timing {
@@ -33,18 +35,19 @@ export const QUICK_TIMING: TimingOptions = { warmupMs: 80, samples: 7, minSample
 
 /** Something that can be timed: run for a while, find a repetition count, time `reps` calls. */
 export interface TimedCase {
-  warmup(ms: number): Promise<void>;
+  /** Call the function for at least `ms` milliseconds and at least `minCalls` times (default 3). */
+  warmup(ms: number, minCalls?: number): Promise<void>;
   /** Calls per sample so that one sample lasts at least minSampleMs. */
   calibrate(minSampleMs: number): Promise<number>;
   /** Total ms of `reps` consecutive calls. */
   sample(reps: number): Promise<number>;
 }
 
-/** Warm-up loop: at least 3 calls and `ms` milliseconds. */
-export function warmupSync(fn: () => void, ms: number): void {
+/** Warm-up loop: at least `minCalls` calls (default 3) and `ms` milliseconds. */
+export function warmupSync(fn: () => void, ms: number, minCalls = 3): void {
   const end = performance.now() + ms;
   let calls = 0;
-  while (performance.now() < end || calls < 3) {
+  while (performance.now() < end || calls < minCalls) {
     fn();
     calls++;
   }
@@ -70,9 +73,9 @@ export function sampleSync(fn: () => void, reps: number): number {
 /** A case timed in this thread. `before` runs before each sample, outside the timed region. */
 export function localCase(fn: () => void, before?: () => void | Promise<void>): TimedCase {
   return {
-    async warmup(ms) {
+    async warmup(ms, minCalls) {
       await before?.();
-      warmupSync(fn, ms);
+      warmupSync(fn, ms, minCalls);
     },
     async calibrate(minSampleMs) {
       await before?.();
@@ -87,7 +90,7 @@ export function localCase(fn: () => void, before?: () => void | Promise<void>): 
 
 /** Time one synchronous function in this thread. */
 export function timeSync(fn: () => void, opts: TimingOptions): Timing {
-  warmupSync(fn, opts.warmupMs);
+  warmupSync(fn, opts.warmupMs, opts.minWarmupCalls);
   const reps = calibrateSync(fn, opts.minSampleMs);
   const perCall: number[] = [];
   for (let s = 0; s < opts.samples; s++) perCall.push(sampleSync(fn, reps) / reps);
@@ -99,16 +102,24 @@ export function timeSync(fn: () => void, opts: TimingOptions): Timing {
  * then the samples are taken in rounds (case 0, case 1, …, case 0, case 1, …), so a burst of
  * load from another process hits every contender alike and the ratios of medians stay
  * meaningful. Returns one Timing per case, in order.
+ *
+ * `samplesPerCase` (optional) gives some cases fewer samples than `opts.samples` (a contender
+ * that takes seconds per call): case i is then sampled in n_i of the rounds, spread evenly.
  */
-export async function timeInterleaved(cases: readonly TimedCase[], opts: TimingOptions): Promise<Timing[]> {
+export async function timeInterleaved(cases: readonly TimedCase[], opts: TimingOptions, samplesPerCase?: readonly number[]): Promise<Timing[]> {
   const reps: number[] = [];
   for (const c of cases) {
-    await c.warmup(opts.warmupMs);
+    await c.warmup(opts.warmupMs, opts.minWarmupCalls);
     reps.push(await c.calibrate(opts.minSampleMs));
   }
+  const want = cases.map((_, i) => Math.max(1, Math.min(opts.samples, samplesPerCase?.[i] ?? opts.samples)));
+  const rounds = Math.max(...want);
   const perCall: number[][] = cases.map(() => []);
-  for (let s = 0; s < opts.samples; s++) {
+  for (let s = 0; s < rounds; s++) {
     for (let i = 0; i < cases.length; i++) {
+      const n = want[i] as number;
+      // n of the `rounds` rounds, evenly spread (every round when n = rounds)
+      if (Math.floor(((s + 1) * n) / rounds) === Math.floor((s * n) / rounds)) continue;
       const r = reps[i] as number;
       (perCall[i] as number[]).push((await (cases[i] as TimedCase).sample(r)) / r);
     }
