@@ -196,7 +196,7 @@ test('HTML, CJK, Arabic, emoji and combining marks are shown as text and never b
   await expect(grid(page).getByRole('columnheader', { name: 'القط' })).toBeVisible();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(dialogs).toBe(0);
-  await expect(page.locator('.note', { hasText: 'unknown word' })).toBeVisible();
+  await expect(page.locator('.tokens .note', { hasText: 'unknown word' })).toBeVisible();
   await source.fill('');
   await expect(page.getByText(/nothing to attend to/)).toBeVisible();
 });
