@@ -9,6 +9,7 @@ import { DEFAULT_SHARE_STATE, type Lang, type Palette, type ThemeSetting, type V
 import type { LoadedModel } from '../model/bundle';
 import { analyse, type Analysis, type Decoding } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
+import { loadStoredModel } from './modelDb';
 import { fieldsFor, safeStorage } from './persistence';
 
 export type { Lang, Palette };
@@ -201,15 +202,20 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
     }
     set({ loading: id });
     try {
-      const model = await fetchModel(id);
+      // a model saved in this browser (trained or loaded from files) before the shipped ones; the
+      // default model is always shipped, so the first load does not wait for IndexedDB
+      const shipped = get().catalog?.some((c) => c.id === id) ?? id === DEFAULT_MODEL_ID;
+      const model = (!shipped && (await loadStoredModel(id))) || (await fetchModel(id));
       set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, loading: null });
       get().recompute();
       return true;
     } catch (err) {
       set({ loading: null });
+      // whether the id is shipped at all decides the message: wait for the list if it is still on its way
+      if (get().catalog === null) await get().loadCatalog();
       const known = get().catalog?.some((c) => c.id === id) ?? true;
       const reason = err instanceof Error ? err.message : String(err);
-      get().notify('error', known ? `The model “${id}” could not be loaded: ${reason}` : `The model “${id}” is not one of the models shipped with this page (${reason}).`);
+      get().notify('error', known ? `The model “${id}” could not be loaded: ${reason}` : `The model “${id}” is not one of the models shipped with this page, nor one saved in this browser (${reason}).`);
       // keep (or fall back to) a model that works
       const current = get().modelId;
       if (!get().models[current]) {

@@ -1,9 +1,10 @@
 // The page header: title, model picker (task × variant from public/models), the examples menu of
 // the current model's task, theme and language.
 
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { getTask, isTaskId } from '../../data/tasks';
 import { VARIANT_INFO } from '../../model/config';
+import { useStoredModels } from '../../store/modelDb';
 import { useStore, type Theme } from '../../store/store';
 import { useModel } from '../hooks';
 import { useT } from '../i18n';
@@ -16,12 +17,20 @@ export function ModelPicker() {
   const modelId = useStore((s) => s.modelId);
   const loading = useStore((s) => s.loading);
   const selectModel = useStore((s) => s.selectModel);
-  // shipped models, plus any loaded another way (a file, the trainer)
+  const stored = useStoredModels((s) => s.list);
+  useEffect(() => {
+    void useStoredModels.getState().refresh();
+  }, []);
+  // shipped models, plus any loaded another way (a file, the trainer) or saved in this browser
   const entries = [...(catalog ?? [])];
+  const shipped = new Set(entries.map((e) => e.id));
   for (const m of Object.values(models)) {
     if (!entries.some((e) => e.id === m.manifest.id)) {
       entries.push({ id: m.manifest.id, task: m.manifest.task, variant: m.manifest.variant, title: m.manifest.title ?? m.manifest.id, metrics: {}, bytes: 0 });
     }
+  }
+  for (const m of stored) {
+    if (!entries.some((e) => e.id === m.id)) entries.push({ id: m.id, task: m.task, variant: m.variant, title: m.title, metrics: {}, bytes: m.bytes });
   }
   const tasks = [...new Set(entries.map((e) => e.task))];
   return (
@@ -35,7 +44,7 @@ export function ModelPicker() {
               .filter((e) => e.task === task)
               .map((e) => (
                 <option key={e.id} value={e.id}>
-                  {VARIANT_INFO[e.variant].title}
+                  {shipped.has(e.id) ? VARIANT_INFO[e.variant].title : e.title}
                   {e.metrics.bleu !== undefined ? ` · BLEU ${e.metrics.bleu.toFixed(1)}` : ''}
                 </option>
               ))}

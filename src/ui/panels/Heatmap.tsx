@@ -159,6 +159,97 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
   );
 }
 
+export interface TraceHeatmapProps {
+  trace: Trace;
+  values?: 'weights' | 'scores';
+  transpose?: boolean;
+  palette: 'cividis' | 'viridis';
+  /** The colour domain; pass one shared domain to put several heatmaps on the same scale. */
+  domain?: [number, number];
+  /** The step to outline (rows after it are dimmed); by default every row shows, none outlined. */
+  step?: number;
+  /** The grid's accessible name. */
+  label: string;
+  /** Cells to outline, and the words added to their names (e.g. "differs from additive"). */
+  marked?: (i: number, j: number) => boolean;
+  markedLabel?: string;
+  /** Show the colour bar under the grid (default true). */
+  colourBar?: boolean;
+  compact?: boolean;
+}
+
+/**
+ * A read-only heatmap of any trace, for views that show several at once (compare, story): the
+ * same ARIA grid as the explorer's (roving focus, arrow keys, named cells, a polite live region)
+ * but with its own focus, no edits and no store. Returns a note for a model without attention.
+ */
+export function TraceHeatmap(p: TraceHeatmapProps) {
+  const t = useT();
+  const { trace, values = 'weights', transpose = false, palette, compact = false } = p;
+  const [ref, width] = useWidth<HTMLDivElement>();
+  const [announce, setAnnounce] = useState('');
+  const [focus, setFocus] = useState<{ i: number; j: number } | null>(null);
+  const matrix = useMemo(() => traceMatrix(trace, values), [trace, values]);
+  const layout = useMemo(() => (matrix ? layoutOf(matrix, transpose) : null), [matrix, transpose]);
+  const ownDomain = useMemo(() => (matrix ? valueDomain(matrix.rows, matrix.kind) : ([0, 1] as [number, number])), [matrix]);
+  const domain = p.domain ?? ownDomain;
+  const colour = useMemo(() => colourScale(palette, domain), [palette, domain]);
+  const extras = useMemo(() => {
+    if (!matrix) return null;
+    const weights = trace.steps.map((s) => s.weights as Float32Array);
+    return { entropy: weights.map((w) => attentionEntropy(w)), coverage: coverage(weights, weights.length, trace.srcLen) };
+  }, [trace, matrix]);
+  if (!matrix || !layout || !extras) {
+    return (
+      <div className="heatmap-empty" role="note">
+        {t('heatmap.noAttention')}
+      </div>
+    );
+  }
+  const labelChars = Math.max(...layout.rowLabels.map((l) => Math.min(l.length, 16)), 3);
+  const labelW = Math.min(150, 14 + labelChars * 8);
+  const extraW = 52;
+  const available = Math.max(0, (width || 480) - labelW - extraW - 8);
+  const cell = Math.max(compact ? 10 : 14, Math.min(compact ? 28 : 36, Math.floor(available / Math.max(layout.nCols, 1))));
+  const cellName = (i: number, j: number): string => {
+    const name = t('heatmap.cell', { target: trace.targetTokens[i] ?? '', source: trace.sourceTokens[j] ?? '', value: fmt((matrix.rows[i] as Float32Array)[j] as number, 2) });
+    return p.markedLabel && p.marked?.(i, j) ? `${name} (${p.markedLabel})` : name;
+  };
+  return (
+    <div className="heatmap" ref={ref}>
+      <Grid
+        layout={layout}
+        matrix={matrix}
+        transpose={transpose}
+        colour={colour}
+        cell={cell}
+        labelW={labelW}
+        extraW={extraW}
+        step={p.step ?? Number.MAX_SAFE_INTEGER}
+        focus={focus}
+        extras={extras}
+        cellName={cellName}
+        onFocusCell={(i, j) => {
+          setFocus({ i, j });
+          setAnnounce(cellName(i, j));
+        }}
+        onEditCell={() => {}}
+        label={p.label}
+        rowAxis={transpose ? t('heatmap.sourceAxis') : t('heatmap.targetAxis')}
+        colAxis={transpose ? t('heatmap.targetAxis') : t('heatmap.sourceAxis')}
+        entropyLabel={t('heatmap.entropy')}
+        coverageLabel={t('heatmap.coverage')}
+        editedLabel={t('heatmap.edited')}
+        {...(p.marked ? { marked: p.marked } : {})}
+      />
+      {p.colourBar !== false && <ColourBar palette={palette} domain={domain} kind={matrix.kind} />}
+      <p className="sr-only" aria-live="polite">
+        {announce}
+      </p>
+    </div>
+  );
+}
+
 interface GridProps {
   layout: Layout;
   matrix: Matrix;
@@ -179,6 +270,8 @@ interface GridProps {
   entropyLabel: string;
   coverageLabel: string;
   editedLabel: string;
+  /** Cells to outline (e.g. where a variant's argmax differs from another's); none by default. */
+  marked?: (i: number, j: number) => boolean;
 }
 
 function Grid(p: GridProps) {
@@ -310,7 +403,7 @@ function Grid(p: GridProps) {
                       if (el) cells.current.set(`${r},${c}`, el);
                       else cells.current.delete(`${r},${c}`);
                     }}
-                    className={`hm-cell${focused ? ' focused' : ''}${future2 ? ' future' : ''}${!isTargetRow && c === step ? ' current-col' : ''}`}
+                    className={`hm-cell${focused ? ' focused' : ''}${future2 ? ' future' : ''}${!isTargetRow && c === step ? ' current-col' : ''}${p.marked?.(i, j) ? ' marked' : ''}`}
                     style={{ background: fill, color: textOn(fill) }}
                     title={p.cellName(i, j)}
                     onFocus={() => {

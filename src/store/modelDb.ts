@@ -1,0 +1,237 @@
+// Trained and loaded models kept in this browser across reloads, in IndexedDB: the manifest (as
+// the JSON text a download would hold) and the safetensors bytes. Reading a model back goes
+// through `loadModel`, which checks everything again (byte length, SHA-256, every tensor).
+//
+// Storage can be missing or refused (private windows, sandboxed frames, a full quota): every
+// failure becomes a ModelDbError with a message for the user, never an uncaught exception
+// (RELIABILITY.md, "storage full or disabled"). `loadStoredModel` — the lookup the model picker
+// and permalinks use — treats unavailable storage as "not stored here".
+//
+// Two object stores, written in one transaction: `models` (small records, listed by the picker)
+// and `weights` (the bytes, read only when a model is opened).
+
+import { create } from 'zustand';
+import { loadModel, type LoadedModel } from '../model/bundle';
+import { CheckpointError, parseManifestText, serializeManifest, type Manifest } from '../model/checkpoint';
+
+export const DB_NAME = 'rnnsearch-models';
+export const DB_VERSION = 1;
+const MODELS = 'models';
+const WEIGHTS = 'weights';
+
+export interface StoredModelMeta {
+  id: string;
+  title: string;
+  task: string;
+  variant: Manifest['variant'];
+  bytes: number;
+  /** ISO 8601. */
+  savedAt: string;
+}
+
+interface ModelRecord extends StoredModelMeta {
+  manifest: string;
+}
+
+interface WeightsRecord {
+  id: string;
+  weights: Uint8Array;
+}
+
+export type ModelDbErrorCode = 'unavailable' | 'quota' | 'failed';
+
+export class ModelDbError extends Error {
+  override readonly name = 'ModelDbError';
+  constructor(
+    readonly code: ModelDbErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const UNAVAILABLE = 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.';
+const QUOTA = 'Browser storage is full: the model was not saved. Delete a saved model, or download this one instead.';
+
+let factoryOverride: IDBFactory | null | undefined;
+
+/** Tests: use this IndexedDB implementation (null: none at all); undefined restores the real one. */
+export function setIndexedDbFactory(factory: IDBFactory | null | undefined): void {
+  factoryOverride = factory;
+  dbPromise = null;
+}
+
+function factory(): IDBFactory | null {
+  if (factoryOverride !== undefined) return factoryOverride;
+  try {
+    return typeof indexedDB === 'undefined' ? null : indexedDB;
+  } catch {
+    return null; // some sandboxes throw on mere access
+  }
+}
+
+function isQuota(err: unknown): boolean {
+  return err instanceof DOMException ? err.name === 'QuotaExceededError' || err.code === 22 : (err as { name?: string } | null)?.name === 'QuotaExceededError';
+}
+
+function wrap(err: unknown, what: string): ModelDbError {
+  if (err instanceof ModelDbError) return err;
+  if (isQuota(err)) return new ModelDbError('quota', QUOTA);
+  const detail = err instanceof Error || err instanceof DOMException ? err.message : String(err);
+  return new ModelDbError('failed', `Browser storage failed while ${what}${detail ? ` (${detail.slice(0, 200)})` : ''}.`);
+}
+
+let dbPromise: Promise<IDBDatabase> | null = null;
+
+function openDb(): Promise<IDBDatabase> {
+  if (dbPromise) return dbPromise;
+  const f = factory();
+  if (!f) return Promise.reject(new ModelDbError('unavailable', UNAVAILABLE));
+  const promise = new Promise<IDBDatabase>((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = f.open(DB_NAME, DB_VERSION);
+    } catch {
+      reject(new ModelDbError('unavailable', UNAVAILABLE));
+      return;
+    }
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(MODELS)) db.createObjectStore(MODELS, { keyPath: 'id' });
+      if (!db.objectStoreNames.contains(WEIGHTS)) db.createObjectStore(WEIGHTS, { keyPath: 'id' });
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      // another tab upgrading the database: let it, and reopen next time
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
+      };
+      resolve(db);
+    };
+    request.onerror = () => reject(new ModelDbError('unavailable', UNAVAILABLE));
+    request.onblocked = () => reject(new ModelDbError('failed', 'Browser storage is busy in another tab of this page; close it and try again.'));
+  });
+  dbPromise = promise;
+  promise.catch(() => {
+    if (dbPromise === promise) dbPromise = null;
+  });
+  return promise;
+}
+
+/** Run `body` in one transaction; resolves with its result when the transaction completes. */
+async function transact<T>(mode: IDBTransactionMode, what: string, body: (tx: IDBTransaction) => () => T): Promise<T> {
+  const db = await openDb();
+  return new Promise<T>((resolve, reject) => {
+    let tx: IDBTransaction;
+    let result: () => T;
+    try {
+      tx = db.transaction([MODELS, WEIGHTS], mode);
+      result = body(tx);
+    } catch (err) {
+      reject(wrap(err, what));
+      return;
+    }
+    tx.oncomplete = () => {
+      try {
+        resolve(result());
+      } catch (err) {
+        reject(wrap(err, what));
+      }
+    };
+    // a failed request aborts the transaction (nothing half-written): report it from onabort
+    tx.onabort = () => reject(wrap(tx.error, what));
+  });
+}
+
+function request<T>(r: IDBRequest<T>): () => T {
+  return () => r.result;
+}
+
+/** The models saved in this browser, newest first. */
+export async function listStoredModels(): Promise<StoredModelMeta[]> {
+  const all = await transact('readonly', 'listing the saved models', (tx) => request(tx.objectStore(MODELS).getAll() as IDBRequest<ModelRecord[]>));
+  return all
+    .filter((r) => r && typeof r.id === 'string')
+    .map(({ id, title, task, variant, bytes, savedAt }) => ({ id, title, task, variant, bytes, savedAt }))
+    .sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+}
+
+/** The stored files of a model, or null when it is not saved here. */
+export async function getStoredModel(id: string): Promise<{ manifest: string; weights: Uint8Array } | null> {
+  return transact('readonly', 'reading a saved model', (tx) => {
+    const m = tx.objectStore(MODELS).get(id) as IDBRequest<ModelRecord | undefined>;
+    const w = tx.objectStore(WEIGHTS).get(id) as IDBRequest<WeightsRecord | undefined>;
+    return () => (m.result && w.result ? { manifest: m.result.manifest, weights: w.result.weights } : null);
+  });
+}
+
+/** Save (or replace) a model. Throws ModelDbError ('quota' when storage is full). */
+export async function putStoredModel(manifest: Manifest, weights: Uint8Array): Promise<StoredModelMeta> {
+  const meta: StoredModelMeta = {
+    id: manifest.id,
+    title: manifest.title ?? manifest.id,
+    task: manifest.task,
+    variant: manifest.variant,
+    bytes: weights.byteLength,
+    savedAt: new Date().toISOString(),
+  };
+  const record: ModelRecord = { ...meta, manifest: serializeManifest(manifest) };
+  await transact('readwrite', 'saving the model', (tx) => {
+    tx.objectStore(MODELS).put(record);
+    tx.objectStore(WEIGHTS).put({ id: manifest.id, weights: weights.slice() } satisfies WeightsRecord);
+    return () => undefined;
+  });
+  return meta;
+}
+
+export async function deleteStoredModel(id: string): Promise<void> {
+  await transact('readwrite', 'deleting a saved model', (tx) => {
+    tx.objectStore(MODELS).delete(id);
+    tx.objectStore(WEIGHTS).delete(id);
+    return () => undefined;
+  });
+}
+
+/**
+ * A saved model, validated and ready (null when it is not saved here or storage is unavailable).
+ * A stored record that fails validation throws CheckpointError, like a bad download would.
+ */
+export async function loadStoredModel(id: string): Promise<LoadedModel | null> {
+  let stored: { manifest: string; weights: Uint8Array } | null;
+  try {
+    stored = await getStoredModel(id);
+  } catch (err) {
+    if (err instanceof ModelDbError && err.code === 'unavailable') return null;
+    throw err;
+  }
+  if (!stored) return null;
+  const weights: unknown = stored.weights;
+  if (typeof stored.manifest !== 'string' || !ArrayBuffer.isView(weights) || Object.prototype.toString.call(weights) !== '[object Uint8Array]') {
+    throw new CheckpointError('manifest', `the copy of “${id}” saved in this browser is damaged`);
+  }
+  const manifest = parseManifestText(stored.manifest);
+  return loadModel(manifest, weights instanceof Uint8Array ? weights : new Uint8Array(weights as Uint8Array));
+}
+
+// ---- the list the model picker shows ----------------------------------------------------------
+
+export interface StoredModelsState {
+  list: StoredModelMeta[];
+  /** Why the list could not be read (null when it could, or has not been asked for). */
+  error: string | null;
+  refresh(): Promise<void>;
+}
+
+/** The saved models, for the picker and the train view (refresh after a save or delete). */
+export const useStoredModels = create<StoredModelsState>()((set) => ({
+  list: [],
+  error: null,
+  async refresh() {
+    try {
+      set({ list: await listStoredModels(), error: null });
+    } catch (err) {
+      set({ list: [], error: err instanceof Error ? err.message : String(err) });
+    }
+  },
+}));

@@ -1,0 +1,51 @@
+// Loading a model from the reader's files: manifest.json + model.safetensors, picked or dropped
+// together. Everything is validated by `loadModel` (manifest schema, byte length, SHA-256, every
+// tensor's name, dtype and shape) before the page uses it; any problem becomes one clear message
+// and nothing the reader had changes.
+
+import { loadModel, type LoadedModel } from '../../model/bundle';
+import { CheckpointError, MAX_MANIFEST_CHARS, parseManifestText } from '../../model/checkpoint';
+
+/** Largest weights file read (a page-sized model is a few MB; the shipped ones ≤ 2 MB). */
+export const MAX_WEIGHTS_FILE_BYTES = 256 * 1024 * 1024;
+
+export class ModelFilesError extends Error {
+  override readonly name = 'ModelFilesError';
+}
+
+/** What loading needs of a File (a Blob with a name); tests pass plain objects. */
+export interface NamedBlob {
+  name: string;
+  size: number;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+function describe(files: readonly NamedBlob[]): string {
+  return files.length === 0 ? 'no file' : files.map((f) => `“${f.name.slice(0, 80)}”`).join(', ');
+}
+
+/** Pick the manifest and the weights among the files (by extension). */
+export function pickModelFiles(files: readonly NamedBlob[]): { manifest: NamedBlob; weights: NamedBlob } {
+  const manifests = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  const weights = files.filter((f) => f.name.toLowerCase().endsWith('.safetensors'));
+  if (manifests.length !== 1 || weights.length !== 1) {
+    throw new ModelFilesError(`Choose two files together: the model’s manifest.json and its .safetensors weights (you chose ${describe(files)}).`);
+  }
+  return { manifest: manifests[0] as NamedBlob, weights: weights[0] as NamedBlob };
+}
+
+/** Read, validate and build the model; throws ModelFilesError with a message for the reader. */
+export async function readModelFiles(files: readonly NamedBlob[]): Promise<LoadedModel> {
+  const picked = pickModelFiles(files);
+  if (picked.manifest.size > MAX_MANIFEST_CHARS * 4) throw new ModelFilesError(`“${picked.manifest.name.slice(0, 80)}” is too large to be a manifest.`);
+  if (picked.weights.size > MAX_WEIGHTS_FILE_BYTES) throw new ModelFilesError(`“${picked.weights.name.slice(0, 80)}” is larger than ${MAX_WEIGHTS_FILE_BYTES / (1024 * 1024)} MiB.`);
+  try {
+    const manifest = parseManifestText(await picked.manifest.text());
+    const weights = new Uint8Array(await picked.weights.arrayBuffer());
+    return await loadModel(manifest, weights);
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new ModelFilesError(`These files are not a model this page can load: ${err.message}`);
+    throw new ModelFilesError(`The files could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,224 @@
+// The main-thread side of the training worker (after squoosh's worker bridge): spawn it, send
+// typed commands, validate what comes back (a worker message is data, never trusted), and watch
+// it. The watchdog pings every `heartbeatMs`; a worker that leaves a ping unanswered for longer
+// than its allowance (startup, data preparation or training), or fires `error` / `messageerror`, is
+// terminated, everything pending is rejected, and `onDead` says why. Nothing else is touched:
+// the caller keeps its config, curves and last weights, and may start a new client to resume.
+//
+// Commands are copied by structured clone, never transferred (bench/README.md: a transfer
+// detaches a buffer and slows the sending thread's kernels; the explorer runs kernels here).
+
+import type { Manifest } from '../model/checkpoint';
+import { parseFromWorker, type FromWorker, type ToWorker } from './protocol';
+
+/** What the client needs of a Worker (a fake in tests). */
+export interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: Event) => void): void;
+  removeEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: Event) => void): void;
+}
+
+/** The real training worker (Vite bundles it as a module worker; no blob: URL, so the CSP holds). */
+export function spawnTrainWorker(): WorkerLike {
+  return new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'rnnsearch-train' });
+}
+
+/** Rejects what was pending when the worker died or the client was disposed. */
+export class WorkerGoneError extends Error {
+  override readonly name = 'WorkerGoneError';
+}
+
+export interface TrainClientOptions {
+  /** Defaults to spawnTrainWorker. */
+  spawn?: () => WorkerLike;
+  onMessage(message: FromWorker): void;
+  /** The worker was terminated by the watchdog (or failed to start); `reason` is for the user. */
+  onDead(reason: string): void;
+  /** A message failed validation (it is dropped). */
+  onInvalid?(error: string): void;
+  /** Ping interval (ms). */
+  heartbeatMs?: number;
+  /** Longest silence while training (ms). A slice of work is ~30 ms; an evaluation chunk too. */
+  timeoutMs?: number;
+  /** Longest wait for 'ready' (ms): loading and compiling the worker's code. */
+  startupMs?: number;
+  /** Longest silence while the worker builds a run's data (ms): a big TSV takes a while. */
+  prepareMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 1000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_STARTUP_MS = 20_000;
+export const DEFAULT_PREPARE_MS = 60_000;
+
+type Pending = { resolve(value: { manifest: Manifest; weights: Uint8Array }): void; reject(error: Error): void };
+
+export class TrainClient {
+  private worker: WorkerLike | null;
+  private status: 'starting' | 'ready' | 'dead' | 'disposed' = 'starting';
+  /**
+   * Since when a reply is awaited (a ping not yet answered, or the first 'ready'); null when the
+   * worker has spoken since the last ping. Timing the wait, not the silence, keeps an idle worker
+   * in a background tab alive: there Chrome runs the heartbeat timer about once a minute.
+   */
+  private waitingSince: number | null;
+  private preparing = false;
+  private seq = 0;
+  private nextRequest = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly now: () => number;
+  private readonly limits: { startup: number; timeout: number; prepare: number };
+  private resolveReady!: () => void;
+  private rejectReady!: (error: Error) => void;
+  /** Settles when the worker says 'ready' (rejects if it dies first). */
+  readonly ready: Promise<void>;
+
+  constructor(private readonly options: TrainClientOptions) {
+    this.now = options.now ?? (() => Date.now());
+    this.limits = {
+      startup: options.startupMs ?? DEFAULT_STARTUP_MS,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      prepare: options.prepareMs ?? DEFAULT_PREPARE_MS,
+    };
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => undefined); // a client nobody awaited must not log an unhandled rejection
+    this.waitingSince = this.now();
+    this.timer = setInterval(() => this.heartbeat(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    let worker: WorkerLike;
+    try {
+      worker = (options.spawn ?? spawnTrainWorker)();
+    } catch (err) {
+      this.worker = null;
+      this.die(`the training worker could not be started (${err instanceof Error ? err.message : String(err)})`);
+      return;
+    }
+    this.worker = worker;
+    worker.addEventListener('message', this.onMessage);
+    worker.addEventListener('error', this.onError);
+    worker.addEventListener('messageerror', this.onMessageError);
+  }
+
+  /** True until the worker died or the client was disposed. */
+  get alive(): boolean {
+    return this.status === 'starting' || this.status === 'ready';
+  }
+
+  /** Send a command (copied, never transferred). False when the worker is gone. */
+  send(message: ToWorker): boolean {
+    if (!this.alive || !this.worker) return false;
+    this.worker.postMessage(message);
+    return true;
+  }
+
+  /** Ask for the current model as manifest + safetensors bytes. */
+  exportCheckpoint(id: string, title: string): Promise<{ manifest: Manifest; weights: Uint8Array }> {
+    if (!this.alive) return Promise.reject(new WorkerGoneError('the training worker is not running'));
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.send({ type: 'export/checkpoint', requestId, id, title });
+    });
+  }
+
+  /** Stop the worker and reject what is pending; no onDead. */
+  dispose(): void {
+    if (!this.alive) return;
+    this.status = 'disposed';
+    this.shutDown(new WorkerGoneError('the training worker was stopped'));
+  }
+
+  private readonly onMessage = (event: Event): void => {
+    if (!this.alive) return;
+    const parsed = parseFromWorker((event as MessageEvent).data);
+    if (!parsed.ok) {
+      this.options.onInvalid?.(parsed.error);
+      return;
+    }
+    const message = parsed.value;
+    this.waitingSince = null;
+    switch (message.type) {
+      case 'ready':
+        if (this.status === 'starting') this.status = 'ready';
+        this.resolveReady();
+        break;
+      case 'train/state':
+        this.preparing = message.state === 'preparing';
+        break;
+      case 'data/ready':
+        this.preparing = false;
+        break;
+      case 'checkpoint': {
+        const p = this.pending.get(message.requestId);
+        this.pending.delete(message.requestId);
+        p?.resolve({ manifest: message.manifest, weights: message.weights });
+        break;
+      }
+      case 'error':
+        if (message.scope === 'data') this.preparing = false;
+        if (message.requestId !== null) {
+          const p = this.pending.get(message.requestId);
+          this.pending.delete(message.requestId);
+          p?.reject(new Error(message.message));
+        }
+        break;
+      default:
+        break;
+    }
+    this.options.onMessage(message);
+  };
+
+  private readonly onError = (event: Event): void => {
+    // the page reports it through onDead; do not let the browser log it a second time
+    event.preventDefault?.();
+    const detail = (event as ErrorEvent).message;
+    this.die(detail ? `the training worker failed: ${detail}` : 'the training worker failed to load or crashed');
+  };
+
+  private readonly onMessageError = (): void => {
+    this.die('a message from the training worker could not be read');
+  };
+
+  private heartbeat(): void {
+    if (!this.alive) return;
+    const limit = this.status === 'starting' ? this.limits.startup : this.preparing ? this.limits.prepare : this.limits.timeout;
+    const now = this.now();
+    if (this.waitingSince !== null && now - this.waitingSince > limit) {
+      this.die(`the training worker stopped answering (no reply for ${Math.round((now - this.waitingSince) / 1000)} s)`);
+      return;
+    }
+    this.waitingSince ??= now;
+    this.send({ type: 'ping', seq: this.seq++ });
+  }
+
+  private die(reason: string): void {
+    if (!this.alive) return;
+    this.status = 'dead';
+    this.shutDown(new WorkerGoneError(reason));
+    this.options.onDead(reason);
+  }
+
+  private shutDown(error: Error): void {
+    clearInterval(this.timer);
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) {
+      worker.removeEventListener('message', this.onMessage);
+      worker.removeEventListener('error', this.onError);
+      worker.removeEventListener('messageerror', this.onMessageError);
+      try {
+        worker.terminate();
+      } catch {
+        // already gone
+      }
+    }
+    this.rejectReady(error);
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}

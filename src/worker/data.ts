@@ -1,0 +1,168 @@
+// The data of an in-page run, built in the worker: a built-in task's train/dev splits, or the
+// user's TSV parsed here (never on the main thread) with its line errors, split 80/10/10 by a hash
+// of the source as the CLI does; vocabularies from the training split; the probe tokenised with
+// the task's settings.
+
+import { MAX_TOKENS_PER_SIDE } from '../data/limits';
+import { getTask, makeSplits, splitOf, type Example } from '../data/tasks';
+import { tokenize, type TokenizerSettings } from '../data/tokenize';
+import { parseSentencePairs, TsvError } from '../data/tsv';
+import { Vocab } from '../data/vocab';
+import type { PairIds } from '../model/batch';
+import { LIMITS, type LineError, type TrainConfig } from './protocol';
+
+/** Largest vocabulary (specials included) of an in-page model: the output layer grows with it. */
+export const PAGE_MAX_VOCAB = 8000;
+
+export interface RunData {
+  /** manifest.task: the built-in task's id, or "custom". */
+  task: string;
+  tokenizer: TokenizerSettings;
+  train: Example[];
+  dev: Example[];
+  trainIds: PairIds[];
+  devIds: PairIds[];
+  srcVocab: Vocab;
+  tgtVocab: Vocab;
+  /** Mean (target+1)/(source+1) on the training pairs (for `diagonal` free decoding). */
+  lengthRatio: number;
+  description: string;
+  lineErrors: LineError[];
+  lineErrorCount: number;
+  warnings: string[];
+  probe: { source: string[]; target: string[] | null };
+}
+
+/** A problem that stops the run before training (no usable pairs, a file over the cap…). */
+export class DataError extends Error {
+  override readonly name = 'DataError';
+  constructor(
+    message: string,
+    readonly lineErrors: LineError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: Example[]; dev: Example[]; tokenizer: TokenizerSettings; description: string; lineErrors: LineError[]; lineErrorCount: number; warnings: string[] } {
+  const { name, bytes, lowercase } = config.task;
+  let parsed;
+  try {
+    parsed = parseSentencePairs(bytes);
+  } catch (err) {
+    if (err instanceof TsvError) throw new DataError(`${name}: ${err.message}`);
+    throw err;
+  }
+  const tokenizer: TokenizerSettings = { level: 'word', lowercase };
+  const lineErrors = parsed.errors.slice(0, LIMITS.lineErrors);
+  const warnings: string[] = [];
+  const train: Example[] = [];
+  const dev: Example[] = [];
+  let outOfRange = 0;
+  for (const pair of parsed.pairs) {
+    const source = tokenize(pair.source, tokenizer);
+    const target = tokenize(pair.target, tokenizer);
+    if (source.length === 0 || target.length === 0) continue;
+    if (source.length < config.minLength || source.length > config.maxLength || target.length > MAX_TOKENS_PER_SIDE) {
+      outOfRange++;
+      continue;
+    }
+    const example: Example = { source, target, sure: [], possible: [] };
+    // test-split sentences are left out, so a later CLI evaluation on this file stays held out
+    const split = splitOf(pair.source);
+    if (split === 'train') train.push(example);
+    else if (split === 'dev') dev.push(example);
+  }
+  if (outOfRange > 0) warnings.push(`${outOfRange} pairs outside the length range ${config.minLength}–${config.maxLength} were left out`);
+  if (train.length === 0) {
+    throw new DataError(`${name}: no usable sentence pairs (${parsed.pairs.length} read, ${parsed.errors.length} problems)`, lineErrors);
+  }
+  // a small file may hash no sentence to dev: borrow a tenth of train so progress can be judged
+  if (dev.length === 0 && train.length >= 10) {
+    dev.push(...train.splice(train.length - Math.max(1, Math.floor(train.length / 10))));
+    warnings.push('no sentence fell in the dev split; a tenth of the training pairs is used as dev');
+  }
+  const trainCut = train.length > config.trainSize ? train.length - config.trainSize : 0;
+  if (trainCut > 0) {
+    train.length = config.trainSize;
+    warnings.push(`only the first ${config.trainSize} training pairs are used`);
+  }
+  if (dev.length > config.devSize) dev.length = config.devSize;
+  return {
+    train,
+    dev,
+    tokenizer,
+    description: `file ${name.slice(0, 120)} (${parsed.pairs.length} pairs; ${train.length} train / ${dev.length} dev, split by a hash of the source)`,
+    lineErrors,
+    lineErrorCount: parsed.errors.length,
+    warnings,
+  };
+}
+
+/** Build everything a run needs from its config; throws DataError with a user-facing message. */
+export function buildRunData(config: TrainConfig): RunData {
+  let task: string;
+  let tokenizer: TokenizerSettings;
+  let train: Example[];
+  let dev: Example[];
+  let description: string;
+  let lineErrors: LineError[] = [];
+  let lineErrorCount = 0;
+  let warnings: string[] = [];
+  if (config.task.kind === 'builtin') {
+    const t = getTask(config.task.id);
+    task = t.id;
+    tokenizer = t.tokenizer;
+    const minLength = Math.max(config.minLength, t.lengthLimits.min);
+    const maxLength = Math.min(config.maxLength, t.lengthLimits.max);
+    if (minLength > maxLength) {
+      throw new DataError(`${t.title}: sources can only have ${t.lengthLimits.min}–${t.lengthLimits.max} tokens; the range ${config.minLength}–${config.maxLength} is outside it`);
+    }
+    try {
+      ({ train, dev } = makeSplits(t, { seed: config.seed, train: config.trainSize, dev: config.devSize, test: 0, minLength, maxLength }));
+    } catch (err) {
+      throw new DataError(err instanceof Error ? err.message : String(err));
+    }
+    description = `task ${t.id} (seed ${config.seed}; ${config.trainSize} train / ${config.devSize} dev; lengths ${minLength}-${maxLength}; generated in the page)`;
+  } else {
+    const tsv = tsvExamples(config as TrainConfig & { task: { kind: 'tsv' } });
+    task = 'custom';
+    ({ train, dev, tokenizer, description, lineErrors, lineErrorCount, warnings } = tsv);
+  }
+  const srcVocab = Vocab.build(train.map((e) => e.source), { maxSize: PAGE_MAX_VOCAB });
+  const tgtVocab = Vocab.build(train.map((e) => e.target), { maxSize: PAGE_MAX_VOCAB });
+  const toIds = (e: Example): PairIds => ({ source: srcVocab.encode(e.source), target: tgtVocab.encode(e.target) });
+  const trainIds = train.map(toIds);
+  const devIds = dev.map(toIds);
+  let ratio = 0;
+  for (const p of trainIds) ratio += (p.target.length + 1) / (p.source.length + 1);
+  const lengthRatio = Math.min(19, Math.max(0.05, ratio / Math.max(1, trainIds.length)));
+
+  // the probe: the user's sentence, else the first dev (or train) pair
+  let probeSource = tokenize(config.probe.source, tokenizer).slice(0, MAX_TOKENS_PER_SIDE);
+  let probeTarget: string[] | null = config.probe.target.trim() ? tokenize(config.probe.target, tokenizer).slice(0, MAX_TOKENS_PER_SIDE) : null;
+  if (probeSource.length === 0) {
+    const fallback = dev[0] ?? train[0];
+    if (fallback) {
+      probeSource = fallback.source.slice(0, MAX_TOKENS_PER_SIDE);
+      probeTarget = fallback.target.slice(0, MAX_TOKENS_PER_SIDE);
+      warnings.push('the probe sentence was empty; the first dev pair is used');
+    }
+  }
+  return {
+    task,
+    tokenizer,
+    train,
+    dev,
+    trainIds,
+    devIds,
+    srcVocab,
+    tgtVocab,
+    lengthRatio,
+    description,
+    lineErrors,
+    lineErrorCount,
+    warnings: warnings.slice(0, LIMITS.warnings),
+    probe: { source: probeSource, target: probeTarget },
+  };
+}

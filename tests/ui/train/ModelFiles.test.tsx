@@ -1,0 +1,104 @@
+// @vitest-environment jsdom
+// Loading a model from files (picker and drop), saving a trained model in this browser, and the
+// saved list with open / delete; a bad file gives a message and the current model stays.
+
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { putStoredModel, setIndexedDbFactory, useStoredModels } from '../../../src/store/modelDb';
+import { useStore } from '../../../src/store/store';
+import { ModelFiles } from '../../../src/ui/train/ModelPanels';
+import { readModelFiles } from '../../../src/ui/train/modelFiles';
+import { fakeIndexedDb } from './fakeIdb';
+import { checkpoint, flush, setUpTrain, tearDownTrain } from './helpers';
+import { loadedModel } from '../panels/helpers';
+
+beforeEach(setUpTrain);
+afterEach(tearDownTrain);
+
+async function files(id: string, corrupt = false): Promise<File[]> {
+  const cp = await checkpoint(id, 'reverse');
+  const weights = cp.weights.slice();
+  if (corrupt) weights[100] ^= 0x55;
+  return [new File([JSON.stringify(cp.manifest)], 'manifest.json', { type: 'application/json' }), new File([weights], 'model.safetensors')];
+}
+
+async function withCurrentModel(): Promise<string> {
+  const model = await loadedModel('additive');
+  useStore.getState().addModel(model);
+  return model.manifest.id;
+}
+
+describe('loading a model from files', () => {
+  it('the picker loads both files, validated, and switches the explorer to the model', async () => {
+    await withCurrentModel();
+    render(<ModelFiles />);
+    fireEvent.change(screen.getByLabelText('Load a model from files'), { target: { files: await files('my-reverse-model') } });
+    await flush(100);
+    const s = useStore.getState();
+    expect(s.modelId).toBe('my-reverse-model');
+    expect(s.page).toBe('explore');
+    // a built-in task's model opens on one of that task's examples
+    expect(s.source).toBe('c a t');
+    expect(s.notices.at(-1)?.text).toBe('Loaded “Test model my-reverse-model” from your files.');
+  });
+
+  it('dropping the files works the same way', async () => {
+    render(<ModelFiles />);
+    const label = screen.getByText('Load a model from files');
+    const zone = label.closest('.train-drop') as HTMLElement;
+    fireEvent.drop(zone, { dataTransfer: { files: await files('dropped-model'), types: ['Files'] } });
+    await flush(100);
+    expect(useStore.getState().modelId).toBe('dropped-model');
+  });
+
+  it('a corrupt or incomplete pair gives a clear message and the current model stays', async () => {
+    const current = await withCurrentModel();
+    render(<ModelFiles />);
+    const input = screen.getByLabelText('Load a model from files');
+    fireEvent.change(input, { target: { files: await files('broken-model', true) } });
+    await flush(100);
+    expect(useStore.getState().modelId).toBe(current);
+    expect(useStore.getState().page).toBe('explore');
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/^These files are not a model this page can load: .*SHA-256/);
+
+    fireEvent.change(input, { target: { files: [(await files('half-model'))[0] as File] } });
+    await flush(50);
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/Choose two files together: the model’s manifest.json and its .safetensors weights \(you chose “manifest.json”\)/);
+    fireEvent.change(input, { target: { files: [new File(['{not json'], 'manifest.json'), new File([new Uint8Array(8)], 'model.safetensors')] } });
+    await flush(50);
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/not valid JSON/);
+    expect(useStore.getState().modelId).toBe(current);
+  });
+
+  it('readModelFiles names the problem for a manifest of another format', async () => {
+    const bad = { name: 'manifest.json', size: 20, text: async () => '{"format": "onnx"}', arrayBuffer: async () => new ArrayBuffer(0) };
+    const weights = { name: 'w.safetensors', size: 8, text: async () => '', arrayBuffer: async () => new ArrayBuffer(8) };
+    await expect(readModelFiles([bad, weights])).rejects.toThrow(/manifest.format must be "rnnsearch-checkpoint"/);
+  });
+});
+
+describe('models saved in this browser', () => {
+  it('lists them, opens one in the explorer, deletes one', async () => {
+    setIndexedDbFactory(fakeIndexedDb());
+    const a = await checkpoint('trained-reverse-additive-a1', 'reverse');
+    await putStoredModel(a.manifest, a.weights);
+    render(<ModelFiles />);
+    await flush(50);
+    const list = screen.getByRole('list');
+    expect(within(list).getByText('Test model trained-reverse-additive-a1')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Open Test model trained-reverse-additive-a1' }));
+    await flush(100);
+    expect(useStore.getState().modelId).toBe('trained-reverse-additive-a1');
+    expect(useStore.getState().page).toBe('explore');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Test model trained-reverse-additive-a1' }));
+    await flush(50);
+    expect(useStoredModels.getState().list).toEqual([]);
+    expect(screen.getByText('No model is saved in this browser yet.')).toBeTruthy();
+  });
+
+  it('says so when the browser keeps no models', async () => {
+    render(<ModelFiles />);
+    await flush(20);
+    expect(screen.getByText(/does not let the page store models/)).toBeTruthy();
+  });
+});

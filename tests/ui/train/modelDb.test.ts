@@ -1,0 +1,100 @@
+// Models kept in this browser (src/store/modelDb.ts) over a small in-memory IndexedDB: the round
+// trip through loadModel, storage that is disabled or full, and the store finding a saved model
+// before it tries the shipped ones.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseManifestText } from '../../../src/model/checkpoint';
+import { deleteStoredModel, getStoredModel, listStoredModels, loadStoredModel, ModelDbError, putStoredModel, setIndexedDbFactory, useStoredModels } from '../../../src/store/modelDb';
+import { useStore } from '../../../src/store/store';
+import { initialState } from '../panels/helpers';
+import { fakeIndexedDb } from './fakeIdb';
+import { checkpoint } from './helpers';
+
+beforeEach(() => {
+  useStore.setState(initialState, true);
+});
+
+afterEach(() => {
+  setIndexedDbFactory(undefined);
+  vi.unstubAllGlobals();
+});
+
+describe('modelDb', () => {
+  it('saves, lists, loads (validated) and deletes a model', async () => {
+    setIndexedDbFactory(fakeIndexedDb());
+    const a = await checkpoint('trained-toy-additive-a');
+    const b = await checkpoint('trained-toy-additive-b');
+    expect(await listStoredModels()).toEqual([]);
+    const meta = await putStoredModel(a.manifest, a.weights);
+    expect(meta).toMatchObject({ id: 'trained-toy-additive-a', title: 'Test model trained-toy-additive-a', task: 'toy', variant: 'additive', bytes: a.weights.byteLength });
+    await new Promise((r) => setTimeout(r, 5));
+    await putStoredModel(b.manifest, b.weights);
+    expect((await listStoredModels()).map((m) => m.id)).toEqual(['trained-toy-additive-b', 'trained-toy-additive-a']);
+
+    const stored = await getStoredModel('trained-toy-additive-a');
+    expect(parseManifestText(stored?.manifest ?? '').id).toBe('trained-toy-additive-a');
+    expect(Array.from(stored?.weights ?? [])).toEqual(Array.from(a.weights));
+    const model = await loadStoredModel('trained-toy-additive-a');
+    expect(model?.manifest.weights.sha256).toBe(a.manifest.weights.sha256);
+    expect(model?.inference.greedy(model.inference.encodeTokens(['the', 'cat'])).steps.length).toBeGreaterThan(0);
+
+    expect(await loadStoredModel('not-saved-here')).toBeNull();
+    await deleteStoredModel('trained-toy-additive-a');
+    expect((await listStoredModels()).map((m) => m.id)).toEqual(['trained-toy-additive-b']);
+    expect(await getStoredModel('trained-toy-additive-a')).toBeNull();
+  });
+
+  it('a damaged saved copy is refused by the checkpoint checks', async () => {
+    setIndexedDbFactory(fakeIndexedDb());
+    const a = await checkpoint('trained-toy-additive-c');
+    const broken = a.weights.slice();
+    broken[broken.length - 1] ^= 0xff;
+    await putStoredModel(a.manifest, broken);
+    await expect(loadStoredModel('trained-toy-additive-c')).rejects.toThrow(/SHA-256/);
+  });
+
+  it('disabled storage: saving says so plainly, lookups answer “not here”', async () => {
+    setIndexedDbFactory(null);
+    const a = await checkpoint('trained-toy-additive-d');
+    const err = await putStoredModel(a.manifest, a.weights).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelDbError);
+    expect((err as ModelDbError).code).toBe('unavailable');
+    expect((err as Error).message).toMatch(/does not let the page store models.*Download the model instead/);
+    expect(await loadStoredModel('trained-toy-additive-d')).toBeNull();
+    await useStoredModels.getState().refresh();
+    expect(useStoredModels.getState()).toMatchObject({ list: [], error: expect.stringMatching(/does not let the page store models/) });
+  });
+
+  it('full storage: the save fails with a quota message and nothing is half-written', async () => {
+    let full = false;
+    setIndexedDbFactory(fakeIndexedDb({ full: () => full }));
+    const a = await checkpoint('trained-toy-additive-e');
+    await putStoredModel(a.manifest, a.weights);
+    full = true;
+    const b = await checkpoint('trained-toy-additive-f');
+    const err = await putStoredModel(b.manifest, b.weights).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelDbError);
+    expect((err as ModelDbError).code).toBe('quota');
+    expect((err as Error).message).toMatch(/storage is full/);
+    full = false;
+    expect((await listStoredModels()).map((m) => m.id)).toEqual(['trained-toy-additive-e']);
+    expect(await getStoredModel('trained-toy-additive-f')).toBeNull();
+  });
+
+  it('selectModel finds a model saved in this browser before fetching, and says plainly when there is none', async () => {
+    setIndexedDbFactory(fakeIndexedDb());
+    const a = await checkpoint('trained-toy-additive-g');
+    await putStoredModel(a.manifest, a.weights);
+    const fetch = vi.fn(async (url: string) => (String(url).endsWith('index.json') ? new Response('{"models": []}') : new Response('nope', { status: 404 })));
+    vi.stubGlobal('fetch', fetch);
+    vi.stubGlobal('document', { baseURI: 'http://localhost/' });
+    useStore.setState({ catalog: [] });
+    expect(await useStore.getState().selectModel('trained-toy-additive-g')).toBe(true);
+    expect(useStore.getState().modelId).toBe('trained-toy-additive-g');
+    expect(fetch).not.toHaveBeenCalled();
+
+    expect(await useStore.getState().selectModel('no-such-model')).toBe(false);
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/The model “no-such-model” is not one of the models shipped with this page, nor one saved in this browser/);
+    expect(useStore.getState().modelId).toBe('trained-toy-additive-g');
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { defaultForm, formToConfig } from '../../src/ui/train/defaults';
+import { LIMITS, parseFromWorker, parseToWorker, type TrainConfig } from '../../src/worker/protocol';
+
+const config = (): TrainConfig => {
+  const c = formToConfig(defaultForm('reverse'), null).config;
+  if (!c) throw new Error('the reverse defaults must be valid');
+  return c;
+};
+
+const start = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'train/start', config: { ...config(), ...patch }, paused: false, resume: null });
+
+function rejects(data: unknown, pattern: RegExp): void {
+  const r = parseToWorker(data);
+  expect(r.ok, JSON.stringify(r)).toBe(false);
+  if (!r.ok) expect(r.error).toMatch(pattern);
+}
+
+describe('parseToWorker (commands the worker accepts)', () => {
+  it('accepts every command in its well-formed shape', () => {
+    for (const msg of [
+      { type: 'ping', seq: 3 },
+      start(),
+      { type: 'train/pause' },
+      { type: 'train/resume' },
+      { type: 'train/step', count: 5 },
+      { type: 'train/reset' },
+      { type: 'export/checkpoint', requestId: 1, id: 'trained-reverse-additive-x1', title: 'A title' },
+    ]) {
+      const r = parseToWorker(structuredClone(msg));
+      expect(r.ok, `${msg.type}: ${JSON.stringify(r)}`).toBe(true);
+      if (r.ok) expect(r.value.type).toBe(msg.type);
+    }
+  });
+
+  it('keeps a TSV task and a resume point with their typed arrays', () => {
+    const bytes = new TextEncoder().encode('a\tb\n');
+    const r = parseToWorker({
+      type: 'train/start',
+      config: { ...config(), task: { kind: 'tsv', name: 'pairs.tsv', bytes, lowercase: true } },
+      paused: true,
+      resume: { step: 50, tensors: [{ name: 'w', shape: [2, 3], data: new Float32Array(6) }] },
+    });
+    expect(r.ok).toBe(true);
+    if (r.ok && r.value.type === 'train/start') {
+      expect(r.value.config.task).toEqual({ kind: 'tsv', name: 'pairs.tsv', bytes, lowercase: true });
+      expect(r.value.resume?.tensors[0]?.data).toBeInstanceOf(Float32Array);
+    }
+  });
+
+  it('refuses what is not a command', () => {
+    rejects(null, /message must be an object/);
+    rejects('ping', /message must be an object/);
+    rejects([], /message must be an object/);
+    rejects({}, /message.type/);
+    rejects({ type: 'train/explode' }, /not a known command/);
+    rejects({ type: 'ping', seq: -1 }, /ping.seq/);
+    rejects({ type: 'train/step', count: 0 }, /train\/step.count/);
+    rejects({ type: 'export/checkpoint', requestId: 1, id: '../../etc', title: '' }, /export\/checkpoint.id/);
+  });
+
+  it('checks every setting of a run, naming the field', () => {
+    rejects(start({ lr: Number.NaN }), /config.lr/);
+    rejects(start({ lr: 2 }), /config.lr/);
+    rejects(start({ variant: 'quantum' }), /config.variant/);
+    rejects(start({ sizes: { embedding: 0, hidden: 64, alignment: 64, maxout: 64 } }), /config.sizes.embedding/);
+    rejects(start({ sizes: { embedding: 32, hidden: 64.5, alignment: 64, maxout: 64 } }), /config.sizes.hidden/);
+    rejects(start({ steps: LIMITS.steps + 1 }), /config.steps/);
+    rejects(start({ minLength: 8, maxLength: 4 }), /config.maxLength/);
+    rejects(start({ task: { kind: 'builtin', id: 'chess' } }), /config.task.id/);
+    rejects(start({ task: { kind: 'tsv', name: 'x.tsv', bytes: 'a\tb', lowercase: false } }), /config.task.bytes/);
+    rejects(start({ probe: { source: 'x'.repeat(LIMITS.probeChars + 1), target: '' } }), /config.probe.source/);
+    rejects({ ...start(), paused: 'yes' }, /train\/start.paused/);
+  });
+
+  it('refuses a resume point whose tensors do not match their shapes', () => {
+    rejects({ ...start(), resume: { step: 1, tensors: [{ name: 'w', shape: [2, 3], data: new Float32Array(5) }] } }, /data has 5 values; expected 6/);
+    rejects({ ...start(), resume: { step: 1, tensors: [{ name: 'w', shape: [2, 3], data: [0, 0, 0, 0, 0, 0] }] } }, /Float32Array/);
+  });
+
+  it('ignores inherited and hostile keys, and never pollutes Object.prototype', () => {
+    const hostile = JSON.parse('{"type":"train/step","count":2,"__proto__":{"polluted":true}}') as unknown;
+    const r = parseToWorker(hostile);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(Object.keys(r.value)).toEqual(['type', 'count']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // a field only present on the prototype does not count
+    const inherited = Object.create({ seq: 1 }) as Record<string, unknown>;
+    inherited.type = 'ping';
+    rejects(inherited, /ping.seq/);
+  });
+});
+
+describe('parseFromWorker (what the page accepts from the worker)', () => {
+  const snapshot = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({
+    type: 'train/snapshot',
+    step: 10,
+    source: ['a', 'b', '</s>'],
+    target: ['b', 'a', '</s>'],
+    rows: 3,
+    cols: 3,
+    weights: new Float32Array(9),
+    output: ['b', 'a'],
+    forced: true,
+    ...patch,
+  });
+
+  it('accepts snapshots, progress (with NaN losses kept), guards and errors', () => {
+    expect(parseFromWorker(snapshot()).ok).toBe(true);
+    expect(parseFromWorker(snapshot({ weights: new Float32Array(0) })).ok).toBe(true); // no attention
+    const progress = parseFromWorker({
+      type: 'train/progress',
+      step: 3,
+      maxSteps: 10,
+      epoch: 1,
+      loss: Number.NaN,
+      losses: [{ step: 3, loss: 1.5 }],
+      eval: { step: 3, devLoss: 1.2, exactMatch: 0.5, bleu: 40, best: true },
+      tokensPerSec: 1000,
+      gradNorm: 0.7,
+      lr: 0.005,
+      elapsedMs: 123,
+    });
+    expect(progress.ok).toBe(true);
+    expect(parseFromWorker({ type: 'train/guard', step: 4, what: 'loss', restoredStep: 0, message: 'Step 4: the loss became NaN' }).ok).toBe(true);
+    expect(parseFromWorker({ type: 'error', scope: 'data', message: 'no pairs', requestId: null, lineErrors: [{ line: 2, message: 'line 2: empty target' }] }).ok).toBe(true);
+  });
+
+  it('refuses snapshots whose sizes disagree, and unknown or malformed messages', () => {
+    const bad = (data: unknown, pattern: RegExp): void => {
+      const r = parseFromWorker(data);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(pattern);
+    };
+    bad(snapshot({ weights: new Float32Array(8) }), /train\/snapshot.weights has 8 values/);
+    bad(snapshot({ source: ['a', '</s>'] }), /train\/snapshot.source has 2 tokens; expected 3/);
+    bad(snapshot({ weights: [0, 0, 0, 0, 0, 0, 0, 0, 0] }), /Float32Array/);
+    bad({ type: 'train/state', state: 'exploding', step: 0 }, /train\/state.state/);
+    bad({ type: 'checkpoint', requestId: 1, manifest: { format: 'nope' }, weights: new Uint8Array(4) }, /checkpoint.manifest is not a valid manifest/);
+    bad({ type: 'progress!' }, /not a known worker message/);
+    bad({ type: 'train/progress', step: 1 }, /train\/progress/);
+  });
+});
