@@ -6,6 +6,7 @@
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { DEFAULT_SHARE_STATE, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
+import { getTask, isTaskId } from '../data/tasks';
 import type { LoadedModel } from '../model/bundle';
 import { analyse, type Analysis, type Decoding } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
@@ -196,7 +197,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
   async selectModel(id) {
     const { models } = get();
     if (models[id]) {
-      set({ modelId: id, edits: {}, focus: null });
+      set({ modelId: id, edits: {}, focus: null, ...sentenceFor(get(), models[id]) });
       get().recompute();
       return true;
     }
@@ -206,7 +207,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       // default model is always shipped, so the first load does not wait for IndexedDB
       const shipped = get().catalog?.some((c) => c.id === id) ?? id === DEFAULT_MODEL_ID;
       const model = (!shipped && (await loadStoredModel(id))) || (await fetchModel(id));
-      set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, loading: null });
+      set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, loading: null, ...sentenceFor(get(), model) });
       get().recompute();
       return true;
     } catch (err) {
@@ -228,10 +229,24 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
   },
   addModel(model) {
     const id = model.manifest.id;
-    set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null });
+    set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, ...sentenceFor(get(), model) });
     get().recompute();
   },
 });
+
+/**
+ * Switching from a model of one task to a model of another (en-fr → reverse) replaces the
+ * sentences with the new task's first example: the old ones would be all <unk>. A document put
+ * in place with its model (a permalink, the story) keeps its sentences: then the model shown
+ * before is not loaded under that id, so there is no task to compare.
+ */
+function sentenceFor(s: Store, next: LoadedModel): Partial<Store> {
+  const previous = s.models[s.modelId];
+  const task = next.manifest.task;
+  if (!previous || previous.manifest.task === task || !isTaskId(task)) return {};
+  const example = getTask(task).examples()[0];
+  return example ? { source: example.source, target: '', step: LAST_STEP } : {};
+}
 
 const createNotices: Slice<NoticeSlice> = (set, get) => ({
   notices: [],

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseFragment, buildFragment } from '../../src/export/permalink';
 import { PERSISTENCE, fieldsFor, safeStorage } from '../../src/store/persistence';
 import { applyShareState, toShareState } from '../../src/store/share';
+import { getTask } from '../../src/data/tasks';
 import { sanitizeLocal, useStore } from '../../src/store/store';
 import { loadedModel, resetStore, setUp } from '../ui/panels/helpers';
 
@@ -46,6 +47,18 @@ describe('store', () => {
     expect(s.analysis?.trace).not.toBeNull();
     expect(s.notices.at(-1)?.text).toMatch(/could not be loaded|not one of the models/);
     vi.unstubAllGlobals();
+  });
+
+  it('switching to a model of another built-in task loads that task’s example; a permalink keeps its sentence', async () => {
+    await setUp('additive', 'the cat sat .');
+    const other = await loadedModel('dot');
+    const reverse = { ...other, manifest: { ...other.manifest, id: 'rev', task: 'reverse' } };
+    useStore.getState().addModel(reverse);
+    const example = getTask('reverse').examples()[0]?.source;
+    expect(useStore.getState().source).toBe(example);
+    // a document put in place together with its model keeps its own sentence
+    useStore.getState().loadDocument({ modelId: 'test-additive', source: 'the dog ran .' });
+    expect(useStore.getState().source).toBe('the dog ran .');
   });
 
   it('a share state round-trips through the permalink codec into the store', async () => {

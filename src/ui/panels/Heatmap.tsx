@@ -98,7 +98,7 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
   }
   const { nRows, nCols } = layout;
   const labelChars = Math.max(...layout.rowLabels.map((l) => Math.min(l.length, 16)), 3);
-  const labelW = Math.min(150, 14 + labelChars * 8);
+  const labelW = Math.max(84, Math.min(150, 14 + labelChars * 8));
   const extraW = 52;
   const available = Math.max(0, (width || 640) - labelW - extraW - 8);
   const cell = Math.max(compact ? 10 : 14, Math.min(compact ? 30 : 40, Math.floor(available / Math.max(nCols, 1))));
@@ -207,7 +207,7 @@ export function TraceHeatmap(p: TraceHeatmapProps) {
     );
   }
   const labelChars = Math.max(...layout.rowLabels.map((l) => Math.min(l.length, 16)), 3);
-  const labelW = Math.min(150, 14 + labelChars * 8);
+  const labelW = Math.max(84, Math.min(150, 14 + labelChars * 8));
   const extraW = 52;
   const available = Math.max(0, (width || 480) - labelW - extraW - 8);
   const cell = Math.max(compact ? 10 : 14, Math.min(compact ? 28 : 36, Math.floor(available / Math.max(layout.nCols, 1))));
