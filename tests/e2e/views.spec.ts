@@ -1,0 +1,160 @@
+// The compare, length and story views in real Chromium against the production build under the
+// strict CSP (the fixture fails a test on any console error, page error or CSP violation), with
+// axe in light and dark and a look at phone width.
+
+import AxeBuilder from '@axe-core/playwright';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+interface Entry {
+  id: string;
+  task: string;
+  variant: string;
+}
+
+/** The shipped models as the build serves them (the index is copied from public/ at build time). */
+function shipped(): Entry[] {
+  const path = existsSync('dist/models/index.json') ? 'dist/models/index.json' : 'public/models/index.json';
+  return (JSON.parse(readFileSync(path, 'utf8')) as { models: Entry[] }).models;
+}
+
+/** Two shipped models to compare: en-fr additive and another en-fr variant, else another task's model. */
+function twoModels(): [Entry, Entry] {
+  const all = shipped();
+  const additive = all.find((m) => m.id === 'en-fr-additive') ?? (all[0] as Entry);
+  const other = all.find((m) => m.task === additive.task && m.id !== additive.id) ?? (all.find((m) => m.id !== additive.id) as Entry);
+  return [additive, other];
+}
+
+async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`),
+      `${what}, ${scheme}`,
+    ).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Nothing sticks out sideways at phone width (wide heatmaps scroll inside their own box). */
+async function expectFitsPhone(page: Page, what: string): Promise<void> {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.waitForTimeout(150);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${what} at 360 px`).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('compare: two shipped variants side by side, on one scale, each opening in the explorer', async ({ page }) => {
+  const [a, b] = twoModels();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/#view=compare');
+  await expect(page.getByRole('heading', { name: 'Compare attention variants' })).toBeVisible({ timeout: 20_000 });
+  // exactly the two chosen models
+  const boxes = page.locator('.compare-pick input[type="checkbox"]');
+  await expect(boxes.first()).toBeVisible();
+  for (const box of await boxes.all()) if (await box.isChecked()) await box.uncheck();
+  await page.locator(`input[type="checkbox"][value="${a.id}"]`).check();
+  await page.locator(`input[type="checkbox"][value="${b.id}"]`).check();
+  const cards = page.locator('article.compare-card');
+  await expect(cards).toHaveCount(2);
+  for (const m of [a, b]) {
+    const card = page.locator(`article[data-model="${m.id}"]`);
+    await expect(card.getByText('Test BLEU')).toBeVisible();
+    if (m.variant === 'none') await expect(card.getByText(/No attention, so no heatmap/)).toBeVisible({ timeout: 20_000 });
+    else await expect(card.getByRole('grid')).toBeVisible({ timeout: 20_000 });
+    await expect(card.locator('.compare-output')).not.toBeEmpty();
+  }
+  await expect(page.getByText(/weights α from 0 to 1, the same for every heatmap/)).toBeVisible();
+  await expectNoAxeViolations(page, 'compare');
+  await expectFitsPhone(page, 'compare');
+  await page.screenshot({ path: 'test-results/compare.png', fullPage: true });
+
+  await page.locator(`article[data-model="${b.id}"]`).getByRole('button', { name: /Open in the explorer/ }).click();
+  await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveValue('the agreement on the European Economic Area was signed in August 1992 .');
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue(b.id);
+  if (b.variant !== 'none') await expect(page.getByRole('grid')).toBeVisible();
+});
+
+test('story: walk from the first chapter to the last; “Explore this state” opens the explorer there', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/#view=story');
+  const chapterHeading = page.locator('.story-chapter h2');
+  await expect(chapterHeading).toHaveText(/^1\. /, { timeout: 20_000 });
+  await expect.poll(() => page.url()).toMatch(/view=story/);
+  await expect.poll(() => page.url()).toMatch(/chapter=1/);
+  await expectNoAxeViolations(page, 'story chapter 1');
+  const titles: string[] = [await chapterHeading.innerText()];
+  for (let k = 2; k <= 6; k++) {
+    await page.getByRole('button', { name: /^Next: / }).click();
+    await expect(chapterHeading).toHaveText(new RegExp(`^${k}\\. `));
+    await expect(chapterHeading).toBeVisible();
+    await expect(chapterHeading).toBeFocused();
+    titles.push(await chapterHeading.innerText());
+    await expect.poll(() => page.url()).toMatch(new RegExp(`chapter=${k}`));
+  }
+  expect(titles).toHaveLength(6);
+  await expect(page.getByRole('button', { name: 'Next →' })).toBeDisabled();
+  await expectFitsPhone(page, 'story chapter 6');
+
+  // a shared link reopens the chapter; chapter 3 is the paper's figure 3 with the additive model
+  await page.goto('/#view=story&chapter=3');
+  await expect(chapterHeading).toHaveText(/^3\. The soft search/, { timeout: 20_000 });
+  const grid = page.locator('.story-figure').getByRole('grid');
+  await expect(grid).toBeVisible({ timeout: 20_000 });
+  await expect(grid.locator('.hm-cell.marked').first()).toBeVisible();
+  await expectNoAxeViolations(page, 'story chapter 3');
+  await page.screenshot({ path: 'test-results/story.png', fullPage: true });
+  await page.getByRole('button', { name: 'Explore this state' }).click();
+  await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveValue('the agreement on the European Economic Area was signed in August 1992 .');
+  await expect(page.getByRole('grid').getByRole('columnheader', { name: 'Area' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('en-fr-additive');
+  // the step of the first word to notice ("zone") is on show
+  await expect(page.locator('.hm-row.current .hm-rowhead')).toHaveText('zone');
+  await expect.poll(() => page.url()).not.toMatch(/chapter=/);
+});
+
+const FIXTURE = readFileSync('tests/fixtures/length.json', 'utf8');
+
+test('length: a clear message without results; with them, points open an example in the explorer', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // without the results file
+  await page.route('**/experiments/length.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/#view=length');
+  await expect(page.getByText(/not shipped with this page yet/)).toBeVisible({ timeout: 20_000 });
+  // the browser reports the 404 on the console: that one is expected
+  const taken = problems.take();
+  expect(taken.consoleErrors.every((e) => /404/.test(e)), taken.consoleErrors.join('\n')).toBe(true);
+  expect(taken.pageErrors).toEqual([]);
+  expect(taken.cspViolations).toEqual([]);
+
+  // with results: the real file when the build has it, else the fixture of the same shape
+  await page.unroute('**/experiments/length.json');
+  if (!existsSync('dist/experiments/length.json')) {
+    await page.route('**/experiments/length.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: FIXTURE }));
+  }
+  await page.reload();
+  const chart = page.getByRole('group', { name: /BLEU by source sentence length/ });
+  await expect(chart).toBeVisible({ timeout: 20_000 });
+  await expect(chart.getByText('source sentence length (tokens)')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'BLEU by source length, as numbers' })).toBeVisible();
+  await expectNoAxeViolations(page, 'length');
+  await expectFitsPhone(page, 'length');
+  await page.screenshot({ path: 'test-results/length.png', fullPage: true });
+
+  // keyboard: Tab to an additive point, Enter opens its example with en-fr-additive
+  const point = chart.getByRole('button', { name: /RNNsearch: additive attention, sources of 10-20 tokens/ });
+  await point.focus();
+  await expect(point).toBeFocused();
+  await page.keyboard.press('Enter');
+  const source = page.getByRole('textbox', { name: 'Source sentence' });
+  await expect(source).toBeVisible();
+  const text = await source.inputValue();
+  const n = text.split(' ').length;
+  expect(n >= 11 && n <= 20, `${n} tokens: ${text}`).toBe(true);
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('en-fr-additive');
+  await expect(page.getByRole('grid')).toBeVisible({ timeout: 20_000 });
+});

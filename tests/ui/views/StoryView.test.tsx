@@ -1,0 +1,179 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getTask } from '../../../src/data/tasks';
+import { isValidShareState } from '../../../src/export/permalink';
+import { useStore } from '../../../src/store/store';
+import { en } from '../../../src/ui/i18n';
+import { CHAPTERS, chapterState } from '../../../src/ui/story/chapters';
+import { chapterOf, withChapter } from '../../../src/ui/story/url';
+import { StoryView } from '../../../src/ui/views/StoryView';
+import { resetStore } from '../panels/helpers';
+import { axeViolations, installCatalog, installModels } from './setup';
+
+const TITLES = CHAPTERS.map((c) => en[c.title]);
+const heading = (): HTMLElement => screen.getByRole('heading', { level: 2, name: /^\d\. / });
+
+beforeEach(async () => {
+  resetStore();
+  history.replaceState(null, '', '/#s=AbC-_9&view=story');
+  installCatalog(); // en-fr: additive, none, diagonal, dot — no scaled-dot
+  await installModels({ 'en-fr-additive': 'additive', 'en-fr-none': 'none', 'en-fr-diagonal': 'diagonal', 'en-fr-dot': 'dot' });
+  useStore.setState({ page: 'story' });
+});
+afterEach(() => {
+  resetStore();
+  history.replaceState(null, '', '/');
+});
+
+describe('the chapter in the fragment', () => {
+  it('reads &chapter=n and writes it beside s= and view= without touching them', () => {
+    expect(chapterOf('#s=abc&view=story&chapter=3', 6)).toBe(3);
+    expect(chapterOf('#chapter=0', 6)).toBeNull();
+    expect(chapterOf('#chapter=7', 6)).toBeNull();
+    expect(chapterOf('#chapter=2x', 6)).toBeNull();
+    expect(chapterOf('', 6)).toBeNull();
+    expect(withChapter('#s=AbC-_9&view=story', 4)).toBe('#s=AbC-_9&view=story&chapter=4');
+    expect(withChapter('#s=AbC-_9&view=story&chapter=2&embed=1', 5)).toBe('#s=AbC-_9&view=story&chapter=5&embed=1');
+    expect(withChapter('#s=AbC-_9', 1)).toBe('#s=AbC-_9&view=story&chapter=1');
+  });
+
+  it('chapter 1’s sentences and references are the en-fr task’s own (the examples menu)', () => {
+    const examples = getTask('en-fr').examples();
+    const c = CHAPTERS[0]!;
+    expect(examples).toContainEqual(expect.objectContaining({ source: c.source, target: c.reference }));
+    expect(examples).toContainEqual(expect.objectContaining({ source: c.contrast?.source, target: c.contrast?.reference }));
+    for (const ch of CHAPTERS.slice(1)) expect(examples.some((e) => e.source === ch.source), ch.source).toBe(true);
+    expect(examples.find((e) => e.source === CHAPTERS[1]!.source)?.target).toBe(CHAPTERS[1]!.target);
+  });
+
+  it('every chapter’s live state is a valid permalink state', () => {
+    const view = { values: 'weights', transpose: false, palette: 'viridis', lang: 'en', theme: 'dark' } as const;
+    for (const c of CHAPTERS) {
+      const s = chapterState(c, view, null);
+      expect(isValidShareState(s), c.title).toBe(true);
+      expect(s.view.palette).toBe('viridis');
+      expect(s.view.values).toBe(c.values);
+    }
+  });
+});
+
+describe('StoryView', () => {
+  it('walks from the first chapter to the last, with the chapter in the URL and the focus on its heading', async () => {
+    render(<StoryView />);
+    expect(heading().textContent).toBe(TITLES[0]);
+    expect(location.hash).toBe('#s=AbC-_9&view=story&chapter=1');
+    const toc = screen.getByRole('navigation', { name: 'The story of attention' });
+    for (let k = 1; k < TITLES.length; k++) {
+      fireEvent.click(screen.getByRole('button', { name: `Next: ${TITLES[k]} →` }));
+      expect(heading().textContent).toBe(TITLES[k]);
+      expect(document.activeElement).toBe(heading());
+      expect(location.hash).toBe(`#s=AbC-_9&view=story&chapter=${k + 1}`);
+      expect(within(toc).getByRole('button', { current: 'step' }).textContent).toBe(TITLES[k]);
+      expect(screen.getByText(`Chapter ${k + 1} of ${TITLES.length}`)).toBeTruthy();
+    }
+    expect((screen.getByRole('button', { name: 'Next →' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(toc).getByRole('button', { name: TITLES[0] }));
+    expect(heading().textContent).toBe(TITLES[0]);
+    expect((screen.getByRole('button', { name: '← Previous' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('opens at the chapter the link names, and follows the address', async () => {
+    history.replaceState(null, '', '/#s=AbC-_9&view=story&chapter=4');
+    render(<StoryView />);
+    expect(heading().textContent).toBe(TITLES[3]);
+    act(() => {
+      history.replaceState(null, '', '/#s=AbC-_9&view=story&chapter=2');
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(heading().textContent).toBe(TITLES[1]);
+  });
+
+  it('puts the chapter back when the page’s URL sync rewrites the fragment without it', async () => {
+    history.replaceState(null, '', '/#s=AbC-_9&view=story&chapter=3');
+    render(<StoryView />);
+    history.replaceState(null, '', '/#s=NeW&view=story');
+    await waitFor(() => expect(location.hash).toBe('#s=NeW&view=story&chapter=3'), { timeout: 2000 });
+  });
+
+  it('chapter 1: the model without attention on a short and a long sentence, against the references', () => {
+    render(<StoryView />);
+    const fig = screen.getByRole('figure');
+    expect(within(fig).getAllByText('RNNencdec wrote')).toHaveLength(2);
+    expect(within(fig).getAllByText('Sentence BLEU')).toHaveLength(2);
+    expect(within(fig).getByText(/Source \(32 tokens\)/)).toBeTruthy();
+    expect(within(fig).queryByRole('grid')).toBeNull();
+    expect(screen.getByRole('button', { name: 'BLEU by sentence length' })).toBeTruthy();
+  });
+
+  it('chapter 2: the diagonal, forced on the reference, with the cells to notice outlined', () => {
+    render(<StoryView />);
+    fireEvent.click(screen.getByRole('button', { name: /^Next:/ }));
+    const grid = screen.getByRole('grid', { name: /2\. Two cursors, then a diagonal: weights α/ });
+    const marked = within(grid).getAllByRole('gridcell').filter((c) => c.classList.contains('marked'));
+    // the toy model knows "rouge" but not "voiture" (read as <unk>): one of the two pairs is found
+    expect(marked.map((c) => c.getAttribute('aria-label'))).toEqual(['rouge ↔ car: 1.00 (look here)']);
+    expect(screen.getByRole('figure').textContent).toMatch(/Forced on the reference “l' homme voit la voiture rouge \.”/);
+  });
+
+  it('“Explore this state” opens the chapter’s model, sentence and view options in the explorer', async () => {
+    useStore.setState({ palette: 'viridis' });
+    render(<StoryView />);
+    fireEvent.click(screen.getByRole('button', { name: TITLES[2] }));
+    fireEvent.click(screen.getByRole('button', { name: 'Explore this state' }));
+    let s = useStore.getState();
+    expect(s.page).toBe('explore');
+    expect(s.modelId).toBe('en-fr-additive');
+    expect(s.source).toBe(CHAPTERS[2]?.source);
+    expect(s.target).toBe('');
+    expect(s.values).toBe('weights');
+    expect(s.palette).toBe('viridis');
+    expect(s.analysis?.trace).toBeTruthy();
+    // chapter 6: the dot model's raw scores
+    act(() => useStore.setState({ page: 'story' }));
+    fireEvent.click(screen.getByRole('button', { name: TITLES[5] }));
+    expect(screen.getByRole('grid', { name: /scores e/ })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Explore this state' }));
+    s = useStore.getState();
+    expect(s.modelId).toBe('en-fr-dot');
+    expect(s.values).toBe('scores');
+    // chapter 2 is forced on its target
+    act(() => useStore.setState({ page: 'story' }));
+    fireEvent.click(screen.getByRole('button', { name: TITLES[1] }));
+    fireEvent.click(screen.getByRole('button', { name: 'Explore this state' }));
+    s = useStore.getState();
+    expect(s.modelId).toBe('en-fr-diagonal');
+    expect(s.target).toBe(CHAPTERS[1]?.target);
+    // the step of the first word to notice that the model wrote ("rouge": the toy model reads "voiture" as <unk>)
+    expect(s.step).toBe(5);
+  });
+
+  it('a chapter whose model is not shipped says so and keeps its text', () => {
+    render(<StoryView />);
+    fireEvent.click(screen.getByRole('button', { name: TITLES[4] }));
+    expect(heading().textContent).toBe(TITLES[4]);
+    expect(screen.getByText(/The model of this chapter, “en-fr-scaled-dot”, is not shipped with this page \(yet\)/)).toBeTruthy();
+    expect(screen.getByText(/The Transformer \(2017\) kept only attention/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Explore this state' })).toBeNull();
+  });
+
+  it('says why when the list of models cannot be loaded, and keeps the text', () => {
+    useStore.setState({ catalog: [], catalogError: 'HTTP 500' });
+    render(<StoryView />);
+    expect(screen.getByRole('status').textContent).toMatch(/The list of shipped models could not be loaded: HTTP 500/);
+    expect(screen.getByText(/wanted to remove that bottleneck/)).toBeTruthy();
+  });
+
+  it('has no axe violations, on a chapter with a heatmap and on one without', async () => {
+    render(
+      <main>
+        <h1>RNNsearch</h1>
+        <StoryView />
+      </main>,
+    );
+    expect(await axeViolations()).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: TITLES[2] }));
+    expect(await axeViolations()).toEqual([]);
+  });
+});
