@@ -81,6 +81,8 @@ export interface ModelsSlice {
   selectModel(id: string): Promise<boolean>;
   /** Add a model that was loaded some other way (a file, IndexedDB) and switch to it. */
   addModel(model: LoadedModel): void;
+  /** Keep a loaded model without switching to it (views that show several models). */
+  cacheModel(model: LoadedModel): void;
 }
 
 export interface NoticeSlice {
@@ -226,6 +228,12 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       get().recompute();
       return false;
     }
+  },
+  cacheModel(model) {
+    const id = model.manifest.id;
+    set({ models: { ...get().models, [id]: model } });
+    // the explorer may have been waiting for this very model (a link to it)
+    if (get().modelId === id && !get().analysis) get().recompute();
   },
   addModel(model) {
     const id = model.manifest.id;

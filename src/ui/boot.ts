@@ -28,6 +28,22 @@ async function applyHash(hash: string): Promise<void> {
 
 let lastWritten = '';
 
+/** Parameters of the fragment that the URL sync owns; others (the story's chapter) are kept. */
+const OWN_PARAMS = new Set(['s', 'embed', 'view']);
+
+/**
+ * `fragment` followed by the parameters of `current` that the sync does not own, except those
+ * that belong to a view no longer shown (the story's chapter outside the story).
+ */
+export function withOtherParams(fragment: string, current: string, page: Store['page']): string {
+  const kept: string[] = [];
+  for (const [k, v] of new URLSearchParams(current.replace(/^#/, ''))) {
+    if (OWN_PARAMS.has(k) || (k === 'chapter' && page !== 'story')) continue;
+    kept.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  }
+  return kept.length > 0 ? `${fragment}&${kept.join('&')}` : fragment;
+}
+
 /** Keep location.hash in step with the url fields of the store. */
 function syncUrl(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -38,7 +54,7 @@ function syncUrl(): () => void {
       const state = useStore.getState();
       buildFragment(toShareState(state), { embed: state.embed })
         .then((base) => {
-          const fragment = state.page === 'explore' ? base : `${base}&view=${state.page}`;
+          const fragment = withOtherParams(state.page === 'explore' ? base : `${base}&view=${state.page}`, location.hash, state.page);
           lastWritten = fragment;
           if (location.hash !== fragment) history.replaceState(null, '', `${location.pathname}${location.search}${fragment}`);
         })

@@ -20,10 +20,7 @@ export function loadShipped(id: string): Promise<LoadedModel> {
   if (!pending) {
     pending = fetchModel(id)
       .then((model) => {
-        useStore.setState((s) => ({ models: { ...s.models, [id]: model } }));
-        // the explorer may have been waiting for this very model (a link to it)
-        const s = useStore.getState();
-        if (s.modelId === id && !s.analysis) s.recompute();
+        useStore.getState().cacheModel(model);
         return model;
       })
       .finally(() => inflight.delete(id));

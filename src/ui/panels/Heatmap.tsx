@@ -352,7 +352,7 @@ function Grid(p: GridProps) {
         {p.colAxis} →
       </p>
       <div role="grid" aria-label={p.label} aria-rowcount={nRows + 2} aria-colcount={nCols + 2} className="hm-grid" onKeyDown={onKeyDown}>
-        <div role="row" className="hm-row hm-head" style={{ ...template, height: headH }} aria-rowindex={1}>
+        <div role="row" className="hm-row hm-head" style={{ ...template, minHeight: headH }} aria-rowindex={1}>
           <div role="columnheader" className="hm-corner" aria-colindex={1}>
             <span className="hm-axis hm-axis-rows">{p.rowAxis} ↓</span>
             <span className="sr-only"> / {p.colAxis}</span>

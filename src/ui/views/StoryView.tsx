@@ -12,13 +12,6 @@ import { ChapterFigure, decode, useChapterModel } from '../story/ChapterFigure';
 import { chapterOf, writeChapter } from '../story/url';
 
 const COUNT = CHAPTERS.length;
-/**
- * How often the chapter is put back into the fragment. The page's URL sync (src/ui/boot.ts)
- * rewrites the fragment from the store (`#s=…&view=story`) after some changes and does not know
- * about `chapter`; until it keeps unknown parameters, the story re-adds its own.
- */
-const REWRITE_MS = 700;
-
 export function StoryView() {
   const t = useT();
   const id = useId();
@@ -31,13 +24,9 @@ export function StoryView() {
   const model = state.kind === 'ready' ? state.model : null;
   const trace = useMemo(() => (model ? decode(model, ch.source, ch.target) : null), [model, ch]);
 
-  // the chapter in the address bar, so that it can be shared
+  // the chapter in the address bar, so that it can be shared (the URL sync keeps it)
   useEffect(() => {
     writeChapter(chapter);
-    const timer = setInterval(() => {
-      if (useStore.getState().page === 'story') writeChapter(chapter);
-    }, REWRITE_MS);
-    return () => clearInterval(timer);
   }, [chapter]);
 
   // follow the address: back/forward or an edited fragment

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getTask } from '../../../src/data/tasks';
@@ -8,6 +8,7 @@ import { useStore } from '../../../src/store/store';
 import { en } from '../../../src/ui/i18n';
 import { CHAPTERS, chapterState } from '../../../src/ui/story/chapters';
 import { chapterOf, withChapter } from '../../../src/ui/story/url';
+import { withOtherParams } from '../../../src/ui/boot';
 import { StoryView } from '../../../src/ui/views/StoryView';
 import { resetStore } from '../panels/helpers';
 import { axeViolations, installCatalog, installModels } from './setup';
@@ -90,11 +91,10 @@ describe('StoryView', () => {
     expect(heading().textContent).toBe(TITLES[1]);
   });
 
-  it('puts the chapter back when the page’s URL sync rewrites the fragment without it', async () => {
-    history.replaceState(null, '', '/#s=AbC-_9&view=story&chapter=3');
-    render(<StoryView />);
-    history.replaceState(null, '', '/#s=NeW&view=story');
-    await waitFor(() => expect(location.hash).toBe('#s=NeW&view=story&chapter=3'), { timeout: 2000 });
+  it('the page’s URL sync keeps the chapter (a parameter it does not own) on the story, and drops it elsewhere', () => {
+    expect(withOtherParams('#s=NeW&view=story', '#s=AbC-_9&view=story&chapter=3', 'story')).toBe('#s=NeW&view=story&chapter=3');
+    expect(withOtherParams('#s=NeW', '#s=AbC-_9&view=story&chapter=3', 'explore')).toBe('#s=NeW');
+    expect(withOtherParams('#s=NeW&embed=1', '#s=old&embed=1&x=%3Cb%3E', 'explore')).toBe('#s=NeW&embed=1&x=%3Cb%3E');
   });
 
   it('chapter 1: the model without attention on a short and a long sentence, against the references', () => {
