@@ -5,7 +5,7 @@
 // 30 tokens, then evaluated on held-out sentences up to 60 tokens. Writes
 // docs/length-experiment.json and docs/length-experiment.svg and prints the table.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SIZES, type Variant } from '../src/model/config';
 import { InferenceModel } from '../src/model/inference';
@@ -24,6 +24,7 @@ const SPEC = {
   batch: { kind: 'int', help: 'batch size', default: 32 },
   lr: { kind: 'number', help: 'peak learning rate', default: 3e-3 },
   out: { kind: 'string', help: 'output folder', default: 'docs' },
+  'chart-only': { kind: 'boolean', help: 'redraw the SVG from the JSON already in --out (no training)' },
 } satisfies Record<string, FlagSpec>;
 
 const VARIANTS_COMPARED: Variant[] = ['none', 'additive'];
@@ -36,9 +37,9 @@ interface Row {
 
 /** A small line chart of BLEU by source length, as standalone SVG text. */
 export function chartSvg(rows: readonly Row[], title: string): string {
-  const W = 640;
+  const W = 720;
   const H = 400;
-  const m = { left: 60, right: 150, top: 50, bottom: 60 };
+  const m = { left: 60, right: 200, top: 50, bottom: 60 };
   const buckets = (rows[0]?.result.byLength ?? []).filter((b) => b.count > 0).map((b) => b.bucket);
   const x = (k: number): number => m.left + ((W - m.left - m.right) * (k + 0.5)) / Math.max(buckets.length, 1);
   const y = (v: number): number => m.top + (H - m.top - m.bottom) * (1 - v / 100);
@@ -71,6 +72,13 @@ export function chartSvg(rows: readonly Row[], title: string): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), SPEC);
+  if (args['chart-only']) {
+    const record = JSON.parse(readFileSync(resolve(args.out, 'length-experiment.json'), 'utf8')) as { results: Array<{ variant: Variant; trainSeconds: number; byLength: EvalResult['byLength'] }> };
+    const rows = record.results.map((r) => ({ variant: r.variant, seconds: r.trainSeconds, result: { byLength: r.byLength } as EvalResult }));
+    writeFileSync(resolve(args.out, 'length-experiment.svg'), `${chartSvg(rows, 'BLEU by source length: trained on ≤ 30 tokens')}\n`);
+    process.stdout.write(`redrew ${resolve(args.out, 'length-experiment.svg')}\n`);
+    return;
+  }
   const recipe: DataRecipe = {
     kind: 'task',
     task: 'en-fr',

@@ -137,7 +137,7 @@ function parseText(text: string, collector: Collector): ParsedSentencePairs {
 
 function parseBytes(bytes: Uint8Array, collector: Collector): ParsedSentencePairs {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    return { pairs: [], errors: [{ line: 1, message: 'the file is UTF-16 text; save it as UTF-8 and try again' }], skippedBlank: 0 };
+    return { pairs: [], errors: [{ line: 1, message: 'line 1: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8 and try again' }], skippedBlank: 0 };
   }
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const nul = bytes.indexOf(0, start);

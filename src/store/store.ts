@@ -20,10 +20,26 @@ export type Theme = ThemeSetting;
 export const DEFAULT_MODEL_ID = DEFAULT_SHARE_STATE.model;
 export const DEFAULT_SOURCE = DEFAULT_SHARE_STATE.source;
 
+/**
+ * A notice's words as a key of the UI's message tables with its values, so that the page shows it
+ * in the reader's language (and again after a switch). A value may itself be a message, or a list
+ * of values (joined the language's way). The store only carries it: src/ui/i18n.ts translates.
+ */
+export interface NoticeMessage {
+  key: string;
+  vars?: Readonly<Record<string, NoticeVar>>;
+}
+export type NoticeVar = string | number | NoticeMessage | readonly NoticeVar[];
+
+/** The keys of the store's own notices (src/ui/i18n.ts checks that its tables have them). */
+export type StoreNoticeKey = 'notice.modelLoad' | 'notice.modelUnknown' | 'notice.storageFull' | 'notice.storageUnavailable';
+
 export interface Notice {
   id: number;
   kind: 'info' | 'warning' | 'error';
+  /** The English text: what is shown when there is no message (or its key is unknown). */
   text: string;
+  message?: NoticeMessage;
 }
 
 export interface DocumentSlice {
@@ -87,7 +103,8 @@ export interface ModelsSlice {
 
 export interface NoticeSlice {
   notices: Notice[];
-  notify(kind: Notice['kind'], text: string): void;
+  /** Show a notice: `text` in English, and optionally the message that translates it. */
+  notify(kind: Notice['kind'], text: string, message?: NoticeMessage): void;
   dismiss(id: number): void;
 }
 
@@ -218,7 +235,12 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       if (get().catalog === null) await get().loadCatalog();
       const known = get().catalog?.some((c) => c.id === id) ?? true;
       const reason = err instanceof Error ? err.message : String(err);
-      get().notify('error', known ? `The model “${id}” could not be loaded: ${reason}` : `The model “${id}” is not one of the models shipped with this page, nor one saved in this browser (${reason}).`);
+      const key: StoreNoticeKey = known ? 'notice.modelLoad' : 'notice.modelUnknown';
+      get().notify(
+        'error',
+        known ? `The model “${id}” could not be loaded: ${reason}` : `The model “${id}” is not one of the models shipped with this page, nor one saved in this browser (${reason}).`,
+        { key, vars: { id, reason } },
+      );
       // keep (or fall back to) a model that works
       const current = get().modelId;
       if (!get().models[current]) {
@@ -258,11 +280,11 @@ function sentenceFor(s: Store, next: LoadedModel): Partial<Store> {
 
 const createNotices: Slice<NoticeSlice> = (set, get) => ({
   notices: [],
-  notify(kind, text) {
+  notify(kind, text, message) {
     // the same message twice in a row is shown once
     const last = get().notices[get().notices.length - 1];
     if (last && last.text === text) return;
-    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text }] });
+    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text, ...(message ? { message } : {}) }] });
   },
   dismiss(id) {
     set({ notices: get().notices.filter((n) => n.id !== id) });
@@ -298,7 +320,7 @@ export const useStore = create<Store>()(
       name: 'rnnsearch',
       version: 1,
       // the notice is deferred: storage is first touched while the store is still being created
-      storage: createJSONStorage(() => safeStorage((message) => setTimeout(() => useStore.getState().notify('warning', message), 0))),
+      storage: createJSONStorage(() => safeStorage((message) => setTimeout(() => useStore.getState().notify('warning', message, storageNotice(message)), 0))),
       partialize: (s) => Object.fromEntries(LOCAL_FIELDS.map((k) => [k, s[k]])) as Partial<Store>,
       // a record from an older or newer version (or a hand-edited one) is validated field by field
       migrate: (persisted) => sanitizeLocal(persisted),
@@ -306,6 +328,12 @@ export const useStore = create<Store>()(
     },
   ),
 );
+
+/** The message of safeStorage's (English) warning: full, or unavailable with its (English) cause. */
+function storageNotice(text: string): NoticeMessage {
+  const key: StoreNoticeKey = /\bfull\b/.test(text) ? 'notice.storageFull' : 'notice.storageUnavailable';
+  return { key, vars: { what: /\(([^)]*)\)/.exec(text)?.[1] ?? '' } };
+}
 
 /** Keep only well-formed local fields (storage is user-editable). */
 export function sanitizeLocal(value: unknown): Partial<Store> {

@@ -5,7 +5,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { PAGES, useStore, type Page } from '../store/store';
 import { boot } from './boot';
-import { useT, type MessageKey } from './i18n';
+import { translate, useT, type MessageKey } from './i18n';
 import { ExamplesMenu, ModelPicker, Notices, ViewSettings } from './panels/Header';
 import { CompareView } from './views/CompareView';
 import { ExploreView, HeatmapSection } from './views/ExploreView';
@@ -23,6 +23,7 @@ function useThemeAndLang(): void {
   }, [theme]);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-Hans' : 'en';
+    document.title = translate(lang, 'app.docTitle');
   }, [lang]);
 }
 

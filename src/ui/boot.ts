@@ -3,11 +3,12 @@
 // the inputs (debounced, replaceState), follow hashchange, and restore a state from a PNG dropped
 // on the page.
 
-import { buildFragment, parseFragment } from '../export/permalink';
+import { buildFragment, parseFragment, type ParsedFragment } from '../export/permalink';
 import { readPermalinkFromPng } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
 import { isPage, useStore, type Store } from '../store/store';
 import { fieldsFor } from '../store/persistence';
+import { msg, notifyMessage, type Message, type MessageKey } from './i18n';
 
 const URL_FIELDS = fieldsFor('url');
 
@@ -21,9 +22,40 @@ async function applyHash(hash: string): Promise<void> {
   const store = useStore.getState();
   store.setView({ page: pageOf(hash) ?? 'explore' });
   const parsed = await parseFragment(hash);
-  if (parsed.notice) store.notify('warning', parsed.notice);
+  if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
   const hasLink = /(^#|&)s=/.test(hash);
   if (hasLink || parsed.embed) applyShareState(useStore.getState(), parsed.state, parsed.embed);
+}
+
+/** The names permalink.ts gives the fields a 'partial' link reset, and their keys. */
+const RESET_FIELDS: Readonly<Record<string, MessageKey>> = {
+  'decoding mode': 'link.field.decoding',
+  'beam width': 'link.field.beamWidth',
+  step: 'link.field.step',
+  'attention edits': 'link.field.edits',
+  'view options': 'link.field.view',
+  'values shown': 'link.field.values',
+  transpose: 'link.field.transpose',
+  palette: 'link.field.palette',
+  language: 'link.field.lang',
+  theme: 'link.field.theme',
+};
+
+/**
+ * The message of a link that did not give back its state, from its problem code. A 'partial'
+ * link names the fields it reset: the parser gives them only inside its English sentence
+ * ("…were reset: beam width, palette."), so they are read from there, and each known one is
+ * translated (an unknown one is kept as it is).
+ */
+export function linkNotice(parsed: Pick<ParsedFragment, 'problem' | 'notice'>): Message | null {
+  if (parsed.problem === null) return null;
+  if (parsed.problem !== 'partial') return msg(`link.${parsed.problem}`);
+  const list = /:\s*(.*?)\.?$/.exec(parsed.notice ?? '')?.[1] ?? '';
+  const fields = list
+    .split(', ')
+    .filter((f) => f !== '')
+    .map((f) => (Object.prototype.hasOwnProperty.call(RESET_FIELDS, f) ? msg(RESET_FIELDS[f] as MessageKey) : f));
+  return msg('link.partial', { fields });
 }
 
 let lastWritten = '';
@@ -79,12 +111,12 @@ function dropHandler(): () => void {
     if (!file) return;
     e.preventDefault();
     if (file.type !== 'image/png' && !file.name.toLowerCase().endsWith('.png')) {
-      useStore.getState().notify('warning', `“${file.name.slice(0, 80)}” is not a PNG exported from RNNsearch.`);
+      notifyMessage('warning', msg('notice.notPng', { name: file.name.slice(0, 80) }));
       return;
     }
     void readPermalinkFromPng(file).then((link) => {
       if (!link) {
-        useStore.getState().notify('warning', `“${file.name.slice(0, 80)}” carries no RNNsearch link.`);
+        notifyMessage('warning', msg('notice.noLink', { name: file.name.slice(0, 80) }));
         return;
       }
       const hash = link.includes('#') ? link.slice(link.indexOf('#')) : link;

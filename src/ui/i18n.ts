@@ -1,8 +1,17 @@
 // Interface strings. Every visible string of the page goes through `t(key, vars)`; English is the
 // reference table and defines the keys, and other languages must give every key (the type says
 // so). `{name}` placeholders are filled from `vars`.
+//
+// Words made outside React (the store's notices, errors, form checks) travel as a Message — a key
+// and its values — and are translated where they are shown, so that switching the language
+// re-translates what is already on screen; their English text stays beside them as a fallback.
+// Names that the model layer keeps in English (VARIANT_INFO, the tasks' titles and examples) have
+// keys here too (`variant.<id>.title`, `task.<id>`, `example.<task>.<index>`).
 
-import { useStore, type Lang } from '../store/store';
+import { getTask, isTaskId } from '../data/tasks';
+import { VARIANT_INFO, type Variant } from '../model/config';
+import { ModelDbError } from '../store/modelDb';
+import { useStore, type Lang, type Notice, type NoticeMessage, type NoticeVar, type StoreNoticeKey } from '../store/store';
 
 export const en = {
   'app.title': 'RNNsearch',
@@ -18,6 +27,13 @@ export const en = {
   'app.loadingModel': 'Loading the model “{id}”…',
   'app.noModel': 'No model is loaded yet.',
   'app.decodedIn': 'decoded in {ms} ms',
+  'app.docTitle': 'RNNsearch — attention, live',
+  'list.sep': ', ',
+  // joining two of the strings above: a name and what it names, a note in brackets
+  'punct.named': '{name}: {value}',
+  'punct.paren': '({text})',
+  'time.s': '{s} s',
+  'time.min': '{m} min {s} s',
   'header.model': 'Model',
   'header.examples': 'Examples',
   'header.examplesPick': 'Pick an example…',
@@ -26,6 +42,53 @@ export const en = {
   'header.theme.light': 'Light',
   'header.theme.dark': 'Dark',
   'header.lang': 'Language',
+  // ---- the model layer's names (VARIANT_INFO, the tasks and their examples), shown by the UI ----
+  'variant.none.title': 'No attention (RNNencdec)',
+  'variant.none.source': 'Cho et al. 2014, the paper’s baseline',
+  // the two formulas with words in them (the others are notation only, and stay as VARIANT_INFO has them)
+  'variant.none.formula': 'c_i = [→h_Tx ; ←h_1] for every i',
+  'variant.diagonal.formula': 'α_ij = 1 if j = round(i·(Tx−1)/(Ty−1)), else 0',
+  'variant.diagonal.title': 'Hard-coded diagonal',
+  'variant.diagonal.source': 'the “two cursors moving in sync” first attempt',
+  'variant.additive.title': 'Additive (Bahdanau)',
+  'variant.additive.source': 'Bahdanau, Cho & Bengio 2014',
+  'variant.dot.title': 'Dot product',
+  'variant.dot.source': 'Luong et al. 2015 (annotation halves summed to match sizes)',
+  'variant.general.title': 'General (bilinear)',
+  'variant.general.source': 'Luong et al. 2015',
+  'variant.scaled-dot.title': 'Scaled dot product, keys and values',
+  'variant.scaled-dot.source': 'End-To-End Memory Networks 2015 / Transformer 2017',
+  'task.en-fr': 'English → French',
+  'task.dates': 'Dates → ISO 8601',
+  'task.reverse': 'Reverse a sequence',
+  // the examples menu, by task and index; used only while the task's own label still matches
+  'example.en-fr.0': 'The paper’s figure 3',
+  'example.en-fr.1': 'Adjective after the noun',
+  'example.en-fr.2': 'Two adjectives mirror',
+  'example.en-fr.3': 'ne … pas',
+  'example.en-fr.4': 'Negated passive with agreement',
+  'example.en-fr.5': 'Object pronoun before the verb',
+  'example.en-fr.6': 'Agreement with a preceding object',
+  'example.en-fr.7': 'Numbers and a date',
+  'example.en-fr.8': 'A long sentence',
+  'example.en-fr.9': 'Movement verb with être',
+  'example.dates.0': 'Weekday, day month year',
+  'example.dates.1': 'Day month year',
+  'example.dates.2': 'Abbreviated month',
+  'example.dates.3': 'Month first, ordinal day',
+  'example.dates.4': 'American order',
+  'example.dates.5': 'All numeric, two-digit year',
+  'example.dates.6': 'Dotted, day first',
+  'example.dates.7': 'Year first',
+  'example.dates.8': 'Lower case, abbreviated',
+  'example.dates.9': 'Ordinal day of month',
+  'example.dates.10': 'A leap day',
+  'example.dates.11': 'A two-digit year in the 1900s',
+  'example.reverse.0': 'A short word',
+  'example.reverse.1': 'A name',
+  'example.reverse.2': 'The alphabet (26 symbols)',
+  'example.reverse.3': 'Repeated letters',
+  'example.reverse.4': 'A palindrome',
   'editor.source': 'Source sentence',
   'editor.target': 'Target sentence (optional: type a translation to force-decode it)',
   'editor.targetPlaceholder': 'Leave empty to let the model translate',
@@ -39,6 +102,10 @@ export const en = {
   'editor.truncated': 'The {side} was cut to {kept} tokens (it had {total}).',
   'editor.empty': 'Type a sentence to translate: there is nothing to attend to yet.',
   'editor.tokens': 'Tokens the model sees',
+  'editor.side.source': 'source',
+  'editor.side.target': 'target',
+  // a decoding error's own (English) message, e.g. an input the model cannot take
+  'editor.error': '{detail}',
   'heatmap.title': 'Alignment',
   'heatmap.targetAxis': 'target step i · query s_{i−1}',
   'heatmap.sourceAxis': 'source j · annotation h_j',
@@ -87,6 +154,11 @@ export const en = {
   'share.title': 'Share',
   'share.copyLink': 'Copy link',
   'share.copied': 'Link copied.',
+  'share.imageCopied': 'Image copied.',
+  'share.copyUnsupported': 'This browser cannot copy images: download the PNG instead.',
+  'share.copyDenied': 'The browser did not allow copying the image.',
+  'share.noWeights': 'This model has no attention weights to export.',
+  'share.exportFailed': '{detail}',
   'share.copyFailed': 'Could not copy; the link is in the address bar.',
   'share.svg': 'Download SVG',
   'share.png2': 'Download PNG 2×',
@@ -96,6 +168,33 @@ export const en = {
   'share.json': 'Trace JSON',
   'share.dropHint': 'Drop a PNG exported from this page to restore its state.',
   'notice.dismiss': 'Dismiss',
+  // ---- notices (the store's, the permalink's, dropped files) ----
+  'notice.error': '{detail}',
+  'notice.modelLoad': 'The model “{id}” could not be loaded: {reason}',
+  'db.unavailable': 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.',
+  'db.quota': 'Browser storage is full: the model was not saved. Delete a saved model, or download this one instead.',
+  'notice.modelUnknown': 'The model “{id}” is not one of the models shipped with this page, nor one saved in this browser ({reason}).',
+  'notice.storageFull': 'Browser storage is full: your settings will not be remembered on this device.',
+  'notice.storageUnavailable': 'Browser storage is unavailable ({what}): your settings will not be remembered on this device.',
+  'notice.notPng': '“{name}” is not a PNG exported from RNNsearch.',
+  'notice.noLink': '“{name}” carries no RNNsearch link.',
+  'link.too-long': 'This link is too long to be an RNNsearch link; showing the default example.',
+  'link.damaged': 'This link is damaged (it was cut short?); showing the default example.',
+  'link.too-large': 'This link holds more data than RNNsearch accepts; showing the default example.',
+  'link.unsupported': 'This browser cannot open shared links (it lacks DecompressionStream); showing the default example.',
+  'link.newer-version': 'This link was made by a newer version of RNNsearch; showing the default example. Reloading the page may fetch the newer version.',
+  'link.invalid': 'This link’s contents are not valid; showing the default example.',
+  'link.partial': 'Some settings in this link were not valid and were reset: {fields}.',
+  'link.field.decoding': 'decoding mode',
+  'link.field.beamWidth': 'beam width',
+  'link.field.step': 'step',
+  'link.field.edits': 'attention edits',
+  'link.field.view': 'view options',
+  'link.field.values': 'values shown',
+  'link.field.transpose': 'transpose',
+  'link.field.palette': 'palette',
+  'link.field.lang': 'language',
+  'link.field.theme': 'theme',
   // ---- step panels: StepWeights, ScoreBreakdown, ContextVector, Predictions, Equations ----
   'pnl.noTrace': 'Nothing to show yet: type a source sentence above.',
   'pnl.unkTitle': 'Unknown word: the model reads it as <unk>',
@@ -388,25 +487,643 @@ export const en = {
   'train.saved.delete': 'Delete',
   'train.saved.openLabel': 'Open {title}',
   'train.saved.deleteLabel': 'Delete {title}',
+  'train.crashNotice': 'Training stopped: {reason}. The worker was shut down; your settings, curves and snapshots are kept.',
+  'train.refused': 'A message from the training worker was refused: {error}',
+  'train.noWorker': 'This browser cannot run the training worker (Web Workers are unavailable).',
+  'train.noExport': 'there is no trained model to export yet',
+  'train.savedNotice': 'Saved “{title}” in this browser: it is in the model picker, also after a reload.',
+  'train.loadedNotice': 'Loaded “{title}” from your files.',
+  'train.noLongerSaved': 'The model “{id}” is no longer saved in this browser.',
+  'train.err.int': 'Must be a whole number from {min} to {max}.',
+  'train.err.minMax': 'Must be at least the shortest length.',
+  'train.err.lr': 'Must be a number from 0.000001 to 1 (e.g. 0.005).',
+  'train.err.chars': 'At most {n} characters.',
+  'train.err.noTsv': 'Choose a TSV file of sentence pairs first.',
+  'train.err.tsvLarge': 'The file is larger than {mib} MiB.',
+  'train.err.tsvSize': '“{name}” is {size} MiB; the limit is {mib} MiB.',
+  'train.err.tsvRead': '“{name}” could not be read.',
+  'files.pick': 'Choose two files together: the model’s manifest.json and its .safetensors weights (you chose {files}).',
+  'files.noFile': 'no file',
+  'files.quoted': '“{name}”',
+  'files.manifestLarge': '“{name}” is too large to be a manifest.',
+  'files.weightsLarge': '“{name}” is larger than {mib} MiB.',
+  'files.invalid': 'These files are not a model this page can load: {detail}',
+  'files.unreadable': 'The files could not be read: {detail}',
 } as const;
+
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
+export type Vars = Readonly<Record<string, string | number>>;
 
-// Simplified Chinese arrives with the internationalisation issue; until then it falls back to
-// English key by key, so the switch never shows a missing string.
-const zh: Partial<Messages> = {};
+// Simplified Chinese: every key of `en` (a missing key is a type error). The paper's notation
+// (e_ij, α, s_{i−1}, h_j, c_i, v_a…), `{placeholders}`, the models' names (RNNsearch, RNNencdec,
+// Transformer), the authors' names and the variants' ids ("none", "dot"…) stay as they are.
+const zh: Messages = {
+  'app.title': 'RNNsearch',
+  'app.tagline': '在浏览器中实时观察加性注意力如何在一个训练好的 RNN 编码器-解码器内部工作。',
+  'app.paper': '依据 Bahdanau、Cho 与 Bengio 的论文《Neural Machine Translation by Jointly Learning to Align and Translate》（2014）。',
+  'app.skip': '跳到正文',
+  'nav.label': '视图',
+  'nav.explore': '探索',
+  'nav.train': '训练',
+  'nav.compare': '比较变体',
+  'nav.length': '句子长度',
+  'nav.story': '故事',
+  'app.loadingModel': '正在加载模型“{id}”…',
+  'app.noModel': '尚未加载任何模型。',
+  'app.decodedIn': '解码用时 {ms} 毫秒',
+  'app.docTitle': 'RNNsearch —— 注意力机制，实时呈现',
+  'list.sep': '、',
+  'punct.named': '{name}：{value}',
+  'punct.paren': '（{text}）',
+  'time.s': '{s} 秒',
+  'time.min': '{m} 分 {s} 秒',
+  'header.model': '模型',
+  'header.examples': '示例',
+  'header.examplesPick': '选择一个示例…',
+  'header.theme': '主题',
+  'header.theme.auto': '自动',
+  'header.theme.light': '浅色',
+  'header.theme.dark': '深色',
+  'header.lang': '语言',
+  'variant.none.title': '无注意力（RNNencdec）',
+  'variant.none.source': 'Cho 等人，2014，论文的基线模型',
+  'variant.none.formula': 'c_i = [→h_Tx ; ←h_1]，对所有 i',
+  'variant.diagonal.formula': '若 j = round(i·(Tx−1)/(Ty−1))，α_ij = 1，否则为 0',
+  'variant.diagonal.title': '硬编码对角线',
+  'variant.diagonal.source': '“两个光标同步移动”的最初尝试',
+  'variant.additive.title': '加性（Bahdanau）',
+  'variant.additive.source': 'Bahdanau、Cho 与 Bengio，2014',
+  'variant.dot.title': '点积',
+  'variant.dot.source': 'Luong 等人，2015（注释向量的两半相加以匹配维度）',
+  'variant.general.title': '一般形式（双线性）',
+  'variant.general.source': 'Luong 等人，2015',
+  'variant.scaled-dot.title': '缩放点积，含键和值',
+  'variant.scaled-dot.source': '端到端记忆网络 2015 / Transformer 2017',
+  'task.en-fr': '英语 → 法语',
+  'task.dates': '日期 → ISO 8601',
+  'task.reverse': '反转序列',
+  'example.en-fr.0': '论文的图 3',
+  'example.en-fr.1': '形容词在名词之后',
+  'example.en-fr.2': '两个形容词镜像排列',
+  'example.en-fr.3': 'ne … pas（否定）',
+  'example.en-fr.4': '带性数一致的否定被动句',
+  'example.en-fr.5': '宾语代词位于动词之前',
+  'example.en-fr.6': '与前置宾语的性数一致',
+  'example.en-fr.7': '数字和日期',
+  'example.en-fr.8': '一个长句子',
+  'example.en-fr.9': '与 être 搭配的位移动词',
+  'example.dates.0': '星期，日 月 年',
+  'example.dates.1': '日 月 年',
+  'example.dates.2': '月份缩写',
+  'example.dates.3': '月份在前，序数日',
+  'example.dates.4': '美式顺序',
+  'example.dates.5': '全数字，两位数年份',
+  'example.dates.6': '点号分隔，日在前',
+  'example.dates.7': '年份在前',
+  'example.dates.8': '小写，缩写',
+  'example.dates.9': '序数日在前，带 of',
+  'example.dates.10': '闰日',
+  'example.dates.11': '1900 年代的两位数年份',
+  'example.reverse.0': '一个短词',
+  'example.reverse.1': '一个名字',
+  'example.reverse.2': '字母表（26 个符号）',
+  'example.reverse.3': '重复的字母',
+  'example.reverse.4': '一个回文',
+  'editor.source': '源句子',
+  'editor.target': '目标句子（可选：输入一个译文，对它进行强制解码）',
+  'editor.targetPlaceholder': '留空则由模型自行翻译',
+  'editor.mode.free': '自由解码：模型写出自己的译文。',
+  'editor.mode.forced': '强制解码：模型逐词读入你的译文。',
+  'editor.decoding': '解码方式',
+  'editor.greedy': '贪心解码',
+  'editor.beam': '束搜索',
+  'editor.beamWidth': '束宽',
+  'editor.unknown': '{n} 个未知词，显示为 <unk>：模型从未见过它们。',
+  'editor.truncated': '{side}被截断为 {kept} 个词元（原有 {total} 个）。',
+  'editor.empty': '请输入要翻译的句子：目前还没有可供注意的内容。',
+  'editor.tokens': '模型看到的词元',
+  'editor.side.source': '源句子',
+  'editor.side.target': '目标句子',
+  'editor.error': '无法解码：{detail}',
+  'heatmap.title': '对齐',
+  'heatmap.targetAxis': '目标步 i · 查询 s_{i−1}',
+  'heatmap.sourceAxis': '源位置 j · 注释 h_j',
+  'heatmap.weights': '权重 α',
+  'heatmap.scores': '分数 e',
+  'heatmap.values': '显示',
+  'heatmap.transpose': '转置',
+  'heatmap.palette': '配色',
+  'heatmap.table': '以表格查看',
+  'heatmap.grid': '以热力图查看',
+  'heatmap.cell': '{target} ↔ {source}：{value}',
+  'heatmap.entropy': '行熵（奈特）',
+  'heatmap.coverage': '覆盖度 Σ_i α_ij',
+  'heatmap.noAttention': '这个模型没有注意力：每一步读取的都是同一个固定的摘要向量 c = [→h_Tx ; ←h_1]。这正是注意力所消除的瓶颈。',
+  'heatmap.edited': '已编辑',
+  'heatmap.help': '方向键移动，Home/End 跳到行首/行尾，Enter 把全部权重放到当前单元格上。',
+  'heatmap.large': '输入较大：以图像绘制；如需查看数值，请使用“以表格查看”。',
+  'stepper.first': '第一步',
+  'stepper.prev': '上一步',
+  'stepper.next': '下一步',
+  'stepper.last': '最后一步',
+  'stepper.play': '播放',
+  'stepper.pause': '暂停',
+  'stepper.position': '第 {i} 步，共 {n} 步',
+  'stepper.scrubber': '解码步',
+  'stepper.keys': '快捷键：← → 逐步前后移动，Home/End 跳到第一步/最后一步，空格键播放/暂停（在文本框之外）。',
+  'step.title': '第 {i} 步：写出“{token}”',
+  'step.weights': '源句上的 softmax 权重 α_{i}j，以及它们所来自的分数 e',
+  'score.title': '一个分数是如何构成的',
+  'score.focus': '聚焦热力图中的一个单元格（或下方的一个源词），查看它的分数是如何构成的。',
+  'score.sum': 'e = Σ_k v_a,k · tanh(·)_k = {value}',
+  'context.title': '上下文向量 c_{i}',
+  'context.help': 'c_i = Σ_j α_ij h_j。每个源词加入自己的注释向量，并按其权重缩放；左边是前向部分（→h），右边是后向部分（←h）。',
+  'context.forward': '前向部分 →h',
+  'context.backward': '后向部分 ←h',
+  'predict.title': '下一个词的预测',
+  'predict.forced': '强制词“{token}”：p = {p}，排第 {rank} 位',
+  'predict.diverge': '自由解码与强制解码在第 {i} 步首次出现分歧：模型本来会写出“{token}”。',
+  'predict.agree': '每一个强制词都与模型自己的首选一致。',
+  'edit.title': '注意力编辑',
+  'edit.help': '点击一个单元格，把第 i 步的全部权重放到那个源词上；也可以在步骤面板中拖动条形。之后的各步会重新计算。',
+  'edit.reset': '重置编辑',
+  'edit.changed': '经过你的编辑，输出在 {n} 步上发生了变化。',
+  'edit.unchanged': '你的编辑改变了概率，但没有改变输出的词。',
+  'equations.title': '公式，代入这一步的数值',
+  'share.title': '分享',
+  'share.copyLink': '复制链接',
+  'share.copied': '链接已复制。',
+  'share.imageCopied': '图像已复制。',
+  'share.copyUnsupported': '这个浏览器无法复制图像：请改为下载 PNG。',
+  'share.copyDenied': '浏览器不允许复制图像。',
+  'share.noWeights': '这个模型没有可导出的注意力权重。',
+  'share.exportFailed': '导出失败：{detail}',
+  'share.copyFailed': '无法复制；链接就在地址栏中。',
+  'share.svg': '下载 SVG',
+  'share.png2': '下载 PNG 2×',
+  'share.png3': '下载 PNG 3×',
+  'share.copyPng': '复制图像',
+  'share.csv': '权重 CSV',
+  'share.json': '解码轨迹 JSON',
+  'share.dropHint': '把从本页面导出的 PNG 拖放到页面上，即可恢复它的状态。',
+  'notice.dismiss': '关闭',
+  'notice.error': '出错了：{detail}',
+  'notice.modelLoad': '无法加载模型“{id}”：{reason}',
+  'db.unavailable': '这个浏览器不允许本页面保存模型（存储已被禁用或阻止，例如在隐私窗口中）。请改为下载模型。',
+  'db.quota': '浏览器存储空间已满：模型没有保存。请删除一个已保存的模型，或改为下载这个模型。',
+  'notice.modelUnknown': '模型“{id}”既不是随本页面提供的模型，也没有保存在这个浏览器中（{reason}）。',
+  'notice.storageFull': '浏览器存储空间已满：你的设置不会在这台设备上被记住。',
+  'notice.storageUnavailable': '浏览器存储不可用（{what}）：你的设置不会在这台设备上被记住。',
+  'notice.notPng': '“{name}”不是从 RNNsearch 导出的 PNG。',
+  'notice.noLink': '“{name}”中没有 RNNsearch 链接。',
+  'link.too-long': '这个链接太长，不可能是 RNNsearch 链接；现显示默认示例。',
+  'link.damaged': '这个链接已损坏（被截断了？）；现显示默认示例。',
+  'link.too-large': '这个链接包含的数据超出了 RNNsearch 可接受的范围；现显示默认示例。',
+  'link.unsupported': '这个浏览器无法打开分享链接（它不支持 DecompressionStream）；现显示默认示例。',
+  'link.newer-version': '这个链接由更新版本的 RNNsearch 生成；现显示默认示例。重新加载页面也许能获取新版本。',
+  'link.invalid': '这个链接的内容无效；现显示默认示例。',
+  'link.partial': '这个链接中的部分设置无效，已被重置：{fields}。',
+  'link.field.decoding': '解码方式',
+  'link.field.beamWidth': '束宽',
+  'link.field.step': '步骤',
+  'link.field.edits': '注意力编辑',
+  'link.field.view': '视图选项',
+  'link.field.values': '显示的数值',
+  'link.field.transpose': '转置',
+  'link.field.palette': '配色',
+  'link.field.lang': '语言',
+  'link.field.theme': '主题',
+  'pnl.noTrace': '暂无内容：请在上方输入一个源句子。',
+  'pnl.unkTitle': '未知词：模型把它读作 <unk>',
+  'pnl.unkSr': '（未知词，读作 <unk>）',
+  'pnl.unkShort': '未知',
+  'sw.titleEmpty': '这一步的注意力',
+  'sw.none': '没有注意力：这个模型没有权重 α。无论写出哪个词，每一步读取的都是同一个固定的摘要向量 c = [→h_Tx ; ←h_1]：这正是注意力所消除的瓶颈。',
+  'sw.diagonal': '硬编码的对角线：这些权重不是学出来的，也没有分数 e。第 i 步把全部权重放在 j = round(i·(Tx−1)/(Ty−1)) 上。你仍然可以移动它们。',
+  'sw.weightsNoScores': '源句上的权重 α_{i}j',
+  'sw.editedNote': '已编辑：这些权重是你设定的（该行会重新缩放，使总和为 1）；分数 e 仍是模型算出的。',
+  'sw.editedCount': '已编辑 {n} 步',
+  'sw.help': '拖动一个条形，或聚焦它后使用方向键（Home/End 设为 0/1）来设定该权重；其余权重会重新缩放，使该行总和为 1，之后的每一步都会重新计算。',
+  'sw.beamReadonly': '束搜索会同时保留多个假设；切换到贪心解码才能编辑注意力。',
+  'sw.word': '词',
+  'sw.groupLabel': '第 {i} 步的权重，每个源词一个滑块',
+  'sw.sliderLabel': '“{token}”上的权重（第 {j} 个词，共 {n} 个）',
+  'sw.valueTextScore': '{alpha}（分数 e = {e}）',
+  'sb.pick': '源词 j',
+  'sb.hint': '在这里选择一个词，或者聚焦热力图中的一个单元格或一个权重条。',
+  'sb.none': '没有注意力，因此没有分数：每一步读取的都是同一个固定的摘要向量。',
+  'sb.diagonal': '硬编码的对角线没有分数：权重由位置决定，而不是由状态计算得出。',
+  'sb.unavailable': '这个模型无法提供这个分数的各个组成部分。',
+  'sb.forWord': '针对源词 {token}',
+  'sb.query': '查询',
+  'sb.key': '键',
+  'sb.sum': '查询 + 键',
+  'sb.stripLabel': '{what}：{n} 个值',
+  'sb.termsHelp': '每个单元一根条形（共 {n} 根）：正值向上，负值向下。它们的和就是分数。',
+  'sb.termsLabel': '{n} 项：{pos} 项为正（和为 {posSum}），{neg} 项为负（和为 {negSum}）',
+  'sb.fromTrace': '模型算出的值',
+  'sb.agree': '一致（|Δ| = {diff}）',
+  'sb.disagree': '相差 {diff}',
+  'sb.largest': '绝对值最大的几项：',
+  'sb.unit': '单元 {k}',
+  'sb.numbers': '全部 {n} 项的数值',
+  'sb.colQuery': '查询',
+  'sb.colKey': '键',
+  'sb.colTerm': '项',
+  'vs.positive': '正',
+  'vs.negative': '负',
+  'vs.opacity': '越浅 = 越接近 0',
+  'cv.stripLabel': '第 {i} 步的上下文向量 c：{n} 个值，长度 {norm}',
+  'cv.none': '没有注意力：解码器每一步读取的都是这同一个摘要向量，即最后一个前向状态 →h_Tx 与第一个后向状态 ←h_1 并排拼接。一个长句子必须装进它里面。',
+  'cv.helpScaled': '缩放点积注意力对值 W_v h_j 取平均：c_i = W_v(Σ_j α_ij h_j)。下面的各条带是每个词在这次投影之前的 α_ij h_j。',
+  'cv.norm': '长度 {norm}',
+  'cv.partsTitle': '每个源词的份额 α_ij h_j',
+  'cv.topSr': '（贡献最大的之一）',
+  'cv.rowLabel': '“{token}”：α = {alpha}，α·h 的长度 = {norm}',
+  'cv.capped': '显示 {total} 项贡献中最大的 {shown} 项。',
+  'cv.sumCheck': '这些条带相加等于 c（最大差值 {drift}）。',
+  'cv.numbers': 'c 的全部 {n} 个分量的数值',
+  'pr.context': '第 {i} 步，在 {prev} 之后：',
+  'pr.listLabel': '最可能的 {k} 个下一个词',
+  'pr.outsideLabel': '输出的词，不在前列之中',
+  'pr.chosenMark': '← 选中',
+  'pr.forcedMark': '← 强制',
+  'pr.beamMark': '← 在最佳假设中',
+  'pr.goTo': '转到第 {i} 步',
+  'pr.divergeUnedited': '基于未编辑的解码计算。',
+  'pr.compareTitle': '未编辑与已编辑',
+  'pr.forcedEdit': '强制解码保留你的词；编辑改变的是模型认为它们有多大可能。',
+  'pr.unedited': '未编辑',
+  'pr.edited': '已编辑',
+  'pr.deltaLogp': 'Δ log p',
+  'pr.changedSr': '（已改变）',
+  'pr.totals': '总 log p：未编辑 {base}，已编辑 {edited}（Δ {delta}）。',
+  'pr.beamTitle': '束搜索假设（{n}）',
+  'pr.beamScore': '分数 {score} · log p {logp} · {len} 个词元',
+  'pr.unfinished': '未完成',
+  'pr.beamShown': '当前显示',
+  'eq.at': '位于 {i}，{j}（{token}）。',
+  'eq.score': '分数',
+  'eq.weight': '权重',
+  'eq.context': '上下文',
+  'eq.state': '状态',
+  'eq.output': '输出',
+  'eq.edited': '已编辑',
+  'eq.rank': '排第 {rank} 位',
+  'eq.none': '没有注意力：既没有分数，也没有权重；每一步的上下文都相同。',
+  'compare.title': '比较注意力变体',
+  'compare.intro': '同一个句子，交给两到四个随页面提供、只在注意力上有所不同的模型。所有热力图使用同一个色标；带框的单元格表示该变体的最大权重落在了与加性模型不同的源词上。',
+  'compare.catalogLoading': '正在加载随页面提供的模型列表…',
+  'compare.catalogError': '无法加载随页面提供的模型列表：{reason}',
+  'compare.pick': '要比较的模型（两到 {max} 个）',
+  'compare.full': '最多并排显示 {max} 个：先取消一个，再选择另一个。',
+  'compare.missing': '{task}任务尚未随页面提供以下变体：{variants}。',
+  'compare.target': '所有模型共用的目标句子（可选：对它进行强制解码）',
+  'compare.modeFree': '自由解码：每个模型写出自己的译文。',
+  'compare.modeForced': '强制解码：每个模型都读入你的译文，因此它们的各行逐词对应。',
+  'compare.scaleWeights': '色标：权重 α 从 0 到 1，所有热力图相同。',
+  'compare.scaleScores': '色标：分数 e 从 {lo} 到 {hi}，所有热力图共用。',
+  'compare.mixedTasks': '这些模型是在不同任务上训练的：模型词表之外的词会被读作 <unk>。',
+  'compare.pickTwo': '请至少选择两个模型进行比较。',
+  'compare.bleu': '测试集 BLEU',
+  'compare.aer': '测试集 AER',
+  'compare.aerNone': '–（没有权重）',
+  'compare.loadError': '无法加载模型“{id}”：{reason}',
+  'compare.retry': '重试',
+  'compare.output': '输出：',
+  'compare.forcedScore': '你的目标句子在这个模型下：',
+  'compare.logp': 'log p = {logp}',
+  'compare.ownOutput': '它自己的译文：',
+  'compare.noneNote': '没有注意力，因此没有热力图：每一步读取的都是同一个固定的摘要向量 c = [→h_Tx ; ←h_1]。只能比较它的译文。',
+  'compare.noScores': '这个变体没有分数 e（它的权重由位置决定）：此处显示的是权重。',
+  'compare.differsMark': '与加性模型不同',
+  'compare.agree': '在 {n} 步中有 {agree} 步，最大权重与{ref}落在同一个源词上；带框的单元格表示不同之处。',
+  'compare.agreeNone': '它的输出与加性模型的输出从未在同一步写出同一个词：请给定一个目标句子进行强制解码，使它们对齐。',
+  'compare.isReference': '参照模型：其他变体的注意力都与它进行比较。',
+  'compare.noReference': '加入同一任务的加性模型，即可看到这种注意力在哪里有所不同。',
+  'compare.open': '在探索视图中打开',
+  'length.title': '按句子长度统计的 BLEU（论文的图 2）',
+  'length.intro1': '论文按源句子的长度衡量翻译质量（BLEU）。RNNencdec 把整个句子压缩进一个定长向量，句子越长，表现越差；RNNsearch 通过注意力回看每一个源词，下降得少得多，即使句子超过了训练时见过的最长长度也是如此。',
+  'length.intro2': '这里用我们自己的代码，在我们的英语→法语任务上做同样的比较：没有注意力的变体（none）对比加性注意力。',
+  'length.loading': '正在加载长度实验的结果…',
+  'length.missing': '长度实验的结果尚未随本页面提供（缺少 public/experiments/length.json）。运行 npm run experiment:length 会训练这两个模型并写出结果；文件发布之后，图表就会出现在这里。',
+  'length.error': '无法读取长度实验的结果：{reason}',
+  'length.reading': '两个变体以相同的规模、数据和步数，在最多 {train} 个词元的源句子上训练（阴影区域），然后在最多 {test} 个词元的留出句子上测试。两条线之间的差距就是注意力带来的收益：它随长度增长得越宽，就说明单个向量越是瓶颈——长句子已经装不进这个向量，而注意力仍能在需要时找到每一个源词。',
+  'length.legend': '图例',
+  'length.series.none': 'RNNencdec：无注意力（none）',
+  'length.series.additive': 'RNNsearch：加性注意力',
+  'length.overall': '总体 BLEU {bleu}',
+  'length.chartLabel': '按源句子长度统计的 BLEU，每个模型一条线；每个点都是一个按钮',
+  'length.xAxis': '源句子长度（词元）',
+  'length.yAxis': 'BLEU',
+  'length.trainedBand': '训练长度 ≤ {n}',
+  'length.point': '{model}，长度为 {bucket} 个词元的源句子：在 {count} 个句子上的 BLEU 为 {bleu}。在探索视图中打开一个示例',
+  'length.pointsHelp': '每个点都是一个按钮（用 Tab 键移到它上面，再按 Enter 或空格键，或直接点击）：它会在探索视图中用对应的模型打开一个该长度的示例句子。',
+  'length.noExample': 'en-fr 任务无法生成长度为 {bucket} 个词元的句子。',
+  'length.notShipped': '模型“{id}”尚未随本页面提供，因此无法用它打开这个示例。这个句子是：{source}',
+  'length.tableCaption': '按源句子长度统计的 BLEU（数值）',
+  'length.colLength': '源句子长度（词元）',
+  'length.colCount': '测试句子数',
+  'length.provenance': '实验：每个模型训练 {steps} 步，于 {date} 运行，命令为',
+  'length.shippedNote': '示例句子由 en-fr 任务以固定的随机种子生成，两个变体相同。它们会在这两个变体随页面提供的模型中打开，而这些模型是独立于本实验训练的（各自的 manifest 写明了训练方式），因此它们的译文不一定严格符合这些曲线。',
+  'story.title': '注意力的故事',
+  'story.count': '第 {n} 章，共 {total} 章',
+  'story.explore': '探索这个状态',
+  'story.exploreHelp': '在探索视图中打开这个模型（{model}）和这个句子；你随时可以回到故事。',
+  'story.toLength': '按句子长度统计的 BLEU',
+  'story.pager': '章节',
+  'story.prev': '上一章：{title}',
+  'story.prevNone': '上一章',
+  'story.next': '下一章：{title}',
+  'story.nextNone': '下一章',
+  'story.notShipped': '本章的模型“{id}”尚未随本页面提供：提供之后，它的实时示例会出现在这里。',
+  'story.noticeMark': '看这里',
+  'story.forcedOn': '在参考译文“{target}”上强制解码。',
+  'story.output': '模型写出“{output}”。',
+  'story.sourceWords': '源句子（{n} 个词元）',
+  'story.noneWrote': 'RNNencdec 的译文',
+  'story.reference': '参考译文',
+  'story.sentenceBleu': '句子 BLEU',
+  'story.ch1.title': '1. 用一个向量装下整个句子',
+  'story.ch1.p1': '2014 年，神经机器翻译使用的是编码器-解码器（例如 RNNencdec，Cho 等人，2014）：一个循环神经网络读入源句子，把它压缩成单个定长向量；另一个网络仅凭这个向量写出译文。',
+  'story.ch1.p2': 'Yoshua Bengio 实验室的实习生 Dzmitry Bahdanau 想要消除这个瓶颈。短句子装得进一个向量，长句子却装不下，句子越长，译文就越支离破碎。',
+  'story.ch1.p3': '这就是我们的“none”变体：编码器和解码器与本页面上其他所有模型相同，但解码的每一步读取的都是同一个摘要向量 c = [→h_Tx ; ←h_1]。下面，它分别翻译一个短句子和一个长句子。',
+  'story.ch1.caption': '比较这两者：短句子的译文保留了句子的结构和大部分词语；长句子开头还不错，随后却偏离成一个流畅但讲的是另一件事的句子。解码器对源句子的全部了解都要经过一个向量，而长句子装不进去。这里没有热力图，因为没有任何东西回头去看源词。',
+  'story.ch2.title': '2. 两个光标，然后是一条对角线',
+  'story.ch2.p1': 'Bahdanau 最初的想法是两个“光标”，一个在源句子中移动，一个在目标句子中移动，并用动态规划对所有可能的移动方式做边缘化。这在五周之内实现起来太难了。',
+  'story.ch2.p2': '更简单的版本让两个光标同步移动：在目标第 i 步读取源词 j = round(i·(Tx−1)/(Ty−1))，也就是一条硬编码的对角线。它多少有些效果，但并不优雅。',
+  'story.ch2.p3': '我们的“diagonal”变体正是如此。但语言之间并不步调一致：法语把大多数形容词放在名词之后。',
+  'story.ch2.caption': '在“voiture”处，对角线读的是“red”；在“rouge”处，它读的是“car”（已框出）：一个只能同步向前移动的光标无法把它们对调。',
+  'story.ch3.title': '3. 软搜索：RNNsearch',
+  'story.ch3.p1': '接着，他让解码器自己学习把光标放在哪里。每一步，一个小型网络根据解码器的状态给每个源注释向量打分，e_ij = v_aᵀ tanh(W_a s_{i−1} + U_a h_j)；softmax 把这些分数变成权重 α_ij；上下文则是双向 RNN 各状态的加权平均，c_i = Σ_j α_ij h_j。没有任何东西是硬编码的：这种搜索是软的，并且与其余部分一起训练。',
+  'story.ch3.p2': '它第一次尝试就成功了。他把这个模型命名为 RNNsearch；Bengio 在论文的最终修订版中加上了“attention”（注意力）一词（arXiv 1409.0473，ICLR 2015）。',
+  'story.ch3.p3': '同一时期，记忆网络（Memory Networks，Weston 等人）和神经图灵机（Neural Turing Machines，Graves 等人）也有类似的机制。',
+  'story.ch3.caption': '论文图 3 中的句子。“European Economic Area”变成了“zone économique européenne”，词序颠倒，而权重也跟着颠倒（已框出）。',
+  'story.ch4.title': '4. 键、值与多跳：端到端记忆网络',
+  'story.ch4.p1': '端到端记忆网络（End-To-End Memory Networks，Sukhbaatar 等人，2015）使用同样的软注意力，但采用简单的点积：把查询与每条记忆比较，取 softmax，读出加权和。每条记忆有两种表示：键，与查询比较以决定看向哪里；值，即被读出的内容。读出的结果会更新查询，模型再看一次，如此连续多跳，并用位置嵌入告诉它每个词原来在哪里。',
+  'story.ch4.p2': '我们的“dot”变体只保留一跳，打分时也没有额外参数：键是注释向量的两半相加（→h_j + ←h_j，与解码器状态同维），值就是注释向量 h_j 本身，e_ij = s_{i−1}ᵀ(→h_j + ←h_j)。',
+  'story.ch4.caption': '名词之后的两个形容词，顺序互为镜像。框出的是每个法语词所翻译的英语词（réforme ↔ reform，économique ↔ economic，importante ↔ important）。每一行最亮的单元格是否落在它上面？',
+  'story.ch5.title': '5. 缩放点积：Transformer',
+  'story.ch5.p1': 'Transformer（2017）只保留了注意力。查询、键和值是各自独立学习的投影，q = W_q s，k_j = W_k h_j，v_j = W_v h_j；它们的点积除以 √d，使 softmax 不会随维度 d 增大而饱和；若干个这样的头并排运行（多头），完全没有循环结构。',
+  'story.ch5.p2': '我们的“scaled-dot”变体把一个这样的头放进了 RNNsearch：e_ij = (W_q s_{i−1})ᵀ(W_k h_j)/√d，c_i = Σ_j α_ij W_v h_j。',
+  'story.ch5.caption': '在法语中，表示国籍和颜色的形容词移到了名词之后。框出的是“ingénieurs allemands”和“camions blancs”中每个词所翻译的英语词。与第 3 章比较：分数的构造方式不同，而权重找到的是同样的词。',
+  'story.ch6.title': '6. 没有 softmax：快速权重编程器（1991）',
+  'story.ch6.p1': '去掉 softmax，保留原始分数：c = Σ_j (q·k_j) v_j。由于 q·k_j = k_jᵀq，这个和可以重新组合为 c = (Σ_j v_j k_jᵀ) q：一个权重矩阵 W = Σ_j v_j k_jᵀ，每个词加上一个外积来对它“编程”，然后直接作用于查询。这就是未归一化的线性注意力。',
+  'story.ch6.p2': 'Jürgen Schmidhuber 指出，他在 1991 年提出的快速权重编程器（fast weight programmers）正是如此：一个网络通过键与值的外积来“编程”另一个网络的快速权重，后者再把这些权重作用于自己的查询。',
+  'story.ch6.p3': '我们没有线性注意力模型。下面是第 4 章点积模型在 softmax 之前的原始分数 e：没有界限，可正可负。softmax 会把每一行变成第 4 章的权重；线性注意力则会原样使用它们。',
+  'story.ch6.caption': '这里是分数 e_ij = s_{i−1}ᵀ(→h_j + ←h_j)，而不是权重：每一行最亮的单元格在 softmax 之后会成为该行最大的权重。',
+  'train.title': '在浏览器中训练模型',
+  'train.intro': '在本页面的一个后台线程中，从零开始用内置任务或你自己的句对训练 RNNsearch，并观察它的对齐逐渐浮现：训练过程中会记录探测句的热力图，回放滑块可以重放它。任何数据都不会离开你的电脑。反转任务的默认设置（每行 1–8 个字母，嵌入 32，隐藏层 64，对齐 64，maxout 64，批大小 32，学习率 0.005，400 步）在双核机器上远不到一分钟，就能在验证集上达到 95% 以上的完全匹配率。',
+  'train.settings': '设置',
+  'train.locked': '正在训练：重置后才能修改设置。',
+  'train.task': '任务',
+  'train.taskTsv': '你自己的句对（TSV 文件）',
+  'train.note.reverse': '把一行字母倒过来写：学到的对齐是反对角线（目标 i 看向源位置 T−1−i）。较短的行（1–8 个字母）加上较高的学习率，几秒钟就能收敛。',
+  'train.note.dates': '以多种方式书写的日期，逐字符改写为 ISO 8601 格式。在页面中训练需要几分钟。',
+  'train.note.enFr': '一个小型的英语→法语语法，包含真实的语序调整（形容词在名词之后）。在页面中训练较慢：要得到好的对齐，预计需要许多分钟。',
+  'train.note.tsv': '每行一个句对：源句子、一个制表符、目标句子（还可以再加一个制表符和出处），与 Tatoeba / Anki 文件的格式相同。文件在训练线程中读取；问题会按行列出。',
+  'train.tsvFile': '句对（TSV 文件）',
+  'train.tsvHelp': 'UTF-8 文本，最大 10 MiB。',
+  'train.tsvChosen': '“{name}”（{kib} KiB）已就绪。',
+  'train.lowercase': '把文本转为小写',
+  'train.lineErrors': '有 {n} 行无法使用',
+  'train.lineErrorsMore': '……另有 {n} 行。',
+  'train.dataError': '无法准备数据：',
+  'train.variant': '注意力',
+  'train.embedding': '嵌入维度',
+  'train.hidden': '隐藏层（GRU）',
+  'train.alignment': '对齐层',
+  'train.maxout': 'Maxout 单元',
+  'train.lr': '学习率',
+  'train.batch': '批大小',
+  'train.steps': '步数',
+  'train.seed': '随机种子',
+  'train.minLength': '最短源句子',
+  'train.maxLength': '最长源句子',
+  'train.probeSource': '探测句（会记录它的对齐）',
+  'train.probeTarget': '探测句的参考译文（可选：对它进行强制解码）',
+  'train.run': '训练过程',
+  'train.controls': '训练控制',
+  'train.play': '训练',
+  'train.continue': '继续',
+  'train.again': '重新训练',
+  'train.pause': '暂停',
+  'train.step': '单步',
+  'train.reset': '重置',
+  'train.status.idle': '准备就绪，可以开始训练。',
+  'train.status.starting': '正在启动训练线程…',
+  'train.status.preparing': '正在准备数据和模型…',
+  'train.status.running': '正在训练…',
+  'train.status.paused': '已暂停。',
+  'train.status.done': '已完成。',
+  'train.status.crashed': '训练线程已停止。',
+  'train.crash.title': '训练线程已停止。',
+  'train.crash.text': '它已被关闭（{reason}）。你的设置、曲线和快照都已保留。',
+  'train.crash.resume': '从第 {step} 步继续',
+  'train.crash.restart': '重新开始',
+  'train.guard.title': 'NaN 防护已触发 {n} 次。',
+  'train.guard.help': '某个损失、梯度或权重不再是有限数值；这次更新已被跳过，并保留了上一次正常的权重。降低学习率通常会有帮助。',
+  'train.m.step': '训练步',
+  'train.m.loss': '训练损失',
+  'train.m.devLoss': '验证集损失',
+  'train.m.exact': '验证集完全匹配率',
+  'train.m.bleu': '验证集 BLEU',
+  'train.m.tps': '词元/秒',
+  'train.m.grad': '梯度范数',
+  'train.m.lr': '学习率',
+  'train.m.time': '用时',
+  'train.dataLine': '{train} 个训练句对和 {dev} 个验证句对；源词表 {src} 个词元，目标词表 {tgt} 个词元。',
+  'train.doneLine': '训练 {step} 步后完成，用时 {time}；保留了第 {best} 步（验证集损失最低）的权重。',
+  'train.doneLineNoDev': '训练 {step} 步后完成，用时 {time}。',
+  'train.chart.loss': '损失（每词元奈特数，对数刻度）',
+  'train.chart.score': '验证集完全匹配率与 BLEU',
+  'train.chart.steps': '步',
+  'train.chart.batch': '每个批次',
+  'train.chart.train': '训练（平滑后）',
+  'train.chart.dev': '验证集',
+  'train.chart.exact': '完全匹配率',
+  'train.chart.bleu': 'BLEU',
+  'train.chart.lossEmpty': '尚未开始训练。',
+  'train.chart.lossSummary': '到第 {step} 步，平滑后的训练损失从 {from} 变为 {to}。',
+  'train.chart.devSummary': '第 {step} 步的验证集损失为 {loss}。',
+  'train.chart.scoreEmpty': '尚未进行评估。',
+  'train.chart.scoreSummary': '第 {step} 步：验证集完全匹配率 {exact}%，BLEU {bleu}。',
+  'train.probe.title': '探测句对齐',
+  'train.probe.help': '探测句在每个记录步的注意力权重 α：向回拖动滑块，观察结构如何从一片均匀的模糊中浮现。',
+  'train.probe.sentence': '探测句：',
+  'train.probe.forced': '在参考译文上强制解码',
+  'train.probe.free': '自由解码',
+  'train.probe.replay': '回放',
+  'train.probe.atStep': '第 {step} 步',
+  'train.probe.latest': '最新',
+  'train.probe.grid': '第 {step} 步的探测句对齐',
+  'train.probe.output': '在这一步，模型写出：',
+  'train.probe.empty': '开始训练后，即可看到探测句的对齐。',
+  'train.probe.nothing': '（什么也没有：它立即就停止了）',
+  'train.probe.untrained': '训练之前',
+  'train.probe.previewGrid': '训练之前的探测句对齐（均匀）',
+  'train.probe.previewNote': '训练之前，每个源词得到相同的权重：一片均匀的模糊。',
+  'train.model.title': '你训练的模型',
+  'train.model.none': '请先训练一个模型：之后可以在探索视图中使用它、下载它，或者把它保存在这个浏览器中。',
+  'train.model.ready': '第 {step} 步时的模型（训练结束后，为验证集上最好的权重）。',
+  'train.model.crashed': '训练线程已停止：请继续或重新开始，才能得到模型。',
+  'train.model.use': '在探索视图中使用',
+  'train.model.download': '下载',
+  'train.model.save': '保存在这个浏览器中',
+  'train.model.exporting': '正在准备模型…',
+  'train.model.saving': '正在保存…',
+  'train.files.title': '这个浏览器中的模型',
+  'train.files.load': '从文件加载模型',
+  'train.files.help': '选择（或拖放到这里）一个模型的两个文件：manifest.json 和 model.safetensors。使用之前会先检查它们；有问题的文件不会改变任何东西。',
+  'train.files.loading': '正在加载模型…',
+  'train.saved.title': '已保存在这个浏览器中',
+  'train.saved.none': '这个浏览器中还没有保存任何模型。',
+  'train.saved.open': '打开',
+  'train.saved.delete': '删除',
+  'train.saved.openLabel': '打开 {title}',
+  'train.saved.deleteLabel': '删除 {title}',
+  'train.crashNotice': '训练已停止：{reason}。工作线程已被关闭；你的设置、曲线和快照都已保留。',
+  'train.refused': '训练线程发来的一条消息被拒收：{error}',
+  'train.noWorker': '这个浏览器无法运行训练线程（不支持 Web Worker）。',
+  'train.noExport': '还没有可以导出的已训练模型',
+  'train.savedNotice': '已将“{title}”保存在这个浏览器中：它会出现在模型选择器里，重新加载页面后也在。',
+  'train.loadedNotice': '已从你的文件加载“{title}”。',
+  'train.noLongerSaved': '模型“{id}”已不再保存在这个浏览器中。',
+  'train.err.int': '必须是 {min} 到 {max} 之间的整数。',
+  'train.err.minMax': '不能小于最短源句子的长度。',
+  'train.err.lr': '必须是 0.000001 到 1 之间的数（例如 0.005）。',
+  'train.err.chars': '最多 {n} 个字符。',
+  'train.err.noTsv': '请先选择一个句对 TSV 文件。',
+  'train.err.tsvLarge': '文件大于 {mib} MiB。',
+  'train.err.tsvSize': '“{name}”的大小为 {size} MiB；上限为 {mib} MiB。',
+  'train.err.tsvRead': '无法读取“{name}”。',
+  'files.pick': '请同时选择两个文件：模型的 manifest.json 和它的 .safetensors 权重文件（你选择的是：{files}）。',
+  'files.noFile': '没有文件',
+  'files.quoted': '“{name}”',
+  'files.manifestLarge': '“{name}”太大，不可能是 manifest 文件。',
+  'files.weightsLarge': '“{name}”大于 {mib} MiB。',
+  'files.invalid': '这些文件不是本页面可以加载的模型：{detail}',
+  'files.unreadable': '无法读取这些文件：{detail}',
+};
 
-export const MESSAGES: Record<Lang, Partial<Messages>> = { en, zh };
+export const MESSAGES: Readonly<Record<Lang, Messages>> = { en, zh };
 
-export function translate(lang: Lang, key: MessageKey, vars?: Readonly<Record<string, string | number>>): string {
-  const template = MESSAGES[lang][key] ?? en[key];
+/** Whether `key` names a string of the tables (keys in notices come from outside the UI). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
+  const template = MESSAGES[lang][key];
   if (!vars) return template;
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
+/** A message of these tables with its values, translated when it is shown (see NoticeMessage). */
+export interface Message extends NoticeMessage {
+  key: MessageKey;
+}
+
+/** Typed construction of a message. */
+export function msg(key: MessageKey, vars?: Readonly<Record<string, NoticeVar>>): Message {
+  return vars ? { key, vars } : { key };
+}
+
+function varText(lang: Lang, v: NoticeVar): string | number {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (Array.isArray(v)) return (v as readonly NoticeVar[]).map((x) => varText(lang, x)).join(translate(lang, 'list.sep'));
+  return translateMessage(lang, v as NoticeMessage);
+}
+
+/**
+ * A message in `lang`; values that are messages are translated too, and lists are joined the
+ * language's way. A key outside the tables gives `fallback` (a notice's English text).
+ */
+export function translateMessage(lang: Lang, m: NoticeMessage, fallback?: string): string {
+  if (!isMessageKey(m.key)) return fallback ?? m.key;
+  if (!m.vars) return translate(lang, m.key);
+  const vars: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(m.vars)) vars[k] = varText(lang, v);
+  return translate(lang, m.key, vars);
+}
+
+/** The English text of a message (a notice's fallback, an Error's message). */
+export function english(m: NoticeMessage): string {
+  return translateMessage('en', m);
+}
+
+/** An error whose message is one of the tables' (shown in the reader's language); `message` is English. */
+export class MessageError extends Error {
+  constructor(readonly msg: Message) {
+    super(english(msg));
+  }
+}
+
+/** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
+export function errorMessage(err: unknown): Message {
+  if (err instanceof MessageError) return err.msg;
+  if (err instanceof ModelDbError && err.code !== 'failed') return msg(err.code === 'quota' ? 'db.quota' : 'db.unavailable');
+  return msg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
+}
+
+/** A notice in the reader's language: the English text is kept as its fallback. */
+export function notifyMessage(kind: Notice['kind'], m: Message): void {
+  useStore.getState().notify(kind, english(m), m);
+}
+
+/** A notice's text in `lang`. */
+export function noticeText(lang: Lang, n: Pick<Notice, 'text' | 'message'>): string {
+  return n.message ? translateMessage(lang, n.message, n.text) : n.text;
+}
+
+/** A variant's name in `lang` (VARIANT_INFO's title is the English one); an unknown id as it is. */
+export function variantTitle(lang: Lang, variant: string): string {
+  const key = `variant.${variant}.title`;
+  return isMessageKey(key) ? translate(lang, key) : variant;
+}
+
+/** Where a variant comes from, in `lang` (VARIANT_INFO's source); the formula is notation and stays. */
+export function variantSource(lang: Lang, variant: string): string {
+  const key = `variant.${variant}.source`;
+  return isMessageKey(key) ? translate(lang, key) : '';
+}
+
+/** A variant's formula in `lang`: notation, with the words of the two that have some translated. */
+export function variantFormula(lang: Lang, variant: Variant): string {
+  const key = `variant.${variant}.formula`;
+  return isMessageKey(key) ? translate(lang, key) : VARIANT_INFO[variant].formula;
+}
+
+/** A built-in task's title in the reader's language; anything else (a TSV's name) as it is. */
+export function taskTitle(lang: Lang, task: string): string {
+  const key = `task.${task}`;
+  if (isMessageKey(key)) return translate(lang, key);
+  return isTaskId(task) ? getTask(task).title : task;
+}
+
+/**
+ * An example's label from the examples menu: translated by task and index while the task's own
+ * (English) label is still the one the table knows, so that a reordered or new example shows its
+ * English label rather than another example's translation.
+ */
+export function exampleLabel(lang: Lang, task: string, index: number, label: string): string {
+  const key = `example.${task}.${index}`;
+  return isMessageKey(key) && en[key] === label ? translate(lang, key) : label;
+}
+
+// The store's own notices name keys of these tables (a type error here if one is missing).
+type KnownKey<K extends MessageKey> = K;
+export type StoreNoticeKeys = KnownKey<StoreNoticeKey>;
+
 /** The translate function for the current language. */
-export function useT(): (key: MessageKey, vars?: Readonly<Record<string, string | number>>) => string {
+export function useT(): (key: MessageKey, vars?: Vars) => string {
   const lang = useStore((s) => s.lang);
   return (key, vars) => translate(lang, key, vars);
+}
+
+/** The current language. */
+export function useLang(): Lang {
+  return useStore((s) => s.lang);
 }

@@ -88,7 +88,7 @@ describe('parseSentencePairs guards', () => {
     const utf16 = new Uint8Array([0xff, 0xfe, 0x61, 0x00, 0x09, 0x00, 0x62, 0x00]);
     const result = parseSentencePairs(utf16);
     expect(result.pairs).toEqual([]);
-    expect(result.errors[0]?.message).toMatch(/UTF-16.*UTF-8/);
+    expect(result.errors[0]?.message).toMatch(/^line 1: .*UTF-16.*UTF-8/);
   });
 
   it('throws TsvError for input over the size cap, before reading it', () => {

@@ -164,7 +164,7 @@ export function ContextVector() {
       </p>
       <div className="cv-c">
         <div className="cv-c-label">
-          <Notation text={`c_${n}`} /> <span className="muted">({t('cv.norm', { norm: fmt(l2(step.context), 2) })})</span>
+          <Notation text={`c_${n}`} /> <span className="muted">{t('punct.paren', { text: t('cv.norm', { norm: fmt(l2(step.context), 2) }) })}</span>
         </div>
         {halves}
         <VectorStrip values={step.context} max={max} label={cLabel} height={22} split={scaled ? undefined : H} className="cv-c-strip" />

@@ -3,10 +3,9 @@
 // and p(y_i) of the emitted token. Variant-aware: the score line is the variant's own formula.
 
 import type { ReactNode } from 'react';
-import { VARIANT_INFO } from '../../model/config';
 import { fmt, fmtProb } from '../format';
 import { useAnalysis } from '../hooks';
-import { useT } from '../i18n';
+import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
 import { fmtLog, l2, Notation, PanelEmpty, PanelSection, preview, rich, Tok, useFocusedCell } from './common';
 import './panels.css';
 
@@ -14,6 +13,7 @@ const ALPHA_FORMULA = 'α_ij = exp(e_ij) / Σ_k exp(e_ik)';
 
 export function Equations() {
   const t = useT();
+  const lang = useLang();
   const analysis = useAnalysis();
   const trace = analysis?.trace ?? null;
   const cell = useFocusedCell();
@@ -24,7 +24,7 @@ export function Equations() {
   const { i, j } = cell;
   const n = i + 1; // the paper counts target positions from 1: s_0 is the initial state
   const variant = trace.variant;
-  const info = VARIANT_INFO[variant];
+  const formula = variantFormula(lang, variant);
   const srcTok = <Tok token={trace.sourceTokens[j] ?? ''} unknown={trace.sourceUnknown[j] ?? false} />;
   const sub = (s: string): string => s.replaceAll('_ij', `_{${n},${j + 1}}`).replaceAll('_i', `_${n}`);
   const e = step.scores ? (step.scores[j] as number) : null;
@@ -37,7 +37,7 @@ export function Equations() {
     rows.push({
       key: 'score',
       label: t('eq.score'),
-      formula: <Notation text={info.formula.split(',  c_i')[0] ?? info.formula} />,
+      formula: <Notation text={formula.split(',  c_i')[0] ?? formula} />,
       value: (
         <>
           <Notation text={sub('e_ij')} /> = <strong data-testid="eq-score">{e === null ? '–' : fmt(e, 3)}</strong> ({srcTok})
@@ -49,7 +49,7 @@ export function Equations() {
     rows.push({
       key: 'weight',
       label: t('eq.weight'),
-      formula: <Notation text={variant === 'diagonal' ? info.formula : ALPHA_FORMULA} />,
+      formula: <Notation text={variant === 'diagonal' ? formula : ALPHA_FORMULA} />,
       value: (
         <>
           <Notation text={sub('α_ij')} /> = <strong>{a === null ? '–' : fmt(a, 3)}</strong> ({srcTok}){step.edited ? ` · ${t('eq.edited')}` : ''}
@@ -60,7 +60,7 @@ export function Equations() {
   rows.push({
     key: 'context',
     label: t('eq.context'),
-    formula: <Notation text={variant === 'none' ? info.formula : variant === 'scaled-dot' ? 'c_i = Σ_j α_ij W_v h_j' : 'c_i = Σ_j α_ij h_j'} />,
+    formula: <Notation text={variant === 'none' ? formula : variant === 'scaled-dot' ? 'c_i = Σ_j α_ij W_v h_j' : 'c_i = Σ_j α_ij h_j'} />,
     value: (
       <>
         <Notation text={sub('c_i')} /> = <span className="num">{preview(step.context)}</span>{' '}
@@ -98,7 +98,7 @@ export function Equations() {
   return (
     <PanelSection title={t('equations.title')} className="eq">
       <p className="note">
-        <strong>{info.title}</strong> · {info.source} · {rich(t('eq.at'), { i: <Notation text={`i = ${n}`} />, j: <Notation text={`j = ${j + 1}`} />, token: srcTok })}
+        <strong>{variantTitle(lang, variant)}</strong> · {variantSource(lang, variant)} · {rich(t('eq.at'), { i: <Notation text={`i = ${n}`} />, j: <Notation text={`j = ${j + 1}`} />, token: srcTok })}
       </p>
       <dl className="eq-list">
         {rows.map((r) => (

@@ -3,14 +3,14 @@
 
 import { useEffect, useId } from 'react';
 import { getTask, isTaskId } from '../../data/tasks';
-import { VARIANT_INFO } from '../../model/config';
 import { useStoredModels } from '../../store/modelDb';
 import { useStore, type Theme } from '../../store/store';
 import { useModel } from '../hooks';
-import { useT } from '../i18n';
+import { exampleLabel, noticeText, taskTitle, useLang, useT, variantTitle } from '../i18n';
 
 export function ModelPicker() {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const catalog = useStore((s) => s.catalog);
   const models = useStore((s) => s.models);
@@ -39,12 +39,12 @@ export function ModelPicker() {
       <select id={id} value={modelId} disabled={entries.length === 0} onChange={(e) => void selectModel(e.target.value)}>
         {!entries.some((e) => e.id === modelId) && <option value={modelId}>{modelId}</option>}
         {tasks.map((task) => (
-          <optgroup key={task} label={task}>
+          <optgroup key={task} label={taskTitle(lang, task)}>
             {entries
               .filter((e) => e.task === task)
               .map((e) => (
                 <option key={e.id} value={e.id}>
-                  {shipped.has(e.id) ? VARIANT_INFO[e.variant].title : e.title}
+                  {shipped.has(e.id) ? variantTitle(lang, e.variant) : e.title}
                   {e.metrics.bleu !== undefined ? ` · BLEU ${e.metrics.bleu.toFixed(1)}` : ''}
                 </option>
               ))}
@@ -58,6 +58,7 @@ export function ModelPicker() {
 
 export function ExamplesMenu() {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const model = useModel();
   const loadDocument = useStore((s) => s.loadDocument);
@@ -80,7 +81,7 @@ export function ExamplesMenu() {
         </option>
         {examples.map((ex, k) => (
           <option key={k} value={k}>
-            {ex.label}
+            {task ? exampleLabel(lang, task, k, ex.label) : ex.label}
           </option>
         ))}
       </select>
@@ -108,7 +109,10 @@ export function ViewSettings() {
       <label htmlFor={langId} className="picker compact">
         <span className="field-label">{t('header.lang')}</span>
         <select id={langId} value={lang} onChange={(e) => setView({ lang: e.target.value === 'zh' ? 'zh' : 'en' })}>
-          <option value="en">English</option>
+          {/* each language by its own name, in its own language */}
+          <option value="en" lang="en">
+            English
+          </option>
           <option value="zh" lang="zh-Hans">
             简体中文
           </option>
@@ -120,6 +124,7 @@ export function ViewSettings() {
 
 export function Notices() {
   const t = useT();
+  const lang = useLang();
   const notices = useStore((s) => s.notices);
   const dismiss = useStore((s) => s.dismiss);
   if (notices.length === 0) return null;
@@ -127,7 +132,7 @@ export function Notices() {
     <div className="notices" role="status" aria-live="polite">
       {notices.map((n) => (
         <div key={n.id} className={`notice ${n.kind}`}>
-          <p>{n.text}</p>
+          <p>{noticeText(lang, n)}</p>
           <button type="button" onClick={() => dismiss(n.id)} aria-label={t('notice.dismiss')}>
             ×
           </button>

@@ -126,7 +126,7 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
       {showTable ? (
         <HeatmapTable matrix={matrix} layout={layout} />
       ) : big ? (
-        <HeatmapCanvas layout={layout} colour={colour} cell={Math.max(2, Math.floor(available / nCols))} label={`${t('heatmap.title')}: ${t('heatmap.large')}`} />
+        <HeatmapCanvas layout={layout} colour={colour} cell={Math.max(2, Math.floor(available / nCols))} label={t('punct.named', { name: t('heatmap.title'), value: t('heatmap.large') })} />
       ) : (
         <Grid
           layout={layout}
@@ -142,7 +142,7 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
           cellName={cellName}
           onFocusCell={onFocusCell}
           onEditCell={editCell}
-          label={`${t('heatmap.title')}: ${matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores')}`}
+          label={t('punct.named', { name: t('heatmap.title'), value: matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores') })}
           rowAxis={transpose ? t('heatmap.sourceAxis') : t('heatmap.targetAxis')}
           colAxis={transpose ? t('heatmap.targetAxis') : t('heatmap.sourceAxis')}
           entropyLabel={t('heatmap.entropy')}
@@ -213,7 +213,7 @@ export function TraceHeatmap(p: TraceHeatmapProps) {
   const cell = Math.max(compact ? 10 : 14, Math.min(compact ? 28 : 36, Math.floor(available / Math.max(layout.nCols, 1))));
   const cellName = (i: number, j: number): string => {
     const name = t('heatmap.cell', { target: trace.targetTokens[i] ?? '', source: trace.sourceTokens[j] ?? '', value: fmt((matrix.rows[i] as Float32Array)[j] as number, 2) });
-    return p.markedLabel && p.marked?.(i, j) ? `${name} (${p.markedLabel})` : name;
+    return p.markedLabel && p.marked?.(i, j) ? `${name} ${t('punct.paren', { text: p.markedLabel })}` : name;
   };
   return (
     <div className="heatmap" ref={ref}>
@@ -447,7 +447,7 @@ function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: Layout }) {
     <div className="hm-scroll">
       <table className="hm-table">
         <caption>
-          {t('heatmap.title')}: {matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores')}
+          {t('punct.named', { name: t('heatmap.title'), value: matrix.kind === 'weights' ? t('heatmap.weights') : t('heatmap.scores') })}
         </caption>
         <thead>
           <tr>
@@ -477,6 +477,7 @@ function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: Layout }) {
 }
 
 function HeatmapCanvas({ layout, colour, cell, label }: { layout: Layout; colour: (v: number) => string; cell: number; label: string }) {
+  const t = useT();
   const ref = useRef<HTMLCanvasElement | null>(null);
   const [hover, setHover] = useState('');
   useEffect(() => {
@@ -503,7 +504,7 @@ function HeatmapCanvas({ layout, colour, cell, label }: { layout: Layout; colour
         const rect = e.currentTarget.getBoundingClientRect();
         const c = Math.floor((e.clientX - rect.left) / cell);
         const r = Math.floor((e.clientY - rect.top) / cell);
-        if (r >= 0 && c >= 0 && r < layout.nRows && c < layout.nCols) setHover(`${layout.rowLabels[r]} ↔ ${layout.colLabels[c]}: ${fmt(layout.value(r, c), 3)}`);
+        if (r >= 0 && c >= 0 && r < layout.nRows && c < layout.nCols) setHover(t('heatmap.cell', { target: layout.rowLabels[r] ?? '', source: layout.colLabels[c] ?? '', value: fmt(layout.value(r, c), 3) }));
       }}
     />
   );

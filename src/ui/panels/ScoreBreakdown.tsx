@@ -108,7 +108,7 @@ export function ScoreBreakdown() {
       <select id={selectId} value={j} aria-describedby={`${selectId}-hint`} onChange={(e) => setFocus({ i, j: Number(e.target.value) })}>
         {trace.sourceTokens.map((w, k) => (
           <option key={k} value={k}>
-            {`${k + 1}. ${w}${trace.sourceUnknown[k] ? ` (${t('pnl.unkShort')})` : ''}`}
+            {`${k + 1}. ${w}${trace.sourceUnknown[k] ? ` ${t('punct.paren', { text: t('pnl.unkShort') })}` : ''}`}
           </option>
         ))}
       </select>

@@ -63,12 +63,12 @@ export function SentenceEditor() {
       </div>
       {analysis?.error && (
         <p className="notice-inline" role="status">
-          {analysis.error.code === 'empty-source' ? t('editor.empty') : analysis.error.message}
+          {analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: analysis.error.message })}
         </p>
       )}
       {analysis?.truncations.map((tr) => (
         <p className="notice-inline warn" role="status" key={tr.side}>
-          {t('editor.truncated', { side: tr.side, kept: tr.kept, total: tr.originalLength })}
+          {t('editor.truncated', { side: t(tr.side === 'source' ? 'editor.side.source' : 'editor.side.target'), kept: tr.kept, total: tr.originalLength })}
         </p>
       ))}
       {analysis?.trace && model && (
@@ -76,7 +76,7 @@ export function SentenceEditor() {
           <span className="field-label">{t('editor.tokens')}</span>
           <ol className="token-list" aria-label={t('editor.tokens')}>
             {analysis.trace.sourceTokens.map((tok, j) => (
-              <li key={j} className={analysis.trace?.sourceUnknown[j] ? 'unk' : tok === '</s>' ? 'special' : undefined} title={analysis.trace?.sourceUnknown[j] ? '<unk>' : undefined}>
+              <li key={j} className={analysis.trace?.sourceUnknown[j] ? 'unk' : tok === '</s>' ? 'special' : undefined} title={analysis.trace?.sourceUnknown[j] ? t('pnl.unkTitle') : undefined}>
                 <bdi dir="auto">{tok}</bdi>
               </li>
             ))}

@@ -12,7 +12,7 @@ import { VARIANT_INFO } from '../../model/config';
 import { toShareState } from '../../store/share';
 import { useStore, type Palette } from '../../store/store';
 import { useModel, useTrace } from '../hooks';
-import { useT } from '../i18n';
+import { errorMessage, msg, MessageError, notifyMessage, useT, type MessageKey } from '../i18n';
 
 /** The link that reopens exactly this state. */
 export async function currentLink(): Promise<string> {
@@ -66,8 +66,8 @@ export function SharePanel() {
   const t = useT();
   const trace = useTrace();
   const model = useModel();
-  const notify = useStore((s) => s.notify);
-  const [status, setStatus] = useState('');
+  // a key, not a text, so that a language switch re-translates it
+  const [status, setStatus] = useState<MessageKey | null>(null);
 
   if (!trace || !model) return null;
   const rows = traceRows(trace, useStore.getState().values) ?? traceRows(trace, 'weights');
@@ -78,6 +78,7 @@ export function SharePanel() {
     const kind = s.values === 'scores' && traceRows(trace, 'scores') ? 'scores' : 'weights';
     const values = traceRows(trace, kind);
     if (!values) return null;
+    // the exported file stays in English, like the axis titles src/export draws: one language per file
     return {
       sourceTokens: trace.sourceTokens,
       targetTokens: trace.targetTokens,
@@ -95,14 +96,15 @@ export function SharePanel() {
     try {
       await what();
     } catch (err) {
-      const message = err instanceof HeatmapExportError || err instanceof Error ? err.message : String(err);
-      notify('error', message);
+      // the export's own reasons are technical (English) details inside a translated sentence
+      const m = err instanceof HeatmapExportError ? msg('share.exportFailed', { detail: err.message }) : errorMessage(err);
+      notifyMessage('error', m);
     }
   };
 
   const png = async (scale: 2 | 3): Promise<Blob> => {
     const sp = spec();
-    if (!sp) throw new Error('This model has no attention weights to export.');
+    if (!sp) throw new MessageError(msg('share.noWeights'));
     const { svg, width, height } = buildHeatmapSvg(sp);
     return withPermalink(await svgToPngBlob(svg, width, height, scale), await currentLink());
   };
@@ -118,10 +120,10 @@ export function SharePanel() {
               const link = await currentLink();
               try {
                 await navigator.clipboard.writeText(link);
-                setStatus(t('share.copied'));
+                setStatus('share.copied');
               } catch {
                 history.replaceState(null, '', link);
-                setStatus(t('share.copyFailed'));
+                setStatus('share.copyFailed');
               }
             })
           }
@@ -155,7 +157,7 @@ export function SharePanel() {
             void guard(async () => {
               // start the clipboard write inside the click (Safari), with the image still rendering
               const result = await copyPngToClipboard(png(2));
-              setStatus(result === 'copied' ? t('share.copied') : result);
+              setStatus(result === 'copied' ? 'share.imageCopied' : result === 'denied' ? 'share.copyDenied' : 'share.copyUnsupported');
             })
           }
         >
@@ -183,7 +185,7 @@ export function SharePanel() {
         </button>
       </div>
       <p className="note" role="status">
-        {status || t('share.dropHint')}
+        {t(status ?? 'share.dropHint')}
       </p>
     </section>
   );

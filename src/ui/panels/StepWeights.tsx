@@ -78,7 +78,7 @@ export function StepWeights() {
   const nEdited = Object.keys(edits).length;
   const reset = nEdited > 0 && (
     <button type="button" className="sw-reset" onClick={clearEdits}>
-      {t('edit.reset')} <span className="muted">({t('sw.editedCount', { n: nEdited })})</span>
+      {t('edit.reset')} <span className="muted">{t('punct.paren', { text: t('sw.editedCount', { n: nEdited }) })}</span>
     </button>
   );
 

@@ -104,7 +104,7 @@ export function Stepper() {
         max={Math.max(0, n - 1)}
         value={step}
         aria-label={t('stepper.scrubber')}
-        aria-valuetext={`${t('stepper.position', { i: step + 1, n })}: ${token}`}
+        aria-valuetext={t('punct.named', { name: t('stepper.position', { i: step + 1, n }), value: token })}
         onChange={(e) => setStep(Number(e.target.value))}
       />
       <span className="stepper-pos" aria-live="polite">

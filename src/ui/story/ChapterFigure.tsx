@@ -81,7 +81,7 @@ export function ChapterFigure({ chapter, state, trace, onRetry }: { chapter: Cha
           trace={trace}
           values={chapter.values}
           palette={palette}
-          label={`${t(chapter.title)}: ${chapter.values === 'scores' ? t('heatmap.scores') : t('heatmap.weights')}`}
+          label={t('punct.named', { name: t(chapter.title), value: chapter.values === 'scores' ? t('heatmap.scores') : t('heatmap.weights') })}
           {...(cells.size > 0 ? { marked: (i: number, j: number) => cells.has(`${i},${j}`), markedLabel: t('story.noticeMark') } : {})}
         />
       )}

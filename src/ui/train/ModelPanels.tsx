@@ -3,10 +3,9 @@
 
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import { getTask, isTaskId } from '../../data/tasks';
-import { VARIANT_INFO } from '../../model/config';
 import { deleteStoredModel, loadStoredModel, useStoredModels } from '../../store/modelDb';
 import { useStore } from '../../store/store';
-import { useT } from '../i18n';
+import { errorMessage, msg, MessageError, notifyMessage, translateMessage, useLang, useT, variantTitle } from '../i18n';
 import { readModelFiles, type NamedBlob } from './modelFiles';
 import { canExport, download, openInExplorer, openRunInExplorer, saveInBrowser, useTrainStore, withBusy } from './trainStore';
 
@@ -47,14 +46,14 @@ async function loadFiles(files: NamedBlob[]): Promise<void> {
     const model = await readModelFiles(files);
     const task = model.manifest.task;
     openInExplorer(model, isTaskId(task) ? (getTask(task).examples()[0]?.source ?? null) : null);
-    useStore.getState().notify('info', `Loaded “${model.manifest.title ?? model.manifest.id}” from your files.`);
+    notifyMessage('info', msg('train.loadedNotice', { title: model.manifest.title ?? model.manifest.id }));
   });
 }
 
 async function openStored(id: string): Promise<void> {
   await withBusy('load', async () => {
     const model = await loadStoredModel(id);
-    if (!model) throw new Error(`The model “${id}” is no longer saved in this browser.`);
+    if (!model) throw new MessageError(msg('train.noLongerSaved', { id }));
     const task = model.manifest.task;
     openInExplorer(model, isTaskId(task) ? (getTask(task).examples()[0]?.source ?? null) : null);
   });
@@ -64,13 +63,14 @@ async function removeStored(id: string): Promise<void> {
   try {
     await deleteStoredModel(id);
   } catch (err) {
-    useStore.getState().notify('error', err instanceof Error ? err.message : String(err));
+    useStore.getState().notify('error', err instanceof Error ? err.message : String(err), errorMessage(err));
   }
   await useStoredModels.getState().refresh();
 }
 
 export function ModelFiles() {
   const t = useT();
+  const lang = useLang();
   const inputId = useId();
   const list = useStoredModels((s) => s.list);
   const error = useStoredModels((s) => s.error);
@@ -116,7 +116,7 @@ export function ModelFiles() {
       </div>
       <h3>{t('train.saved.title')}</h3>
       {error ? (
-        <p className="note">{error}</p>
+        <p className="note">{translateMessage(lang, msg('notice.error', { detail: error }))}</p>
       ) : list.length === 0 ? (
         <p className="note">{t('train.saved.none')}</p>
       ) : (
@@ -127,7 +127,7 @@ export function ModelFiles() {
                 <bdi dir="auto">{m.title}</bdi>
                 <span className="muted">
                   {' '}
-                  · {m.task} · {VARIANT_INFO[m.variant]?.title ?? m.variant} · {(m.bytes / 1024).toFixed(0)} KiB · {m.savedAt.slice(0, 16).replace('T', ' ')}
+                  · {m.task} · {variantTitle(lang, m.variant)} · {(m.bytes / 1024).toFixed(0)} KiB · {m.savedAt.slice(0, 16).replace('T', ' ')}
                 </span>
               </span>
               <span className="train-buttons">

@@ -57,10 +57,10 @@ export function ProbePanel() {
           {probe.target ? (
             <>
               {' → '}
-              <bdi dir="auto">{probe.target.join(' ')}</bdi> <span className="muted">({t('train.probe.forced')})</span>
+              <bdi dir="auto">{probe.target.join(' ')}</bdi> <span className="muted">{t('punct.paren', { text: t('train.probe.forced') })}</span>
             </>
           ) : (
-            <span className="muted"> ({t('train.probe.free')})</span>
+            <span className="muted"> {t('punct.paren', { text: t('train.probe.free') })}</span>
           )}
         </p>
       )}

@@ -3,7 +3,7 @@
 // scripts (bench/page.ts, the end-to-end tests) read them without parsing text.
 
 import { fmt, fmtPct } from '../format';
-import { useT } from '../i18n';
+import { msg, translateMessage, useLang, useT } from '../i18n';
 import { pause, play, reset, restartAfterCrash, resumeAfterCrash, step, useTrainStore, type TrainStatus } from './trainStore';
 
 const STATUS_KEYS = {
@@ -66,6 +66,7 @@ export function TrainControls() {
 /** Guard trips, a dead worker, a training error. */
 export function TrainNotices() {
   const t = useT();
+  const lang = useLang();
   const guards = useTrainStore((s) => s.guards);
   const crash = useTrainStore((s) => s.crash);
   const error = useTrainStore((s) => s.error);
@@ -91,7 +92,7 @@ export function TrainNotices() {
       )}
       {error && (
         <div className="notice error" role="alert">
-          <p>{error}</p>
+          <p>{translateMessage(lang, typeof error === 'string' ? msg('notice.error', { detail: error }) : error)}</p>
         </div>
       )}
       {guards.length > 0 && (
@@ -121,9 +122,9 @@ function Metric({ name, label, value, text }: { name: string; label: string; val
   );
 }
 
-function seconds(ms: number): string {
+function seconds(ms: number, t: ReturnType<typeof useT>): string {
   const s = Math.round(ms / 1000);
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  return s < 60 ? t('time.s', { s }) : t('time.min', { m: Math.floor(s / 60), s: s % 60 });
 }
 
 export function TrainMetrics() {
@@ -146,7 +147,7 @@ export function TrainMetrics() {
         <Metric name="tokens-per-sec" label={t('train.m.tps')} value={progress?.tokensPerSec ?? null} text={progress ? Math.round(progress.tokensPerSec).toLocaleString('en') : '–'} />
         <Metric name="grad-norm" label={t('train.m.grad')} value={progress?.gradNorm ?? null} text={progress ? fmt(progress.gradNorm, 2) : '–'} />
         <Metric name="lr" label={t('train.m.lr')} value={progress?.lr ?? null} text={progress ? progress.lr.toExponential(1) : '–'} />
-        <Metric name="elapsed" label={t('train.m.time')} value={progress?.elapsedMs ?? null} text={progress ? seconds(progress.elapsedMs) : '–'} />
+        <Metric name="elapsed" label={t('train.m.time')} value={progress?.elapsedMs ?? null} text={progress ? seconds(progress.elapsedMs, t) : '–'} />
       </dl>
       {data && <p className="note">{t('train.dataLine', { train: data.train, dev: data.dev, src: data.srcVocab, tgt: data.tgtVocab })}</p>}
       {data && data.warnings.length > 0 && (
@@ -158,7 +159,7 @@ export function TrainMetrics() {
       )}
       {done && (
         <p className="note">
-          {done.bestStep !== null ? t('train.doneLine', { step: done.step, best: done.bestStep, time: seconds(done.elapsedMs) }) : t('train.doneLineNoDev', { step: done.step, time: seconds(done.elapsedMs) })}
+          {done.bestStep !== null ? t('train.doneLine', { step: done.step, best: done.bestStep, time: seconds(done.elapsedMs, t) }) : t('train.doneLineNoDev', { step: done.step, time: seconds(done.elapsedMs, t) })}
         </p>
       )}
     </div>

@@ -4,9 +4,8 @@
 
 import { useId, type ChangeEvent } from 'react';
 import { TSV_MAX_BYTES } from '../../data/limits';
-import { getTask } from '../../data/tasks';
-import { VARIANTS, VARIANT_INFO, type Variant } from '../../model/config';
-import { useT, type MessageKey } from '../i18n';
+import { VARIANTS, type Variant } from '../../model/config';
+import { msg, taskTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
 import { TASK_CHOICES, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from './defaults';
 import { setForm, setTask, setTsv, useTrainStore } from './trainStore';
 
@@ -17,8 +16,8 @@ const TASK_NOTES: Record<TaskChoice, MessageKey> = {
   tsv: 'train.note.tsv',
 };
 
-export function taskLabel(task: TaskChoice, t: ReturnType<typeof useT>): string {
-  return task === 'tsv' ? t('train.taskTsv') : getTask(task).title;
+export function taskLabel(task: TaskChoice, t: ReturnType<typeof useT>, lang: ReturnType<typeof useLang>): string {
+  return task === 'tsv' ? t('train.taskTsv') : taskTitle(lang, task);
 }
 
 interface FieldProps {
@@ -33,6 +32,7 @@ interface FieldProps {
 
 function Field({ field, label, min, max, step, kind = 'number', wide = false }: FieldProps) {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const value = useTrainStore((s) => s.form[field]) as string;
   const error = useTrainStore((s) => s.formErrors[field]);
@@ -50,7 +50,7 @@ function Field({ field, label, min, max, step, kind = 'number', wide = false }: 
       />
       {error && (
         <p className="field-error" id={`${id}-error`}>
-          {error}
+          {translateMessage(lang, error)}
         </p>
       )}
     </div>
@@ -64,18 +64,19 @@ async function readTsv(e: ChangeEvent<HTMLInputElement>): Promise<void> {
     return;
   }
   if (file.size > TSV_MAX_BYTES) {
-    setTsv(null, `“${file.name.slice(0, 80)}” is ${(file.size / (1024 * 1024)).toFixed(1)} MiB; the limit is ${TSV_MAX_BYTES / (1024 * 1024)} MiB.`);
+    setTsv(null, msg('train.err.tsvSize', { name: file.name.slice(0, 80), size: (file.size / (1024 * 1024)).toFixed(1), mib: TSV_MAX_BYTES / (1024 * 1024) }));
     return;
   }
   try {
     setTsv({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
   } catch {
-    setTsv(null, `“${file.name.slice(0, 80)}” could not be read.`);
+    setTsv(null, msg('train.err.tsvRead', { name: file.name.slice(0, 80) }));
   }
 }
 
 function TsvInput() {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const tsv = useTrainStore((s) => s.tsv);
   const error = useTrainStore((s) => s.formErrors.tsv);
@@ -96,7 +97,7 @@ function TsvInput() {
       </p>
       {error && (
         <p className="field-error" id={`${id}-error`}>
-          {error}
+          {translateMessage(lang, error)}
         </p>
       )}
       <label className="train-check">
@@ -130,6 +131,7 @@ export function LineErrors() {
 
 export function TrainSettings() {
   const t = useT();
+  const lang = useLang();
   const taskId = useId();
   const variantId = useId();
   const form = useTrainStore((s) => s.form);
@@ -146,7 +148,7 @@ export function TrainSettings() {
           <select id={taskId} value={form.task} onChange={(e) => isTaskChoice(e.target.value) && setTask(e.target.value)}>
             {TASK_CHOICES.map((task) => (
               <option key={task} value={task}>
-                {taskLabel(task, t)}
+                {taskLabel(task, t, lang)}
               </option>
             ))}
           </select>
@@ -158,7 +160,7 @@ export function TrainSettings() {
           <select id={variantId} value={form.variant} onChange={(e) => setForm({ variant: e.target.value as Variant })}>
             {VARIANTS.map((v) => (
               <option key={v} value={v}>
-                {VARIANT_INFO[v].title}
+                {variantTitle(lang, v)}
               </option>
             ))}
           </select>

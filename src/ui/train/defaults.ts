@@ -12,6 +12,7 @@ import { isTaskId, TASK_IDS, type TaskId } from '../../data/tasks';
 import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../../data/limits';
 import { type Variant } from '../../model/config';
 import { LIMITS, type TrainConfig } from '../../worker/protocol';
+import type { Message } from '../i18n';
 
 export type TaskChoice = TaskId | 'tsv';
 export const TASK_CHOICES: readonly TaskChoice[] = ['reverse', 'dates', 'en-fr', 'tsv'];
@@ -139,7 +140,8 @@ export interface TrainForm {
 }
 
 export type FormField = Exclude<keyof TrainForm, 'task' | 'variant' | 'lowercase'> | 'tsv';
-export type FormErrors = Partial<Record<FormField, string>>;
+/** A message per bad field (translated where it is shown). */
+export type FormErrors = Partial<Record<FormField, Message>>;
 
 export function defaultForm(task: TaskChoice): TrainForm {
   const d = TASK_DEFAULTS[task];
@@ -167,9 +169,9 @@ export interface TsvFile {
   bytes: Uint8Array;
 }
 
-function parseInteger(text: string, min: number, max: number): number | string {
+function parseInteger(text: string, min: number, max: number): number | Message {
   const v = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(v) || v < min || v > max) return `a whole number from ${min} to ${max}`;
+  if (text.trim() === '' || !Number.isInteger(v) || v < min || v > max) return { key: 'train.err.int', vars: { min, max } };
   return v;
 }
 
@@ -179,7 +181,7 @@ export function formToConfig(form: TrainForm, tsv: TsvFile | null): { config: Tr
   const ints: Record<string, number> = {};
   const intField = (field: FormField & keyof TrainForm, min: number, max: number): void => {
     const r = parseInteger(form[field] as string, min, max);
-    if (typeof r === 'string') errors[field] = `Must be ${r}.`;
+    if (typeof r !== 'number') errors[field] = r;
     else ints[field] = r;
   };
   for (const f of ['embedding', 'hidden', 'alignment', 'maxout'] as const) intField(f, 1, LIMITS.size);
@@ -189,15 +191,15 @@ export function formToConfig(form: TrainForm, tsv: TsvFile | null): { config: Tr
   intField('minLength', 1, MAX_TOKENS_PER_SIDE);
   intField('maxLength', 1, MAX_TOKENS_PER_SIDE);
   if (ints.minLength !== undefined && ints.maxLength !== undefined && ints.minLength > ints.maxLength) {
-    errors.maxLength = 'Must be at least the shortest length.';
+    errors.maxLength = { key: 'train.err.minMax' };
   }
   const lr = Number(form.lr.trim());
-  if (form.lr.trim() === '' || !Number.isFinite(lr) || lr < 1e-6 || lr > 1) errors.lr = 'Must be a number from 0.000001 to 1 (e.g. 0.005).';
-  if (form.probeSource.length > LIMITS.probeChars) errors.probeSource = `At most ${LIMITS.probeChars} characters.`;
-  if (form.probeTarget.length > LIMITS.probeChars) errors.probeTarget = `At most ${LIMITS.probeChars} characters.`;
+  if (form.lr.trim() === '' || !Number.isFinite(lr) || lr < 1e-6 || lr > 1) errors.lr = { key: 'train.err.lr' };
+  if (form.probeSource.length > LIMITS.probeChars) errors.probeSource = { key: 'train.err.chars', vars: { n: LIMITS.probeChars } };
+  if (form.probeTarget.length > LIMITS.probeChars) errors.probeTarget = { key: 'train.err.chars', vars: { n: LIMITS.probeChars } };
   if (form.task === 'tsv') {
-    if (!tsv) errors.tsv = 'Choose a TSV file of sentence pairs first.';
-    else if (tsv.bytes.length > TSV_MAX_BYTES) errors.tsv = `The file is larger than ${TSV_MAX_BYTES / (1024 * 1024)} MiB.`;
+    if (!tsv) errors.tsv = { key: 'train.err.noTsv' };
+    else if (tsv.bytes.length > TSV_MAX_BYTES) errors.tsv = { key: 'train.err.tsvLarge', vars: { mib: TSV_MAX_BYTES / (1024 * 1024) } };
   }
   if (Object.keys(errors).length > 0) return { config: null, errors };
   const d = TASK_DEFAULTS[form.task];

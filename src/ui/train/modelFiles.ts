@@ -5,11 +5,13 @@
 
 import { loadModel, type LoadedModel } from '../../model/bundle';
 import { CheckpointError, MAX_MANIFEST_CHARS, parseManifestText } from '../../model/checkpoint';
+import { msg, MessageError, type Message } from '../i18n';
 
 /** Largest weights file read (a page-sized model is a few MB; the shipped ones ≤ 2 MB). */
 export const MAX_WEIGHTS_FILE_BYTES = 256 * 1024 * 1024;
 
-export class ModelFilesError extends Error {
+/** A problem with the reader's files: its message is one of the UI's (English `message`, translated where shown). */
+export class ModelFilesError extends MessageError {
   override readonly name = 'ModelFilesError';
 }
 
@@ -21,8 +23,8 @@ export interface NamedBlob {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
-function describe(files: readonly NamedBlob[]): string {
-  return files.length === 0 ? 'no file' : files.map((f) => `“${f.name.slice(0, 80)}”`).join(', ');
+function describe(files: readonly NamedBlob[]): Message | Message[] {
+  return files.length === 0 ? msg('files.noFile') : files.map((f) => msg('files.quoted', { name: f.name.slice(0, 80) }));
 }
 
 /** Pick the manifest and the weights among the files (by extension). */
@@ -30,7 +32,7 @@ export function pickModelFiles(files: readonly NamedBlob[]): { manifest: NamedBl
   const manifests = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const weights = files.filter((f) => f.name.toLowerCase().endsWith('.safetensors'));
   if (manifests.length !== 1 || weights.length !== 1) {
-    throw new ModelFilesError(`Choose two files together: the model’s manifest.json and its .safetensors weights (you chose ${describe(files)}).`);
+    throw new ModelFilesError(msg('files.pick', { files: describe(files) }));
   }
   return { manifest: manifests[0] as NamedBlob, weights: weights[0] as NamedBlob };
 }
@@ -38,14 +40,15 @@ export function pickModelFiles(files: readonly NamedBlob[]): { manifest: NamedBl
 /** Read, validate and build the model; throws ModelFilesError with a message for the reader. */
 export async function readModelFiles(files: readonly NamedBlob[]): Promise<LoadedModel> {
   const picked = pickModelFiles(files);
-  if (picked.manifest.size > MAX_MANIFEST_CHARS * 4) throw new ModelFilesError(`“${picked.manifest.name.slice(0, 80)}” is too large to be a manifest.`);
-  if (picked.weights.size > MAX_WEIGHTS_FILE_BYTES) throw new ModelFilesError(`“${picked.weights.name.slice(0, 80)}” is larger than ${MAX_WEIGHTS_FILE_BYTES / (1024 * 1024)} MiB.`);
+  if (picked.manifest.size > MAX_MANIFEST_CHARS * 4) throw new ModelFilesError(msg('files.manifestLarge', { name: picked.manifest.name.slice(0, 80) }));
+  if (picked.weights.size > MAX_WEIGHTS_FILE_BYTES) throw new ModelFilesError(msg('files.weightsLarge', { name: picked.weights.name.slice(0, 80), mib: MAX_WEIGHTS_FILE_BYTES / (1024 * 1024) }));
   try {
     const manifest = parseManifestText(await picked.manifest.text());
     const weights = new Uint8Array(await picked.weights.arrayBuffer());
     return await loadModel(manifest, weights);
   } catch (err) {
-    if (err instanceof CheckpointError) throw new ModelFilesError(`These files are not a model this page can load: ${err.message}`);
-    throw new ModelFilesError(`The files could not be read: ${err instanceof Error ? err.message : String(err)}`);
+    // the checker's reason is a technical (English) detail inside a translated sentence
+    if (err instanceof CheckpointError) throw new ModelFilesError(msg('files.invalid', { detail: err.message }));
+    throw new ModelFilesError(msg('files.unreadable', { detail: err instanceof Error ? err.message : String(err) }));
   }
 }

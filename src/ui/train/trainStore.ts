@@ -17,6 +17,7 @@ import { putStoredModel, useStoredModels } from '../../store/modelDb';
 import { useStore } from '../../store/store';
 import { TrainClient, type WorkerLike } from '../../worker/client';
 import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor } from '../../worker/protocol';
+import { errorMessage, msg, MessageError, notifyMessage, type Message } from '../i18n';
 import { defaultForm, formToConfig, type FormErrors, type TaskChoice, type TrainForm, type TsvFile } from './defaults';
 
 export type TrainStatus = 'idle' | 'starting' | 'preparing' | 'running' | 'paused' | 'done' | 'crashed';
@@ -61,8 +62,8 @@ export interface TrainState {
   guards: Array<{ step: number; message: string }>;
   crash: { reason: string; weightsStep: number | null } | null;
   done: DoneInfo | null;
-  /** A training or protocol error (not data, not export). */
-  error: string | null;
+  /** A training or protocol error (not data, not export): the worker's own text, or a message. */
+  error: string | Message | null;
   /** The step of the last weights received (what "resume" would start from). */
   weightsStep: number | null;
   busy: 'export' | 'save' | 'load' | null;
@@ -137,7 +138,7 @@ export function ensureClient(): TrainClient | null {
       onWorkerDied(reason);
     },
     onInvalid: (error) => {
-      useTrainStore.setState({ error: `A message from the training worker was refused: ${error}` });
+      useTrainStore.setState({ error: msg('train.refused', { error }) });
     },
   });
   if (!created.alive) return null;
@@ -150,7 +151,7 @@ function onWorkerDied(reason: string): void {
   const s = useTrainStore.getState();
   const active = s.status === 'starting' || s.status === 'preparing' || s.status === 'running' || s.status === 'paused';
   useTrainStore.setState({ status: active || s.status === 'done' ? 'crashed' : s.status === 'crashed' ? 'crashed' : 'idle', crash: { reason, weightsStep: lastWeights?.step ?? null }, busy: null });
-  useStore.getState().notify('error', `Training stopped: ${reason}. The worker was shut down; your settings, curves and snapshots are kept.`);
+  notifyMessage('error', msg('train.crashNotice', { reason }));
 }
 
 /** Worker messages reach React at most this often (the worker posts at ≤ 10 Hz). */
@@ -271,7 +272,7 @@ export function setTask(task: TaskChoice): void {
   useTrainStore.setState({ form: { ...defaultForm(task), lowercase: s.form.lowercase }, formErrors: {} });
 }
 
-export function setTsv(tsv: TsvFile | null, error: string | null = null): void {
+export function setTsv(tsv: TsvFile | null, error: Message | null = null): void {
   const s = useTrainStore.getState();
   const formErrors = { ...s.formErrors };
   if (error) formErrors.tsv = error;
@@ -290,7 +291,7 @@ function newRunId(config: TrainConfig): string {
 }
 
 function noWorker(): void {
-  useTrainStore.setState({ error: 'This browser cannot run the training worker (Web Workers are unavailable).' });
+  useTrainStore.setState({ error: msg('train.noWorker') });
 }
 
 /** Start a new run from the form (paused: wait for Step). */
@@ -395,6 +396,7 @@ export function canExport(s: Pick<TrainState, 'status' | 'runId'>): boolean {
   return s.runId !== null && (s.status === 'running' || s.status === 'paused' || s.status === 'done');
 }
 
+/** The title written into the model's manifest: data that outlives the page, so it stays in English. */
 function runTitle(s: TrainState): string {
   const c = s.runConfig;
   if (!c) return 'Trained in this page';
@@ -406,7 +408,7 @@ function runTitle(s: TrainState): string {
 /** The current model as manifest + weights (from the worker). */
 export async function exportCurrent(): Promise<{ manifest: Manifest; weights: Uint8Array }> {
   const s = useTrainStore.getState();
-  if (!client?.alive || !s.runId || !canExport(s)) throw new Error('there is no trained model to export yet');
+  if (!client?.alive || !s.runId || !canExport(s)) throw new MessageError(msg('train.noExport'));
   return client.exportCheckpoint(s.runId, runTitle(s));
 }
 
@@ -416,7 +418,8 @@ async function busy<T>(what: 'export' | 'save' | 'load', fn: () => Promise<T>): 
   try {
     return await fn();
   } catch (err) {
-    useStore.getState().notify('error', err instanceof Error ? err.message : String(err));
+    // the text stays the error's own (English) message; the message says it in the reader's language
+    useStore.getState().notify('error', err instanceof Error ? err.message : String(err), errorMessage(err));
     return null;
   } finally {
     useTrainStore.setState({ busy: null });
@@ -464,7 +467,7 @@ export async function saveInBrowser(): Promise<void> {
     const { manifest, weights } = await exportCurrent();
     await putStoredModel(manifest, weights);
     await useStoredModels.getState().refresh();
-    useStore.getState().notify('info', `Saved “${manifest.title ?? manifest.id}” in this browser: it is in the model picker, also after a reload.`);
+    notifyMessage('info', msg('train.savedNotice', { title: manifest.title ?? manifest.id }));
   });
 }
 

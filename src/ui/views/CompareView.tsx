@@ -4,25 +4,20 @@
 // the additive model's. Models load on demand; one that fails says so and the others carry on.
 
 import { useDeferredValue, useId, useMemo, useState } from 'react';
-import { getTask, isTaskId } from '../../data/tasks';
-import { VARIANT_INFO } from '../../model/config';
 import { analyse, type Analysis } from '../../store/analysis';
 import type { CatalogEntry } from '../../store/catalog';
 import { useStore } from '../../store/store';
 import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants, outputText, sharedDomain } from '../compare/compare';
 import { useShippedModels, type ModelStatus } from '../compare/shippedModels';
 import { fmt } from '../format';
-import { useT } from '../i18n';
+import { taskTitle, useLang, useT, variantFormula, variantTitle } from '../i18n';
 import { TraceHeatmap } from '../panels/Heatmap';
 
 const NO_EDITS: ReadonlyMap<number, readonly number[]> = new Map();
 
-function taskTitle(task: string): string {
-  return isTaskId(task) ? getTask(task).title : task;
-}
-
 export function CompareView() {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const catalog = useStore((s) => s.catalog);
   const catalogError = useStore((s) => s.catalogError);
@@ -89,7 +84,7 @@ export function CompareView() {
         {tasks.map((task) => (
           <div className="compare-pick-task" role="group" aria-labelledby={`${id}-task-${task}`} key={task}>
             <span className="field-label" id={`${id}-task-${task}`}>
-              {taskTitle(task)}
+              {taskTitle(lang, task)}
             </span>
             <ul>
               {entries
@@ -99,7 +94,7 @@ export function CompareView() {
                   return (
                     <li key={e.id}>
                       <label>
-                        <input type="checkbox" value={e.id} checked={on} disabled={!on && full} onChange={(ev) => toggle(e.id, ev.target.checked)} /> {VARIANT_INFO[e.variant].title}
+                        <input type="checkbox" value={e.id} checked={on} disabled={!on && full} onChange={(ev) => toggle(e.id, ev.target.checked)} /> {variantTitle(lang, e.variant)}
                       </label>
                     </li>
                   );
@@ -111,7 +106,7 @@ export function CompareView() {
       </fieldset>
       {mainTask && missing.length > 0 && (
         <p className="notice-inline" role="note">
-          {t('compare.missing', { task: taskTitle(mainTask), variants: missing.map((v) => VARIANT_INFO[v].title).join(', ') })}
+          {t('compare.missing', { task: taskTitle(lang, mainTask), variants: missing.map((v) => variantTitle(lang, v)).join(t('list.sep')) })}
         </p>
       )}
 
@@ -152,7 +147,7 @@ export function CompareView() {
               status={status[m] ?? { state: 'loading' }}
               analysis={analyses[m] ?? null}
               reference={ref ? (analyses[ref] ?? null) : null}
-              referenceTitle={ref ? VARIANT_INFO.additive.title : null}
+              referenceTitle={ref ? variantTitle(lang, 'additive') : null}
               isReference={entry.variant === 'additive' && selected.some((o) => o !== m && referenceOfId(o) === m)}
               values={values}
               palette={palette}
@@ -186,16 +181,16 @@ interface CardProps {
 
 function VariantCard(p: CardProps) {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const loadDocument = useStore((s) => s.loadDocument);
   const setView = useStore((s) => s.setView);
-  const info = VARIANT_INFO[p.entry.variant];
   const trace = p.analysis?.trace ?? null;
   const refTrace = p.reference?.trace ?? null;
   const agree = trace && refTrace && p.entry.variant !== 'none' ? agreement(trace, refTrace) : null;
   const unknown = trace?.sourceUnknown.filter(Boolean).length ?? 0;
   const { bleu, aer } = p.entry.metrics;
-  const title = `${info.title} · ${p.entry.task}`;
+  const title = `${variantTitle(lang, p.entry.variant)} · ${p.entry.task}`;
   const open = (): void => {
     loadDocument({ modelId: p.entry.id, source: p.source, target: p.target });
     setView({ page: 'explore', values: p.values });
@@ -204,7 +199,7 @@ function VariantCard(p: CardProps) {
     <article className="compare-card" aria-labelledby={`${id}-h`} data-model={p.entry.id}>
       <h3 id={`${id}-h`}>{title}</h3>
       <p className="muted compare-formula">
-        <code>{info.formula}</code>
+        <code>{variantFormula(lang, p.entry.variant)}</code>
       </p>
       <dl className="compare-metrics">
         <div>
@@ -229,7 +224,7 @@ function VariantCard(p: CardProps) {
           </button>
         </div>
       )}
-      {p.analysis?.error && <p className="notice-inline">{p.analysis.error.code === 'empty-source' ? t('editor.empty') : p.analysis.error.message}</p>}
+      {p.analysis?.error && <p className="notice-inline">{p.analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: p.analysis.error.message })}</p>}
       {trace && p.analysis && (
         <>
           {p.analysis.mode === 'forced' ? (
@@ -262,7 +257,7 @@ function VariantCard(p: CardProps) {
               values={shownValues(p, trace)}
               palette={p.palette}
               domain={p.domain}
-              label={`${title}: ${shownValues(p, trace) === 'scores' ? t('heatmap.scores') : t('heatmap.weights')}`}
+              label={t('punct.named', { name: title, value: shownValues(p, trace) === 'scores' ? t('heatmap.scores') : t('heatmap.weights') })}
               colourBar
               {...(agree && agree.differs.size > 0 ? { marked: (i: number, j: number) => agree.differs.has(`${i},${j}`), markedLabel: t('compare.differsMark') } : {})}
             />
@@ -278,7 +273,7 @@ function VariantCard(p: CardProps) {
       )}
       <button type="button" className="compare-open" onClick={open} disabled={p.status.state !== 'ready'}>
         {t('compare.open')}
-        <span className="sr-only"> ({title})</span>
+        <span className="sr-only"> {t('punct.paren', { text: title })}</span>
       </button>
     </article>
   );

@@ -1,9 +1,8 @@
 // The explorer: the sentence boxes, then the heatmap with the stepper and the step's panels.
 
-import { VARIANT_INFO } from '../../model/config';
 import { useStore } from '../../store/store';
 import { useAnalysis, useModel } from '../hooks';
-import { useT } from '../i18n';
+import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
 import { ContextVector } from '../panels/ContextVector';
 import { Equations } from '../panels/Equations';
 import { Notation } from '../panels/common';
@@ -17,14 +16,16 @@ import { Stepper } from '../panels/Stepper';
 
 function ModelLine() {
   const t = useT();
+  const lang = useLang();
   const model = useModel();
   const analysis = useAnalysis();
   const loading = useStore((s) => s.loading);
   if (!model) return <p className="model-line">{loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}</p>;
-  const info = VARIANT_INFO[model.manifest.variant];
+  const variant = model.manifest.variant;
   return (
     <p className="model-line">
-      <strong>{info.title}</strong> · <span className="formula"><Notation text={info.formula} /></span> · <span className="muted">{info.source}</span>
+      <strong>{variantTitle(lang, variant)}</strong> · <span className="formula"><Notation text={variantFormula(lang, variant)} /></span> ·{' '}
+      <span className="muted">{variantSource(lang, variant)}</span>
       {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
     </p>
   );

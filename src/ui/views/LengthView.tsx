@@ -4,20 +4,22 @@
 // explorer with the matching shipped model; a table gives the same numbers.
 
 import { useEffect, useId, useState } from 'react';
-import { VARIANT_INFO, type Variant } from '../../model/config';
+import type { Variant } from '../../model/config';
 import { useStore } from '../../store/store';
 import { LengthChart, Marker, seriesStyle, type PointAction } from '../compare/LengthChart';
 import { exampleFor, fetchLengthRecord, type LengthLoad, type LengthRecord } from '../compare/lengthRecord';
 import { fmt } from '../format';
-import { useT, type MessageKey } from '../i18n';
+import { msg, translateMessage, useLang, useT, variantTitle, type Message, type MessageKey } from '../i18n';
 
 const SERIES_NAMES: Partial<Record<Variant, MessageKey>> = { none: 'length.series.none', additive: 'length.series.additive' };
 
 export function LengthView() {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const [load, setLoad] = useState<LengthLoad>({ state: 'loading' });
-  const [message, setMessage] = useState('');
+  // a message, not a text, so that a language switch re-translates it
+  const [message, setMessage] = useState<Message | null>(null);
   const catalog = useStore((s) => s.catalog);
   const loadDocument = useStore((s) => s.loadDocument);
   const setView = useStore((s) => s.setView);
@@ -34,18 +36,18 @@ export function LengthView() {
 
   const seriesName = (v: Variant): string => {
     const key = SERIES_NAMES[v];
-    return key ? t(key) : VARIANT_INFO[v].title;
+    return key ? t(key) : variantTitle(lang, v);
   };
 
   const activate = ({ variant, bucket }: PointAction): void => {
     const modelId = `en-fr-${variant}`;
     const example = exampleFor(bucket);
     if (!example) {
-      setMessage(t('length.noExample', { bucket }));
+      setMessage(msg('length.noExample', { bucket }));
       return;
     }
     if (catalog && !catalog.some((c) => c.id === modelId)) {
-      setMessage(t('length.notShipped', { id: modelId, source: example.source }));
+      setMessage(msg('length.notShipped', { id: modelId, source: example.source }));
       return;
     }
     loadDocument({ modelId, source: example.source, target: '' });
@@ -70,7 +72,7 @@ export function LengthView() {
           {t('length.error', { reason: load.message })}
         </p>
       )}
-      {load.state === 'ready' && <Results record={load.record} seriesName={seriesName} onActivate={activate} message={message} />}
+      {load.state === 'ready' && <Results record={load.record} seriesName={seriesName} onActivate={activate} message={message ? translateMessage(lang, message) : ''} />}
     </section>
   );
 }

@@ -1,0 +1,226 @@
+// @vitest-environment jsdom
+// The Simplified Chinese table against the English one (same keys, same placeholders, nothing
+// left empty or in English except notation), the messages that carry notices across a language
+// switch, the model layer's English names that the UI translates, and the explorer rendered in
+// 中文 and back.
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act } from 'react';
+import { deflateRawSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getTask, TASK_IDS } from '../../src/data/tasks';
+import { parseFragment, SHARE_NOTICES, type ShareProblem } from '../../src/export/permalink';
+import { VARIANT_INFO, VARIANTS } from '../../src/model/config';
+import { useStore } from '../../src/store/store';
+import { linkNotice } from '../../src/ui/boot';
+import {
+  en,
+  english,
+  exampleLabel,
+  MESSAGES,
+  msg,
+  noticeText,
+  taskTitle,
+  translate,
+  translateMessage,
+  variantFormula,
+  variantSource,
+  variantTitle,
+  type MessageKey,
+} from '../../src/ui/i18n';
+import { Notices, ViewSettings } from '../../src/ui/panels/Header';
+import { ExploreView } from '../../src/ui/views/ExploreView';
+import { resetStore, setUp } from './panels/helpers';
+import { axeViolations } from './views/setup';
+
+const zh = MESSAGES.zh;
+const KEYS = Object.keys(en) as MessageKey[];
+
+/**
+ * The only keys whose Chinese is the English: notation, names and symbols that Chinese technical
+ * writing keeps as they are.
+ */
+const SAME_IN_BOTH: readonly MessageKey[] = [
+  'app.title', // RNNsearch
+  'score.sum', // e = Σ_k v_a,k · tanh(·)_k = {value}
+  'compare.logp', // log p = {logp}
+  'pr.deltaLogp', // Δ log p
+  'length.yAxis', // BLEU
+  'train.chart.bleu', // BLEU
+  'files.quoted', // “{name}”
+];
+
+const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();
+const HAN = /\p{Script=Han}/u;
+
+describe('the Simplified Chinese table', () => {
+  it('has exactly the keys of the English one', () => {
+    expect(Object.keys(zh).sort()).toEqual([...KEYS].sort());
+  });
+
+  it('keeps every placeholder of each English string, and adds none', () => {
+    const wrong = KEYS.filter((k) => placeholders(en[k]).join() !== placeholders(zh[k]).join());
+    expect(wrong).toEqual([]);
+  });
+
+  it('leaves nothing empty, and nothing in English except the notation-only strings listed here', () => {
+    expect(KEYS.filter((k) => zh[k].trim() === '')).toEqual([]);
+    expect(KEYS.filter((k) => zh[k] === en[k]).sort()).toEqual([...SAME_IN_BOTH].sort());
+    // everything else says something in Chinese
+    // (these differ from the English by their full-width punctuation alone)
+    const PUNCTUATION_ONLY: readonly MessageKey[] = ['list.sep', 'punct.named', 'punct.paren', 'heatmap.cell'];
+    const noHan = KEYS.filter((k) => !SAME_IN_BOTH.includes(k) && !PUNCTUATION_ONLY.includes(k) && !HAN.test(zh[k]));
+    expect(noHan).toEqual([]);
+  });
+
+  it('keeps the paper’s notation where the English has it', () => {
+    const notation = /[αΣ√]|[a-zA-Z]_(?:\{[^}]*\}|[a-zA-Z0-9]+)|→h|←h/g;
+    const lost = KEYS.filter((k) => {
+      const symbols = (en[k].match(notation) ?? []).sort().join(' ');
+      return symbols !== '' && (zh[k].match(notation) ?? []).sort().join(' ') !== symbols;
+    });
+    expect(lost).toEqual([]);
+  });
+
+  it('writes Chinese sentences with full-width punctuation', () => {
+    // a Han character directly followed by ASCII , ; : ? ! or ( is a half-width slip
+    const halfWidth = /\p{Script=Han}[,;:?!(]/u;
+    expect(KEYS.filter((k) => halfWidth.test(zh[k]))).toEqual([]);
+  });
+
+  it('fills placeholders in either language', () => {
+    expect(translate('zh', 'stepper.position', { i: 2, n: 9 })).toBe('第 2 步，共 9 步');
+    expect(translate('en', 'stepper.position', { i: 2, n: 9 })).toBe('Step 2 of 9');
+  });
+});
+
+describe('the model layer’s English names', () => {
+  it('English keys repeat VARIANT_INFO, the tasks’ titles and their examples’ labels word for word', () => {
+    for (const v of VARIANTS) {
+      expect(variantTitle('en', v)).toBe(VARIANT_INFO[v].title);
+      expect(variantSource('en', v)).toBe(VARIANT_INFO[v].source);
+      expect(variantFormula('en', v)).toBe(VARIANT_INFO[v].formula);
+      expect(variantTitle('zh', v)).not.toBe(VARIANT_INFO[v].title);
+    }
+    for (const id of TASK_IDS) {
+      const task = getTask(id);
+      expect(taskTitle('en', id)).toBe(task.title);
+      expect(HAN.test(taskTitle('zh', id))).toBe(true);
+      task.examples().forEach((ex, k) => {
+        expect(exampleLabel('en', id, k, ex.label)).toBe(ex.label);
+        expect(HAN.test(exampleLabel('zh', id, k, ex.label)), `${id} example ${k}`).toBe(true);
+      });
+    }
+  });
+
+  it('an example label the table does not know (reordered, new) stays as the task gives it', () => {
+    expect(exampleLabel('zh', 'en-fr', 1, 'Something new')).toBe('Something new');
+    expect(exampleLabel('zh', 'en-fr', 99, 'Another')).toBe('Another');
+    expect(taskTitle('zh', 'my-pairs')).toBe('my-pairs');
+  });
+});
+
+describe('messages', () => {
+  it('translate their values too, and join lists the language’s way', () => {
+    const m = msg('link.partial', { fields: [msg('link.field.beamWidth'), msg('link.field.palette'), 'view.other'] });
+    expect(english(m)).toBe('Some settings in this link were not valid and were reset: beam width, palette, view.other.');
+    expect(translateMessage('zh', m)).toBe('这个链接中的部分设置无效，已被重置：束宽、配色、view.other。');
+  });
+
+  it('a notice shows its message in the current language, and its English text for an unknown key', () => {
+    expect(noticeText('zh', { text: 'x', message: msg('notice.notPng', { name: 'a.jpg' }) })).toBe('“a.jpg”不是从 RNNsearch 导出的 PNG。');
+    expect(noticeText('zh', { text: 'English fallback', message: { key: 'no.such.key' } })).toBe('English fallback');
+    expect(noticeText('zh', { text: 'plain' })).toBe('plain');
+  });
+
+  it('every permalink problem has a message whose English is the parser’s notice', async () => {
+    for (const problem of Object.keys(SHARE_NOTICES) as Array<Exclude<ShareProblem, 'partial'>>) {
+      const m = linkNotice({ problem, notice: SHARE_NOTICES[problem] });
+      expect(m && english(m)).toBe(SHARE_NOTICES[problem]);
+      expect(m && HAN.test(translateMessage('zh', m))).toBe(true);
+    }
+    // a link whose beam width, palette and language are not valid: the fields reset are named
+    const record = {
+      v: 1,
+      model: 'en-fr-additive',
+      source: 'the cat .',
+      target: '',
+      decoding: 'greedy',
+      beamWidth: 99,
+      step: 0,
+      edits: [],
+      view: { values: 'weights', transpose: false, palette: 'rainbow', lang: 'fr', theme: 'auto' },
+    };
+    const parsed = await parseFragment(`#s=${deflateRawSync(Buffer.from(JSON.stringify(record))).toString('base64url')}`);
+    expect(parsed.problem).toBe('partial');
+    const m = linkNotice(parsed);
+    expect(m && english(m)).toBe(parsed.notice);
+    const zhText = m ? translateMessage('zh', m) : '';
+    expect(zhText).toMatch(/^这个链接中的部分设置无效，已被重置：/);
+    for (const field of ['束宽', '配色', '语言']) expect(zhText).toContain(field);
+  });
+});
+
+describe('the explorer in 中文 and back', () => {
+  beforeEach(resetStore);
+  afterEach(resetStore);
+
+  function Page() {
+    return (
+      <>
+        <ViewSettings />
+        <Notices />
+        <main>
+          <ExploreView />
+        </main>
+      </>
+    );
+  }
+
+  const headings = (): string[] => screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent ?? '');
+
+  it('switches every panel heading live, re-translates a notice already shown, and switches back', async () => {
+    await setUp('additive', 'the big red dog ran on the zebra .');
+    render(<Page />);
+    act(() => useStore.getState().notify('warning', '“x.jpg” is not a PNG exported from RNNsearch.', msg('notice.notPng', { name: 'x.jpg' })));
+    expect(headings()).toContain('Alignment');
+    expect(screen.getByText('“x.jpg” is not a PNG exported from RNNsearch.')).toBeTruthy();
+
+    fireEvent.change(screen.getByRole('combobox', { name: 'Language' }), { target: { value: 'zh' } });
+    expect(useStore.getState().lang).toBe('zh');
+    const zhHeadings = headings();
+    for (const h of ['对齐', '分享', '一个分数是如何构成的', '下一个词的预测', '公式，代入这一步的数值']) expect(zhHeadings).toContain(h);
+    expect(zhHeadings.some((h) => h.startsWith('上下文向量'))).toBe(true);
+    expect(zhHeadings.some((h) => /^第 \d+ 步：写出/.test(h))).toBe(true);
+    // nothing is left in English in the headings
+    expect(zhHeadings.filter((h) => !HAN.test(h))).toEqual([]);
+    expect(screen.getByText('“x.jpg”不是从 RNNsearch 导出的 PNG。')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '复制链接' })).toBeTruthy();
+    expect(screen.getByRole('grid').getAttribute('aria-label')).toBe('对齐：权重 α');
+    expect(screen.getByText('加性（Bahdanau）', { selector: '.model-line strong' })).toBeTruthy();
+    expect(await axeViolations()).toEqual([]);
+
+    fireEvent.change(screen.getByRole('combobox', { name: '语言' }), { target: { value: 'en' } });
+    expect(headings()).toContain('Alignment');
+    expect(headings().filter((h) => HAN.test(h))).toEqual([]);
+    expect(screen.getByText('“x.jpg” is not a PNG exported from RNNsearch.')).toBeTruthy();
+  });
+
+  it('a model that fails to load is reported in the language of the moment', async () => {
+    await setUp('additive');
+    useStore.setState({ catalog: [], lang: 'zh' });
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (() => Promise.reject(new TypeError('offline'))) as typeof fetch;
+    try {
+      render(<Notices />);
+      await act(async () => {
+        await useStore.getState().selectModel('no-such-model');
+      });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    const notice = useStore.getState().notices.at(-1);
+    expect(notice?.text).toMatch(/^The model “no-such-model” is not one of the models shipped with this page/);
+    const shown = within(document.querySelector('.notices') as HTMLElement).getByText(/no-such-model/);
+    expect(shown.textContent).toMatch(/^模型“no-such-model”既不是随本页面提供的模型，也没有保存在这个浏览器中（.*offline.*）。$/);
+  });
+});
