@@ -226,6 +226,19 @@ export const matmulSection: Section = {
     ctx.log('Timings (median per product after warm-up; ratios of GFLOP/s; ours-detached = ours after an ArrayBuffer detach):');
     ctx.log(formatTable(['shape m×k×n', 'form', 'impl', 'ms', 'p10–p90 ms', 'GFLOP/s', 'vs wasm', 'vs wasm A·B', 'vs cpu'], rows));
 
+    // The main thread must stay an isolate that never detached a buffer (bench/hosts.ts): if
+    // `ours` is no faster than `ours-detached` on the packed path, something loaded in this
+    // process detached one (Playwright at import time did), and every `ours` row is pessimistic.
+    const big = SHAPES.filter(([m]) => m >= 32).map(([m, k, n]) => `${m}x${k}x${n}`);
+    const cleanRatios = big.map((shape) => (find(shape, 'AB', 'ours')?.gflops ?? 0) / (find(shape, 'AB', 'ours-detached')?.gflops ?? Infinity));
+    if (cleanRatios.length > 0 && Math.max(...cleanRatios) < 1.1) {
+      ctx.log();
+      ctx.log(
+        `WARNING: ours is not faster than ours-detached (ratios ${cleanRatios.map((r) => r.toFixed(2)).join(', ')}): the bench's ` +
+          'main thread seems to have detached an ArrayBuffer (an import that transfers or grows wasm memory?); see bench/hosts.ts.',
+      );
+    }
+
     const targets: TargetCheck[] = [];
     for (const [m, k, n] of SHAPES) {
       const shape = `${m}x${k}x${n}`;

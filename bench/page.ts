@@ -21,7 +21,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
+// Types only: loading Playwright detaches an ArrayBuffer in this isolate (see bench/hosts.ts),
+// which would slow every later `ours` row of the other sections; it is imported when this
+// section runs (it runs last).
+import type { Browser, Page } from '@playwright/test';
 import type { BenchContext, Section, SectionResult, TargetCheck } from './section';
 import { formatTable } from './table';
 
@@ -276,6 +279,7 @@ export const pageSection: Section = {
     log(`vite preview on ${url}; Chromium ${CHROMIUM}`);
     let browser: Browser | null = null;
     try {
+      const { chromium } = await import('@playwright/test');
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
       const loads: number[] = [];
       for (let k = 0; k < (ctx.quick ? 1 : 3); k++) loads.push(await firstHeatmapMs(browser, url));
