@@ -23,6 +23,8 @@ export const MAX_SVG_CELLS = 256 * 256;
 export const CAPTION_MAX_GRAPHEMES = 120;
 /** Axis labels longer than this (in graphemes) are cut; the full token stays in the label's <title>. */
 export const LABEL_MAX_GRAPHEMES = 24;
+/** Longest axis title or heading drawn, in graphemes (the page's own words; a guard, not a layout). */
+export const LABEL_TEXT_MAX_GRAPHEMES = 80;
 /** The page's font stack (src/ui/app.css), so an export looks like the page. */
 export const FONT_STACK =
   "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji'";
@@ -51,9 +53,26 @@ export interface HeatmapSpec {
   /** Source along the rows and target along the columns (the default is the paper's: source on top). */
   transpose: boolean;
   caption: { model: string; variant: string; sentence: string };
+  /**
+   * Words drawn in the file, in the reader's language (the page passes its translations).
+   * Defaults: AXIS_TITLES and an English heading ("Attention heatmap (weights α)").
+   */
+  labels?: Partial<HeatmapLabels>;
   /** A target step to outline (the step on show); ignored when not an index of `values`. */
   highlightRow?: number;
   theme: 'light' | 'dark';
+}
+
+/** The words of an export: the two axis titles and the heading its <title> starts with. */
+export interface HeatmapLabels {
+  targetAxis: string;
+  sourceAxis: string;
+  heading: string;
+}
+
+/** The heading an export's <title> starts with when the caller gives none. */
+export function defaultHeading(kind: ValuesKind): string {
+  return `Attention heatmap (${kind === 'weights' ? 'weights α' : 'scores e'})`;
 }
 
 /** Options of buildHeatmapSvg. */
@@ -190,8 +209,11 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
     for (const tok of tokens) w = Math.max(w, estimateTextWidth(truncateGraphemes(tok, LABEL_MAX_GRAPHEMES), labelFont));
     return Math.ceil(w);
   };
-  const rowTitle = t ? AXIS_TITLES.source : AXIS_TITLES.target;
-  const colTitle = t ? AXIS_TITLES.target : AXIS_TITLES.source;
+  const targetAxis = truncateGraphemes(spec.labels?.targetAxis || AXIS_TITLES.target, LABEL_TEXT_MAX_GRAPHEMES);
+  const sourceAxis = truncateGraphemes(spec.labels?.sourceAxis || AXIS_TITLES.source, LABEL_TEXT_MAX_GRAPHEMES);
+  const heading = truncateGraphemes(spec.labels?.heading || defaultHeading(spec.kind), LABEL_TEXT_MAX_GRAPHEMES);
+  const rowTitle = t ? sourceAxis : targetAxis;
+  const colTitle = t ? targetAxis : sourceAxis;
   const gridLeft = pad + textFont + gap + labelWidth(rowTokens) + gap;
   const gridTop = pad + textFont + gap + labelWidth(colTokens) + gap;
   const gridW = nCols * cell;
@@ -227,7 +249,7 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
 
   // ---- drawing ----
   const out: string[] = [];
-  const title = `Attention heatmap (${spec.kind === 'weights' ? 'weights α' : 'scores e'}): ${caption}`;
+  const title = `${heading}: ${caption}`;
   const family = options.fontDataUrl === undefined ? FONT_STACK : `'${EMBEDDED_FONT_FAMILY}', ${FONT_STACK}`;
   out.push('<?xml version="1.0" encoding="UTF-8"?>\n');
   out.push(

@@ -101,6 +101,8 @@ export interface ParsedFragment {
   /** A user-facing sentence explaining what was not restored; null when nothing went wrong. */
   notice: string | null;
   problem: ShareProblem | null;
+  /** With problem 'partial': the fields reset to defaults (ResetField codes, in the link's order). */
+  reset: ResetField[];
 }
 
 /** The state a page with no (or an unusable) link starts from. Frozen: copy it with `defaultShareState()`. */
@@ -132,7 +134,10 @@ export const SHARE_NOTICES: Readonly<Record<Exclude<ShareProblem, 'partial'>, st
   invalid: 'This link’s contents are not valid; showing the default example.',
 });
 
-const FIELD_NAMES: Record<string, string> = {
+/** The fields a 'partial' link can reset (dotted paths into ShareState). */
+export type ResetField = 'decoding' | 'beamWidth' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme';
+
+const FIELD_NAMES: Record<ResetField, string> = {
   decoding: 'decoding mode',
   beamWidth: 'beam width',
   step: 'step',
@@ -145,8 +150,8 @@ const FIELD_NAMES: Record<string, string> = {
   'view.theme': 'theme',
 };
 
-function partialNotice(fields: string[]): string {
-  return `Some settings in this link were not valid and were reset: ${fields.map((f) => FIELD_NAMES[f] ?? f).join(', ')}.`;
+function partialNotice(fields: readonly ResetField[]): string {
+  return `Some settings in this link were not valid and were reset: ${fields.map((f) => FIELD_NAMES[f]).join(', ')}.`;
 }
 
 /** Thrown by `encodeShareState` / `buildFragment` for a state that could not round-trip. */
@@ -211,7 +216,7 @@ function readEdits(x: unknown): AttentionEdit[] | null {
   return out;
 }
 
-type Validation = { state: ShareState; problem: 'newer-version' | 'invalid' | null; reset: string[] };
+type Validation = { state: ShareState; problem: 'newer-version' | 'invalid' | null; reset: ResetField[] };
 
 /** The schema check: a fresh state from `raw`'s own, valid fields (see the policy at the top). */
 function validate(raw: unknown): Validation {
@@ -229,8 +234,8 @@ function validate(raw: unknown): Validation {
   state.source = source;
   state.target = target;
 
-  const reset: string[] = [];
-  const field = <T>(key: string, ok: (x: unknown) => x is T, set: (x: T) => void, from: Rec = raw, name = key): void => {
+  const reset: ResetField[] = [];
+  const field = <T>(key: string, ok: (x: unknown) => x is T, set: (x: T) => void, from: Rec = raw, name = key as ResetField): void => {
     if (!has(from, key)) return;
     const x = own(from, key);
     if (ok(x)) set(x);
@@ -476,9 +481,9 @@ export async function buildFragment(s: ShareState, options: { embed?: boolean } 
 
 // ---- decode -------------------------------------------------------------------------------
 
-function result(problem: ShareProblem | null, embed: boolean, state: ShareState = defaultShareState(), reset: string[] = []): ParsedFragment {
+function result(problem: ShareProblem | null, embed: boolean, state: ShareState = defaultShareState(), reset: ResetField[] = []): ParsedFragment {
   const notice = problem === null ? null : problem === 'partial' ? partialNotice(reset) : SHARE_NOTICES[problem];
-  return { state, embed, notice, problem };
+  return { state, embed, notice, problem, reset: problem === 'partial' ? reset : [] };
 }
 
 /** Drops the keys that could reach a prototype if some later code merged the object. */

@@ -3,7 +3,7 @@
 // the inputs (debounced, replaceState), follow hashchange, and restore a state from a PNG dropped
 // on the page.
 
-import { buildFragment, parseFragment, type ParsedFragment } from '../export/permalink';
+import { buildFragment, parseFragment, type ParsedFragment, type ResetField } from '../export/permalink';
 import { readPermalinkFromPng } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
 import { isPage, useStore, type Store } from '../store/store';
@@ -27,35 +27,28 @@ async function applyHash(hash: string): Promise<void> {
   if (hasLink || parsed.embed) applyShareState(useStore.getState(), parsed.state, parsed.embed);
 }
 
-/** The names permalink.ts gives the fields a 'partial' link reset, and their keys. */
-const RESET_FIELDS: Readonly<Record<string, MessageKey>> = {
-  'decoding mode': 'link.field.decoding',
-  'beam width': 'link.field.beamWidth',
+/** The message key naming each field a 'partial' link can reset. */
+const RESET_FIELDS: Readonly<Record<ResetField, MessageKey>> = {
+  decoding: 'link.field.decoding',
+  beamWidth: 'link.field.beamWidth',
   step: 'link.field.step',
-  'attention edits': 'link.field.edits',
-  'view options': 'link.field.view',
-  'values shown': 'link.field.values',
-  transpose: 'link.field.transpose',
-  palette: 'link.field.palette',
-  language: 'link.field.lang',
-  theme: 'link.field.theme',
+  edits: 'link.field.edits',
+  view: 'link.field.view',
+  'view.values': 'link.field.values',
+  'view.transpose': 'link.field.transpose',
+  'view.palette': 'link.field.palette',
+  'view.lang': 'link.field.lang',
+  'view.theme': 'link.field.theme',
 };
 
 /**
- * The message of a link that did not give back its state, from its problem code. A 'partial'
- * link names the fields it reset: the parser gives them only inside its English sentence
- * ("…were reset: beam width, palette."), so they are read from there, and each known one is
- * translated (an unknown one is kept as it is).
+ * The message of a link that did not give back its state, from its problem code; a 'partial'
+ * link names the fields it reset (from the parser's codes, so they translate).
  */
-export function linkNotice(parsed: Pick<ParsedFragment, 'problem' | 'notice'>): Message | null {
+export function linkNotice(parsed: Pick<ParsedFragment, 'problem' | 'reset'>): Message | null {
   if (parsed.problem === null) return null;
   if (parsed.problem !== 'partial') return msg(`link.${parsed.problem}`);
-  const list = /:\s*(.*?)\.?$/.exec(parsed.notice ?? '')?.[1] ?? '';
-  const fields = list
-    .split(', ')
-    .filter((f) => f !== '')
-    .map((f) => (Object.prototype.hasOwnProperty.call(RESET_FIELDS, f) ? msg(RESET_FIELDS[f] as MessageKey) : f));
-  return msg('link.partial', { fields });
+  return msg('link.partial', { fields: parsed.reset.map((f) => msg(RESET_FIELDS[f])) });
 }
 
 let lastWritten = '';

@@ -86,6 +86,21 @@ describe('buildHeatmapSvg', () => {
     for (const label of doc.querySelectorAll('g.column-labels > text')) expect(label.getAttribute('transform')).toMatch(/^rotate\(-90 /);
   });
 
+  it('draws the caller’s words for the axis titles and heading (the page’s language), escaped and capped', () => {
+    const labels = { targetAxis: '目标步 i · 查询 s_{i−1}', sourceAxis: '源位置 j <&> h_j', heading: '注意力热图（权重 α）' };
+    const doc = parse(buildHeatmapSvg(spec({ labels })).svg);
+    expect(doc.querySelector('.row-title')?.textContent).toBe(labels.targetAxis);
+    expect(doc.querySelector('.column-title')?.textContent).toBe(labels.sourceAxis);
+    expect(doc.querySelector('svg > title')?.textContent).toMatch(/^注意力热图（权重 α）: en-fr-additive/);
+    const t = parse(buildHeatmapSvg(spec({ labels, transpose: true })).svg);
+    expect(t.querySelector('.row-title')?.textContent).toBe(labels.sourceAxis);
+    // empty words fall back to the defaults; very long ones are cut
+    const d = parse(buildHeatmapSvg(spec({ labels: { targetAxis: '', heading: 'x'.repeat(500) } })).svg);
+    expect(d.querySelector('.row-title')?.textContent).toBe(AXIS_TITLES.target);
+    expect(d.querySelector('.column-title')?.textContent).toBe(AXIS_TITLES.source);
+    expect((d.querySelector('svg > title')?.textContent ?? '').split(':')[0]?.length).toBeLessThanOrEqual(80);
+  });
+
   it('escapes hostile tokens and captions: the result is still well-formed and shows them verbatim', () => {
     const hostile = ['<script>x()</script>', 'a&b', '"q"', "'s'", ']]>', '<!--', '&amp;'];
     const s = spec({

@@ -134,7 +134,7 @@ describe('messages', () => {
 
   it('every permalink problem has a message whose English is the parser’s notice', async () => {
     for (const problem of Object.keys(SHARE_NOTICES) as Array<Exclude<ShareProblem, 'partial'>>) {
-      const m = linkNotice({ problem, notice: SHARE_NOTICES[problem] });
+      const m = linkNotice({ problem, reset: [] });
       expect(m && english(m)).toBe(SHARE_NOTICES[problem]);
       expect(m && HAN.test(translateMessage('zh', m))).toBe(true);
     }
@@ -152,6 +152,7 @@ describe('messages', () => {
     };
     const parsed = await parseFragment(`#s=${deflateRawSync(Buffer.from(JSON.stringify(record))).toString('base64url')}`);
     expect(parsed.problem).toBe('partial');
+    expect(parsed.reset).toEqual(['beamWidth', 'view.palette', 'view.lang']);
     const m = linkNotice(parsed);
     expect(m && english(m)).toBe(parsed.notice);
     const zhText = m ? translateMessage('zh', m) : '';

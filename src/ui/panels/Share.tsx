@@ -8,11 +8,11 @@ import { buildFragment } from '../../export/permalink';
 import { copyPngToClipboard, downloadBlob, safeFilename, svgToPngBlob, withPermalink } from '../../export/raster';
 import { traceRows, traceToJson, weightsToCsv } from '../../export/tables';
 import { detokenize } from '../../data/tokenize';
-import { VARIANT_INFO } from '../../model/config';
+import { isTaskId } from '../../data/tasks';
 import { toShareState } from '../../store/share';
 import { useStore, type Palette } from '../../store/store';
 import { useModel, useTrace } from '../hooks';
-import { errorMessage, msg, MessageError, notifyMessage, useT, type MessageKey } from '../i18n';
+import { errorMessage, msg, MessageError, notifyMessage, taskTitle, translate, useT, variantTitle, type MessageKey } from '../i18n';
 
 /** The link that reopens exactly this state. */
 export async function currentLink(): Promise<string> {
@@ -78,7 +78,10 @@ export function SharePanel() {
     const kind = s.values === 'scores' && traceRows(trace, 'scores') ? 'scores' : 'weights';
     const values = traceRows(trace, kind);
     if (!values) return null;
-    // the exported file stays in English, like the axis titles src/export draws: one language per file
+    // the file speaks the page's language (the tokens and the sentence are the model's own)
+    const lang = s.lang;
+    const m = model.manifest;
+    const shipped = s.catalog?.some((c) => c.id === m.id) ?? false;
     return {
       sourceTokens: trace.sourceTokens,
       targetTokens: trace.targetTokens,
@@ -86,7 +89,17 @@ export function SharePanel() {
       kind,
       palette: s.palette,
       transpose: s.transpose,
-      caption: { model: model.manifest.title ?? model.manifest.id, variant: VARIANT_INFO[model.manifest.variant].title, sentence: detokenize(trace.sourceTokens.slice(0, -1), model.tokenizer) },
+      caption: {
+        // a shipped model is named by its task (its manifest title repeats the variant); your own keeps its title
+        model: shipped && isTaskId(m.task) ? taskTitle(lang, m.task) : (m.title ?? m.id),
+        variant: variantTitle(lang, m.variant),
+        sentence: detokenize(trace.sourceTokens.slice(0, -1), model.tokenizer),
+      },
+      labels: {
+        targetAxis: translate(lang, 'heatmap.targetAxis'),
+        sourceAxis: translate(lang, 'heatmap.sourceAxis'),
+        heading: translate(lang, 'share.exportHeading', { values: translate(lang, kind === 'weights' ? 'heatmap.weights' : 'heatmap.scores') }),
+      },
       highlightRow: s.step,
       theme: effectiveTheme(),
     };
