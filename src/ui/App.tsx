@@ -2,16 +2,38 @@
 // the explorer, training in the page, the variant comparison, the length experiment or the
 // story. Embed mode (`&embed=1` in the fragment) shows only the heatmap and the stepper.
 
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { PAGES, useStore, type Page } from '../store/store';
 import { boot } from './boot';
 import { translate, useT, type MessageKey } from './i18n';
 import { ExamplesMenu, ModelPicker, Notices, ViewSettings } from './panels/Header';
-import { CompareView } from './views/CompareView';
 import { ExploreView, HeatmapSection } from './views/ExploreView';
-import { LengthView } from './views/LengthView';
-import { StoryView } from './views/StoryView';
-import { TrainView } from './views/TrainView';
+
+// The explorer is in the first chunk (it is what opens); the other views load when first shown,
+// and are fetched in the background once the page is idle so that a click shows them at once.
+const loadTrain = () => import('./views/TrainView').then((m) => ({ default: m.TrainView }));
+const loadCompare = () => import('./views/CompareView').then((m) => ({ default: m.CompareView }));
+const loadLength = () => import('./views/LengthView').then((m) => ({ default: m.LengthView }));
+const loadStory = () => import('./views/StoryView').then((m) => ({ default: m.StoryView }));
+const TrainView = lazy(loadTrain);
+const CompareView = lazy(loadCompare);
+const LengthView = lazy(loadLength);
+const StoryView = lazy(loadStory);
+
+function usePrefetchViews(): void {
+  useEffect(() => {
+    const prefetch = (): void => {
+      // a failed prefetch is retried by React.lazy when the view is opened
+      for (const load of [loadTrain, loadCompare, loadLength, loadStory]) load().catch(() => undefined);
+    };
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(prefetch, { timeout: 4000 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(prefetch, 2000);
+    return () => clearTimeout(id);
+  }, []);
+}
 
 function useThemeAndLang(): void {
   const theme = useStore((s) => s.theme);
@@ -68,6 +90,7 @@ export function App() {
   const page = useStore((s) => s.page);
   useThemeAndLang();
   useEffect(() => boot(), []);
+  usePrefetchViews();
 
   if (embed) {
     return (
@@ -101,7 +124,7 @@ export function App() {
       <Nav />
       <Notices />
       <main className="page" id="main">
-        {VIEWS[page]()}
+        <Suspense fallback={<p className="muted" role="status">{t('app.loadingView')}</p>}>{VIEWS[page]()}</Suspense>
       </main>
       <footer className="footer">
         <p>{t('app.paper')}</p>
