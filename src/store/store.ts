@@ -226,6 +226,9 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       // default model is always shipped, so the first load does not wait for IndexedDB
       const shipped = get().catalog?.some((c) => c.id === id) ?? id === DEFAULT_MODEL_ID;
       const model = (!shipped && (await loadStoredModel(id))) || (await fetchModel(id));
+      // a new task for the first analysis and its render: building the model's tables took one
+      // already, and together they would hold the page for one long task
+      await new Promise((resolve) => setTimeout(resolve, 0));
       set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, loading: null, ...sentenceFor(get(), model) });
       get().recompute();
       return true;

@@ -10,11 +10,16 @@ const selectAnalysis = (s: Store): Analysis | null => s.analysis;
 const selectTrace = (s: Store): Trace | null => s.analysis?.trace ?? null;
 const selectModel = (s: Store): LoadedModel | null => s.models[s.modelId] ?? null;
 const selectStep = (s: Store): number => s.step;
+// Opening the page: no analysis yet, and the first model is loading or about to (none is loaded
+// and no error has been shown). Placeholders keep the layout still meanwhile.
+const selectFirstLoad = (s: Store): boolean =>
+  s.analysis === null && (s.loading !== null || (Object.keys(s.models).length === 0 && !s.notices.some((n) => n.kind === 'error')));
 
 export const useAnalysis = (): Analysis | null => useStore(selectAnalysis);
 export const useTrace = (): Trace | null => useStore(selectTrace);
 export const useModel = (): LoadedModel | null => useStore(selectModel);
 export const useStep = (): number => useStore(selectStep);
+export const useFirstLoad = (): boolean => useStore(selectFirstLoad);
 
 /** The current step's record, or null. */
 export function useCurrentStep(): TraceStep | null {

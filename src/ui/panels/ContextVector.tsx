@@ -5,13 +5,12 @@
 // fixed summary [→h_Tx ; ←h_1] is shown and explained; for scaled-dot the strips are the weighted
 // annotations before the value projection (c_i = W_v-projected sum), and say so.
 
-import { scaleSqrt } from 'd3-scale';
 import { useMemo } from 'react';
 import type { Trace, Vec } from '../../model/trace';
 import { fmt } from '../format';
 import { useAnalysis, useStep } from '../hooks';
 import { useT } from '../i18n';
-import { l2, Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
+import { l2, LazyDetails, Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 /** At most this many per-word strips (the largest contributors, kept in source order). */
@@ -26,22 +25,58 @@ export function maxAbs(...vectors: ArrayLike<number>[]): number {
   return m;
 }
 
+/** Opacity steps of a strip: cells are drawn in at most 2 × STRIP_LEVELS paths (sign × step). */
+export const STRIP_LEVELS = 32;
+
+/** The cells of a strip grouped into paths: one per (sign, opacity step) that occurs. */
+export interface StripPath {
+  sign: 'pos' | 'neg';
+  /** 1 … STRIP_LEVELS; the path's fill-opacity is level / STRIP_LEVELS. */
+  level: number;
+  /** The indices of its cells, ascending. */
+  cells: number[];
+  d: string;
+}
+
 /**
- * One vector as a strip of cells: hue by sign, opacity by √(|v| / max) (a d3 sqrt scale, so that
- * small components stay visible), React draws the rects. `split` draws a divider before that
- * index (the forward/backward halves).
+ * Group a strip's cells by sign and opacity step (√(|v| / max), rounded to 1/STRIP_LEVELS), each
+ * group one SVG path of unit squares. A cell that rounds to 0 (or is not finite) is not drawn:
+ * it would be invisible. A strip of 256 values is then ≤ 64 elements instead of 256 rects — the
+ * explorer shows a few dozen strips, and the page's first layout pays for every element.
+ */
+export function stripPaths(values: ArrayLike<number>, max: number): StripPath[] {
+  const top = max > 0 ? max : 1;
+  const groups = new Map<number, StripPath>();
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k] as number;
+    if (!Number.isFinite(v)) continue;
+    const level = Math.round(Math.sqrt(Math.min(Math.abs(v) / top, 1)) * STRIP_LEVELS);
+    if (level === 0) continue;
+    const key = v >= 0 ? level : -level;
+    let g = groups.get(key);
+    if (!g) {
+      g = { sign: v >= 0 ? 'pos' : 'neg', level, cells: [], d: '' };
+      groups.set(key, g);
+    }
+    g.cells.push(k);
+    g.d += `M${k} 0h1.02v1h-1.02z`;
+  }
+  return [...groups.values()];
+}
+
+/**
+ * One vector as a strip of cells: hue by sign, opacity by √(|v| / max) (so that small components
+ * stay visible), in steps of 1/STRIP_LEVELS. `split` draws a divider before that index (the
+ * forward/backward halves).
  */
 export function VectorStrip({ values, max, label, height = 14, split, className }: { values: ArrayLike<number>; max: number; label: string; height?: number; split?: number; className?: string }) {
   const n = values.length;
-  const opacity = useMemo(() => scaleSqrt().domain([0, max > 0 ? max : 1]).range([0, 1]).clamp(true), [max]);
-  const cells: React.ReactNode[] = [];
-  for (let k = 0; k < n; k++) {
-    const v = values[k] as number;
-    cells.push(<rect key={k} className={`vs-cell ${v >= 0 ? 'pos' : 'neg'}`} x={k} y={0} width={1.02} height={1} fillOpacity={Number.isFinite(v) ? opacity(Math.abs(v)) : 0} />);
-  }
+  const paths = useMemo(() => stripPaths(values, max), [values, max]);
   return (
     <svg className={`vs${className ? ` ${className}` : ''}`} role="img" aria-label={label} viewBox={`0 0 ${Math.max(n, 1)} 1`} preserveAspectRatio="none" width="100%" height={height} data-count={n}>
-      {cells}
+      {paths.map((p) => (
+        <path key={`${p.sign}${p.level}`} className={`vs-cell ${p.sign}`} d={p.d} fillOpacity={p.level / STRIP_LEVELS} />
+      ))}
       <rect className="vs-frame" x={0} y={0} width={Math.max(n, 1)} height={1} vectorEffect="non-scaling-stroke" />
       {split !== undefined && split > 0 && split < n && <line className="vs-split" x1={split} x2={split} y1={0} y2={1} vectorEffect="non-scaling-stroke" />}
     </svg>
@@ -197,19 +232,20 @@ export function ContextVector() {
       {shown && <p className="note">{t('cv.capped', { shown: rows.length, total: parts.length })}</p>}
       {!scaled && <p className="note">{t('cv.sumCheck', { drift: drift.toExponential(1) })}</p>}
       <SignLegend />
-      <details className="pnl-details">
-        <summary>{t('cv.numbers', { n: 2 * H })}</summary>
-        {scaled ? (
-          <NumberList values={step.context} start={1} />
-        ) : (
-          <>
-            <h4 className="pnl-h4">{t('context.forward')}</h4>
-            <NumberList values={step.context.subarray(0, H)} start={1} />
-            <h4 className="pnl-h4">{t('context.backward')}</h4>
-            <NumberList values={step.context.subarray(H)} start={H + 1} />
-          </>
-        )}
-      </details>
+      <LazyDetails summary={t('cv.numbers', { n: 2 * H })}>
+        {() =>
+          scaled ? (
+            <NumberList values={step.context} start={1} />
+          ) : (
+            <>
+              <h4 className="pnl-h4">{t('context.forward')}</h4>
+              <NumberList values={step.context.subarray(0, H)} start={1} />
+              <h4 className="pnl-h4">{t('context.backward')}</h4>
+              <NumberList values={step.context.subarray(H)} start={H + 1} />
+            </>
+          )
+        }
+      </LazyDetails>
     </PanelSection>
   );
 }

@@ -34,9 +34,18 @@ export function ModelPicker() {
   }
   const tasks = [...new Set(entries.map((e) => e.task))];
   return (
-    <label className="picker" htmlFor={id}>
-      <span className="field-label">{t('header.model')}</span>
-      <select id={id} value={modelId} disabled={entries.length === 0} onChange={(e) => void selectModel(e.target.value)}>
+    <label className="picker fixed" htmlFor={id}>
+      {/* the loading state stays on the label's line, so the header does not change height */}
+      <span className="field-label">
+        {t('header.model')}
+        {loading && (
+          <span className="loading" aria-hidden="true">
+            {' · '}
+            {t('header.loading')}
+          </span>
+        )}
+      </span>
+      <select id={id} value={modelId} disabled={entries.length === 0} aria-busy={loading ? true : undefined} onChange={(e) => void selectModel(e.target.value)}>
         {!entries.some((e) => e.id === modelId) && <option value={modelId}>{modelId}</option>}
         {tasks.map((task) => (
           <optgroup key={task} label={taskTitle(lang, task)}>
@@ -51,7 +60,9 @@ export function ModelPicker() {
           </optgroup>
         ))}
       </select>
-      {loading && <span className="loading" role="status">{t('app.loadingModel', { id: loading })}</span>}
+      <span className="sr-only" role="status">
+        {loading ? t('app.loadingModel', { id: loading }) : ''}
+      </span>
     </label>
   );
 }
@@ -64,13 +75,15 @@ export function ExamplesMenu() {
   const loadDocument = useStore((s) => s.loadDocument);
   const task = model?.manifest.task;
   const examples = task && isTaskId(task) ? getTask(task).examples() : [];
-  if (examples.length === 0) return null;
+  // until the first model is in, the menu is there but disabled (no jump in the header when it comes)
+  if (examples.length === 0 && model) return null;
   return (
-    <label className="picker" htmlFor={id}>
+    <label className="picker fixed" htmlFor={id}>
       <span className="field-label">{t('header.examples')}</span>
       <select
         id={id}
         value=""
+        disabled={examples.length === 0}
         onChange={(e) => {
           const ex = examples[Number(e.target.value)];
           if (ex) loadDocument({ source: ex.source, target: '', step: 0 });

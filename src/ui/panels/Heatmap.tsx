@@ -10,7 +10,7 @@ import type { Trace } from '../../model/trace';
 import { useStore } from '../../store/store';
 import { colourScale, interpolator, textOn, valueDomain } from '../colour';
 import { fmt } from '../format';
-import { useStep, useTrace, useWidth } from '../hooks';
+import { useFirstLoad, useStep, useTrace, useWidth } from '../hooks';
 import { useT } from '../i18n';
 
 /** Above this many cells the grid is drawn on a canvas (65k DOM nodes would freeze the tab). */
@@ -68,6 +68,7 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
   const transpose = useStore((s) => s.transpose);
   const palette = useStore((s) => s.palette);
   const showTable = useStore((s) => s.showTable);
+  const loading = useFirstLoad();
   const focus = useStore((s) => s.focus);
   const setFocus = useStore((s) => s.setFocus);
   const setStep = useStore((s) => s.setStep);
@@ -88,7 +89,8 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
     };
   }, [trace, matrix]);
 
-  if (!trace) return null;
+  // room for the heatmap while the first model loads, so that what follows does not jump
+  if (!trace) return loading ? <div className="heatmap-placeholder" aria-hidden="true" /> : null;
   if (!matrix || !layout || !extras) {
     return (
       <div className="heatmap-empty" role="note">

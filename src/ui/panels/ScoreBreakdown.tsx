@@ -17,7 +17,7 @@ import { fmt } from '../format';
 import { useAnalysis, useModel } from '../hooks';
 import { useT } from '../i18n';
 import { maxAbs, SignLegend, VectorStrip } from './ContextVector';
-import { Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedCell } from './common';
+import { LazyDetails, Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedCell } from './common';
 import './panels.css';
 
 /** The labels of the pieces, per variant, in the paper's notation. */
@@ -48,6 +48,31 @@ function at(label: string, i: number, j: number): string {
   return label.replaceAll('s_{i−1}', `s_{${i}}`).replaceAll('q_i', `q_${i + 1}`).replaceAll('h_j', `h_${j + 1}`).replaceAll('k_j', `k_${j + 1}`);
 }
 
+/**
+ * The bars of the per-unit terms as two SVG paths (positive, negative) of rectangles, unit k at
+ * x = k + 0.12, 0.76 wide, from the zero line to y(v) (at least 0.4 tall, so a zero term still
+ * shows where it is). Two elements instead of one rect per unit keep the page's layout light.
+ */
+export function termBarPaths(terms: ArrayLike<number>, y: (v: number) => number): Array<{ sign: 'pos' | 'neg'; d: string; count: number }> {
+  const y0 = y(0);
+  const out = { pos: { sign: 'pos' as const, d: '', count: 0 }, neg: { sign: 'neg' as const, d: '', count: 0 } };
+  for (let k = 0; k < terms.length; k++) {
+    const v = terms[k] as number;
+    if (!Number.isFinite(v)) continue;
+    const top = Math.min(y(v), y0);
+    const h = Math.max(Math.abs(y(v) - y0), 0.4);
+    const g = v >= 0 ? out.pos : out.neg;
+    g.d += `M${r4(k + 0.12)} ${r4(top)}h0.76v${r4(h)}h-0.76z`;
+    g.count++;
+  }
+  return [out.pos, out.neg].filter((g) => g.count > 0);
+}
+
+/** A coordinate with at most four decimals (short path data). */
+function r4(v: number): number {
+  return Math.round(v * 1e4) / 1e4;
+}
+
 /** The per-unit terms as bars up (positive) or down (negative) from a zero line. */
 function TermBars({ terms, label }: { terms: Float64Array; label: string }) {
   const n = terms.length;
@@ -56,10 +81,9 @@ function TermBars({ terms, label }: { terms: Float64Array; label: string }) {
   const y0 = y(0);
   return (
     <svg className="sb-bars" role="img" aria-label={label} viewBox={`0 0 ${Math.max(n, 1)} 100`} preserveAspectRatio="none" width="100%" height={96} data-count={n}>
-      {Array.from(terms, (v, k) => {
-        const top = Math.min(y(v), y0);
-        return <rect key={k} className={`sb-bar ${v >= 0 ? 'pos' : 'neg'}`} x={k + 0.12} width={0.76} y={top} height={Math.max(Math.abs(y(v) - y0), 0.4)} />;
-      })}
+      {termBarPaths(terms, y).map((p) => (
+        <path key={p.sign} className={`sb-bar ${p.sign}`} d={p.d} data-count={p.count} />
+      ))}
       <line className="sb-zero" x1={0} x2={n} y1={y0} y2={y0} vectorEffect="non-scaling-stroke" />
     </svg>
   );
@@ -181,43 +205,44 @@ export function ScoreBreakdown() {
           </span>
         ))}
       </p>
-      <details className="pnl-details">
-        <summary>{t('sb.numbers', { n: parts.terms.length })}</summary>
-        <div className="pnl-table-wrap" role="region" aria-label={t('sb.numbers', { n: parts.terms.length })} tabIndex={0}>
-          <table className="pnl-table num">
-            <thead>
-              <tr>
-                <th scope="col">k</th>
-                <th scope="col">
-                  <Notation text={t('sb.colQuery')} />
-                </th>
-                <th scope="col">
-                  <Notation text={t('sb.colKey')} />
-                </th>
-                {parts.act && <th scope="col">tanh</th>}
-                {parts.va && (
+      <LazyDetails summary={t('sb.numbers', { n: parts.terms.length })}>
+        {() => (
+          <div className="pnl-table-wrap" role="region" aria-label={t('sb.numbers', { n: parts.terms.length })} tabIndex={0}>
+            <table className="pnl-table num">
+              <thead>
+                <tr>
+                  <th scope="col">k</th>
                   <th scope="col">
-                    <Notation text="v_a" />
+                    <Notation text={t('sb.colQuery')} />
                   </th>
-                )}
-                <th scope="col">{t('sb.colTerm')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Array.from(parts.terms, (v, k) => (
-                <tr key={k}>
-                  <th scope="row">{k + 1}</th>
-                  <td>{fmt(parts.query[k] as number, 3)}</td>
-                  <td>{fmt(parts.key[k] as number, 3)}</td>
-                  {parts.act && <td>{fmt(parts.act[k] as number, 3)}</td>}
-                  {parts.va && <td>{fmt(parts.va[k] as number, 3)}</td>}
-                  <td>{fmt(v, 4)}</td>
+                  <th scope="col">
+                    <Notation text={t('sb.colKey')} />
+                  </th>
+                  {parts.act && <th scope="col">tanh</th>}
+                  {parts.va && (
+                    <th scope="col">
+                      <Notation text="v_a" />
+                    </th>
+                  )}
+                  <th scope="col">{t('sb.colTerm')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+              </thead>
+              <tbody>
+                {Array.from(parts.terms, (v, k) => (
+                  <tr key={k}>
+                    <th scope="row">{k + 1}</th>
+                    <td>{fmt(parts.query[k] as number, 3)}</td>
+                    <td>{fmt(parts.key[k] as number, 3)}</td>
+                    {parts.act && <td>{fmt(parts.act[k] as number, 3)}</td>}
+                    {parts.va && <td>{fmt(parts.va[k] as number, 3)}</td>}
+                    <td>{fmt(v, 4)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </LazyDetails>
     </PanelSection>
   );
 }

@@ -5,7 +5,7 @@
 
 import { useId } from 'react';
 import { useStore } from '../../store/store';
-import { useAnalysis, useModel } from '../hooks';
+import { useAnalysis, useFirstLoad, useModel } from '../hooks';
 import { useT } from '../i18n';
 
 export function SentenceEditor() {
@@ -21,6 +21,7 @@ export function SentenceEditor() {
   const setBeamWidth = useStore((s) => s.setBeamWidth);
   const analysis = useAnalysis();
   const model = useModel();
+  const firstLoad = useFirstLoad();
   const unknown = analysis?.trace?.sourceUnknown.filter(Boolean).length ?? 0;
   const forced = analysis?.mode === 'forced';
 
@@ -71,6 +72,7 @@ export function SentenceEditor() {
           {t('editor.truncated', { side: t(tr.side === 'source' ? 'editor.side.source' : 'editor.side.target'), kept: tr.kept, total: tr.originalLength })}
         </p>
       ))}
+      {firstLoad && <div className="tokens tokens-placeholder" aria-hidden="true" />}
       {analysis?.trace && model && (
         <div className="tokens">
           <span className="field-label">{t('editor.tokens')}</span>

@@ -2,7 +2,7 @@
 // HTML strings), templates with React nodes in their placeholders, source/target token labels,
 // the panel frame, and the focused cell with its fallback.
 
-import { Fragment, useId, type ReactNode } from 'react';
+import { Fragment, useId, useState, type ReactNode } from 'react';
 import type { Trace, Vec } from '../../model/trace';
 import { useStore } from '../../store/store';
 import { fmt } from '../format';
@@ -130,3 +130,16 @@ export function preview(v: Vec, n = 4, digits = 2): string {
 
 // ---- the panel -------------------------------------------------------------------------------
 
+/**
+ * A <details> whose content is built only while it is open: the panels' number tables are
+ * hundreds of cells that most readers never open, and every element costs the page's layout.
+ */
+export function LazyDetails({ summary, className = 'pnl-details', children }: { summary: ReactNode; className?: string; children: () => ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className={className} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{summary}</summary>
+      {open && children()}
+    </details>
+  );
+}

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ContextVector, contributions, TOP_CONTRIBUTORS, TOP_SHARE } from '../../../src/ui/panels/ContextVector';
+import { ContextVector, contributions, maxAbs, STRIP_LEVELS, stripPaths, TOP_CONTRIBUTORS, TOP_SHARE } from '../../../src/ui/panels/ContextVector';
 import { SMALL } from '../../model/fixtures';
 import { resetStore, setUp, currentTrace } from './helpers';
 
@@ -11,17 +11,55 @@ afterEach(resetStore);
 const H2 = 2 * SMALL.hidden;
 const trace = currentTrace;
 
+/** The cells a strip draws: unit index → its path's sign and opacity, from the path data. */
+function drawnCells(svg: Element): Map<number, { sign: string; opacity: number }> {
+  const cells = new Map<number, { sign: string; opacity: number }>();
+  for (const path of svg.querySelectorAll('path.vs-cell')) {
+    const sign = path.classList.contains('pos') ? 'pos' : 'neg';
+    const opacity = Number(path.getAttribute('fill-opacity'));
+    for (const m of (path.getAttribute('d') ?? '').matchAll(/M(\d+) 0h1\.02v1h-1\.02z/g)) {
+      const k = Number(m[1]);
+      expect(cells.has(k), `cell ${k} drawn twice`).toBe(false);
+      cells.set(k, { sign, opacity });
+    }
+  }
+  return cells;
+}
+
+/** Every visible value is drawn once, with its sign and √(|v|/max) to the nearest step (max: the panel's, over all annotations). */
+function expectStripShows(svg: Element, values: ArrayLike<number>): void {
+  const n = values.length;
+  expect(svg.getAttribute('data-count')).toBe(String(n));
+  const max = maxAbs(trace().annotations);
+  const cells = drawnCells(svg);
+  for (let k = 0; k < n; k++) {
+    const v = values[k] as number;
+    const want = Math.sqrt(Math.abs(v) / max);
+    const got = cells.get(k);
+    if (want * STRIP_LEVELS < 0.5) expect(got).toBeUndefined();
+    else {
+      expect(got?.sign).toBe(v >= 0 ? 'pos' : 'neg');
+      expect(Math.abs((got?.opacity ?? -1) - want)).toBeLessThanOrEqual(0.5 / STRIP_LEVELS + 1e-9);
+    }
+  }
+  // a handful of paths, not one element per value
+  expect(svg.querySelectorAll('path.vs-cell').length).toBeLessThanOrEqual(2 * STRIP_LEVELS);
+  expect(svg.querySelectorAll('rect.vs-cell')).toHaveLength(0);
+}
+
 describe('ContextVector', () => {
   it('draws c_i as a strip of 2H cells, split into forward and backward halves', async () => {
     await setUp('additive');
     render(<ContextVector />);
     const strip = screen.getByRole('img', { name: /context vector c at step 1/i });
-    expect(strip.querySelectorAll('rect.vs-cell')).toHaveLength(H2);
+    expectStripShows(strip, trace().steps[0]?.context as Float32Array);
     expect(strip.querySelector('line.vs-split')?.getAttribute('x1')).toBe(String(SMALL.hidden));
     expect(screen.getAllByText(/forward half →h/).length).toBeGreaterThan(0);
     expect(screen.getAllByText(/backward half ←h/).length).toBeGreaterThan(0);
-    // the numbers behind the strip: 2H of them
-    expect(document.querySelectorAll('.pnl-numbers li')).toHaveLength(H2);
+    // the numbers behind the strip: 2H of them, built when the reader opens them
+    expect(document.querySelectorAll('.pnl-numbers li')).toHaveLength(0);
+    fireEvent.click(screen.getByText(/numbers/i, { selector: 'summary' }));
+    await waitFor(() => expect(document.querySelectorAll('.pnl-numbers li')).toHaveLength(H2));
   });
 
   it('stacks one α_ij·h_j strip per source word and marks the largest contributors', async () => {
@@ -30,8 +68,8 @@ describe('ContextVector', () => {
     const tr = trace();
     const rows = document.querySelectorAll('li.cv-row');
     expect(rows).toHaveLength(tr.srcLen);
-    rows.forEach((r) => expect(r.querySelectorAll('rect.vs-cell')).toHaveLength(H2));
     const parts = contributions(tr, tr.steps[0]?.weights as Float32Array);
+    rows.forEach((r) => expect(r.querySelector('svg')?.getAttribute('data-count')).toBe(String(H2)));
     const best = [...parts].sort((a, b) => b.norm - a.norm)[0];
     const top = Array.from(document.querySelectorAll('li.cv-row.cv-top'));
     const expected = Math.min(TOP_CONTRIBUTORS, parts.filter((p) => p.norm >= TOP_SHARE * (best?.norm ?? 0)).length);
@@ -51,7 +89,7 @@ describe('ContextVector', () => {
     await setUp('none');
     render(<ContextVector />);
     expect(screen.getByText(/the decoder reads this same summary vector at every step/i)).toBeTruthy();
-    expect(screen.getByRole('img', { name: /context vector c/i }).querySelectorAll('rect.vs-cell')).toHaveLength(H2);
+    expectStripShows(screen.getByRole('img', { name: /context vector c/i }), trace().steps[0]?.context as Float32Array);
     expect(document.querySelectorAll('li.cv-row')).toHaveLength(0);
   });
 
@@ -60,5 +98,24 @@ describe('ContextVector', () => {
     render(<ContextVector />);
     expect(screen.getByText(/before that projection/i)).toBeTruthy();
     expect(document.querySelectorAll('li.cv-row')).toHaveLength(trace().srcLen);
+  });
+});
+
+describe('stripPaths', () => {
+  it('groups cells by sign and opacity step, skips invisible and non-finite ones, and keeps each cell once', () => {
+    const values = [1, -1, 0.25, -0.25, 0, 1e-6, Number.NaN, Number.POSITIVE_INFINITY, 0.2500001];
+    const paths = stripPaths(values, 1);
+    const where = new Map<number, { sign: string; level: number }>();
+    for (const p of paths) for (const k of p.cells) where.set(k, { sign: p.sign, level: p.level });
+    expect(where.get(0)).toEqual({ sign: 'pos', level: STRIP_LEVELS });
+    expect(where.get(1)).toEqual({ sign: 'neg', level: STRIP_LEVELS });
+    expect(where.get(2)).toEqual({ sign: 'pos', level: STRIP_LEVELS / 2 });
+    expect(where.get(3)).toEqual({ sign: 'neg', level: STRIP_LEVELS / 2 });
+    for (const k of [4, 5, 6, 7]) expect(where.has(k)).toBe(false);
+    // 0.25 and 0.2500001 share a path
+    expect(paths.find((p) => p.cells.includes(2))?.cells).toEqual([2, 8]);
+    expect(paths).toHaveLength(4);
+    // a zero or negative max does not divide by zero
+    expect(stripPaths([0.5], 0)[0]?.level).toBe(Math.round(Math.sqrt(0.5) * STRIP_LEVELS));
   });
 });

@@ -40,7 +40,9 @@ describe('ScoreBreakdown', () => {
       // one bar per unit (A for additive / scaled-dot, H for dot / general)
       const units = variant === 'additive' || variant === 'scaled-dot' ? SMALL.alignment : SMALL.hidden;
       const bars = screen.getByRole('img', { name: /terms:/ });
-      expect(bars.querySelectorAll('rect.sb-bar')).toHaveLength(units);
+      const drawn = Array.from(bars.querySelectorAll('path.sb-bar'), (p) => (p.getAttribute('d')?.match(/M/g) ?? []).length);
+      expect(drawn.reduce((a, b) => a + b, 0)).toBe(units);
+      expect(bars.querySelectorAll('path.sb-bar').length).toBeLessThanOrEqual(2);
       expect(screen.getByRole('heading', { level: 3 }).textContent).toMatch(variant === 'additive' ? /va ⊙ tanh\(Wa s\d+ \+ Ua h\d+\)/ : variant === 'scaled-dot' ? /√d/ : /⊙ k/);
     });
   }
@@ -50,8 +52,21 @@ describe('ScoreBreakdown', () => {
     render(<ScoreBreakdown />);
     const strips = screen.getAllByRole('img', { name: /values$/ });
     expect(strips).toHaveLength(5);
-    for (const s of strips) expect(s.querySelectorAll('rect.vs-cell')).toHaveLength(SMALL.alignment);
+    for (const s of strips) expect(s.getAttribute('data-count')).toBe(String(SMALL.alignment));
     expect(document.body.textContent).toContain('tanh(·)');
+  });
+
+  it('builds the table of per-unit numbers when it is opened: one row per unit, terms as in the bars', async () => {
+    await setUp('additive');
+    render(<ScoreBreakdown />);
+    expect(document.querySelector('.pnl-table.num')).toBeNull();
+    fireEvent.click(screen.getByText(/numbers/i, { selector: 'summary' }));
+    const rows = await screen.findAllByRole('row');
+    // a header row, then one per alignment unit
+    expect(rows).toHaveLength(SMALL.alignment + 1);
+    const lastCells = rows.slice(1).map((r) => Number(r.querySelector('td:last-child')?.textContent?.replace('−', '-')));
+    const sum = lastCells.reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - check().score)).toBeLessThan(1e-3 * SMALL.alignment);
   });
 
   it('falls back to the most-attended word of the current step, and follows the store focus', async () => {
