@@ -15,7 +15,7 @@
 import { scaleLinear, scaleSequential } from 'd3-scale';
 import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';
 import type { Palette, ValuesKind } from './permalink';
-import { baseDirection, escapeXml, estimateTextWidth, truncateGraphemes } from './text';
+import { baseDirection, escapeXml, estimateTextWidth, notationText, parseNotation, truncateGraphemes } from './text';
 
 /** The largest heatmap exported as SVG; past it the page draws with canvas. */
 export const MAX_SVG_CELLS = 256 * 256;
@@ -86,6 +86,13 @@ export interface HeatmapSvg {
   svg: string;
   width: number;
   height: number;
+}
+
+/** An axis title in the paper's notation as SVG text content: subscripts and superscripts as shifted, smaller tspans. */
+function notationSvg(text: string): string {
+  return parseNotation(text)
+    .map((r) => (r.kind === 'text' ? escapeXml(r.text) : `<tspan baseline-shift="${r.kind === 'sub' ? 'sub' : 'super'}" font-size="75%">${escapeXml(r.text)}</tspan>`))
+    .join('');
 }
 
 /** Thrown by buildHeatmapSvg: 'too-large' past MAX_SVG_CELLS, 'bad-shape', 'empty', 'bad-font'. */
@@ -236,12 +243,12 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   const caption = truncateGraphemes(`${spec.caption.model} · ${spec.caption.variant} · ${spec.caption.sentence}`, CAPTION_MAX_GRAPHEMES);
   // titles and caption get 15% extra room: their font is whatever the viewer has (see the top)
   const wide = (text: string): number => 1.15 * estimateTextWidth(text, textFont);
-  const contentBottom = Math.max(gridTop + gridH, barTop + barH, gridTop + wide(rowTitle));
+  const contentBottom = Math.max(gridTop + gridH, barTop + barH, gridTop + wide(notationText(rowTitle)));
   const captionY = contentBottom + gap * 3 + textFont;
   const width = Math.ceil(
     Math.max(
       barX + barW + gap + tickW + pad,
-      gridLeft + wide(colTitle) + pad,
+      gridLeft + wide(notationText(colTitle)) + pad,
       pad + wide(caption) + pad,
     ),
   );
@@ -299,10 +306,10 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
 
   const rowTitleX = pad + textFont;
   out.push(
-    `<text class="axis-title row-title" x="${rowTitleX}" y="${gridTop}" transform="rotate(-90 ${rowTitleX} ${gridTop})" text-anchor="end" font-size="${textFont}" fill="${colours.muted}">${escapeXml(rowTitle)}</text>\n`,
+    `<text class="axis-title row-title" x="${rowTitleX}" y="${gridTop}" transform="rotate(-90 ${rowTitleX} ${gridTop})" text-anchor="end" font-size="${textFont}" fill="${colours.muted}">${notationSvg(rowTitle)}</text>\n`,
   );
   out.push(
-    `<text class="axis-title column-title" x="${gridLeft}" y="${pad + textFont}" text-anchor="start" font-size="${textFont}" fill="${colours.muted}">${escapeXml(colTitle)}</text>\n`,
+    `<text class="axis-title column-title" x="${gridLeft}" y="${pad + textFont}" text-anchor="start" font-size="${textFont}" fill="${colours.muted}">${notationSvg(colTitle)}</text>\n`,
   );
 
   out.push(`<g class="colour-bar" font-size="${textFont}" fill="${colours.foreground}">\n`);

@@ -82,3 +82,37 @@ export function baseDirection(text: string): 'ltr' | 'rtl' {
 export function hasLoneSurrogate(text: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
+
+/** One run of paper notation: plain text, a subscript or a superscript. */
+export interface NotationRun {
+  kind: 'text' | 'sub' | 'sup';
+  text: string;
+}
+
+// `_` or `^` followed by {…} or by a run of ASCII letters, digits or Greek letters.
+const SUB_SUP = /([_^])(?:\{([^{}]*)\}|([A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+))/g;
+
+/**
+ * Paper notation as runs: "e_ij" → e, sub ij; "s_{i−1}" → s, sub i−1; "x^{2}" → x, sup 2. For our
+ * own formula strings only (a token like "snake_case" would be read as notation): the page draws
+ * the runs as <sub>/<sup>, the SVG export as shifted <tspan>s.
+ */
+export function parseNotation(text: string): NotationRun[] {
+  const out: NotationRun[] = [];
+  let last = 0;
+  for (const m of text.matchAll(SUB_SUP)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push({ kind: 'text', text: text.slice(last, at) });
+    out.push({ kind: m[1] === '_' ? 'sub' : 'sup', text: m[2] ?? m[3] ?? '' });
+    last = at + m[0].length;
+  }
+  if (last < text.length) out.push({ kind: 'text', text: text.slice(last) });
+  return out;
+}
+
+/** The notation's text as read, without its markup ("s_{i−1}" → "si−1"): for measuring. */
+export function notationText(text: string): string {
+  return parseNotation(text)
+    .map((r) => r.text)
+    .join('');
+}

@@ -28,7 +28,9 @@ test('opens on a trained model with a labelled alignment heatmap, and axe finds 
   const t0 = Date.now();
   await openExplorer(page);
   const opened = Date.now() - t0;
-  await expect(page.getByText('target step i · query s_{i−1}', { exact: false }).first()).toBeAttached();
+  // both axes named, in the paper's notation (s_{i−1} is drawn as s with a subscript)
+  await expect(page.locator('.hm-axis-rows').first()).toHaveText(/target step i · query si−1/);
+  await expect(page.locator('.hm-axis-cols').first()).toHaveText(/source j · annotation hj/);
   await expect(grid(page).getByRole('columnheader', { name: 'Area' })).toBeVisible();
   await expect(grid(page).getByRole('rowheader', { name: 'zone' })).toBeVisible();
   // the model really aligns: in each of these rows the matching source word gets most weight

@@ -3,6 +3,7 @@
 // well-formed for hostile tokens, every token present, one rect per cell, d3's colours, transpose,
 // caption, bidi, size caps and the embedded font.
 import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';
+import { notationText } from '../../src/export/text';
 import { describe, expect, it } from 'vitest';
 import {
   AXIS_TITLES,
@@ -80,24 +81,29 @@ describe('buildHeatmapSvg', () => {
     const doc = parse(buildHeatmapSvg(s).svg);
     expect(texts(doc, 'g.row-labels > text')).toEqual(s.targetTokens);
     expect(texts(doc, 'g.column-labels > text')).toEqual(s.sourceTokens);
-    expect(doc.querySelector('.row-title')?.textContent).toBe(AXIS_TITLES.target);
-    expect(doc.querySelector('.column-title')?.textContent).toBe(AXIS_TITLES.source);
+    expect(doc.querySelector('.row-title')?.textContent).toBe(notationText(AXIS_TITLES.target));
+    expect(doc.querySelector('.column-title')?.textContent).toBe(notationText(AXIS_TITLES.source));
     expect(AXIS_TITLES).toEqual({ target: 'target step i · query s_{i−1}', source: 'source j · annotation h_j' });
+    // the paper's notation: s_{i−1} and h_j drawn with real subscripts
+    const sub = (sel: string) => Array.from(doc.querySelectorAll(`${sel} tspan[baseline-shift="sub"]`), (n) => n.textContent);
+    expect(sub('.row-title')).toEqual(['i−1']);
+    expect(sub('.column-title')).toEqual(['j']);
+    expect(doc.querySelector('.row-title tspan')?.getAttribute('font-size')).toBe('75%');
     for (const label of doc.querySelectorAll('g.column-labels > text')) expect(label.getAttribute('transform')).toMatch(/^rotate\(-90 /);
   });
 
   it('draws the caller’s words for the axis titles and heading (the page’s language), escaped and capped', () => {
     const labels = { targetAxis: '目标步 i · 查询 s_{i−1}', sourceAxis: '源位置 j <&> h_j', heading: '注意力热图（权重 α）' };
     const doc = parse(buildHeatmapSvg(spec({ labels })).svg);
-    expect(doc.querySelector('.row-title')?.textContent).toBe(labels.targetAxis);
-    expect(doc.querySelector('.column-title')?.textContent).toBe(labels.sourceAxis);
+    expect(doc.querySelector('.row-title')?.textContent).toBe(notationText(labels.targetAxis));
+    expect(doc.querySelector('.column-title')?.textContent).toBe(notationText(labels.sourceAxis));
     expect(doc.querySelector('svg > title')?.textContent).toMatch(/^注意力热图（权重 α）: en-fr-additive/);
     const t = parse(buildHeatmapSvg(spec({ labels, transpose: true })).svg);
-    expect(t.querySelector('.row-title')?.textContent).toBe(labels.sourceAxis);
+    expect(t.querySelector('.row-title')?.textContent).toBe(notationText(labels.sourceAxis));
     // empty words fall back to the defaults; very long ones are cut
     const d = parse(buildHeatmapSvg(spec({ labels: { targetAxis: '', heading: 'x'.repeat(500) } })).svg);
-    expect(d.querySelector('.row-title')?.textContent).toBe(AXIS_TITLES.target);
-    expect(d.querySelector('.column-title')?.textContent).toBe(AXIS_TITLES.source);
+    expect(d.querySelector('.row-title')?.textContent).toBe(notationText(AXIS_TITLES.target));
+    expect(d.querySelector('.column-title')?.textContent).toBe(notationText(AXIS_TITLES.source));
     expect((d.querySelector('svg > title')?.textContent ?? '').split(':')[0]?.length).toBeLessThanOrEqual(80);
   });
 
@@ -162,8 +168,8 @@ describe('buildHeatmapSvg', () => {
     const doc = parse(buildHeatmapSvg(s).svg);
     expect(texts(doc, 'g.row-labels > text')).toEqual(s.sourceTokens);
     expect(texts(doc, 'g.column-labels > text')).toEqual(s.targetTokens);
-    expect(doc.querySelector('.row-title')?.textContent).toBe(AXIS_TITLES.source);
-    expect(doc.querySelector('.column-title')?.textContent).toBe(AXIS_TITLES.target);
+    expect(doc.querySelector('.row-title')?.textContent).toBe(notationText(AXIS_TITLES.source));
+    expect(doc.querySelector('.column-title')?.textContent).toBe(notationText(AXIS_TITLES.target));
     const cells = Array.from(doc.querySelectorAll('g.cells > rect'), (r) => r.querySelector('title')?.textContent);
     // row-major over (source, target): the second cell is target 'chat' at source 'the'
     expect(cells.slice(0, 3)).toEqual(['le ↔ the: 0.100', 'chat ↔ the: 0.500', 'le ↔ black: 0.200']);

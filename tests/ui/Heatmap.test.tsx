@@ -23,6 +23,13 @@ describe('Heatmap', () => {
     expect(screen.getByRole('gridcell', { name: `chat ↔ cat: ${w.toFixed(2)}` })).toBeTruthy();
     expect(within(grid).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(expect.arrayContaining(['the', 'cat', 'sat', '.', '</s>']));
     expect(within(grid).getAllByRole('rowheader').map((h) => h.textContent)).toEqual(expect.arrayContaining(['le', 'chat', '.', '</s>']));
+    // both axes named in the paper's notation: s_{i−1} and h_j with real subscripts
+    const rows = document.querySelector('.hm-axis-rows');
+    const cols = document.querySelector('.hm-axis-cols');
+    expect(rows?.textContent).toBe('target step i · query si−1 ↓');
+    expect(Array.from(rows?.querySelectorAll('sub') ?? [], (n) => n.textContent)).toEqual(['i−1']);
+    expect(cols?.textContent).toBe('source j · annotation hj →');
+    expect(Array.from(cols?.querySelectorAll('sub') ?? [], (n) => n.textContent)).toEqual(['j']);
   });
 
   it('arrow keys, Home and End move the focus and the step; Enter puts all weight on the cell', async () => {

@@ -12,6 +12,7 @@ import { colourScale, interpolator, textOn, valueDomain } from '../colour';
 import { fmt } from '../format';
 import { useFirstLoad, useStep, useTrace, useWidth } from '../hooks';
 import { useT } from '../i18n';
+import { Notation } from './common';
 
 /** Above this many cells the grid is drawn on a canvas (65k DOM nodes would freeze the tab). */
 export const MAX_DOM_CELLS = 6400;
@@ -351,13 +352,18 @@ function Grid(p: GridProps) {
   return (
     <div className="hm-scroll">
       <p className="hm-axis hm-axis-cols" style={{ paddingLeft: p.labelW }} aria-hidden="true">
-        {p.colAxis} →
+        <Notation text={p.colAxis} /> →
       </p>
       <div role="grid" aria-label={p.label} aria-rowcount={nRows + 2} aria-colcount={nCols + 2} className="hm-grid" onKeyDown={onKeyDown}>
         <div role="row" className="hm-row hm-head" style={{ ...template, minHeight: headH }} aria-rowindex={1}>
           <div role="columnheader" className="hm-corner" aria-colindex={1}>
-            <span className="hm-axis hm-axis-rows">{p.rowAxis} ↓</span>
-            <span className="sr-only"> / {p.colAxis}</span>
+            <span className="hm-axis hm-axis-rows">
+              <Notation text={p.rowAxis} /> ↓
+            </span>
+            <span className="sr-only">
+              {' / '}
+              <Notation text={p.colAxis} />
+            </span>
           </div>
           {layout.colLabels.map((label, c) => {
             const isTarget = p.transpose;

@@ -3,6 +3,7 @@
 // the panel frame, and the focused cell with its fallback.
 
 import { Fragment, useId, useState, type ReactNode } from 'react';
+import { parseNotation } from '../../export/text';
 import type { Trace, Vec } from '../../model/trace';
 import { useStore } from '../../store/store';
 import { fmt } from '../format';
@@ -10,23 +11,9 @@ import { useStep, useTrace } from '../hooks';
 import { useT } from '../i18n';
 import './panels.css';
 
-// `_` or `^` followed by {…} or by a run of ASCII letters, digits or Greek letters.
-const SUB_SUP = /([_^])(?:\{([^{}]*)\}|([A-Za-z0-9\u0391-\u03a9\u03b1-\u03c9]+))/g;
-
 /** Paper notation as React nodes: "e_ij" → e<sub>ij</sub>, "s_{i−1}" → s<sub>i−1</sub>, "x^{2}" → x<sup>2</sup>. */
 export function notation(text: string): ReactNode[] {
-  const out: ReactNode[] = [];
-  let last = 0;
-  let key = 0;
-  for (const m of text.matchAll(SUB_SUP)) {
-    const at = m.index ?? 0;
-    if (at > last) out.push(text.slice(last, at));
-    const body = m[2] ?? m[3] ?? '';
-    out.push(m[1] === '_' ? <sub key={key++}>{body}</sub> : <sup key={key++}>{body}</sup>);
-    last = at + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
+  return parseNotation(text).map((run, key) => (run.kind === 'sub' ? <sub key={key}>{run.text}</sub> : run.kind === 'sup' ? <sup key={key}>{run.text}</sup> : run.text));
 }
 
 /** Render a formula string in the paper's notation (only for our own strings, never user text). */

@@ -62,8 +62,8 @@ describe('SharePanel', () => {
     const trace = currentTrace();
     const texts = Array.from(doc.querySelectorAll('text'), (n) => n.textContent ?? '');
     for (const tok of [...trace.sourceTokens, ...trace.targetTokens]) expect(texts.some((x) => x.includes(tok))).toBe(true);
-    expect(doc.querySelector('.row-title')?.textContent).toBe('target step i · query s_{i−1}');
-    expect(doc.querySelector('.column-title')?.textContent).toBe('source j · annotation h_j');
+    expect(doc.querySelector('.row-title')?.textContent).toBe('target step i · query si−1');
+    expect(doc.querySelector('.column-title')?.textContent).toBe('source j · annotation hj');
     expect(doc.querySelector('title')?.textContent).toMatch(/^Attention heatmap \(weights α\): /);
     // not in the catalog: your own model is named by its manifest (here its id), then the variant
     expect(doc.querySelector('.caption')?.textContent).toBe('test-additive · Additive (Bahdanau) · the cat sat on the mat .');
@@ -75,8 +75,8 @@ describe('SharePanel', () => {
     render(<SharePanel />);
     const file = await download(/下载 SVG/);
     const doc = parseSvg(await file.blob.text());
-    expect(doc.querySelector('.row-title')?.textContent).toBe('目标步 i · 查询 s_{i−1}');
-    expect(doc.querySelector('.column-title')?.textContent).toBe('源位置 j · 注释 h_j');
+    expect(doc.querySelector('.row-title')?.textContent).toBe('目标步 i · 查询 si−1');
+    expect(doc.querySelector('.column-title')?.textContent).toBe('源位置 j · 注释 hj');
     expect(doc.querySelector('title')?.textContent).toMatch(/^注意力热图（权重 α）: /);
     expect(doc.querySelector('.caption')?.textContent).toContain('加性（Bahdanau）');
     expect(doc.querySelector('.caption')?.textContent).toContain('the cat sat on the mat .');
