@@ -1,9 +1,8 @@
 // User journeys through the explorer, in real Chromium against the production build under the
 // strict CSP (the fixture fails a test on any console error, page error or CSP violation).
 
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures.ts';
+import { expect, expectNoAxeViolations, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 
 const grid = (page: Page) => page.getByRole('grid');
@@ -11,11 +10,6 @@ const grid = (page: Page) => page.getByRole('grid');
 async function openExplorer(page: Page, hash = ''): Promise<void> {
   await page.goto(`/${hash}`);
   await expect(grid(page)).toBeVisible({ timeout: 20_000 });
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
 }
 
 /** Read a PNG's IHDR size (bytes 16–23). */

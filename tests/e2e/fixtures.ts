@@ -12,6 +12,7 @@
  * Under `vite preview` the page has two policies (the header and the <meta> copy), so one
  * blocked action is reported once per policy: expect violations in pairs.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test as base, type Page } from '@playwright/test';
 
 export interface CspViolation {
@@ -141,4 +142,33 @@ export function parseCsp(policy: string): Map<string, string> {
     if (name) directives.set(name.toLowerCase(), values.join(' '));
   }
   return directives;
+}
+
+/**
+ * axe (wcag2a, wcag2aa, wcag21aa) finds nothing on the page as it is, or, with `schemes`, under
+ * each colour scheme in turn (the page's theme 'auto' follows it; light is restored after).
+ */
+export async function expectNoAxeViolations(page: Page, what = 'page', schemes: ReadonlyArray<'light' | 'dark'> = []): Promise<void> {
+  const check = async (label: string): Promise<void> => {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+    expect(
+      results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`),
+      label,
+    ).toEqual([]);
+  };
+  if (schemes.length === 0) return check(what);
+  for (const scheme of schemes) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await check(`${what}, ${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Nothing sticks out sideways at phone width (wide heatmaps scroll inside their own box). */
+export async function expectFitsPhone(page: Page, what: string): Promise<void> {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.waitForTimeout(150);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${what} at 360 px`).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
 }

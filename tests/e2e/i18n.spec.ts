@@ -4,30 +4,7 @@
 // story and the train view, the language remembered across a reload and a fresh visit, carried by
 // a copied link into a browser that has never seen the page, and back to English.
 
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
-
-async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-    expect(
-      results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`),
-      `${what}, ${scheme}`,
-    ).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-/** Nothing sticks out sideways at phone width, in Chinese either. */
-async function expectFitsPhone(page: Page, what: string): Promise<void> {
-  await page.setViewportSize({ width: 360, height: 780 });
-  await page.waitForTimeout(150);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `${what} at 360 px`).toBeLessThanOrEqual(0);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+import { expect, expectFitsPhone, expectNoAxeViolations, test } from './fixtures.ts';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -50,7 +27,7 @@ test('switch to 中文 and back: every view in Chinese, axe clean, remembered, c
   await expect(page).toHaveTitle(/注意力机制/);
   const headings = await page.getByRole('heading', { level: 2 }).allInnerTexts();
   expect(headings.filter((h) => !HAN.test(h)), 'headings left in English').toEqual([]);
-  await expectNoAxeViolations(page, 'explorer in Chinese');
+  await expectNoAxeViolations(page, 'explorer in Chinese', ['light', 'dark']);
   await expectFitsPhone(page, 'explorer in Chinese');
 
   // remembered on this device: a reload, and a visit without the link
@@ -83,18 +60,18 @@ test('switch to 中文 and back: every view in Chinese, axe clean, remembered, c
   await expect(page.locator('.story-chapter h2')).toHaveText('1. 用一个向量装下整个句子', { timeout: 20_000 });
   await expect(page.locator('.story-none')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole('button', { name: /^下一章：2\. / })).toBeVisible();
-  await expectNoAxeViolations(page, 'story in Chinese');
+  await expectNoAxeViolations(page, 'story in Chinese', ['light', 'dark']);
   await page.getByRole('button', { name: /^下一章：/ }).click();
   await expect(page.locator('.story-chapter h2')).toHaveText(/^2\. 两个光标/);
   await expect(page.locator('.story-figure').getByRole('grid')).toBeVisible({ timeout: 20_000 });
-  await expectNoAxeViolations(page, 'story chapter 2 in Chinese');
+  await expectNoAxeViolations(page, 'story chapter 2 in Chinese', ['light', 'dark']);
 
   // the train view in Chinese
   await page.getByRole('navigation', { name: '视图' }).getByRole('button', { name: '训练' }).click();
   await expect(page.getByRole('heading', { level: 2, name: '在浏览器中训练模型' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: '准备就绪，可以开始训练。' })).toBeVisible();
   await expect(page.getByRole('grid', { name: '训练之前的探测句对齐（均匀）' })).toBeVisible();
-  await expectNoAxeViolations(page, 'train view in Chinese');
+  await expectNoAxeViolations(page, 'train view in Chinese', ['light', 'dark']);
   await expectFitsPhone(page, 'train view in Chinese');
 
   // and back to English

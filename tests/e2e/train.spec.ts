@@ -4,10 +4,9 @@
 // reload; load the files; the explorer shows it; a corrupt file changes nothing; axe in light and
 // dark; a TSV's line errors come back from the worker; phone width.
 
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, expectNoAxeViolations, test } from './fixtures.ts';
 
 const controls = (page: Page) => page.getByRole('group', { name: 'Training controls' });
 const modelPicker = (page: Page) => page.getByRole('combobox', { name: 'Model' });
@@ -24,11 +23,6 @@ async function openTrain(page: Page): Promise<void> {
 
 async function cellLabels(page: Page): Promise<string[]> {
   return page.getByRole('grid').first().locator('.hm-cell').evaluateAll((cells) => cells.map((c) => c.getAttribute('aria-label') ?? ''));
-}
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
 }
 
 test('train reverse in the worker, pause, download, reload, load the files, see the model in the explorer', async ({ page }) => {

@@ -2,10 +2,8 @@
 // strict CSP (the fixture fails a test on any console error, page error or CSP violation), with
 // axe in light and dark and a look at phone width.
 
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, expectFitsPhone, expectNoAxeViolations, test } from './fixtures.ts';
 
 interface Entry {
   id: string;
@@ -25,27 +23,6 @@ function twoModels(): [Entry, Entry] {
   const additive = all.find((m) => m.id === 'en-fr-additive') ?? (all[0] as Entry);
   const other = all.find((m) => m.task === additive.task && m.id !== additive.id) ?? (all.find((m) => m.id !== additive.id) as Entry);
   return [additive, other];
-}
-
-async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-    expect(
-      results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`),
-      `${what}, ${scheme}`,
-    ).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-/** Nothing sticks out sideways at phone width (wide heatmaps scroll inside their own box). */
-async function expectFitsPhone(page: Page, what: string): Promise<void> {
-  await page.setViewportSize({ width: 360, height: 780 });
-  await page.waitForTimeout(150);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `${what} at 360 px`).toBeLessThanOrEqual(0);
-  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 test('compare: two shipped variants side by side, on one scale, each opening in the explorer', async ({ page }) => {
@@ -69,7 +46,7 @@ test('compare: two shipped variants side by side, on one scale, each opening in 
     await expect(card.locator('.compare-output')).not.toBeEmpty();
   }
   await expect(page.getByText(/weights α from 0 to 1, the same for every heatmap/)).toBeVisible();
-  await expectNoAxeViolations(page, 'compare');
+  await expectNoAxeViolations(page, 'compare', ['light', 'dark']);
   await expectFitsPhone(page, 'compare');
   await page.screenshot({ path: 'test-results/compare.png', fullPage: true });
 
@@ -86,7 +63,7 @@ test('story: walk from the first chapter to the last; “Explore this state” o
   await expect(chapterHeading).toHaveText(/^1\. /, { timeout: 20_000 });
   await expect.poll(() => page.url()).toMatch(/view=story/);
   await expect.poll(() => page.url()).toMatch(/chapter=1/);
-  await expectNoAxeViolations(page, 'story chapter 1');
+  await expectNoAxeViolations(page, 'story chapter 1', ['light', 'dark']);
   const titles: string[] = [await chapterHeading.innerText()];
   for (let k = 2; k <= 6; k++) {
     await page.getByRole('button', { name: /^Next: / }).click();
@@ -106,7 +83,7 @@ test('story: walk from the first chapter to the last; “Explore this state” o
   const grid = page.locator('.story-figure').getByRole('grid');
   await expect(grid).toBeVisible({ timeout: 20_000 });
   await expect(grid.locator('.hm-cell.marked').first()).toBeVisible();
-  await expectNoAxeViolations(page, 'story chapter 3');
+  await expectNoAxeViolations(page, 'story chapter 3', ['light', 'dark']);
   await page.screenshot({ path: 'test-results/story.png', fullPage: true });
   await page.getByRole('button', { name: 'Explore this state' }).click();
   await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveValue('the agreement on the European Economic Area was signed in August 1992 .');
@@ -141,7 +118,7 @@ test('length: a clear message without results; with them, points open an example
   await expect(chart).toBeVisible({ timeout: 20_000 });
   await expect(chart.getByText('source sentence length (tokens)')).toBeVisible();
   await expect(page.getByRole('table', { name: 'BLEU by source length, as numbers' })).toBeVisible();
-  await expectNoAxeViolations(page, 'length');
+  await expectNoAxeViolations(page, 'length', ['light', 'dark']);
   await expectFitsPhone(page, 'length');
   await page.screenshot({ path: 'test-results/length.png', fullPage: true });
 
