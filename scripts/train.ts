@@ -17,6 +17,9 @@ import { buildDataset, recipeToRecord, type DataRecipe } from './lib/data';
 import { evaluate } from './lib/evaluate';
 import { formatDuration } from './lib/progress';
 import { trainModel } from './lib/trainModel';
+import { Vocab } from '../src/data/vocab';
+import { detokenizePieces } from '../src/data/tokenize';
+import type { BleuTokenizer } from '../src/data/metrics';
 
 const SPEC = {
   task: { kind: 'string', help: 'built-in task', choices: TASK_IDS },
@@ -41,6 +44,10 @@ const SPEC = {
   dtype: { kind: 'string', help: 'weight precision in the checkpoint', choices: ['F16', 'F32'], default: 'F16' },
   'eval-every': { kind: 'int', help: 'steps between dev evaluations', default: 250 },
   lowercase: { kind: 'boolean', help: 'lower-case TSV text (with --data)' },
+  bpe: { kind: 'int', help: 'subword units: BPE merges learned per side from the training split (with --data; 0 = whole words)', default: 0 },
+  'bpe-target': { kind: 'int', help: 'BPE merges on the target side (default: --bpe)' },
+  'to-simplified': { kind: 'boolean', help: 'convert Traditional Chinese targets to Simplified (OpenCC) before learning' },
+  'bleu-tokenizer': { kind: 'string', help: 'sacreBLEU tokenisation of the target for BLEU', choices: ['13a', 'zh'], default: '13a' },
   quiet: { kind: 'boolean', help: 'no progress line' },
 } satisfies Record<string, FlagSpec>;
 
@@ -74,7 +81,12 @@ async function main(): Promise<void> {
         maxLength: args['max-length'] ?? defaults.maxLength,
         testMaxLength: args['test-max-length'] ?? defaults.testMaxLength,
       }
-    : { kind: 'tsv', file: resolve(args.data as string), lowercase: args.lowercase };
+    : {
+        kind: 'tsv',
+        file: resolve(args.data as string),
+        lowercase: args.lowercase,
+        ...(args.bpe > 0 ? { bpe: { sourceMerges: args.bpe, targetMerges: args['bpe-target'] ?? args.bpe, toSimplified: args['to-simplified'] } } : {}),
+      };
   const log = (m: string): void => {
     process.stderr.write(`${m}\n`);
   };
@@ -98,6 +110,7 @@ async function main(): Promise<void> {
     evalEvery: args['eval-every'],
     minCount: recipe.kind === 'tsv' ? 2 : 1,
     quiet: args.quiet,
+    ...(data.bpe ? { vocabs: { source: Vocab.fromJSON(data.bpe.source.spec.vocab), target: Vocab.fromJSON(data.bpe.target.spec.vocab) } } : {}),
   });
   const { config, params, srcVocab, tgtVocab } = trained;
   log(`vocabularies ${srcVocab.size}/${tgtVocab.size}; best dev loss ${trained.bestDevLoss.toFixed(4)}`);
@@ -105,7 +118,11 @@ async function main(): Promise<void> {
 
   log(`evaluating on ${data.test.length} held-out pairs…`);
   const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
-  const result = evaluate(inference, data.test);
+  const bleuTokenizer = args['bleu-tokenizer'] as BleuTokenizer;
+  const result = evaluate(inference, data.test, {
+    ...(data.bpe ? { detokenize: (t: readonly string[]) => detokenizePieces(t) } : {}),
+    bleuTokenizer,
+  });
   const metrics: Record<string, number> = {
     bleu: round(result.bleu, 2),
     exactMatch: round(result.exactMatch, 4),
@@ -114,9 +131,10 @@ async function main(): Promise<void> {
   };
   if (result.aer !== null) metrics.aer = round(result.aer, 4);
   if (result.entropy !== null) metrics.entropy = round(result.entropy, 4);
+  if (data.bpe) metrics.testPairs = data.test.length;
   for (const b of result.byLength) if (b.bleu !== null) metrics[`bleu_${b.bucket}`] = round(b.bleu, 2);
   const command = `npm run train -- ${argv.join(' ')}`;
-  const { manifest, weights } = await saveModel({
+  const { manifest, weights, files } = await saveModel({
     id,
     ...(args.title ? { title: args.title } : {}),
     task: args.task ?? 'custom',
@@ -125,6 +143,7 @@ async function main(): Promise<void> {
     srcVocab,
     tgtVocab,
     tokenizer: data.tokenizer,
+    ...(data.bpe ? { bpe: data.bpe } : {}),
     dtype: args.dtype as 'F16' | 'F32',
     training: {
       command,
@@ -138,11 +157,14 @@ async function main(): Promise<void> {
       learningRate: args.lr ?? defaults.lr,
       threads,
       guardTrips: trained.guardTrips,
+      bleuTokenizer,
+      ...(data.fileSha256 ? { dataSha256: data.fileSha256 } : {}),
       ...recipeToRecord(recipe),
     },
   });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, manifest.weights.file), weights);
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(outDir, name), bytes);
   writeFileSync(join(outDir, 'manifest.json'), `${serializeManifest(manifest)}\n`);
   log(
     `trained in ${formatDuration(trainSeconds)}; test BLEU ${result.bleu.toFixed(2)}, exact match ${(100 * result.exactMatch).toFixed(1)}%` +

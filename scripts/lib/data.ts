@@ -8,10 +8,21 @@ import { getTask, isTaskId, makeSplits, splitOf, type Example, type TaskId } fro
 import { tokenize, type TokenizerSettings } from '../../src/data/tokenize';
 import { parseSentencePairs } from '../../src/data/tsv';
 import { MAX_TOKENS_PER_SIDE } from '../../src/data/limits';
+import { learnBpe, type BpeTokenizer } from '../../src/data/bpe';
+import { createHash } from 'node:crypto';
+import { Converter } from 'opencc-js';
 
 export type DataRecipe =
   | { kind: 'task'; task: TaskId; seed: number; train: number; dev: number; test: number; minLength: number; maxLength: number; testMaxLength: number }
-  | { kind: 'tsv'; file: string; lowercase: boolean };
+  | { kind: 'tsv'; file: string; lowercase: boolean; bpe?: BpeRecipe };
+
+/** Subword units for a TSV: merges learned per side from the training split. */
+export interface BpeRecipe {
+  sourceMerges: number;
+  targetMerges: number;
+  /** Convert Traditional Chinese to Simplified on the target side (OpenCC, Taiwan → mainland). */
+  toSimplified: boolean;
+}
 
 export interface Dataset {
   recipe: DataRecipe;
@@ -23,6 +34,15 @@ export interface Dataset {
   description: string;
   /** Problems met while reading (TSV line errors), for the user. */
   warnings: string[];
+  /** The learned subword vocabularies (BPE recipes only). */
+  bpe?: { source: BpeTokenizer; target: BpeTokenizer };
+  /** SHA-256 of the data file (TSV recipes only). */
+  fileSha256?: string;
+}
+
+/** SHA-256 of a file's bytes, hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function buildDataset(recipe: DataRecipe): Dataset {
@@ -48,6 +68,7 @@ export function buildDataset(recipe: DataRecipe): Dataset {
   }
   const bytes = new Uint8Array(readFileSync(recipe.file));
   const parsed = parseSentencePairs(bytes);
+  if (recipe.bpe) return bpeDataset(recipe, recipe.bpe, parsed, sha256Hex(bytes));
   const tokenizer: TokenizerSettings = { level: 'word', lowercase: recipe.lowercase };
   const warnings = parsed.errors.slice(0, 20).map((e) => `${basename(recipe.file)} line ${e.line}: ${e.message}`);
   if (parsed.errors.length > 20) warnings.push(`… and ${parsed.errors.length - 20} more problems`);
@@ -74,6 +95,47 @@ export function buildDataset(recipe: DataRecipe): Dataset {
   };
 }
 
+/**
+ * A TSV split by a hash of the English (source) side, BPE learned on the training split of each
+ * side, every sentence encoded into pieces (no unknown units by construction).
+ */
+function bpeDataset(recipe: DataRecipe & { kind: 'tsv' }, bpe: BpeRecipe, parsed: ReturnType<typeof parseSentencePairs>, fileSha256: string): Dataset {
+  const warnings = parsed.errors.slice(0, 20).map((e) => `${basename(recipe.file)} line ${e.line}: ${e.message}`);
+  const convert = bpe.toSimplified ? Converter({ from: 'tw', to: 'cn' }) : (t: string): string => t;
+  const raw: Record<'train' | 'dev' | 'test', Array<{ source: string; target: string }>> = { train: [], dev: [], test: [] };
+  for (const pair of parsed.pairs) raw[splitOf(pair.source)].push({ source: pair.source, target: convert(pair.target) });
+  const source = learnBpe(raw.train.map((p) => p.source), { merges: bpe.sourceMerges, lowercase: recipe.lowercase });
+  const target = learnBpe(raw.train.map((p) => p.target), { merges: bpe.targetMerges, lowercase: recipe.lowercase });
+  let tooLong = 0;
+  const encodeSet = (set: Array<{ source: string; target: string }>): Example[] => {
+    const out: Example[] = [];
+    for (const p of set) {
+      const s = source.encode(p.source).tokens;
+      const t = target.encode(p.target).tokens;
+      if (s.length === 0 || t.length === 0) continue;
+      if (s.length > MAX_TOKENS_PER_SIDE || t.length > MAX_TOKENS_PER_SIDE) {
+        tooLong++;
+        continue;
+      }
+      out.push({ source: s, target: t, sure: [], possible: [] });
+    }
+    return out;
+  };
+  const sets = { train: encodeSet(raw.train), dev: encodeSet(raw.dev), test: encodeSet(raw.test) };
+  if (tooLong > 0) warnings.push(`${tooLong} pairs longer than ${MAX_TOKENS_PER_SIDE} pieces were left out`);
+  return {
+    recipe,
+    tokenizer: { level: 'bpe', lowercase: recipe.lowercase },
+    ...sets,
+    description:
+      `file ${basename(recipe.file)} (${parsed.pairs.length} pairs, sha256 ${fileSha256.slice(0, 12)}…; split 80/10/10 by a hash of the source side; ` +
+      `BPE ${bpe.sourceMerges}/${bpe.targetMerges} merges learned per side on the training split${bpe.toSimplified ? '; target converted to Simplified Chinese (OpenCC tw→cn)' : ''})`,
+    warnings,
+    bpe: { source, target },
+    fileSha256,
+  };
+}
+
 /** The recipe as flat manifest fields (manifest.training accepts scalar extras). */
 export function recipeToRecord(recipe: DataRecipe): Record<string, string | number | boolean> {
   if (recipe.kind === 'task') {
@@ -89,7 +151,12 @@ export function recipeToRecord(recipe: DataRecipe): Record<string, string | numb
       testMaxLength: recipe.testMaxLength,
     };
   }
-  return { dataKind: 'tsv', dataFile: basename(recipe.file), lowercase: recipe.lowercase };
+  return {
+    dataKind: 'tsv',
+    dataFile: basename(recipe.file),
+    lowercase: recipe.lowercase,
+    ...(recipe.bpe ? { bpeSourceMerges: recipe.bpe.sourceMerges, bpeTargetMerges: recipe.bpe.targetMerges, toSimplified: recipe.bpe.toSimplified } : {}),
+  };
 }
 
 /** Rebuild a recipe from manifest.training (for eval); null when it is not recorded. */

@@ -2,7 +2,7 @@
 // match and token accuracy; forced decoding of the reference for the alignment error rate against
 // gold alignments and for attention entropy.
 
-import { alignmentErrorRate, attentionEntropy, bleuByLength, corpusBleu, exactMatch, hardAlignment, tokenAccuracy, type LengthBucketScore } from '../../src/data/metrics';
+import { type BleuTokenizer, alignmentErrorRate, attentionEntropy, bleuByLength, corpusBleu, exactMatch, hardAlignment, tokenAccuracy, type LengthBucketScore } from '../../src/data/metrics';
 import type { Example, Link } from '../../src/data/tasks';
 import { EOS_TOKEN } from '../../src/data/vocab';
 import type { InferenceModel } from '../../src/model/inference';
@@ -22,6 +22,10 @@ export interface EvalResult {
 
 export interface EvalOptions {
   beam?: number;
+  /** Turn tokens into text before BLEU (subword models: pieces → the detokenised sentence). */
+  detokenize?: (tokens: readonly string[]) => string;
+  /** sacreBLEU's tokenisation of the detokenised text (`zh` for Chinese targets). */
+  bleuTokenizer?: BleuTokenizer;
   /** Called after each sentence (for a progress line). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -67,16 +71,18 @@ export function evaluate(model: InferenceModel, examples: readonly Example[], op
     }
     opts.onProgress?.(k + 1, examples.length);
   });
-  const hypText = hyps.map((h) => h.join(' '));
-  const refText = refs.map((r) => r.join(' '));
+  const detok = opts.detokenize ?? ((t: readonly string[]): string => t.join(' '));
+  const hypText = hyps.map(detok);
+  const refText = refs.map(detok);
+  const bleuTok = opts.bleuTokenizer ?? '13a';
   return {
     count: examples.length,
-    bleu: corpusBleu(hypText, refText).score,
+    bleu: corpusBleu(hypText, refText, bleuTok).score,
     exactMatch: exactMatch(hyps, refs),
     tokenAccuracy: tokenAccuracy(hyps, refs),
     aer: hasGold && hasAttention ? alignmentErrorRate(predicted, sure, possible) : null,
     entropy: hasAttention && entropyRows > 0 ? entropySum / entropyRows : null,
-    byLength: bleuByLength(hypText, refText, examples.map((e) => e.source.length)),
+    byLength: bleuByLength(hypText, refText, examples.map((e) => e.source.length), undefined, bleuTok),
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -23,6 +23,8 @@ export interface TrainModelOptions {
   evalEvery: number;
   minCount: number;
   quiet?: boolean;
+  /** Fixed vocabularies (subword models: the BPE vocabularies); built from the data when absent. */
+  vocabs?: { source: Vocab; target: Vocab };
 }
 
 export interface TrainedModel {
@@ -41,8 +43,8 @@ export function toPairs(examples: ReadonlyArray<{ source: string[]; target: stri
 }
 
 export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<TrainedModel> {
-  const srcVocab = Vocab.build(data.train.map((e) => e.source), { minCount: o.minCount });
-  const tgtVocab = Vocab.build(data.train.map((e) => e.target), { minCount: o.minCount });
+  const srcVocab = o.vocabs?.source ?? Vocab.build(data.train.map((e) => e.source), { minCount: o.minCount });
+  const tgtVocab = o.vocabs?.target ?? Vocab.build(data.train.map((e) => e.target), { minCount: o.minCount });
   const train = toPairs(data.train, srcVocab, tgtVocab);
   const dev = toPairs(data.dev, srcVocab, tgtVocab);
   let ratio = 0;

@@ -41,6 +41,34 @@ export function tokenize13a(line: string): string {
   return pySplit(text).join(' ');
 }
 
+// sacreBLEU's TokenizerZh: the ranges of its _UCODE_RANGES, as Python compares them. Two of its
+// entries are written '\u20000' and '\u2f800' (five hex digits: a 4-digit escape plus a digit),
+// so Python's string comparison turns them into U+2001–U+2A6D and U+2F81–U+2FA1; we keep that
+// quirk so our scores equal sacreBLEU's.
+const ZH_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x3400, 0x4db5], [0x4e00, 0x9fa5], [0x9fa6, 0x9fbb], [0xf900, 0xfa2d], [0xfa30, 0xfa6a], [0xfa70, 0xfad9],
+  [0x2001, 0x2a6d], [0x2f81, 0x2fa1], [0xff00, 0xffef], [0x2e80, 0x2eff], [0x3000, 0x303f], [0x31c0, 0x31ef],
+  [0x2f00, 0x2fdf], [0x2ff0, 0x2fff], [0x3100, 0x312f], [0x31a0, 0x31bf], [0xfe10, 0xfe1f], [0xfe30, 0xfe4f],
+  [0x2600, 0x26ff], [0x2700, 0x27bf], [0x3200, 0x32ff], [0x3300, 0x33ff],
+];
+
+function isZhChar(cp: number): boolean {
+  for (const [lo, hi] of ZH_RANGES) if (cp >= lo && cp <= hi) return true;
+  return false;
+}
+
+/** sacreBLEU's "zh" tokenizer: every Chinese character on its own, then the 13a rules. */
+export function tokenizeZh(line: string): string {
+  let spaced = '';
+  for (const ch of line.replace(PY_RSTRIP, '').replace(/^[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u, '')) {
+    spaced += isZhChar(ch.codePointAt(0) as number) ? ` ${ch} ` : ch;
+  }
+  return tokenize13a(spaced);
+}
+
+/** How BLEU splits detokenised text into words: sacreBLEU's `13a` (default) or `zh`. */
+export type BleuTokenizer = '13a' | 'zh';
+
 /** Corpus BLEU and its parts; precisions are percentages, as sacreBLEU reports them. */
 export interface BleuResult {
   /** 0–100. */
@@ -72,7 +100,8 @@ const myLog = (x: number): number => (x === 0 ? -9999999999 : Math.log(x));
  * Corpus BLEU with sacreBLEU's defaults (13a tokenisation, 4-grams, exp smoothing, brevity
  * penalty), one reference per hypothesis. Throws RangeError if the lists differ in length.
  */
-export function corpusBleu(hypotheses: readonly string[], references: readonly string[]): BleuResult {
+export function corpusBleu(hypotheses: readonly string[], references: readonly string[], tokenizer: BleuTokenizer = '13a'): BleuResult {
+  const tok = tokenizer === 'zh' ? tokenizeZh : tokenize13a;
   if (hypotheses.length !== references.length) {
     throw new RangeError(`corpusBleu: ${hypotheses.length} hypotheses but ${references.length} references`);
   }
@@ -81,8 +110,8 @@ export function corpusBleu(hypotheses: readonly string[], references: readonly s
   let sysLen = 0;
   let refLen = 0;
   for (let s = 0; s < hypotheses.length; s++) {
-    const hyp = pySplit(tokenize13a((hypotheses[s] as string).replace(PY_RSTRIP, '')));
-    const ref = pySplit(tokenize13a((references[s] as string).replace(PY_RSTRIP, '')));
+    const hyp = pySplit(tok((hypotheses[s] as string).replace(PY_RSTRIP, '')));
+    const ref = pySplit(tok((references[s] as string).replace(PY_RSTRIP, '')));
     sysLen += hyp.length;
     refLen += ref.length;
     for (let n = 1; n <= MAX_ORDER; n++) {
@@ -134,6 +163,7 @@ export function bleuByLength(
   references: readonly string[],
   sourceLengths: readonly number[],
   edges: readonly number[] = LENGTH_BUCKET_EDGES,
+  tokenizer: BleuTokenizer = '13a',
 ): LengthBucketScore[] {
   if (hypotheses.length !== references.length || hypotheses.length !== sourceLengths.length) {
     throw new RangeError(`bleuByLength: ${hypotheses.length} hypotheses, ${references.length} references, ${sourceLengths.length} lengths`);
@@ -161,7 +191,7 @@ export function bleuByLength(
     if (overflow && count === 0) return;
     rows.push({
       bucket: overflow ? `${last}+` : `${edges[b] as number}-${edges[b + 1] as number}`,
-      bleu: count === 0 ? null : corpusBleu(group.hyps, group.refs).score,
+      bleu: count === 0 ? null : corpusBleu(group.hyps, group.refs, tokenizer).score,
       count,
     });
   });

@@ -18,7 +18,8 @@ import { MAX_TOKENS_PER_SIDE } from './limits';
 
 /** How text becomes tokens: a model setting stored with every checkpoint. */
 export interface TokenizerSettings {
-  level: 'word' | 'char';
+  /** `bpe`: subword units from the model's own tokenizer.json (see bpe.ts); `tokenize` cannot apply it. */
+  level: 'word' | 'char' | 'bpe';
   lowercase: boolean;
 }
 
@@ -111,6 +112,7 @@ function tokenizeChars(text: string): string[] {
 
 /** Split text into tokens according to `settings` (NFC first; see the file comment). */
 export function tokenize(text: string, settings: TokenizerSettings): string[] {
+  if (settings.level === 'bpe') throw new Error('tokenize: subword units need the model\'s tokenizer (BpeTokenizer)');
   const normalised = normalise(text, settings.lowercase);
   return settings.level === 'word' ? tokenizeWords(normalised) : tokenizeChars(normalised);
 }
@@ -118,6 +120,7 @@ export function tokenize(text: string, settings: TokenizerSettings): string[] {
 /** Turn tokens back into display text: spaces between words, or characters with "▁" as a space. */
 export function detokenize(tokens: readonly string[], settings: TokenizerSettings): string {
   if (settings.level === 'word') return tokens.join(' ');
+  if (settings.level === 'bpe') return detokenizePieces(tokens);
   let text = '';
   for (const token of tokens) text += token === SPACE_TOKEN ? ' ' : token;
   return text;
@@ -135,4 +138,31 @@ export function truncateTokens(tokens: readonly string[], cap: number = MAX_TOKE
   if (!Number.isInteger(cap) || cap < 0) throw new RangeError(`truncateTokens: cap must be a non-negative integer, got ${cap}`);
   const truncated = tokens.length > cap;
   return { tokens: truncated ? tokens.slice(0, cap) : tokens.slice(), truncated, originalLength: tokens.length };
+}
+
+const BYTE_PIECE = /^<0x([0-9A-F]{2})>$/;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Subword pieces back to text without the tokenizer: "▁" is a space, runs of byte pieces
+ * (<0xE7><0x8C><0xAB>) are decoded as UTF-8 (invalid runs become U+FFFD), the leading space goes.
+ */
+export function detokenizePieces(pieces: readonly string[]): string {
+  let text = '';
+  let bytes: number[] = [];
+  const flush = (): void => {
+    if (bytes.length > 0) text += utf8.decode(Uint8Array.from(bytes));
+    bytes = [];
+  };
+  for (const piece of pieces) {
+    const b = BYTE_PIECE.exec(piece);
+    if (b) {
+      bytes.push(parseInt(b[1] as string, 16));
+      continue;
+    }
+    flush();
+    text += piece.replaceAll(SPACE_TOKEN, ' ');
+  }
+  flush();
+  return text.startsWith(' ') ? text.slice(1) : text;
 }

@@ -72,6 +72,8 @@ export interface ShareView {
   palette: Palette;
   lang: Lang;
   theme: ThemeSetting;
+  /** Subword models: words or pieces (absent in older links: words). */
+  units: 'pieces' | 'words';
 }
 
 /** The user's inputs that a permalink restores (version 1). */
@@ -108,14 +110,14 @@ export interface ParsedFragment {
 /** The state a page with no (or an unusable) link starts from. Frozen: copy it with `defaultShareState()`. */
 export const DEFAULT_SHARE_STATE: Readonly<ShareState> = deepFreeze({
   v: 1,
-  model: 'en-fr-additive',
-  source: 'the agreement on the European Economic Area was signed in August 1992 .',
+  model: 'tatoeba-en-fr',
+  source: 'I really miss you.',
   target: '',
   decoding: 'greedy',
   beamWidth: 5,
   step: 0,
   edits: [],
-  view: { values: 'weights', transpose: false, palette: 'cividis', lang: 'en', theme: 'auto' },
+  view: { values: 'weights', transpose: false, palette: 'cividis', lang: 'en', theme: 'auto', units: 'words' },
 });
 
 /** A fresh, mutable copy of DEFAULT_SHARE_STATE. */
@@ -135,7 +137,7 @@ export const SHARE_NOTICES: Readonly<Record<Exclude<ShareProblem, 'partial'>, st
 });
 
 /** The fields a 'partial' link can reset (dotted paths into ShareState). */
-export type ResetField = 'decoding' | 'beamWidth' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme';
+export type ResetField = 'decoding' | 'beamWidth' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme' | 'view.units';
 
 const FIELD_NAMES: Record<ResetField, string> = {
   decoding: 'decoding mode',
@@ -148,6 +150,7 @@ const FIELD_NAMES: Record<ResetField, string> = {
   'view.palette': 'palette',
   'view.lang': 'language',
   'view.theme': 'theme',
+  'view.units': 'words or pieces',
 };
 
 function partialNotice(fields: readonly ResetField[]): string {
@@ -259,6 +262,7 @@ function validate(raw: unknown): Validation {
       field('palette', (x): x is Palette => oneOf(x, ['cividis', 'viridis'] as const), (x) => (s.palette = x), view, 'view.palette');
       field('lang', (x): x is Lang => oneOf(x, ['en', 'zh'] as const), (x) => (s.lang = x), view, 'view.lang');
       field('theme', (x): x is ThemeSetting => oneOf(x, ['auto', 'light', 'dark'] as const), (x) => (s.theme = x), view, 'view.theme');
+      field('units', (x): x is 'pieces' | 'words' => oneOf(x, ['pieces', 'words'] as const), (x) => (s.units = x), view, 'view.units');
     }
   }
   return { state, problem: null, reset };
@@ -313,6 +317,7 @@ export function canonicalShareState(s: ShareState): ShareState {
       palette: s.view.palette,
       lang: s.view.lang,
       theme: s.view.theme,
+      units: s.view.units,
     },
   };
 }

@@ -4,7 +4,9 @@
 
 import type { TokenizerSettings } from '../data/tokenize';
 import { Vocab, VocabError } from '../data/vocab';
-import { CheckpointError, buildCheckpoint, parseManifest, verifyCheckpoint, type Manifest, type TrainingRecord } from './checkpoint';
+import { BpeError, BpeTokenizer, MAX_TOKENIZER_CHARS } from '../data/bpe';
+import { bpeCodec, settingsCodec, type TextCodec } from '../data/codec';
+import { BPE_FILES, CheckpointError, buildCheckpoint, parseManifest, sha256Hex, verifyCheckpoint, type FileRecord, type Manifest, type TrainingRecord } from './checkpoint';
 import type { SafetensorsDType } from './checkpoint/safetensors';
 import { paramSpecs, type ModelConfig } from './config';
 import { InferenceModel } from './inference';
@@ -17,7 +19,39 @@ export interface LoadedModel {
   srcVocab: Vocab;
   tgtVocab: Vocab;
   tokenizer: TokenizerSettings;
+  /** Text ↔ tokens for each side: the only way the layers above tokenise. */
+  codecs: { source: TextCodec; target: TextCodec };
+  /** The subword tokenizers (bpe models only), to save them again beside the weights. */
+  bpe?: { source: BpeTokenizer; target: BpeTokenizer };
   inference: InferenceModel;
+}
+
+/** Files beside manifest.json other than the weights (the tokenizer.json files), by name. */
+export type ExtraFiles = Readonly<Record<string, Uint8Array>>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function readTokenizer(record: FileRecord, files: ExtraFiles, side: string, vocab: readonly string[]): Promise<BpeTokenizer> {
+  const bytes = Object.hasOwn(files, record.file) ? files[record.file] : undefined;
+  if (!bytes) throw new CheckpointError('manifest', `the ${side} tokenizer file ${JSON.stringify(record.file)} is missing (a subword model needs it beside manifest.json)`);
+  if (bytes.byteLength > MAX_TOKENIZER_CHARS * 4) throw new CheckpointError('manifest', `the ${side} tokenizer file is ${bytes.byteLength} bytes; the limit is ${MAX_TOKENIZER_CHARS * 4}`);
+  const sha = await sha256Hex(bytes);
+  if (sha !== record.sha256) throw new CheckpointError('sha256', `the ${side} tokenizer file ${JSON.stringify(record.file)} has SHA-256 ${sha}, but the manifest says ${record.sha256}: the file is corrupt or from another checkpoint`);
+  let bpe: BpeTokenizer;
+  try {
+    bpe = BpeTokenizer.fromJSON(JSON.parse(utf8.decode(bytes)));
+  } catch (err) {
+    if (err instanceof BpeError) throw new CheckpointError('manifest', `${record.file}: ${err.message}`);
+    throw new CheckpointError('manifest', `${record.file} is not valid UTF-8 JSON`);
+  }
+  const v = bpe.spec.vocab;
+  if (v.length !== vocab.length || v.some((t, k) => t !== vocab[k])) throw new CheckpointError('manifest', `${record.file}: its vocabulary differs from manifest.vocab.${side}`);
+  return bpe;
+}
+
+/** The bytes of a tokenizer.json we write (canonical JSON, newline-terminated). */
+export function tokenizerBytes(bpe: BpeTokenizer): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(bpe.toJSON())}\n`);
 }
 
 /** The configuration a manifest describes. */
@@ -36,7 +70,7 @@ export function configFromManifest(manifest: Manifest): ModelConfig {
  * Validate a manifest (parsed JSON of unknown shape) and its weights, and build the model.
  * Throws CheckpointError (with a code and a user-facing message) on any problem.
  */
-export async function loadModel(manifestValue: unknown, weights: Uint8Array): Promise<LoadedModel> {
+export async function loadModel(manifestValue: unknown, weights: Uint8Array, files: ExtraFiles = {}): Promise<LoadedModel> {
   const manifest = parseManifest(manifestValue);
   let srcVocab: Vocab;
   let tgtVocab: Vocab;
@@ -47,12 +81,26 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array): Pr
     if (err instanceof VocabError) throw new CheckpointError('manifest', `manifest.vocab: ${err.message}`);
     throw err;
   }
+  let bpe: LoadedModel['bpe'];
+  let codecs: LoadedModel['codecs'];
+  const tf = manifest.tokenizer.files;
+  if (manifest.tokenizer.level === 'bpe' && tf) {
+    bpe = {
+      source: await readTokenizer(tf.source, files, 'source', manifest.vocab.source),
+      target: await readTokenizer(tf.target, files, 'target', manifest.vocab.target),
+    };
+    codecs = { source: bpeCodec(bpe.source), target: bpeCodec(bpe.target) };
+  } else {
+    const c = settingsCodec({ level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase });
+    codecs = { source: c, target: c };
+  }
   const config = configFromManifest(manifest);
   const expected = new Map(paramSpecs(config).map((s) => [s.name, s.shape] as const));
   const values = await verifyCheckpoint(manifest, weights, expected);
   const params = paramsFromValues(config, values);
   const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
-  return { manifest, config, params, srcVocab, tgtVocab, tokenizer: { ...manifest.tokenizer }, inference };
+  const tokenizer: TokenizerSettings = { level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase };
+  return { manifest, config, params, srcVocab, tgtVocab, tokenizer, codecs, ...(bpe ? { bpe } : {}), inference };
 }
 
 export interface SaveModelArgs {
@@ -64,14 +112,29 @@ export interface SaveModelArgs {
   srcVocab: Vocab;
   tgtVocab: Vocab;
   tokenizer: TokenizerSettings;
+  /** Subword models: the tokenizers, written beside the weights (see `files` in the result). */
+  bpe?: { source: BpeTokenizer; target: BpeTokenizer };
   training: TrainingRecord;
   dtype: SafetensorsDType;
 }
 
 /** The manifest and safetensors bytes of a model (the weights are written in float32 or float16). */
-export async function saveModel(args: SaveModelArgs): Promise<{ manifest: Manifest; weights: Uint8Array }> {
+export async function saveModel(args: SaveModelArgs): Promise<{ manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }> {
   const { config } = args;
-  return buildCheckpoint({
+  const files: Record<string, Uint8Array> = {};
+  let tokenizer: Manifest['tokenizer'] = { level: args.tokenizer.level, lowercase: args.tokenizer.lowercase };
+  if (args.bpe) {
+    const source = tokenizerBytes(args.bpe.source);
+    const target = tokenizerBytes(args.bpe.target);
+    files[BPE_FILES.source] = source;
+    files[BPE_FILES.target] = target;
+    tokenizer = {
+      level: 'bpe',
+      lowercase: args.bpe.source.spec.lowercase,
+      files: { source: { file: BPE_FILES.source, sha256: await sha256Hex(source) }, target: { file: BPE_FILES.target, sha256: await sha256Hex(target) } },
+    };
+  }
+  const built = await buildCheckpoint({
     manifest: {
       format: 'rnnsearch-checkpoint',
       version: 1,
@@ -81,11 +144,12 @@ export async function saveModel(args: SaveModelArgs): Promise<{ manifest: Manife
       variant: config.variant,
       sizes: { ...config.sizes },
       vocab: { source: args.srcVocab.toJSON(), target: args.tgtVocab.toJSON() },
-      tokenizer: { ...args.tokenizer },
+      tokenizer,
       extras: { lengthRatio: config.lengthRatio },
       training: args.training,
     },
     tensors: args.params.list.map((p) => ({ name: p.name as string, shape: [...p.shape], data: Float32Array.from(p.data) })),
     dtype: args.dtype,
   });
+  return { ...built, files };
 }

@@ -2,6 +2,7 @@
 // tests read numbers instead of redoing the maths. Vectors are views into one buffer per trace.
 
 import type { Variant } from './config';
+import type { WordGroups } from '../data/codec';
 
 export type DecodeMode = 'greedy' | 'beam' | 'forced';
 
@@ -46,6 +47,11 @@ export interface TraceStep {
   token: TokenChoice;
   /** True when the caller overrode this step's weights (an attention edit). */
   edited: boolean;
+  /**
+   * Word view only: each source word's exact share of c_i, [words × 2H] (the mean over the word's
+   * target pieces of Σ_{j∈word} α_ij h_j). Absent in piece traces (shares are α_ij h_j there).
+   */
+  contributions?: Vec;
 }
 
 export interface Trace {
@@ -72,4 +78,8 @@ export interface Trace {
   /** False when decoding stopped at maxLength before </s>. */
   finished: boolean;
   hidden: number;
+  /** 'words' for the word view of a subword trace (see wordTrace.ts); absent: the model's own units. */
+  units?: 'words';
+  /** Word view: which pieces make each displayed word. */
+  spans?: { source: WordGroups; target: WordGroups };
 }

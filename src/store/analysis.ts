@@ -4,11 +4,16 @@
 // clear error instead of NaN for input the model cannot take. Pure: no React, no store.
 
 import { MAX_TOKENS_PER_SIDE } from '../data/limits';
-import { tokenize, truncateTokens, type TokenizerSettings } from '../data/tokenize';
+import { truncateTokens } from '../data/tokenize';
+import type { TextCodec } from '../data/codec';
 import type { LoadedModel } from '../model/bundle';
 import { MAX_TARGET_TOKENS } from '../model/config';
 import { DecodeError, type BeamHypothesis, type EncodedSource } from '../model/inference';
 import type { Trace } from '../model/trace';
+import { wordTrace } from '../model/wordTrace';
+
+/** Subword models can be shown as the model's pieces or as whole words (see wordTrace.ts). */
+export type Units = 'pieces' | 'words';
 
 export type Decoding = 'greedy' | 'beam';
 
@@ -18,8 +23,10 @@ export interface AnalysisInput {
   target: string;
   decoding: Decoding;
   beamWidth: number;
-  /** Attention edits: step → weights over the source (</s> included). */
+  /** Attention edits: step → weights over the source (</s> included), in pieces. */
   edits: ReadonlyMap<number, readonly number[]>;
+  /** How a subword model's trace is shown (ignored for word- and character-level models). */
+  units?: Units;
 }
 
 export interface Truncation {
@@ -46,11 +53,38 @@ export interface Analysis {
   error: { code: 'empty-source' | 'source-too-long' | 'bad-override' | 'bad-option' | 'internal'; message: string } | null;
   /** Decoding time in milliseconds. */
   ms: number;
+  /** The units `trace` is in: 'words' only for a subword model shown as words. */
+  units: Units;
+  /** The trace in the model's own units (pieces) when `trace` is the word view; else `trace`. */
+  pieces: Trace | null;
 }
 
-/** Tokenise with the model's settings and apply the per-side cap. */
-export function tokenizeCapped(text: string, settings: TokenizerSettings, side: 'source' | 'target', cap = MAX_TOKENS_PER_SIDE): { tokens: string[]; truncation: Truncation | null } {
-  const all = tokenize(text, settings);
+/** The word view of an analysis: every trace in words, the divergence step mapped to its word. */
+function inWords(a: Analysis): Analysis {
+  if (!a.trace) return { ...a, units: 'words' };
+  const trace = wordTrace(a.trace);
+  const spans = trace.spans;
+  return {
+    ...a,
+    units: 'words',
+    pieces: a.trace,
+    trace,
+    baseline: a.baseline ? wordTrace(a.baseline) : null,
+    free: a.free ? wordTrace(a.free) : null,
+    beams: a.beams ? a.beams.map((b) => ({ ...b, trace: wordTrace(b.trace) })) : null,
+    divergence: a.divergence !== null && spans ? (spans.target.wordOf[a.divergence] ?? null) : null,
+  };
+}
+
+export function analyse(input: AnalysisInput): Analysis {
+  const a = analysePieces(input);
+  const subword = input.model.codecs.source.subword || input.model.codecs.target.subword;
+  return subword && (input.units ?? 'words') === 'words' ? inWords(a) : { ...a, pieces: a.trace };
+}
+
+/** Tokenise with the model's codec for that side and apply the per-side cap. */
+export function tokenizeCapped(text: string, codec: TextCodec, side: 'source' | 'target', cap = MAX_TOKENS_PER_SIDE): { tokens: string[]; truncation: Truncation | null } {
+  const all = codec.tokenize(text);
   const t = truncateTokens(all, cap);
   return { tokens: t.tokens, truncation: t.truncated ? { side, originalLength: t.originalLength, kept: t.tokens.length } : null };
 }
@@ -62,13 +96,13 @@ function usableEdits(edits: ReadonlyMap<number, readonly number[]>, srcLen: numb
   return out;
 }
 
-export function analyse(input: AnalysisInput): Analysis {
+function analysePieces(input: AnalysisInput): Analysis {
   const t0 = performance.now();
   const { model } = input;
   const inference = model.inference;
-  const src = tokenizeCapped(input.source, model.tokenizer, 'source');
+  const src = tokenizeCapped(input.source, model.codecs.source, 'source');
   // the target cap leaves room for </s> within the decoder's limit
-  const tgt = tokenizeCapped(input.target, model.tokenizer, 'target', Math.min(MAX_TOKENS_PER_SIDE, MAX_TARGET_TOKENS - 1));
+  const tgt = tokenizeCapped(input.target, model.codecs.target, 'target', Math.min(MAX_TOKENS_PER_SIDE, MAX_TARGET_TOKENS - 1));
   const truncations = [src.truncation, tgt.truncation].filter((t): t is Truncation => t !== null);
   const mode = tgt.tokens.length > 0 ? 'forced' : 'free';
   const base: Analysis = {
@@ -83,6 +117,8 @@ export function analyse(input: AnalysisInput): Analysis {
     beams: null,
     error: null,
     ms: 0,
+    units: 'pieces',
+    pieces: null,
   };
   let enc: EncodedSource;
   try {

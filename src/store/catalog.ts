@@ -86,5 +86,16 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
   const name = typeof file === 'string' && /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(file) ? file : 'model.safetensors';
   const weightsRes = await fetchChecked(new URL(name, folder).href, `the weights of ${id}`, signal);
   const weights = new Uint8Array(await weightsRes.arrayBuffer());
-  return loadModel(manifest, weights);
+  // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel).
+  const files: Record<string, Uint8Array> = {};
+  const tf = (manifest as { tokenizer?: { files?: Record<string, { file?: unknown }> } } | null)?.tokenizer?.files;
+  if (tf && typeof tf === 'object') {
+    for (const side of ['source', 'target'] as const) {
+      const f = Object.hasOwn(tf, side) ? tf[side]?.file : undefined;
+      if (typeof f !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(f) || f === 'manifest.json') continue;
+      const res = await fetchChecked(new URL(f, folder).href, `the ${side} tokenizer of ${id}`, signal);
+      files[f] = new Uint8Array(await res.arrayBuffer());
+    }
+  }
+  return loadModel(manifest, weights, files);
 }

@@ -15,6 +15,7 @@ export const PERSISTENCE = {
   edits: ['url', 'export'],
   values: ['url', 'local', 'export'],
   transpose: ['url', 'local', 'export'],
+  units: ['url', 'local', 'export'],
   palette: ['url', 'local', 'export'],
   lang: ['url', 'local'],
   theme: ['url', 'local'],

@@ -5,6 +5,10 @@
 import type { ShareState } from '../export/permalink';
 import type { Store } from './store';
 
+function useUnits(store: Store, units: Store['units']): void {
+  if (store.units !== units) store.setUnits(units);
+}
+
 export function toShareState(s: Store): ShareState {
   return {
     v: 1,
@@ -15,7 +19,7 @@ export function toShareState(s: Store): ShareState {
     beamWidth: s.beamWidth,
     step: s.step,
     edits: Object.entries(s.edits).map(([step, weights]) => ({ step: Number(step), weights })),
-    view: { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme },
+    view: { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme, units: s.units },
   };
 }
 
@@ -23,7 +27,9 @@ export function toShareState(s: Store): ShareState {
 export function applyShareState(store: Store, state: ShareState, embed: boolean): void {
   const edits: Record<number, number[]> = {};
   for (const e of state.edits) edits[e.step] = e.weights;
-  store.setView({ ...state.view, embed });
+  const { units, ...view } = state.view;
+  store.setView({ ...view, embed });
+  useUnits(store, units);
   store.loadDocument({
     modelId: state.model,
     source: state.source,

@@ -6,9 +6,9 @@
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { DEFAULT_SHARE_STATE, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
-import { getTask, isTaskId } from '../data/tasks';
+import { examplesFor } from '../data/corpora';
 import type { LoadedModel } from '../model/bundle';
-import { analyse, type Analysis, type Decoding } from './analysis';
+import { analyse, type Analysis, type Decoding, type Units } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { loadStoredModel } from './modelDb';
 import { fieldsFor, safeStorage } from './persistence';
@@ -76,6 +76,10 @@ export function isPage(value: unknown): value is Page {
 
 export interface ViewSlice {
   page: Page;
+  /** Subword models: show whole words (default) or the model's pieces. */
+  units: Units;
+  /** Switch units keeping the selected step (a piece ↔ the word it belongs to). */
+  setUnits(units: Units): void;
   values: ValueKind;
   transpose: boolean;
   palette: Palette;
@@ -166,6 +170,8 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     set({ step: clampStep(get().step + delta, get().analysis) });
   },
   setEdit(step, weights) {
+    // edits are made on the model's own units: the word view is read-only
+    if (get().analysis?.units === 'words') return;
     set({ edits: { ...get().edits, [step]: weights } });
     get().recompute();
   },
@@ -185,8 +191,22 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   },
 });
 
-const createView: Slice<ViewSlice> = (set) => ({
+const createView: Slice<ViewSlice> = (set, get) => ({
   page: 'explore',
+  units: 'words',
+  setUnits(units) {
+    const s = get();
+    if (s.units === units) return;
+    const a = s.analysis;
+    // the selected step, in pieces, then in the new units
+    const spans = a?.units === 'words' ? a.trace?.spans : undefined;
+    const pieceStep = spans ? (spans.target.lastPiece[s.step] ?? s.step) : s.step;
+    set({ units, focus: null });
+    get().recompute();
+    const b = get().analysis;
+    const newSpans = b?.units === 'words' ? b.trace?.spans : undefined;
+    set({ step: clampStep(newSpans ? (newSpans.target.wordOf[pieceStep] ?? pieceStep) : pieceStep, b) });
+  },
   values: 'weights',
   transpose: false,
   palette: 'cividis',
@@ -276,8 +296,8 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
 function sentenceFor(s: Store, next: LoadedModel): Partial<Store> {
   const previous = s.models[s.modelId];
   const task = next.manifest.task;
-  if (!previous || previous.manifest.task === task || !isTaskId(task)) return {};
-  const example = getTask(task).examples()[0];
+  if (!previous || previous.manifest.task === task) return {};
+  const example = examplesFor(task)[0];
   return example ? { source: example.source, target: '', step: LAST_STEP } : {};
 }
 
@@ -303,7 +323,7 @@ const createDerived: Slice<DerivedSlice> = (set, get) => ({
       set({ analysis: null });
       return;
     }
-    const analysis = analyse({ model, source: s.source, target: s.target, decoding: s.decoding, beamWidth: s.beamWidth, edits: editsMap(s.edits) });
+    const analysis = analyse({ model, source: s.source, target: s.target, decoding: s.decoding, beamWidth: s.beamWidth, edits: editsMap(s.edits), units: s.units });
     set({ analysis, step: clampStep(s.step, analysis) });
   },
 });
@@ -354,5 +374,6 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
   if (v.theme === 'auto' || v.theme === 'light' || v.theme === 'dark') out.theme = v.theme;
   if (v.lang === 'en' || v.lang === 'zh') out.lang = v.lang;
   if (typeof v.showTable === 'boolean') out.showTable = v.showTable;
+  if (v.units === 'pieces' || v.units === 'words') out.units = v.units;
   return out;
 }

@@ -6,7 +6,8 @@
 import { buildFragment, parseFragment, type ParsedFragment, type ResetField } from '../export/permalink';
 import { readPermalinkFromPng } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
-import { isPage, useStore, type Store } from '../store/store';
+import { DEFAULT_MODEL_ID, DEFAULT_SOURCE, isPage, useStore, type Store } from '../store/store';
+import { examplesFor } from '../data/corpora';
 import { fieldsFor } from '../store/persistence';
 import { msg, notifyMessage, type Message, type MessageKey } from './i18n';
 
@@ -18,13 +19,32 @@ export function pageOf(hash: string): Store['page'] | null {
   return isPage(view) ? view : null;
 }
 
-async function applyHash(hash: string): Promise<void> {
+async function applyHash(hash: string): Promise<boolean> {
   const store = useStore.getState();
   store.setView({ page: pageOf(hash) ?? 'explore' });
   const parsed = await parseFragment(hash);
   if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
   const hasLink = /(^#|&)s=/.test(hash);
   if (hasLink || parsed.embed) applyShareState(useStore.getState(), parsed.state, parsed.embed);
+  return hasLink || parsed.embed;
+}
+
+/** The real English→Chinese model is the natural first model for a reader of the Chinese interface. */
+export const ZH_DEFAULT_MODEL_ID = 'tatoeba-en-zh';
+
+/**
+ * First visit (no link, nothing remembered): a browser in Chinese gets the Chinese interface; and
+ * whoever reads it in Chinese and has not chosen a model or typed a sentence starts on
+ * English→Chinese.
+ */
+function firstModel(remembered: boolean): void {
+  const s = useStore.getState();
+  if (!remembered && typeof navigator !== 'undefined' && /^zh\b/i.test(navigator.language)) s.setView({ lang: 'zh' });
+  const now = useStore.getState();
+  if (now.lang === 'zh' && now.modelId === DEFAULT_MODEL_ID && now.source === DEFAULT_SOURCE && now.target === '') {
+    const first = examplesFor(ZH_DEFAULT_MODEL_ID)[0];
+    if (first) now.loadDocument({ modelId: ZH_DEFAULT_MODEL_ID, source: first.source, target: '' });
+  }
 }
 
 /** The message key naming each field a 'partial' link can reset. */
@@ -39,6 +59,7 @@ const RESET_FIELDS: Readonly<Record<ResetField, MessageKey>> = {
   'view.palette': 'link.field.palette',
   'view.lang': 'link.field.lang',
   'view.theme': 'link.field.theme',
+  'view.units': 'link.field.units',
 };
 
 /**
@@ -126,10 +147,17 @@ function dropHandler(): () => void {
 }
 
 export function boot(): () => void {
+  let remembered = false;
+  try {
+    remembered = globalThis.localStorage?.getItem('rnnsearch') != null;
+  } catch {
+    // storage blocked: a first visit as far as we can tell
+  }
   const store = useStore.getState();
   void store.loadCatalog();
   const hash = location.hash;
-  void applyHash(hash).then(() => {
+  void applyHash(hash).then((linked) => {
+    if (!linked) firstModel(remembered);
     const s = useStore.getState();
     if (!s.models[s.modelId]) void s.selectModel(s.modelId);
   });

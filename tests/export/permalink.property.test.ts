@@ -62,6 +62,7 @@ const shareState: fc.Arbitrary<ShareState> = fc.record({
     palette: fc.constantFrom('cividis' as const, 'viridis' as const),
     lang: fc.constantFrom('en' as const, 'zh' as const),
     theme: fc.constantFrom('auto' as const, 'light' as const, 'dark' as const),
+    units: fc.constantFrom('pieces' as const, 'words' as const),
   }),
 });
 

@@ -25,6 +25,7 @@ export {
   type SafetensorsDType,
 } from './safetensors';
 export {
+  BPE_FILES,
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
   MAX_MANIFEST_CHARS,
@@ -34,6 +35,8 @@ export {
   serializeManifest,
   type Manifest,
   type ManifestScalar,
+  type ManifestTokenizer,
+  type FileRecord,
   type TokenizerSettings,
   type TrainingRecord,
   type WeightsRecord,

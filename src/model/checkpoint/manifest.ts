@@ -11,6 +11,23 @@ import { VARIANTS, type ModelSizes, type Variant } from '../config';
 import { CheckpointError, FORBIDDEN_KEYS, quote } from './errors';
 import type { SafetensorsDType } from './safetensors';
 
+/**
+ * The Hugging Face tokenizer.json files that sit beside the weights of a subword (`bpe`) model,
+ * one per side; manifest.vocab lists the same tokens in id order.
+ */
+export const BPE_FILES = { source: 'tokenizer.source.json', target: 'tokenizer.target.json' } as const;
+
+/** A file beside manifest.json and its SHA-256. */
+export interface FileRecord {
+  file: string;
+  sha256: string;
+}
+
+/** manifest.tokenizer: the settings, and for subword models the two tokenizer.json files. */
+export interface ManifestTokenizer extends TokenizerSettings {
+  files?: { source: FileRecord; target: FileRecord };
+}
+
 /** The value of manifest.format. */
 export const MANIFEST_FORMAT = 'rnnsearch-checkpoint';
 /** The manifest version this build reads and writes. */
@@ -68,7 +85,7 @@ export interface Manifest {
   variant: Variant;
   sizes: ModelSizes;
   vocab: { source: string[]; target: string[] };
-  tokenizer: TokenizerSettings;
+  tokenizer: ManifestTokenizer;
   /** Model settings beyond the sizes (e.g. lengthRatio for diagonal decoding). */
   extras?: Record<string, ManifestScalar>;
   training: TrainingRecord;
@@ -124,9 +141,15 @@ export function parseManifest(value: unknown): Manifest {
 
   const tokenizerIn = object(own(root, 'tokenizer'), 'manifest.tokenizer');
   const level = own(tokenizerIn, 'level');
-  if (level !== 'word' && level !== 'char') fail('manifest.tokenizer.level', 'must be "word" or "char"', level);
+  if (level !== 'word' && level !== 'char' && level !== 'bpe') fail('manifest.tokenizer.level', 'must be "word", "char" or "bpe"', level);
   const lowercase = own(tokenizerIn, 'lowercase');
   if (typeof lowercase !== 'boolean') fail('manifest.tokenizer.lowercase', 'must be true or false', lowercase);
+  let files: ManifestTokenizer['files'];
+  if (level === 'bpe') {
+    const filesIn = object(own(tokenizerIn, 'files'), 'manifest.tokenizer.files');
+    files = { source: fileRecord(own(filesIn, 'source'), 'manifest.tokenizer.files.source'), target: fileRecord(own(filesIn, 'target'), 'manifest.tokenizer.files.target') };
+    if (files.source.file === files.target.file) fail('manifest.tokenizer.files', 'source and target must be different files', files.target.file);
+  }
 
   const extras = own(root, 'extras');
 
@@ -140,7 +163,7 @@ export function parseManifest(value: unknown): Manifest {
     variant: variant as Variant,
     sizes,
     vocab: { source, target },
-    tokenizer: { level, lowercase },
+    tokenizer: { level, lowercase, ...(files ? { files } : {}) },
     ...(extras !== undefined ? { extras: record(extras, 'manifest.extras', scalar) } : {}),
     training: training(own(root, 'training')),
     weights: weights(own(root, 'weights')),
@@ -170,6 +193,15 @@ export function serializeManifest(m: Manifest): string {
 }
 
 // ---- sections ---------------------------------------------------------------------------------
+
+function fileRecord(value: unknown, path: string): FileRecord {
+  const o = object(value, path);
+  const file = own(o, 'file');
+  if (typeof file !== 'string' || !FILE_PATTERN.test(file) || file === 'manifest.json') fail(`${path}.file`, 'must be a plain file name beside manifest.json', file);
+  const sha256 = own(o, 'sha256');
+  if (typeof sha256 !== 'string' || !SHA256_PATTERN.test(sha256)) fail(`${path}.sha256`, 'must be 64 lowercase hex digits', sha256);
+  return { file, sha256 };
+}
 
 function vocabulary(value: unknown, path: string): string[] {
   if (!Array.isArray(value)) fail(path, 'must be an array of strings', value);

@@ -118,13 +118,15 @@ interface Contribution {
 }
 
 /** α_ij·h_j for every source word j (h_j from the trace's annotations). */
-export function contributions(trace: Trace, weights: Vec): Contribution[] {
+export function contributions(trace: Trace, weights: Vec, exact?: Vec): Contribution[] {
   const H2 = 2 * trace.hidden;
   const out: Contribution[] = [];
   for (let j = 0; j < trace.srcLen; j++) {
     const alpha = weights[j] as number;
     const values = new Float64Array(H2);
-    for (let k = 0; k < H2; k++) values[k] = alpha * (trace.annotations[j * H2 + k] as number);
+    // the word view carries each word's exact share; otherwise α_ij·h_j
+    if (exact) for (let k = 0; k < H2; k++) values[k] = exact[j * H2 + k] as number;
+    else for (let k = 0; k < H2; k++) values[k] = alpha * (trace.annotations[j * H2 + k] as number);
     out.push({ j, alpha, values, norm: l2(values) });
   }
   return out;
@@ -136,7 +138,7 @@ export function ContextVector() {
   const trace = analysis?.trace ?? null;
   const i = useStep();
   const step = trace?.steps[i] ?? null;
-  const parts = useMemo(() => (trace && step?.weights ? contributions(trace, step.weights) : null), [trace, step]);
+  const parts = useMemo(() => (trace && step?.weights ? contributions(trace, step.weights, step.contributions) : null), [trace, step]);
   if (!analysis) return null;
   if (!trace || !step) return <PanelEmpty title={<Notation text={t('context.title', { i: 'i' })} />} />;
   const n = i + 1;

@@ -2,7 +2,7 @@
 // the current model's task, theme and language.
 
 import { useEffect, useId } from 'react';
-import { getTask, isTaskId } from '../../data/tasks';
+import { examplesFor } from '../../data/corpora';
 import { useStoredModels } from '../../store/modelDb';
 import { useStore, type Theme } from '../../store/store';
 import { useModel } from '../hooks';
@@ -74,7 +74,7 @@ export function ExamplesMenu() {
   const model = useModel();
   const loadDocument = useStore((s) => s.loadDocument);
   const task = model?.manifest.task;
-  const examples = task && isTaskId(task) ? getTask(task).examples() : [];
+  const examples = task ? examplesFor(task) : [];
   // until the first model is in, the menu is there but disabled (no jump in the header when it comes)
   if (examples.length === 0 && model) return null;
   return (

@@ -110,10 +110,17 @@ export function ScoreBreakdown() {
   const selectId = useId();
   const ci = cell?.i ?? -1;
   const cj = cell?.j ?? -1;
-  const parts = useMemo(() => (trace && model && ci >= 0 ? model.inference.explainScore(trace, ci, cj) : null), [trace, model, ci, cj]);
+  const parts = useMemo(() => (trace && model && ci >= 0 && trace.units !== 'words' ? model.inference.explainScore(trace, ci, cj) : null), [trace, model, ci, cj]);
   if (!analysis) return null;
   if (!trace || !cell) return <PanelEmpty title={t('score.title')} />;
   const variant = trace.variant;
+  if (trace.units === 'words') {
+    return (
+      <PanelSection title={t('score.title')} className="sb">
+        <p className="note">{t('sb.words')}</p>
+      </PanelSection>
+    );
+  }
   if (variant === 'none' || variant === 'diagonal') {
     return (
       <PanelSection title={t('score.title')} className="sb">

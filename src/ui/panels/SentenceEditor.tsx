@@ -3,7 +3,9 @@
 // Below the boxes: the tokens the model sees (unknown words marked), truncation notes and the
 // empty state.
 
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
+import { groupPieces } from '../../data/codec';
+import { WORD_MARK } from '../../data/bpe';
 import { useStore } from '../../store/store';
 import { useAnalysis, useFirstLoad, useModel } from '../hooks';
 import { useT } from '../i18n';
@@ -24,6 +26,9 @@ export function SentenceEditor() {
   const firstLoad = useFirstLoad();
   const unknown = analysis?.trace?.sourceUnknown.filter(Boolean).length ?? 0;
   const forced = analysis?.mode === 'forced';
+  const subword = model?.codecs.source.subword === true;
+  const pieceTokens = analysis?.pieces?.sourceTokens ?? null;
+  const groups = useMemo(() => (subword && pieceTokens ? groupPieces(pieceTokens) : null), [subword, pieceTokens]);
 
   return (
     <section className="editor" aria-labelledby={`${id}-h`}>
@@ -76,6 +81,22 @@ export function SentenceEditor() {
       {analysis?.trace && model && (
         <div className="tokens">
           <span className="field-label">{t('editor.tokens')}</span>
+          {groups && pieceTokens ? (
+            <>
+              <ol className="token-list pieces" aria-label={t('editor.tokens')}>
+                {groups.words.map((word, w) => (
+                  <li key={w} className={word === '</s>' ? 'special' : undefined} aria-label={word}>
+                    {pieceTokens.slice(groups.firstPiece[w], (groups.lastPiece[w] as number) + 1).map((p, k) => (
+                      <span key={k} className={p.startsWith(WORD_MARK) ? 'piece lead' : 'piece'} aria-hidden="true">
+                        <bdi dir="auto">{p.startsWith(WORD_MARK) ? p.slice(1) || WORD_MARK : p}</bdi>
+                      </span>
+                    ))}
+                  </li>
+                ))}
+              </ol>
+              <p className="note">{t('editor.pieces', { pieces: pieceTokens.length, words: groups.words.length })}</p>
+            </>
+          ) : (
           <ol className="token-list" aria-label={t('editor.tokens')}>
             {analysis.trace.sourceTokens.map((tok, j) => (
               <li key={j} className={analysis.trace?.sourceUnknown[j] ? 'unk' : tok === '</s>' ? 'special' : undefined} title={analysis.trace?.sourceUnknown[j] ? t('pnl.unkTitle') : undefined}>
@@ -83,6 +104,7 @@ export function SentenceEditor() {
               </li>
             ))}
           </ol>
+          )}
           {unknown > 0 && <p className="note">{t('editor.unknown', { n: unknown })}</p>}
         </div>
       )}

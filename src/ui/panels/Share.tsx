@@ -7,7 +7,8 @@ import { HeatmapExportError, buildHeatmapSvg, type HeatmapSpec } from '../../exp
 import { buildFragment } from '../../export/permalink';
 import { copyPngToClipboard, downloadBlob, safeFilename, svgToPngBlob, withPermalink } from '../../export/raster';
 import { traceRows, traceToJson, weightsToCsv } from '../../export/tables';
-import { detokenize } from '../../data/tokenize';
+import type { LoadedModel } from '../../model/bundle';
+import type { Trace } from '../../model/trace';
 import { isTaskId } from '../../data/tasks';
 import { toShareState } from '../../store/share';
 import { useStore, type Palette } from '../../store/store';
@@ -26,6 +27,11 @@ function effectiveTheme(): 'light' | 'dark' {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** The source sentence as text (the model's tokens without </s>, detokenised by its codec). */
+function sourceSentence(trace: Trace, model: LoadedModel): string {
+  return model.codecs.source.detokenize(trace.sourceTokens.slice(0, -1));
+}
+
 export function HeatmapToolbar() {
   const t = useT();
   const values = useStore((s) => s.values);
@@ -34,9 +40,24 @@ export function HeatmapToolbar() {
   const showTable = useStore((s) => s.showTable);
   const setView = useStore((s) => s.setView);
   const trace = useTrace();
+  const model = useModel();
+  const units = useStore((s) => s.units);
+  const setUnits = useStore((s) => s.setUnits);
+  const subword = model?.codecs.source.subword === true;
   const hasScores = trace?.steps.every((s) => s.scores !== null) ?? false;
   return (
+    <>
     <div className="toolbar" role="toolbar" aria-label={t('heatmap.title')}>
+      {subword && (
+        <div className="segmented" role="radiogroup" aria-label={t('heatmap.units')}>
+          <button type="button" role="radio" aria-checked={units === 'words'} onClick={() => setUnits('words')} title={t('heatmap.wordsRule')}>
+            {t('heatmap.words')}
+          </button>
+          <button type="button" role="radio" aria-checked={units === 'pieces'} onClick={() => setUnits('pieces')} title={t('heatmap.piecesRule')}>
+            {t('heatmap.pieces')}
+          </button>
+        </div>
+      )}
       <div className="segmented" role="radiogroup" aria-label={t('heatmap.values')}>
         <button type="button" role="radio" aria-checked={values === 'weights'} onClick={() => setView({ values: 'weights' })}>
           {t('heatmap.weights')}
@@ -59,6 +80,12 @@ export function HeatmapToolbar() {
         {showTable ? t('heatmap.grid') : t('heatmap.table')}
       </button>
     </div>
+    {subword && (
+      <p className="note units-note" data-units={trace?.units ?? 'pieces'}>
+        {t(trace?.units === 'words' ? 'heatmap.unitsNote.words' : 'heatmap.unitsNote.pieces')}
+      </p>
+    )}
+    </>
   );
 }
 
@@ -93,12 +120,14 @@ export function SharePanel() {
         // a shipped model is named by its task (its manifest title repeats the variant); your own keeps its title
         model: shipped && isTaskId(m.task) ? taskTitle(lang, m.task) : (m.title ?? m.id),
         variant: variantTitle(lang, m.variant),
-        sentence: detokenize(trace.sourceTokens.slice(0, -1), model.tokenizer),
+        sentence: sourceSentence(useStore.getState().analysis?.pieces ?? trace, model),
       },
       labels: {
         targetAxis: translate(lang, 'heatmap.targetAxis'),
         sourceAxis: translate(lang, 'heatmap.sourceAxis'),
-        heading: translate(lang, 'share.exportHeading', { values: translate(lang, kind === 'weights' ? 'heatmap.weights' : 'heatmap.scores') }),
+        heading:
+          translate(lang, 'share.exportHeading', { values: translate(lang, kind === 'weights' ? 'heatmap.weights' : 'heatmap.scores') }) +
+          (model.codecs.source.subword ? translate(lang, trace.units === 'words' ? 'share.inWords' : 'share.inPieces') : ''),
       },
       highlightRow: s.step,
       theme: effectiveTheme(),

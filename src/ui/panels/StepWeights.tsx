@@ -92,7 +92,8 @@ export function StepWeights() {
       </PanelSection>
     );
   }
-  const readOnly = analysis.beams !== null;
+  const words = analysis.units === 'words';
+  const readOnly = analysis.beams !== null || words;
   return (
     <PanelSection title={title} className="sw">
       <p className="note">
@@ -112,7 +113,7 @@ export function StepWeights() {
         </p>
       )}
       {reset && <p className="sw-actions">{reset}</p>}
-      <p className="note">{readOnly ? t('sw.beamReadonly') : t('sw.help')}</p>
+      <p className="note">{words ? t('sw.wordsReadonly') : readOnly ? t('sw.beamReadonly') : t('sw.help')}</p>
     </PanelSection>
   );
 }

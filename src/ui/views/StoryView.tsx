@@ -55,7 +55,7 @@ export function StoryView() {
 
   const explore = (): void => {
     const s = useStore.getState();
-    const view = { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme };
+    const view = { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme, units: s.units };
     applyShareState(s, chapterState(ch, view, trace), false);
     setView({ page: 'explore' });
   };

@@ -50,7 +50,7 @@ describe('the chapter in the fragment', () => {
   });
 
   it('every chapter’s live state is a valid permalink state', () => {
-    const view = { values: 'weights', transpose: false, palette: 'viridis', lang: 'en', theme: 'dark' } as const;
+    const view = { values: 'weights', transpose: false, palette: 'viridis', lang: 'en', theme: 'dark', units: 'words' } as const;
     for (const c of CHAPTERS) {
       const s = chapterState(c, view, null);
       expect(isValidShareState(s), c.title).toBe(true);
