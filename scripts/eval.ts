@@ -9,7 +9,10 @@ import { join, resolve } from 'node:path';
 import { loadModel } from '../src/model/bundle';
 import { parseArgs, runCli, UsageError, type FlagSpec } from './lib/args';
 import { buildDataset, recipeFromRecord, type DataRecipe } from './lib/data';
-import { evaluate } from './lib/evaluate';
+import { evaluate, type EvalResult } from './lib/evaluate';
+import { bpeTestSet, sha256Hex } from './lib/data';
+import type { BleuTokenizer } from '../src/data/metrics';
+import type { Manifest } from '../src/model/checkpoint';
 
 const SPEC = {
   model: { kind: 'string', help: 'checkpoint folder (manifest.json + weights)' },
@@ -31,9 +34,28 @@ async function main(): Promise<void> {
   }
   const file = (manifestJson as { weights?: { file?: unknown } })?.weights?.file;
   const weightsPath = join(dir, typeof file === 'string' && /^[\w.-]+$/.test(file) ? file : 'model.safetensors');
-  const model = await loadModel(manifestJson, new Uint8Array(readFileSync(weightsPath)));
+  const model = await loadModel(manifestJson, new Uint8Array(readFileSync(weightsPath)), readTokenizerFiles(dir, manifestJson));
   const { manifest } = model;
 
+  const training = manifest.training as Record<string, unknown>;
+  if (args.data && typeof training.dataSha256 === 'string') {
+    const sha = sha256Hex(new Uint8Array(readFileSync(resolve(args.data))));
+    if (sha !== training.dataSha256) {
+      throw new UsageError(
+        `${args.data} is not the file ${manifest.id} was trained on: its SHA-256 is ${sha}, the manifest records ${training.dataSha256}` +
+          `${typeof training.dataFile === 'string' ? ` (${training.dataFile})` : ''}. A different file would mix training sentences into the test set.`,
+      );
+    }
+  }
+  if (manifest.tokenizer.level === 'bpe') {
+    if (!args.data) throw new UsageError(`${manifest.id} was trained on ${typeof training.dataFile === 'string' ? training.dataFile : 'a TSV file'}; pass it with --data`);
+    const { test: all } = bpeTestSet(resolve(args.data), model.codecs, training.toSimplified === true);
+    const test = args.limit ? all.slice(0, args.limit) : all;
+    const bleuTokenizer: BleuTokenizer = training.bleuTokenizer === 'zh' ? 'zh' : '13a';
+    const result = evaluate(model.inference, test, { beam: args.beam, detokenize: (t) => model.codecs.target.detokenize(t), bleuTokenizer });
+    report(manifest, result, args.beam, `${test.length} held-out pairs of ${args.data} (BLEU tokenisation ${bleuTokenizer})`, args.json);
+    return;
+  }
   let recipe: DataRecipe | null;
   if (args.data) recipe = { kind: 'tsv', file: resolve(args.data), lowercase: manifest.tokenizer.lowercase };
   else recipe = recipeFromRecord(manifest.training as Record<string, unknown>);
@@ -48,7 +70,28 @@ async function main(): Promise<void> {
     },
   });
   if (tty) process.stderr.write('\n');
+  report(manifest, result, args.beam, `${result.count} (${data.description})`, args.json);
+}
 
+/** The tokenizer.json files a subword manifest names (plain names only; loadModel checks them). */
+function readTokenizerFiles(dir: string, manifest: unknown): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  const tf = (manifest as { tokenizer?: { files?: Record<string, { file?: unknown }> } } | null)?.tokenizer?.files;
+  for (const side of ['source', 'target']) {
+    const name = tf?.[side]?.file;
+    if (typeof name === 'string' && /^[\w.-]+$/.test(name) && !name.startsWith('.')) {
+      try {
+        files[name] = new Uint8Array(readFileSync(join(dir, name)));
+      } catch {
+        // missing: loadModel names it
+      }
+    }
+  }
+  return files;
+}
+
+function report(manifest: Manifest, result: EvalResult, beam: number, what: string, json: boolean | undefined): void {
+  const args = { beam, json };
   if (args.json) {
     const out = {
       model: manifest.id,
@@ -70,7 +113,7 @@ async function main(): Promise<void> {
   const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
   const lines = [
     `model        ${manifest.id} (${manifest.variant}, task ${manifest.task})`,
-    `test pairs   ${result.count} (${data.description})`,
+    `test pairs   ${what}`,
     `decoding     ${args.beam > 1 ? `beam ${args.beam}` : 'greedy'}`,
     `BLEU         ${result.bleu.toFixed(2)}`,
     `exact match  ${pct(result.exactMatch)}`,

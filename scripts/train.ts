@@ -28,6 +28,7 @@ const SPEC = {
   out: { kind: 'string', help: 'output folder, e.g. public/models/en-fr-additive' },
   id: { kind: 'string', help: 'model id (default: the output folder name)' },
   title: { kind: 'string', help: 'a human-readable title for the model picker' },
+  corpus: { kind: 'string', help: 'with --data: the name recorded as the model\'s task (e.g. tatoeba-en-fr; default custom)' },
   steps: { kind: 'int', help: 'training steps (default: per task)' },
   seed: { kind: 'int', help: 'seed for initialisation, batching and data', default: 1 },
   'data-seed': { kind: 'int', help: 'seed of the generated data (default: 1, shared by all variants)', default: 1 },
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   if (args.task && args.data) throw new UsageError('give either --task or --data, not both');
   const outDir = resolve(args.out);
   const id = args.id ?? basename(outDir);
+  if (args.corpus !== undefined && !/^[a-z0-9-]{1,64}$/.test(args.corpus)) throw new UsageError('--corpus must be 1-64 characters of a-z, 0-9 and -');
   if (!/^[a-z0-9-]{1,64}$/.test(id)) throw new UsageError(`model id ${JSON.stringify(id)} must be 1-64 characters of a-z, 0-9 and -`);
   const defaults = TASK_DEFAULTS[args.task ?? 'tsv'] as (typeof TASK_DEFAULTS)[string];
   const recipe: DataRecipe = args.task
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
   const { manifest, weights, files } = await saveModel({
     id,
     ...(args.title ? { title: args.title } : {}),
-    task: args.task ?? 'custom',
+    task: args.task ?? args.corpus ?? 'custom',
     config,
     params,
     srcVocab,

@@ -136,6 +136,25 @@ function bpeDataset(recipe: DataRecipe & { kind: 'tsv' }, bpe: BpeRecipe, parsed
   };
 }
 
+/**
+ * The held-out test pairs of a TSV for a subword model: the same hash split as training, the
+ * target converted as recorded, encoded with the model's own tokenizers (nothing relearned).
+ */
+export function bpeTestSet(file: string, codecs: { source: { tokenize(t: string): string[] }; target: { tokenize(t: string): string[] } }, toSimplified: boolean): { test: Example[]; pairs: number; sha256: string } {
+  const bytes = new Uint8Array(readFileSync(file));
+  const parsed = parseSentencePairs(bytes);
+  const convert = toSimplified ? Converter({ from: 'tw', to: 'cn' }) : (t: string): string => t;
+  const test: Example[] = [];
+  for (const pair of parsed.pairs) {
+    if (splitOf(pair.source) !== 'test') continue;
+    const s = codecs.source.tokenize(pair.source);
+    const t = codecs.target.tokenize(convert(pair.target));
+    if (s.length === 0 || t.length === 0 || s.length > MAX_TOKENS_PER_SIDE || t.length > MAX_TOKENS_PER_SIDE) continue;
+    test.push({ source: s, target: t, sure: [], possible: [] });
+  }
+  return { test, pairs: parsed.pairs.length, sha256: sha256Hex(bytes) };
+}
+
 /** The recipe as flat manifest fields (manifest.training accepts scalar extras). */
 export function recipeToRecord(recipe: DataRecipe): Record<string, string | number | boolean> {
   if (recipe.kind === 'task') {

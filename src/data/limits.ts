@@ -1,4 +1,4 @@
-// Caps that keep bad or huge input from freezing the page (see RELIABILITY.md). One place, so the
+// Caps that keep bad or huge input from freezing the page (see docs/RELIABILITY.md). One place, so the
 // UI can quote the same numbers that the data layer enforces.
 
 /** Longest token sequence per side (source or target) that the model and the views accept. */

@@ -1,4 +1,4 @@
-// The alignment heatmap as a standalone SVG document, for export (DESIGN.md, Sharing): one <rect>
+// The alignment heatmap as a standalone SVG document, for export (docs/ARCHITECTURE.md, "Sharing"): one <rect>
 // per cell with its value as a <title>, the tokens as axis labels, axis titles, a colour bar with
 // ticks and a caption. A pure string builder (no DOM): it runs in Node tests and in the page.
 //

@@ -1,7 +1,7 @@
-// The permalink codec (DESIGN.md, Sharing): the user's inputs as a versioned record in the URL
+// The permalink codec (docs/ARCHITECTURE.md, "Sharing"): the user's inputs as a versioned record in the URL
 // fragment, `#s=<payload>[&embed=1]`, where payload = base64url(deflate-raw(UTF-8(JSON))).
 //
-// Decoding treats the fragment as hostile (RELIABILITY.md, the hostile-permalink row), with the
+// Decoding treats the fragment as hostile (docs/RELIABILITY.md, the hostile-permalink row), with the
 // guards in this order: a size cap on the fragment text; the base64url alphabet; inflate with an
 // output cap (a deflate bomb stops after MAX_INFLATED_BYTES); strict UTF-8; JSON.parse with
 // `__proto__` / `constructor` / `prototype` keys dropped; then a schema check that builds a fresh

@@ -1,5 +1,5 @@
 // PNG text chunks by byte manipulation (no DOM): the exported PNG carries its permalink in an
-// iTXt chunk, so that dropping the image back on the page restores the state (DESIGN.md, Sharing).
+// iTXt chunk, so that dropping the image back on the page restores the state (docs/ARCHITECTURE.md, "Sharing").
 //
 // Layout (PNG spec, ISO/IEC 15948 / W3C PNG 3rd ed.): an 8-byte signature, then chunks of
 // length (4 bytes, big-endian, ≤ 2³¹−1) · type (4 ASCII letters) · data · CRC-32 of type + data.

@@ -2,7 +2,7 @@
 // (Image, canvas, <a download>) and are covered by the end-to-end tests; the rest are pure or need
 // only Blob and run anywhere.
 //
-// CSP (RELIABILITY.md): the SVG is loaded as an image from a `data:` URL (img-src allows data:) and
+// CSP (docs/RELIABILITY.md): the SVG is loaded as an image from a `data:` URL (img-src allows data:) and
 // drawn onto a canvas; an SVG used as an image loads nothing external and runs no script, which is
 // why any font must be embedded in it (see heatmapSvg.ts). Downloads use a blob: object URL.
 

@@ -1,4 +1,4 @@
-// CSV and JSON of the attention weights α and scores e of a trace (DESIGN.md, Sharing).
+// CSV and JSON of the attention weights α and scores e of a trace (docs/ARCHITECTURE.md, "Sharing").
 //
 // CSV: RFC 4180 (CRLF line ends, fields with `"`, `,`, CR or LF quoted, `"` doubled). Token cells
 // are neutralised against spreadsheet formula injection (OWASP "CSV injection"): a text cell that

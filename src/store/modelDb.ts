@@ -4,7 +4,7 @@
 //
 // Storage can be missing or refused (private windows, sandboxed frames, a full quota): every
 // failure becomes a ModelDbError with a message for the user, never an uncaught exception
-// (RELIABILITY.md, "storage full or disabled"). `loadStoredModel` — the lookup the model picker
+// (docs/RELIABILITY.md, "storage full or disabled"). `loadStoredModel` — the lookup the model picker
 // and permalinks use — treats unavailable storage as "not stored here".
 //
 // Two object stores, written in one transaction: `models` (small records, listed by the picker)
@@ -36,6 +36,8 @@ interface ModelRecord extends StoredModelMeta {
 interface WeightsRecord {
   id: string;
   weights: Uint8Array;
+  /** A subword model's tokenizer.json files, by name (absent for word-level models). */
+  files?: Record<string, Uint8Array>;
 }
 
 export type ModelDbErrorCode = 'unavailable' | 'quota' | 'failed';
@@ -158,28 +160,29 @@ export async function listStoredModels(): Promise<StoredModelMeta[]> {
 }
 
 /** The stored files of a model, or null when it is not saved here. */
-export async function getStoredModel(id: string): Promise<{ manifest: string; weights: Uint8Array } | null> {
+export async function getStoredModel(id: string): Promise<{ manifest: string; weights: Uint8Array; files?: unknown } | null> {
   return transact('readonly', 'reading a saved model', (tx) => {
     const m = tx.objectStore(MODELS).get(id) as IDBRequest<ModelRecord | undefined>;
     const w = tx.objectStore(WEIGHTS).get(id) as IDBRequest<WeightsRecord | undefined>;
-    return () => (m.result && w.result ? { manifest: m.result.manifest, weights: w.result.weights } : null);
+    return () => (m.result && w.result ? { manifest: m.result.manifest, weights: w.result.weights, files: w.result.files } : null);
   });
 }
 
 /** Save (or replace) a model. Throws ModelDbError ('quota' when storage is full). */
-export async function putStoredModel(manifest: Manifest, weights: Uint8Array): Promise<StoredModelMeta> {
+export async function putStoredModel(manifest: Manifest, weights: Uint8Array, files: Readonly<Record<string, Uint8Array>> = {}): Promise<StoredModelMeta> {
   const meta: StoredModelMeta = {
     id: manifest.id,
     title: manifest.title ?? manifest.id,
     task: manifest.task,
     variant: manifest.variant,
-    bytes: weights.byteLength,
+    bytes: weights.byteLength + Object.values(files).reduce((s, f) => s + f.byteLength, 0),
     savedAt: new Date().toISOString(),
   };
   const record: ModelRecord = { ...meta, manifest: serializeManifest(manifest) };
   await transact('readwrite', 'saving the model', (tx) => {
     tx.objectStore(MODELS).put(record);
-    tx.objectStore(WEIGHTS).put({ id: manifest.id, weights: weights.slice() } satisfies WeightsRecord);
+    const copies = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, bytes.slice()]));
+    tx.objectStore(WEIGHTS).put({ id: manifest.id, weights: weights.slice(), ...(Object.keys(copies).length > 0 ? { files: copies } : {}) } satisfies WeightsRecord);
     return () => undefined;
   });
   return meta;
@@ -198,7 +201,7 @@ export async function deleteStoredModel(id: string): Promise<void> {
  * A stored record that fails validation throws CheckpointError, like a bad download would.
  */
 export async function loadStoredModel(id: string): Promise<LoadedModel | null> {
-  let stored: { manifest: string; weights: Uint8Array } | null;
+  let stored: { manifest: string; weights: Uint8Array; files?: unknown } | null;
   try {
     stored = await getStoredModel(id);
   } catch (err) {
@@ -211,7 +214,14 @@ export async function loadStoredModel(id: string): Promise<LoadedModel | null> {
     throw new CheckpointError('manifest', `the copy of “${id}” saved in this browser is damaged`);
   }
   const manifest = parseManifestText(stored.manifest);
-  return loadModel(manifest, weights instanceof Uint8Array ? weights : new Uint8Array(weights as Uint8Array));
+  // the stored tokenizer files are checked like any other (names, then SHA-256 by loadModel)
+  const files: Record<string, Uint8Array> = {};
+  const raw = stored.files;
+  if (raw !== undefined) {
+    if (typeof raw !== 'object' || raw === null) throw new CheckpointError('manifest', `the copy of “${id}” saved in this browser is damaged`);
+    for (const [name, bytes] of Object.entries(raw as Record<string, unknown>)) if (bytes instanceof Uint8Array) files[name] = bytes;
+  }
+  return loadModel(manifest, weights instanceof Uint8Array ? weights : new Uint8Array(weights as Uint8Array), files);
 }
 
 // ---- the list the model picker shows ----------------------------------------------------------

@@ -53,7 +53,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_STARTUP_MS = 20_000;
 export const DEFAULT_PREPARE_MS = 60_000;
 
-type Pending = { resolve(value: { manifest: Manifest; weights: Uint8Array }): void; reject(error: Error): void };
+type Pending = { resolve(value: { manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }): void; reject(error: Error): void };
 
 export class TrainClient {
   private worker: WorkerLike | null;
@@ -117,7 +117,7 @@ export class TrainClient {
   }
 
   /** Ask for the current model as manifest + safetensors bytes. */
-  exportCheckpoint(id: string, title: string): Promise<{ manifest: Manifest; weights: Uint8Array }> {
+  exportCheckpoint(id: string, title: string): Promise<{ manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }> {
     if (!this.alive) return Promise.reject(new WorkerGoneError('the training worker is not running'));
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
@@ -156,7 +156,7 @@ export class TrainClient {
       case 'checkpoint': {
         const p = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
-        p?.resolve({ manifest: message.manifest, weights: message.weights });
+        p?.resolve({ manifest: message.manifest, weights: message.weights, files: message.files });
         break;
       }
       case 'error':

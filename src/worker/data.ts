@@ -6,6 +6,7 @@
 import { MAX_TOKENS_PER_SIDE } from '../data/limits';
 import { getTask, makeSplits, splitOf, type Example } from '../data/tasks';
 import { tokenize, type TokenizerSettings } from '../data/tokenize';
+import { learnBpe, type BpeTokenizer } from '../data/bpe';
 import { parseSentencePairs, TsvError } from '../data/tsv';
 import { Vocab } from '../data/vocab';
 import type { PairIds } from '../model/batch';
@@ -31,6 +32,16 @@ export interface RunData {
   lineErrorCount: number;
   warnings: string[];
   probe: { source: string[]; target: string[] | null };
+  /** A TSV run's subword vocabularies (learned here from its training split). */
+  bpe?: { source: BpeTokenizer; target: BpeTokenizer };
+}
+
+/**
+ * BPE merges per side for a file of `pairs` training pairs: about one merge per eight pairs,
+ * between 200 and 3000 (the page's output layer grows with the vocabulary).
+ */
+export function pageMerges(pairs: number): number {
+  return Math.max(200, Math.min(3000, Math.round(pairs / 8)));
 }
 
 /** A problem that stops the run before training (no usable pairs, a file over the cap…). */
@@ -44,7 +55,7 @@ export class DataError extends Error {
   }
 }
 
-function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: Example[]; dev: Example[]; tokenizer: TokenizerSettings; description: string; lineErrors: LineError[]; lineErrorCount: number; warnings: string[] } {
+function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: Example[]; dev: Example[]; tokenizer: TokenizerSettings; description: string; lineErrors: LineError[]; lineErrorCount: number; warnings: string[]; bpe: { source: BpeTokenizer; target: BpeTokenizer } } {
   const { name, bytes, lowercase } = config.task;
   let parsed;
   try {
@@ -53,15 +64,22 @@ function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: 
     if (err instanceof TsvError) throw new DataError(`${name}: ${err.message}`);
     throw err;
   }
-  const tokenizer: TokenizerSettings = { level: 'word', lowercase };
+  // subword units, learned per side from the training split (as `npm run train -- --bpe` does)
+  const tokenizer: TokenizerSettings = { level: 'bpe', lowercase };
   const lineErrors = parsed.errors.slice(0, LIMITS.lineErrors);
   const warnings: string[] = [];
   const train: Example[] = [];
   const dev: Example[] = [];
+  const trainPairs = parsed.pairs.filter((p) => splitOf(p.source) === 'train');
+  const merges = pageMerges(trainPairs.length);
+  const bpe = {
+    source: learnBpe(trainPairs.map((p) => p.source), { merges, lowercase }),
+    target: learnBpe(trainPairs.map((p) => p.target), { merges, lowercase }),
+  };
   let outOfRange = 0;
   for (const pair of parsed.pairs) {
-    const source = tokenize(pair.source, tokenizer);
-    const target = tokenize(pair.target, tokenizer);
+    const source = bpe.source.encode(pair.source).tokens;
+    const target = bpe.target.encode(pair.target).tokens;
     if (source.length === 0 || target.length === 0) continue;
     if (source.length < config.minLength || source.length > config.maxLength || target.length > MAX_TOKENS_PER_SIDE) {
       outOfRange++;
@@ -92,10 +110,11 @@ function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: 
     train,
     dev,
     tokenizer,
-    description: `file ${name.slice(0, 120)} (${parsed.pairs.length} pairs; ${train.length} train / ${dev.length} dev, split by a hash of the source)`,
+    description: `file ${name.slice(0, 120)} (${parsed.pairs.length} pairs; ${train.length} train / ${dev.length} dev, split by a hash of the source; BPE ${merges} merges per side)`,
     lineErrors,
     lineErrorCount: parsed.errors.length,
     warnings,
+    bpe,
   };
 }
 
@@ -109,6 +128,7 @@ export function buildRunData(config: TrainConfig): RunData {
   let lineErrors: LineError[] = [];
   let lineErrorCount = 0;
   let warnings: string[] = [];
+  let bpe: RunData['bpe'];
   if (config.task.kind === 'builtin') {
     const t = getTask(config.task.id);
     task = t.id;
@@ -127,10 +147,10 @@ export function buildRunData(config: TrainConfig): RunData {
   } else {
     const tsv = tsvExamples(config as TrainConfig & { task: { kind: 'tsv' } });
     task = 'custom';
-    ({ train, dev, tokenizer, description, lineErrors, lineErrorCount, warnings } = tsv);
+    ({ train, dev, tokenizer, description, lineErrors, lineErrorCount, warnings, bpe } = tsv);
   }
-  const srcVocab = Vocab.build(train.map((e) => e.source), { maxSize: PAGE_MAX_VOCAB });
-  const tgtVocab = Vocab.build(train.map((e) => e.target), { maxSize: PAGE_MAX_VOCAB });
+  const srcVocab = bpe ? Vocab.fromJSON(bpe.source.spec.vocab) : Vocab.build(train.map((e) => e.source), { maxSize: PAGE_MAX_VOCAB });
+  const tgtVocab = bpe ? Vocab.fromJSON(bpe.target.spec.vocab) : Vocab.build(train.map((e) => e.target), { maxSize: PAGE_MAX_VOCAB });
   const toIds = (e: Example): PairIds => ({ source: srcVocab.encode(e.source), target: tgtVocab.encode(e.target) });
   const trainIds = train.map(toIds);
   const devIds = dev.map(toIds);
@@ -139,8 +159,9 @@ export function buildRunData(config: TrainConfig): RunData {
   const lengthRatio = Math.min(19, Math.max(0.05, ratio / Math.max(1, trainIds.length)));
 
   // the probe: the user's sentence, else the first dev (or train) pair
-  let probeSource = tokenize(config.probe.source, tokenizer).slice(0, MAX_TOKENS_PER_SIDE);
-  let probeTarget: string[] | null = config.probe.target.trim() ? tokenize(config.probe.target, tokenizer).slice(0, MAX_TOKENS_PER_SIDE) : null;
+  const cut = (text: string, side: 'source' | 'target'): string[] => (bpe ? bpe[side].encode(text).tokens : tokenize(text, tokenizer)).slice(0, MAX_TOKENS_PER_SIDE);
+  let probeSource = cut(config.probe.source, 'source');
+  let probeTarget: string[] | null = config.probe.target.trim() ? cut(config.probe.target, 'target') : null;
   if (probeSource.length === 0) {
     const fallback = dev[0] ?? train[0];
     if (fallback) {
@@ -164,5 +185,6 @@ export function buildRunData(config: TrainConfig): RunData {
     lineErrorCount,
     warnings: warnings.slice(0, LIMITS.warnings),
     probe: { source: probeSource, target: probeTarget },
+    ...(bpe ? { bpe } : {}),
   };
 }

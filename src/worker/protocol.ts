@@ -198,7 +198,7 @@ export type FromWorker =
       bestStep: number | null;
       elapsedMs: number;
     }
-  | { type: 'checkpoint'; requestId: number; manifest: Manifest; weights: Uint8Array }
+  | { type: 'checkpoint'; requestId: number; manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }
   /** Something failed; `lineErrors` carries a TSV's problems when it had no usable pairs. */
   | { type: 'error'; scope: 'data' | 'train' | 'export' | 'protocol'; message: string; requestId: number | null; lineErrors: LineError[] };
 
@@ -528,7 +528,19 @@ export function parseFromWorker(data: unknown): Validated<FromWorker> {
         } catch (err) {
           fail('checkpoint.manifest', `is not a valid manifest (${err instanceof Error ? err.message : String(err)})`);
         }
-        return { type, requestId: int(own(o, 'requestId'), 'checkpoint.requestId', 0, Number.MAX_SAFE_INTEGER), manifest, weights };
+        // the tokenizer.json files of a subword model, by the names its manifest gives them
+        const filesIn = own(o, 'files');
+        const files: Record<string, Uint8Array> = {};
+        if (filesIn !== undefined) {
+          const fo = obj(filesIn, 'checkpoint.files');
+          const names = Object.keys(fo);
+          if (names.length > 2) fail('checkpoint.files', 'has more than the two tokenizer files');
+          for (const name of names) {
+            if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(name)) fail('checkpoint.files', `has a bad file name ${JSON.stringify(name.slice(0, 40))}`);
+            files[name] = uint8(own(fo, name), `checkpoint.files.${name}`);
+          }
+        }
+        return { type, requestId: int(own(o, 'requestId'), 'checkpoint.requestId', 0, Number.MAX_SAFE_INTEGER), manifest, weights, files };
       }
       case 'error': {
         const requestId = own(o, 'requestId');

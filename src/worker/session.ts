@@ -525,7 +525,7 @@ export class TrainSession {
         if (Number.isFinite(shown.devLoss)) metrics.devLoss = Math.round(shown.devLoss * 10000) / 10000;
       }
       const c = run.config;
-      const { manifest, weights } = await saveModel({
+      const { manifest, weights, files } = await saveModel({
         id,
         ...(title ? { title } : {}),
         task: run.data.task,
@@ -534,6 +534,7 @@ export class TrainSession {
         srcVocab: run.data.srcVocab,
         tgtVocab: run.data.tgtVocab,
         tokenizer: run.data.tokenizer,
+        ...(run.data.bpe ? { bpe: run.data.bpe } : {}),
         dtype: 'F32',
         training: {
           command: run.command(),
@@ -551,7 +552,7 @@ export class TrainSession {
           guardTrips: run.trainer.guardTrips,
         },
       });
-      this.host.post({ type: 'checkpoint', requestId, manifest, weights });
+      this.host.post({ type: 'checkpoint', requestId, manifest, weights, files });
     } catch (err) {
       this.error('export', `the model could not be exported: ${errorMessage(err)}`, requestId);
     }

@@ -12,16 +12,52 @@ async function openExplorer(page: Page, hash = ''): Promise<void> {
   await expect(grid(page)).toBeVisible({ timeout: 20_000 });
 }
 
+/** The synthetic-grammar model on the paper's figure-3 sentence (its task's first example). */
+async function openGrammar(page: Page): Promise<void> {
+  await openExplorer(page);
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('en-fr-additive');
+  await expect(grid(page).getByRole('columnheader', { name: 'Area' })).toBeVisible({ timeout: 20_000 });
+}
+
 /** Read a PNG's IHDR size (bytes 16–23). */
 function pngSize(bytes: Buffer): { width: number; height: number } {
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-test('opens on a trained model with a labelled alignment heatmap, and axe finds nothing', async ({ page }) => {
+test('opens on real English→French: an everyday sentence, no unknown words, a French translation; words and pieces; English→Chinese', async ({ page }) => {
   const t0 = Date.now();
   await openExplorer(page);
   const opened = Date.now() - t0;
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('tatoeba-en-fr');
+  const source = page.getByRole('textbox', { name: 'Source sentence' });
+  await expect(source).toHaveValue('I really miss you.');
+  await source.fill('I think my cat is hungry.');
+  await expect(grid(page).getByRole('columnheader', { name: 'hungry' })).toBeVisible();
+  await expect(page.getByText(/unknown word/)).toHaveCount(0);
+  // the translation is French: its rows hold French words (the model's own greedy output)
+  const rows = await grid(page).getByRole('rowheader').allInnerTexts();
+  expect(rows.length).toBeGreaterThan(3);
+  expect(rows.join(' ')).toMatch(/\b(chat|faim|pense|Je|mon)\b/);
+  // words ↔ pieces: the page says which is on; rows still sum to 1 in both
+  await expect(page.locator('.units-note')).toHaveAttribute('data-units', 'words');
+  const words = await grid(page).getByRole('columnheader').count();
+  await page.getByRole('radio', { name: 'Pieces' }).click();
+  await expect(page.locator('.units-note')).toHaveAttribute('data-units', 'pieces');
+  expect(await grid(page).getByRole('columnheader').count()).toBeGreaterThanOrEqual(words);
+  await page.getByRole('radio', { name: 'Words' }).click();
+  await expect(page.locator('.units-note')).toHaveAttribute('data-units', 'words');
+  // English→Chinese is one click away
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('tatoeba-en-zh');
+  await expect(source).toHaveValue('Where is your house?', { timeout: 20_000 });
+  await expect(grid(page).getByRole('rowheader').first()).toHaveText(/\p{Script=Han}/u, { timeout: 20_000 });
+  await expectNoAxeViolations(page);
+  await page.screenshot({ path: 'test-results/explorer-real.png', fullPage: true });
+  test.info().annotations.push({ type: 'first heatmap', description: `${opened} ms` });
+});
+
+test('the synthetic grammar model: a labelled alignment heatmap that really aligns, and axe finds nothing', async ({ page }) => {
+  await openGrammar(page);
   // both axes named, in the paper's notation (s_{i−1} is drawn as s with a subscript)
   await expect(page.locator('.hm-axis-rows').first()).toHaveText(/target step i · query si−1/);
   await expect(page.locator('.hm-axis-cols').first()).toHaveText(/source j · annotation hj/);
@@ -40,13 +76,12 @@ test('opens on a trained model with a labelled alignment heatmap, and axe finds 
     const best = values.reduce((a, b) => (b.value > a.value ? b : a));
     expect(best.source, `row ${target}`).toBe(source);
   }
-  test.info().annotations.push({ type: 'first heatmap', description: `${opened} ms` });
   await expectNoAxeViolations(page);
   await page.screenshot({ path: 'test-results/explorer.png', fullPage: true });
 });
 
 test('typing a new source recomputes; a target switches to forced decoding; the keyboard steps', async ({ page }) => {
-  await openExplorer(page);
+  await openGrammar(page);
   const source = page.getByRole('textbox', { name: 'Source sentence' });
   await source.fill('the red car was sold in May 2003 .');
   await expect(grid(page).getByRole('columnheader', { name: 'car' })).toBeVisible();
@@ -70,7 +105,7 @@ test('typing a new source recomputes; a target switches to forced decoding; the 
 });
 
 test('an attention edit changes later steps and one click resets it', async ({ page }) => {
-  await openExplorer(page);
+  await openGrammar(page);
   await page.getByRole('textbox', { name: /Target sentence/ }).fill("l' accord sur la zone économique européenne a été signé en août 1992 .");
   await expect(page.getByText('Forced decoding', { exact: false })).toBeVisible();
   const cell = grid(page).getByRole('gridcell', { name: /^zone ↔ the: / }).first();
@@ -83,7 +118,7 @@ test('an attention edit changes later steps and one click resets it', async ({ p
 });
 
 test('exports PNG at 2× (with the permalink inside) and SVG holding the tokens', async ({ page }) => {
-  await openExplorer(page);
+  await openGrammar(page);
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG 2×' }).click()]);
   const pngBytes = readFileSync((await png.path()) as string);
   const size = pngSize(pngBytes);
@@ -121,7 +156,7 @@ test('exports PNG at 2× (with the permalink inside) and SVG holding the tokens'
 
 test('a copied link reopens the same state in a new page', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openExplorer(page);
+  await openGrammar(page);
   await page.getByRole('textbox', { name: /Target sentence/ }).fill('l\' accord sur la zone économique européenne a été signé en août 1992 .');
   await page.getByRole('button', { name: 'Transpose' }).click();
   await page.getByRole('button', { name: 'Copy link' }).click();
@@ -141,7 +176,7 @@ test('a hostile or broken fragment shows a notice and the default state, never a
   for (const hash of ['#s=%%%not-base64', '#s=AAAAAAAAAAAAAAAAAAAA', `#s=${'A'.repeat(20_000)}`, '#s=q1YqUbJSUEpKLEpVqgUA']) {
     await openExplorer(page, hash);
     await expect(page.locator('.notice').first()).toBeVisible();
-    await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveValue(/agreement on the European Economic Area/);
+    await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveValue('I really miss you.');
     expect(await page.evaluate(() => ({} as Record<string, unknown>).polluted)).toBeUndefined();
   }
 });
@@ -192,7 +227,8 @@ test('HTML, CJK, Arabic, emoji and combining marks are shown as text and never b
   await expect(grid(page).getByRole('columnheader', { name: 'القط' })).toBeVisible();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(dialogs).toBe(0);
-  await expect(page.locator('.tokens .note', { hasText: 'unknown word' })).toBeVisible();
+  // subword units: nothing typed is unknown to the real model
+  await expect(page.locator('.tokens .note', { hasText: 'unknown word' })).toHaveCount(0);
   await source.fill('');
   await expect(page.getByText(/nothing to attend to/)).toBeVisible();
 });

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, parseCsp, test } from './fixtures.ts';
 
-/** RELIABILITY.md's policy, stated independently of vite.config.ts so that drift is caught. */
+/** docs/RELIABILITY.md's policy, stated independently of vite.config.ts so that drift is caught. */
 const EXPECTED_CSP: Record<string, string> = {
   'default-src': "'self'",
   'script-src': "'self'",

@@ -19,7 +19,7 @@ export function validRecord(): Record<string, unknown> {
     beamWidth: 4,
     step: 2,
     edits: [{ step: 1, weights: [0.5, 0.25, 0.25, 0, 0] }],
-    view: { values: 'scores', transpose: true, palette: 'viridis', lang: 'zh', theme: 'dark' },
+    view: { values: 'scores', transpose: true, palette: 'viridis', lang: 'zh', theme: 'dark', units: 'pieces' },
   };
 }
 

@@ -1,4 +1,4 @@
-// Property tests of the permalink codec (RELIABILITY.md, Numerics): valid states round-trip, and
+// Property tests of the permalink codec (docs/RELIABILITY.md, Numerics): valid states round-trip, and
 // decoding any string — random text, random base64url, random deflated JSON, mutated real links —
 // never throws and always yields a valid state.
 import { deflateRawSync } from 'node:zlib';

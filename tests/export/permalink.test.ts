@@ -1,4 +1,4 @@
-// The permalink codec: round trips, and every guard of the hostile-permalink row of RELIABILITY.md
+// The permalink codec: round trips, and every guard of the hostile-permalink row of docs/RELIABILITY.md
 // (size cap, alphabet, deflate bomb, truncated/garbage deflate, bad UTF-8 and JSON, prototype
 // pollution, schema), each with the notice the user sees.
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -74,7 +74,7 @@ describe('round trip', () => {
     const r = await parseFragment(plain);
     expect(r).toMatchObject({ embed: false, notice: null, problem: null });
     expect(r.state).toEqual(canonicalShareState(s));
-    expect(r.state.view).toEqual({ values: 'scores', transpose: true, palette: 'viridis', lang: 'zh', theme: 'dark' });
+    expect(r.state.view).toEqual({ values: 'scores', transpose: true, palette: 'viridis', lang: 'zh', theme: 'dark', units: 'pieces' });
 
     const embedded = await buildFragment(s, { embed: true });
     expect(embedded).toBe(`${plain}&embed=1`);
@@ -339,12 +339,12 @@ describe('schema: other fields are reset one by one, and the notice names them',
   });
 
   it('each view option is checked on its own', async () => {
-    const view = { values: 'probabilities', transpose: 'true', palette: 'magma', lang: 'fr', theme: 'sepia' };
+    const view = { values: 'probabilities', transpose: 'true', palette: 'magma', lang: 'fr', theme: 'sepia', units: 'letters' };
     const r = await parseFragment(record({ view }));
     expect(r.state.view).toEqual(defaultShareState().view);
-    expect(r.notice).toBe('Some settings in this link were not valid and were reset: values shown, transpose, palette, language, theme.');
+    expect(r.notice).toBe('Some settings in this link were not valid and were reset: values shown, transpose, palette, language, theme, words or pieces.');
     const one = await parseFragment(record({ view: { ...(validRecord().view as object), palette: 'magma' } }));
-    expect(one.state.view).toEqual({ values: 'scores', transpose: true, palette: 'cividis', lang: 'zh', theme: 'dark' });
+    expect(one.state.view).toEqual({ values: 'scores', transpose: true, palette: 'cividis', lang: 'zh', theme: 'dark', units: 'pieces' });
   });
 
   const weights = (n: number): number[] => Array.from({ length: n }, () => 1 / n);

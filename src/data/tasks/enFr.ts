@@ -944,7 +944,7 @@ function curated(): Array<[string, EnFrSentence]> {
 /** The English → French task. */
 export const enFrTask: Task = {
   id: 'en-fr',
-  title: 'English → French',
+  title: 'English → French · synthetic grammar',
   description:
     'A small English–French grammar with real words: adjectives after the noun, gender and number agreement, ne … pas, the passive, elision, dates and numbers. Includes the paper\u2019s figure-3 sentence.',
   tokenizer: { level: 'word', lowercase: false },

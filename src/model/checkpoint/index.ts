@@ -1,4 +1,4 @@
-// Checkpoint I/O: manifest.json + model.safetensors (DESIGN.md, Checkpoints). Public API.
+// Checkpoint I/O: manifest.json + model.safetensors (docs/ARCHITECTURE.md, "Checkpoints"). Public API.
 
 export { CheckpointError, type CheckpointErrorCode } from './errors';
 export {

@@ -7,7 +7,7 @@
 //   bytes [8 + N, …)    the data: every tensor row-major and little-endian at
 //                       [8 + N + begin, 8 + N + end); the tensors tile the data with no gap.
 //
-// The reader trusts nothing before it has checked it (RELIABILITY.md, the checkpoint row): the
+// The reader trusts nothing before it has checked it (docs/RELIABILITY.md, the checkpoint row): the
 // header length against a cap and the file size, the header as UTF-8 JSON with no duplicate or
 // prototype-polluting keys, each entry's dtype, shape and offsets, shape × dtype size against
 // the byte span, the spans tiling the data exactly, and every value finite.

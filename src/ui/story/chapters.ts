@@ -1,4 +1,4 @@
-// The story's chapters (DESIGN.md, "The story it tells"): each is a few paragraphs (i18n keys, so
+// The story's chapters (README, "The story"; facts from the sources it credits): each is a few paragraphs (i18n keys, so
 // that they can be translated), a shipped model, a sentence, and what the reader should notice in
 // its heatmap. The chapter's live state is a permalink state built from these fields.
 

@@ -27,14 +27,18 @@ function describe(files: readonly NamedBlob[]): Message | Message[] {
   return files.length === 0 ? msg('files.noFile') : files.map((f) => msg('files.quoted', { name: f.name.slice(0, 80) }));
 }
 
-/** Pick the manifest and the weights among the files (by extension). */
-export function pickModelFiles(files: readonly NamedBlob[]): { manifest: NamedBlob; weights: NamedBlob } {
-  const manifests = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+/** A subword model's tokenizer.json files (tokenizer.source.json, tokenizer.target.json). */
+const TOKENIZER_FILE = /^tokenizer\.(source|target)\.json$/i;
+
+/** Pick the manifest, the weights and any tokenizer files among the files (by name and extension). */
+export function pickModelFiles(files: readonly NamedBlob[]): { manifest: NamedBlob; weights: NamedBlob; tokenizers: NamedBlob[] } {
+  const tokenizers = files.filter((f) => TOKENIZER_FILE.test(f.name));
+  const manifests = files.filter((f) => f.name.toLowerCase().endsWith('.json') && !TOKENIZER_FILE.test(f.name));
   const weights = files.filter((f) => f.name.toLowerCase().endsWith('.safetensors'));
   if (manifests.length !== 1 || weights.length !== 1) {
     throw new ModelFilesError(msg('files.pick', { files: describe(files) }));
   }
-  return { manifest: manifests[0] as NamedBlob, weights: weights[0] as NamedBlob };
+  return { manifest: manifests[0] as NamedBlob, weights: weights[0] as NamedBlob, tokenizers };
 }
 
 /** Read, validate and build the model; throws ModelFilesError with a message for the reader. */
@@ -45,7 +49,12 @@ export async function readModelFiles(files: readonly NamedBlob[]): Promise<Loade
   try {
     const manifest = parseManifestText(await picked.manifest.text());
     const weights = new Uint8Array(await picked.weights.arrayBuffer());
-    return await loadModel(manifest, weights);
+    const extra: Record<string, Uint8Array> = {};
+    for (const f of picked.tokenizers) {
+      if (f.size > MAX_MANIFEST_CHARS * 4) throw new ModelFilesError(msg('files.manifestLarge', { name: f.name.slice(0, 80) }));
+      extra[f.name.toLowerCase()] = new Uint8Array(await f.arrayBuffer());
+    }
+    return await loadModel(manifest, weights, extra);
   } catch (err) {
     // the checker's reason is a technical (English) detail inside a translated sentence
     if (err instanceof CheckpointError) throw new ModelFilesError(msg('files.invalid', { detail: err.message }));

@@ -8,7 +8,8 @@
 // persisted or shared in a link, and the page store's slices belong to the explorer.
 
 import { create } from 'zustand';
-import { getTask, isTaskId } from '../../data/tasks';
+import { examplesFor } from '../../data/corpora';
+import { getTask } from '../../data/tasks';
 import { downloadBlob } from '../../export/raster';
 import { loadModel, type LoadedModel } from '../../model/bundle';
 import { serializeManifest, type Manifest } from '../../model/checkpoint';
@@ -406,7 +407,7 @@ function runTitle(s: TrainState): string {
 }
 
 /** The current model as manifest + weights (from the worker). */
-export async function exportCurrent(): Promise<{ manifest: Manifest; weights: Uint8Array }> {
+export async function exportCurrent(): Promise<{ manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }> {
   const s = useTrainStore.getState();
   if (!client?.alive || !s.runId || !canExport(s)) throw new MessageError(msg('train.noExport'));
   return client.exportCheckpoint(s.runId, runTitle(s));
@@ -430,7 +431,7 @@ async function busy<T>(what: 'export' | 'save' | 'load', fn: () => Promise<T>): 
 function sentenceFor(model: LoadedModel, probe: string | null): string | null {
   if (probe && probe.trim()) return probe;
   const task = model.manifest.task;
-  return isTaskId(task) ? (getTask(task).examples()[0]?.source ?? null) : null;
+  return examplesFor(task)[0]?.source ?? null;
 }
 
 /** Put a model in the explorer and go there (one click). */
@@ -443,29 +444,30 @@ export function openInExplorer(model: LoadedModel, sentence: string | null): voi
 
 export async function openRunInExplorer(): Promise<void> {
   await busy('export', async () => {
-    const { manifest, weights } = await exportCurrent();
-    const model = await loadModel(manifest, weights);
+    const { manifest, weights, files } = await exportCurrent();
+    const model = await loadModel(manifest, weights, files);
     openInExplorer(model, sentenceFor(model, useTrainStore.getState().runConfig?.probe.source ?? null));
   });
 }
 
-/** Save the files: manifest.json and model.safetensors (two downloads). */
-export function downloadFiles(manifest: Manifest, weights: Uint8Array): void {
+/** Save the files: manifest.json, model.safetensors and a subword model's two tokenizer.json files. */
+export function downloadFiles(manifest: Manifest, weights: Uint8Array, files: Readonly<Record<string, Uint8Array>> = {}): void {
   downloadBlob(new Blob([serializeManifest(manifest)], { type: 'application/json' }), 'manifest.json');
   downloadBlob(new Blob([weights.slice()], { type: 'application/octet-stream' }), manifest.weights.file);
+  for (const [name, bytes] of Object.entries(files)) downloadBlob(new Blob([bytes.slice()], { type: 'application/json' }), name);
 }
 
 export async function download(): Promise<void> {
   await busy('export', async () => {
-    const { manifest, weights } = await exportCurrent();
-    downloadFiles(manifest, weights);
+    const { manifest, weights, files } = await exportCurrent();
+    downloadFiles(manifest, weights, files);
   });
 }
 
 export async function saveInBrowser(): Promise<void> {
   await busy('save', async () => {
-    const { manifest, weights } = await exportCurrent();
-    await putStoredModel(manifest, weights);
+    const { manifest, weights, files } = await exportCurrent();
+    await putStoredModel(manifest, weights, files);
     await useStoredModels.getState().refresh();
     notifyMessage('info', msg('train.savedNotice', { title: manifest.title ?? manifest.id }));
   });

@@ -1,4 +1,4 @@
-// The story: the history of attention in six short chapters (DESIGN.md, "The story it tells"),
+// The story: the history of attention in six short chapters (README, "The story"; facts from the sources it credits),
 // each with a live state of the explorer shown right there (its model, its sentence, the cells to
 // notice) and a button that opens that state in the explorer, so the reader can leave the story
 // at any chapter and keep exploring. The chapter is kept in the fragment (`&chapter=3`).

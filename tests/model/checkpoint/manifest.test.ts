@@ -166,7 +166,7 @@ describe('parseManifest rejects bad manifests with the JSON path of the first pr
   });
 
   it('a bad tokenizer', () => {
-    expect(message((m) => (m.tokenizer.level = 'byte'))).toBe('manifest.tokenizer.level must be "word" or "char", got "byte"');
+    expect(message((m) => (m.tokenizer.level = 'byte'))).toBe('manifest.tokenizer.level must be "word", "char" or "bpe", got "byte"');
     expect(message((m) => (m.tokenizer.lowercase = 'yes'))).toBe('manifest.tokenizer.lowercase must be true or false, got "yes"');
   });
 

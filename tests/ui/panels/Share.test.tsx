@@ -95,7 +95,7 @@ describe('SharePanel', () => {
     });
     render(<SharePanel />);
     const doc = parseSvg(await (await download(/download svg/i)).blob.text());
-    expect(doc.querySelector('.caption')?.textContent).toBe('English → French · Additive (Bahdanau) · the cat sat .');
+    expect(doc.querySelector('.caption')?.textContent).toBe('English → French · synthetic grammar · Additive (Bahdanau) · the cat sat .');
   });
 
   it('exports the scores e when they are on show, as CSV (with a BOM for spreadsheets) and in the SVG', async () => {

@@ -63,7 +63,7 @@ describe('loading a model from files', () => {
 
     fireEvent.change(input, { target: { files: [(await files('half-model'))[0] as File] } });
     await flush(50);
-    expect(useStore.getState().notices.at(-1)?.text).toMatch(/Choose two files together: the model’s manifest.json and its .safetensors weights \(you chose “manifest.json”\)/);
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/Choose the model’s files together: its manifest.json and its .safetensors weights, plus tokenizer.source.json and tokenizer.target.json for a subword model \(you chose “manifest.json”\)/);
     fireEvent.change(input, { target: { files: [new File(['{not json'], 'manifest.json'), new File([new Uint8Array(8)], 'model.safetensors')] } });
     await flush(50);
     expect(useStore.getState().notices.at(-1)?.text).toMatch(/not valid JSON/);
