@@ -12,6 +12,7 @@ import type { Link } from './tasks/types';
 const PY_SPACE = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_SPLIT = new RegExp(`[${PY_SPACE}]+`, 'u');
 const PY_RSTRIP = new RegExp(`[${PY_SPACE}]+$`, 'u');
+const PY_LSTRIP = new RegExp(`^[${PY_SPACE}]+`, 'u');
 
 function pySplit(text: string): string[] {
   return text.split(PY_SPLIT).filter((t) => t.length > 0);
@@ -60,7 +61,7 @@ function isZhChar(cp: number): boolean {
 /** sacreBLEU's "zh" tokenizer: every Chinese character on its own, then the 13a rules. */
 export function tokenizeZh(line: string): string {
   let spaced = '';
-  for (const ch of line.replace(PY_RSTRIP, '').replace(/^[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u, '')) {
+  for (const ch of line.replace(PY_RSTRIP, '').replace(PY_LSTRIP, '')) {
     spaced += isZhChar(ch.codePointAt(0) as number) ? ` ${ch} ` : ch;
   }
   return tokenize13a(spaced);

@@ -5,7 +5,7 @@
 import type { ShareState } from '../export/permalink';
 import type { Store } from './store';
 
-function useUnits(store: Store, units: Store['units']): void {
+function applyUnits(store: Store, units: Store['units']): void {
   if (store.units !== units) store.setUnits(units);
 }
 
@@ -29,7 +29,7 @@ export function applyShareState(store: Store, state: ShareState, embed: boolean)
   for (const e of state.edits) edits[e.step] = e.weights;
   const { units, ...view } = state.view;
   store.setView({ ...view, embed });
-  useUnits(store, units);
+  applyUnits(store, units);
   store.loadDocument({
     modelId: state.model,
     source: state.source,

@@ -270,3 +270,22 @@ describe('attention summaries', () => {
     links.forEach(([i, j]) => expect(rows[i]?.[j]).toBe(Math.max(...(rows[i] as number[]))));
   });
 });
+
+describe("sacreBLEU's zh tokenisation", () => {
+  it('puts every Chinese character and CJK punctuation mark on its own, then applies 13a', async () => {
+    const { tokenizeZh } = await import('../../src/data/metrics');
+    expect(tokenizeZh('我爱音乐。')).toBe('我 爱 音 乐 。');
+    expect(tokenizeZh('  Tom喜欢Mary!  ')).toBe('Tom 喜 欢 Mary !');
+    // the quirk of sacreBLEU's table: U+2001–U+2A6D counts as Chinese (e.g. the em dash U+2014)
+    expect(tokenizeZh('a—b')).toBe('a — b');
+  });
+
+  it('scores Chinese by characters: a one-character error is partial credit, not zero', async () => {
+    const { corpusBleu } = await import('../../src/data/metrics');
+    expect(corpusBleu(['我爱音乐。'], ['我爱音乐。'], 'zh').score).toBeCloseTo(100, 6);
+    const zh = corpusBleu(['我很爱音乐。'], ['我爱音乐。'], 'zh');
+    expect(zh.score).toBeGreaterThan(20);
+    expect(zh.counts[0]).toBe(5);
+    expect(corpusBleu(['我很爱音乐。'], ['我爱音乐。']).counts[0]).toBe(0); // 13a: one "word" each, no match
+  });
+});

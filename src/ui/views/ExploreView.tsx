@@ -1,5 +1,6 @@
 // The explorer: the sentence boxes, then the heatmap with the stepper and the step's panels.
 
+import { getCorpus } from '../../data/corpora';
 import { useStore } from '../../store/store';
 import { useAnalysis, useModel } from '../hooks';
 import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
@@ -27,6 +28,16 @@ function ModelLine() {
       <strong>{variantTitle(lang, variant)}</strong> · <span className="formula"><Notation text={variantFormula(lang, variant)} /></span> ·{' '}
       <span className="muted">{variantSource(lang, variant)}</span>
       {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
+      {getCorpus(model.manifest.task) && (
+        <span className="model-data muted">
+          {' '}
+          {t(model.manifest.task === 'tatoeba-en-zh' ? 'model.tatoebaZh' : 'model.tatoeba')}{' '}
+          <a href="https://tatoeba.org" target="_blank" rel="noopener noreferrer">
+            tatoeba.org
+          </a>{' '}
+          {t('model.licence')}
+        </span>
+      )}
     </p>
   );
 }
