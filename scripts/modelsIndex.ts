@@ -7,7 +7,7 @@ import { parseManifest } from '../src/model/checkpoint';
 import { VARIANTS } from '../src/model/config';
 import { runCli } from './lib/args';
 
-const TASK_ORDER = ['en-fr', 'dates', 'reverse'];
+const TASK_ORDER = ['tatoeba-en-fr', 'tatoeba-en-zh', 'en-fr', 'dates', 'reverse'];
 
 async function main(): Promise<void> {
   const dir = resolve(process.argv[2] ?? 'public/models');
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       variant: manifest.variant,
       title: manifest.title ?? manifest.id,
       metrics: { bleu: m.bleu, aer: m.aer, exactMatch: m.exactMatch },
-      bytes: bytes + statSync(join(folder, 'manifest.json')).size,
+      bytes: bytes + statSync(join(folder, 'manifest.json')).size + Object.values(manifest.tokenizer.files ?? {}).reduce((n, f) => n + statSync(join(folder, f.file)).size, 0),
     });
   }
   const rank = (t: string): number => (TASK_ORDER.includes(t) ? TASK_ORDER.indexOf(t) : TASK_ORDER.length);

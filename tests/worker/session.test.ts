@@ -191,6 +191,30 @@ describe('TrainSession', () => {
     expect(trace.steps.length).toBeGreaterThan(0);
   });
 
+  it('a TSV run learns subword units in the worker and exports a checkpoint with its tokenizer files', async () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 60; k++) lines.push(`the red cat number ${k} sleeps\tle chat rouge numéro ${k} dort`);
+    const h = harness();
+    h.session.receive({
+      type: 'train/start',
+      config: { ...TINY, task: { kind: 'tsv', name: 'pairs.tsv', bytes: new TextEncoder().encode(lines.join('\n')), lowercase: false }, maxLength: 30, steps: 2, evalEvery: 0, probe: { source: 'the red cat 🐈', target: '' } },
+      paused: false,
+      resume: null,
+    });
+    const data = (await h.until((m) => m.type === 'data/ready')) as Extract<FromWorker, { type: 'data/ready' }>;
+    // the probe's emoji is bytes, not <unk>
+    expect(data.probe.source).not.toContain('<unk>');
+    expect(data.probe.source.some((t) => /^<0x[0-9A-F]{2}>$/.test(t))).toBe(true);
+    await h.until((m) => m.type === 'train/done');
+    h.session.receive({ type: 'export/checkpoint', requestId: 9, id: 'my-pairs', title: '' });
+    const cp = (await h.until((m) => m.type === 'checkpoint')) as Extract<FromWorker, { type: 'checkpoint' }>;
+    expect(cp.manifest.tokenizer.level).toBe('bpe');
+    expect(Object.keys(cp.files).sort()).toEqual(['tokenizer.source.json', 'tokenizer.target.json']);
+    const model = await loadModel(JSON.parse(JSON.stringify(cp.manifest)) as unknown, cp.weights, cp.files);
+    expect(model.codecs.source.subword).toBe(true);
+    expect(model.codecs.target.detokenize(model.codecs.target.tokenize('le chat rouge dort'))).toBe('le chat rouge dort');
+  });
+
   it('reads a TSV in the worker: line errors reported, and a file with no usable pair refused', async () => {
     const lines = ['the cat\tle chat', 'no tab here', 'a dog\tun chien', '\tempty source'];
     for (let k = 0; k < 40; k++) lines.push(`word${k} red\tmot${k} rouge`);
