@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   if (result.entropy !== null) metrics.entropy = round(result.entropy, 4);
   if (data.bpe) metrics.testPairs = data.test.length;
   for (const b of result.byLength) if (b.bleu !== null) metrics[`bleu_${b.bucket}`] = round(b.bleu, 2);
-  const command = `npm run train -- ${argv.join(' ')}`;
+  const command = `npm run train -- ${argv.map(shellQuote).join(' ')}`;
   const { manifest, weights, files } = await saveModel({
     id,
     ...(args.title ? { title: args.title } : {}),
@@ -173,6 +173,11 @@ async function main(): Promise<void> {
       (result.aer !== null ? `, AER ${result.aer.toFixed(3)}` : '') +
       `\nwrote ${join(outDir, 'manifest.json')} and ${manifest.weights.file} (${(weights.byteLength / 1024).toFixed(0)} KiB)`,
   );
+}
+
+/** An argument as a POSIX shell would need it (single-quoted when it holds anything special). */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/u.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 function round(v: number, digits: number): number {
