@@ -84,3 +84,20 @@ test('switch to 中文 and back: every view in Chinese, axe clean, remembered, c
   expect(back.filter((h) => HAN.test(h)), 'headings left in Chinese').toEqual([]);
   await expect(page).toHaveTitle('RNNsearch — attention, live');
 });
+
+test('a first visit from a Chinese browser opens in 中文 on the real English→Chinese model', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    await expect(page.getByRole('grid')).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-Hans');
+    await expect(page.getByRole('combobox', { name: '模型' })).toHaveValue('tatoeba-en-zh', { timeout: 20_000 });
+    await expect(page.getByRole('textbox').first()).toHaveValue('Where is your house?');
+    await expect(page.getByRole('grid').getByRole('rowheader').first()).toHaveText(HAN);
+    await expect(page.locator('.units-note')).toHaveAttribute('data-units', 'words');
+    await expectNoAxeViolations(page, 'English→Chinese in Chinese');
+  } finally {
+    await context.close();
+  }
+});
