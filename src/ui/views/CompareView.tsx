@@ -7,13 +7,21 @@ import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { analyse, type Analysis } from '../../store/analysis';
 import type { CatalogEntry } from '../../store/catalog';
 import { useStore } from '../../store/store';
-import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants, outputText, sharedDomain } from '../compare/compare';
+import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants, outputText, PREFERRED_TASK, sharedDomain } from '../compare/compare';
+import { examplesFor } from '../../data/corpora';
 import { useShippedModels, type ModelStatus } from '../compare/shippedModels';
 import { fmt } from '../format';
 import { taskTitle, useLang, useT, variantFormula, variantTitle } from '../i18n';
 import { TraceHeatmap } from '../panels/Heatmap';
 
 const NO_EDITS: ReadonlyMap<number, readonly number[]> = new Map();
+
+function startingSentence(): { source: string; target: string } {
+  const s = useStore.getState();
+  const task = s.models[s.modelId]?.manifest.task ?? s.catalog?.find((c) => c.id === s.modelId)?.task;
+  if (task === PREFERRED_TASK) return { source: s.source, target: s.target };
+  return { source: examplesFor(PREFERRED_TASK)[0]?.source ?? s.source, target: '' };
+}
 
 export function CompareView() {
   const t = useT();
@@ -23,8 +31,11 @@ export function CompareView() {
   const catalogError = useStore((s) => s.catalogError);
   const models = useStore((s) => s.models);
   const palette = useStore((s) => s.palette);
-  const [source, setSource] = useState(() => useStore.getState().source);
-  const [target, setTarget] = useState(() => useStore.getState().target);
+  // the explorer's sentence when it is one of the compared task's; else that task's first example
+  // (the variants are compared on the synthetic grammar: a real sentence would be all <unk>)
+  const [start] = useState(() => startingSentence());
+  const [source, setSource] = useState(start.source);
+  const [target, setTarget] = useState(start.target);
   const [values, setValues] = useState<'weights' | 'scores'>('weights');
   const [picked, setPicked] = useState<string[] | null>(null);
 
