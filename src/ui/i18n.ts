@@ -759,7 +759,7 @@ const zh: Messages = {
   'heatmap.units': '单位',
   'model.tatoeba': '· 用来自 Tatoeba 的真实英法句对训练（子词单位），',
   'model.tatoebaZh': '· 用来自 Tatoeba 的真实英中句对训练（子词单位；中文为简体），',
-  'model.licence': '（CC-BY 2.0 France）。',
+  'model.licence': '（许可协议：CC-BY 2.0 France）。',
   'heatmap.words': '词',
   'heatmap.pieces': '子词',
   'heatmap.wordsRule': '整词：源语言词的权重是其各子词权重之和；目标语言词的一行是其各子词行的平均（每行之和仍为 1）。',
