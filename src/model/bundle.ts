@@ -31,6 +31,11 @@ export type ExtraFiles = Readonly<Record<string, Uint8Array>>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Let other work run (a macrotask boundary in the page; a no-op cost in Node). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function readTokenizer(record: FileRecord, files: ExtraFiles, side: string, vocab: readonly string[]): Promise<BpeTokenizer> {
   const bytes = Object.hasOwn(files, record.file) ? files[record.file] : undefined;
   if (!bytes) throw new CheckpointError('manifest', `the ${side} tokenizer file ${JSON.stringify(record.file)} is missing (a subword model needs it beside manifest.json)`);
@@ -85,10 +90,12 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
   let codecs: LoadedModel['codecs'];
   const tf = manifest.tokenizer.files;
   if (manifest.tokenizer.level === 'bpe' && tf) {
-    bpe = {
-      source: await readTokenizer(tf.source, files, 'source', manifest.vocab.source),
-      target: await readTokenizer(tf.target, files, 'target', manifest.vocab.target),
-    };
+    // each tokenizer in its own task, so that opening a model never holds the page for long
+    const source = await readTokenizer(tf.source, files, 'source', manifest.vocab.source);
+    await nextTask();
+    const target = await readTokenizer(tf.target, files, 'target', manifest.vocab.target);
+    await nextTask();
+    bpe = { source, target };
     codecs = { source: bpeCodec(bpe.source), target: bpeCodec(bpe.target) };
   } else {
     const c = settingsCodec({ level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase });
@@ -98,6 +105,7 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
   const expected = new Map(paramSpecs(config).map((s) => [s.name, s.shape] as const));
   const values = await verifyCheckpoint(manifest, weights, expected);
   const params = paramsFromValues(config, values);
+  await nextTask();
   const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
   const tokenizer: TokenizerSettings = { level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase };
   return { manifest, config, params, srcVocab, tgtVocab, tokenizer, codecs, ...(bpe ? { bpe } : {}), inference };

@@ -110,6 +110,40 @@ function sliceRows(src: FloatArray, row: number, width: number): FloatArray {
   return src.subarray(row * width, (row + 1) * width);
 }
 
+/**
+ * Embedding × input weights (+ bias) per vocabulary word, computed the first time a word is used
+ * and kept: a real vocabulary has thousands of words and a sentence uses a dozen, so tabulating
+ * them all up front held the page for ~0.4 s when a 4k-piece model loaded.
+ */
+class LazyTable {
+  private readonly data: FloatArray;
+  private readonly done: Uint8Array;
+  constructor(
+    dtype: 'float32' | 'float64',
+    private readonly emb: FloatArray,
+    private readonly E: number,
+    private readonly W: FloatArray,
+    private readonly b: FloatArray,
+    private readonly n: number,
+    rows: number,
+  ) {
+    this.data = allocArray(dtype, rows * n);
+    this.done = new Uint8Array(rows);
+  }
+
+  /** Row `id`: E[id]·W + b. */
+  row(id: number): FloatArray {
+    const { n } = this;
+    const out = this.data.subarray(id * n, (id + 1) * n);
+    if (this.done[id] === 0) {
+      out.set(this.b);
+      gemm(false, false, 1, n, this.E, this.emb, id * this.E, this.E, this.W, 0, n, out, 0, n, true);
+      this.done[id] = 1;
+    }
+    return out;
+  }
+}
+
 /** A trained RNNsearch ready to translate, built from parameters and vocabularies. */
 export class InferenceModel {
   readonly config: ModelConfig;
@@ -126,6 +160,10 @@ export class InferenceModel {
   private readonly SQ: number;
   private readonly queryDim: number;
   private readonly w: Record<string, FloatArray>;
+  private encF!: LazyTable;
+  private encB!: LazyTable;
+  private decIn!: LazyTable;
+  private outEmb!: LazyTable;
   /**
    * float32 models use the fast rational tanh/sigmoid (within 3e-7, below float32 resolution);
    * float64 models (gradient and parity checks) use the exact library functions.
@@ -161,17 +199,12 @@ export class InferenceModel {
       const fw = gruWeights(params, 'encoder.fwd');
       const bw = gruWeights(params, 'encoder.bwd');
       const dw = gruWeights(params, 'decoder.gru');
-      // tabulate embedding × input weights (+ bias) per vocabulary word
-      const table = (emb: FloatArray, rows: number, W: FloatArray, b: FloatArray, n: number): FloatArray => {
-        const out = allocArray(dtype, rows * n);
-        for (let r = 0; r < rows; r++) out.set(b, r * n);
-        gemm(false, false, rows, n, E, emb, 0, E, W, 0, n, out, 0, n, true);
-        return out;
-      };
-      w.encF = table(get('encoder.embedding'), config.srcVocabSize, fw.W.data, fw.b.data, 3 * H);
-      w.encB = table(get('encoder.embedding'), config.srcVocabSize, bw.W.data, bw.b.data, 3 * H);
-      w.decIn = table(get('decoder.embedding'), config.tgtVocabSize, dw.W.data, dw.b.data, 3 * H);
-      w.outEmb = table(get('decoder.embedding'), config.tgtVocabSize, get('output.Vo'), get('output.bo'), 2 * L);
+      // embedding × input weights (+ bias) per vocabulary word, filled in as words are used
+      const table = (emb: FloatArray, rows: number, W: FloatArray, b: FloatArray, n: number): LazyTable => new LazyTable(dtype, emb, E, W, b, n, rows);
+      this.encF = table(get('encoder.embedding'), config.srcVocabSize, fw.W.data, fw.b.data, 3 * H);
+      this.encB = table(get('encoder.embedding'), config.srcVocabSize, bw.W.data, bw.b.data, 3 * H);
+      this.decIn = table(get('decoder.embedding'), config.tgtVocabSize, dw.W.data, dw.b.data, 3 * H);
+      this.outEmb = table(get('decoder.embedding'), config.tgtVocabSize, get('output.Vo'), get('output.bo'), 2 * L);
       w.UzrF = fw.Uzr.data;
       w.UhF = fw.Uh.data;
       w.UzrB = bw.Uzr.data;
@@ -245,7 +278,6 @@ export class InferenceModel {
     }
     const { H, dtype, w } = this;
     const H2 = 2 * H;
-    const H3 = 3 * H;
     const fwd = allocArray(dtype, Tx * H);
     const bwd = allocArray(dtype, Tx * H);
     const scratch = this.newScratch(Tx);
@@ -253,13 +285,13 @@ export class InferenceModel {
     let prev: FloatArray = allocArray(dtype, H);
     for (let t = 0; t < Tx; t++) {
       const out = sliceRows(fwd, t, H);
-      this.gruStep(sliceRows(w.encF as FloatArray, ids[t] as number, H3), prev, w.UzrF as FloatArray, w.UhF as FloatArray, out, scratch, null, null);
+      this.gruStep(this.encF.row(ids[t] as number), prev, w.UzrF as FloatArray, w.UhF as FloatArray, out, scratch, null, null);
       prev = out;
     }
     prev = allocArray(dtype, H);
     for (let t = Tx - 1; t >= 0; t--) {
       const out = sliceRows(bwd, t, H);
-      this.gruStep(sliceRows(w.encB as FloatArray, ids[t] as number, H3), prev, w.UzrB as FloatArray, w.UhB as FloatArray, out, scratch, null, null);
+      this.gruStep(this.encB.row(ids[t] as number), prev, w.UzrB as FloatArray, w.UhB as FloatArray, out, scratch, null, null);
       prev = out;
     }
     const annotations = allocArray(dtype, Tx * H2);
@@ -459,7 +491,7 @@ export class InferenceModel {
     }
     // ---- deep output: t̃ = U_o s_{i−1} + (V_o E y_{i−1} + b_o) + C_o c_i ; maxout ; W_o t + b_w ----
     const tt = sc.tt;
-    tt.set(sliceRows(w.outEmb as FloatArray, prevToken, 2 * L));
+    tt.set(this.outEmb.row(prevToken));
     const cp = sc.cp;
     for (let k = 0; k < 2 * L; k++) tt[k] = (tt[k] as number) + (cp[3 * H + k] as number) + (sq[H2 + k] as number);
     const t = sc.t;
@@ -479,7 +511,7 @@ export class InferenceModel {
     const lse = max + Math.log(total);
     for (let v = 0; v < V; v++) logits[v] = (logits[v] as number) - lse;
     // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]) with the context part precomputed ----
-    this.gruStep(sliceRows(w.decIn as FloatArray, prevToken, 3 * H), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp, sq);
+    this.gruStep(this.decIn.row(prevToken), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp, sq);
     return { logProbs: logits };
   }
 

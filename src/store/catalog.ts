@@ -84,18 +84,18 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
   }
   const file = (manifest as { weights?: { file?: unknown } } | null)?.weights?.file;
   const name = typeof file === 'string' && /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(file) ? file : 'model.safetensors';
-  const weightsRes = await fetchChecked(new URL(name, folder).href, `the weights of ${id}`, signal);
-  const weights = new Uint8Array(await weightsRes.arrayBuffer());
-  // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel).
-  const files: Record<string, Uint8Array> = {};
+  const bytes = async (file: string, what: string): Promise<Uint8Array> => new Uint8Array(await (await fetchChecked(new URL(file, folder).href, what, signal)).arrayBuffer());
+  // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel);
+  // they are fetched alongside the weights
+  const extra: Array<Promise<[string, Uint8Array]>> = [];
   const tf = (manifest as { tokenizer?: { files?: Record<string, { file?: unknown }> } } | null)?.tokenizer?.files;
   if (tf && typeof tf === 'object') {
     for (const side of ['source', 'target'] as const) {
       const f = Object.hasOwn(tf, side) ? tf[side]?.file : undefined;
       if (typeof f !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(f) || f === 'manifest.json') continue;
-      const res = await fetchChecked(new URL(f, folder).href, `the ${side} tokenizer of ${id}`, signal);
-      files[f] = new Uint8Array(await res.arrayBuffer());
+      extra.push(bytes(f, `the ${side} tokenizer of ${id}`).then((b) => [f, b]));
     }
   }
-  return loadModel(manifest, weights, files);
+  const [weights, ...files] = await Promise.all([bytes(name, `the weights of ${id}`), ...extra]);
+  return loadModel(manifest, weights, Object.fromEntries(files));
 }
