@@ -12,7 +12,7 @@ import { buildDataset, recipeFromRecord, type DataRecipe } from './lib/data';
 import { evaluate, type EvalResult } from './lib/evaluate';
 import { bpeTestSet, sha256Hex } from './lib/data';
 import type { BleuTokenizer } from '../src/data/metrics';
-import type { Manifest } from '../src/model/checkpoint';
+import { parseManifest, type Manifest } from '../src/model/checkpoint';
 
 const SPEC = {
   model: { kind: 'string', help: 'checkpoint folder (manifest.json + weights)' },
@@ -73,18 +73,14 @@ async function main(): Promise<void> {
   report(manifest, result, args.beam, `${result.count} (${data.description})`, args.json);
 }
 
-/** The tokenizer.json files a subword manifest names (plain names only; loadModel checks them). */
+/** The tokenizer.json files a subword manifest names (validated names; loadModel checks the bytes). */
 function readTokenizerFiles(dir: string, manifest: unknown): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  const tf = (manifest as { tokenizer?: { files?: Record<string, { file?: unknown }> } } | null)?.tokenizer?.files;
-  for (const side of ['source', 'target']) {
-    const name = tf?.[side]?.file;
-    if (typeof name === 'string' && /^[\w.-]+$/.test(name) && !name.startsWith('.')) {
-      try {
-        files[name] = new Uint8Array(readFileSync(join(dir, name)));
-      } catch {
-        // missing: loadModel names it
-      }
+  for (const record of Object.values(parseManifest(manifest).tokenizer.files ?? {})) {
+    try {
+      files[record.file] = new Uint8Array(readFileSync(join(dir, record.file)));
+    } catch {
+      // missing: loadModel names it
     }
   }
   return files;

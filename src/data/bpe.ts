@@ -175,7 +175,7 @@ export function parseTokenizerJson(value: unknown): BpeSpec {
   return { vocab, merges, lowercase };
 }
 
-/** A piece of encoded text: the token and whether it begins a new word (a "▁" or a CJK char). */
+/** Encoded text: the pieces and their ids. */
 export interface BpeEncoding {
   tokens: string[];
   ids: number[];

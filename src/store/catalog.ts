@@ -3,7 +3,7 @@
 // checks byte length, SHA-256 and every tensor) and reports problems as user-facing messages.
 
 import { loadModel, type LoadedModel } from '../model/bundle';
-import { CheckpointError } from '../model/checkpoint';
+import { CheckpointError, parseManifest } from '../model/checkpoint';
 import { isVariant, type Variant } from '../model/config';
 
 export interface CatalogEntry {
@@ -87,15 +87,8 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
   const bytes = async (file: string, what: string): Promise<Uint8Array> => new Uint8Array(await (await fetchChecked(new URL(file, folder).href, what, signal)).arrayBuffer());
   // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel);
   // they are fetched alongside the weights
-  const extra: Array<Promise<[string, Uint8Array]>> = [];
-  const tf = (manifest as { tokenizer?: { files?: Record<string, { file?: unknown }> } } | null)?.tokenizer?.files;
-  if (tf && typeof tf === 'object') {
-    for (const side of ['source', 'target'] as const) {
-      const f = Object.hasOwn(tf, side) ? tf[side]?.file : undefined;
-      if (typeof f !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(f) || f === 'manifest.json') continue;
-      extra.push(bytes(f, `the ${side} tokenizer of ${id}`).then((b) => [f, b]));
-    }
-  }
+  const tf = parseManifest(manifest).tokenizer.files;
+  const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, `the ${side} tokenizer of ${id}`)]) : [];
   const [weights, ...files] = await Promise.all([bytes(name, `the weights of ${id}`), ...extra]);
   return loadModel(manifest, weights, Object.fromEntries(files));
 }
