@@ -7,7 +7,7 @@
 // the host), same source ids. Checked before timing: same tokens, weights within 1e-4.
 
 import { Vocab } from '../src/data/vocab';
-import { DEFAULT_SIZES, type ModelConfig } from '../src/model/config';
+import { DEFAULT_SIZES, type RnnConfig } from '../src/model/config';
 import { InferenceModel } from '../src/model/inference';
 import { initParams } from '../src/model/params';
 import { Rng } from '../src/tensor/random';
@@ -37,7 +37,7 @@ export interface SentenceRecord {
  * (tatoeba-en-fr: embedding 64, hidden 160, alignment 128, maxout 64; 4,334/4,353 pieces, where
  * the output layer's batch-1 product is the hot spot), each at typical and long lengths.
  */
-const MODELS: ReadonlyArray<{ label: string; sizes: ModelConfig['sizes']; srcVocab: number; tgtVocab: number; lens: readonly number[] }> = [
+const MODELS: ReadonlyArray<{ label: string; sizes: RnnConfig['sizes']; srcVocab: number; tgtVocab: number; lens: readonly number[] }> = [
   { label: 'grammar', sizes: { ...DEFAULT_SIZES }, srcVocab: 300, tgtVocab: 300, lens: [20, 50] },
   { label: 'real', sizes: { embedding: 64, hidden: 160, alignment: 128, maxout: 64 }, srcVocab: 4334, tgtVocab: 4353, lens: [12, 30] },
 ];
@@ -52,7 +52,7 @@ const MAX_WEIGHT_DIFF = 1e-4;
 const TIE_LOGP = 1e-5;
 const IMPLS: readonly SentenceImpl[] = ['ours', 'tfjs-cpu', 'tfjs-wasm'];
 
-export function benchConfig(): ModelConfig {
+export function benchConfig(): RnnConfig {
   return { variant: 'additive', sizes: { ...DEFAULT_SIZES }, srcVocabSize: VOCAB, tgtVocabSize: VOCAB, lengthRatio: 1 };
 }
 
@@ -116,7 +116,7 @@ function unpack(x: Float32Array, steps: number, Tx: number, H2: number): Decoded
 // ---- builders (run inside the tfjs host) ----------------------------------------------------
 
 interface TfPayload {
-  config: ModelConfig;
+  config: RnnConfig;
   weights: Record<string, Float32Array>;
   ids: Int32Array;
   steps: number;
@@ -184,7 +184,7 @@ export const sentenceSection: Section = {
     const notes: string[] = [];
 
     for (const spec of MODELS) {
-    const config: ModelConfig = { variant: 'additive', sizes: { ...spec.sizes }, srcVocabSize: spec.srcVocab, tgtVocabSize: spec.tgtVocab, lengthRatio: 1 };
+    const config: RnnConfig = { variant: 'additive', sizes: { ...spec.sizes }, srcVocabSize: spec.srcVocab, tgtVocabSize: spec.tgtVocab, lengthRatio: 1 };
     const H2 = 2 * config.sizes.hidden;
     const rng = new Rng(DATA_SEED);
     const srcVocab = madeUpVocab(rng, spec.srcVocab - 4);

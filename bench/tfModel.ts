@@ -30,13 +30,13 @@
 // (gruWeights), so a GRU step is two matrix products.
 
 import type { Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
-import { paramSpecs, type ModelConfig } from '../src/model/config';
+import { paramSpecs, type RnnConfig } from '../src/model/config';
 import { tf } from './tf';
 
 /** Parameter values by name (src/model/config.ts paramSpecs), copied from the main thread. */
 export type Weights = Record<string, Float32Array>;
 
-function shapes(config: ModelConfig): Map<string, number[]> {
+function shapes(config: RnnConfig): Map<string, number[]> {
   if (config.variant !== 'additive') throw new Error(`tfModel: only the additive variant is written in tfjs, got ${config.variant}`);
   return new Map(paramSpecs(config).map((s) => [s.name, s.shape]));
 }
@@ -79,7 +79,7 @@ export class TfGreedy {
   private readonly L: number;
   private readonly t: Record<string, Tensor>;
 
-  constructor(config: ModelConfig, w: Weights) {
+  constructor(config: RnnConfig, w: Weights) {
     const shape = shapes(config);
     const { hidden: H, maxout: L } = config.sizes;
     this.H = H;
@@ -239,7 +239,7 @@ export class TfTrainer {
   private readonly batch: { srcOneHot: Tensor2D; tgtInOneHot: Tensor2D; tgtOutOneHot: Tensor2D; B: number; Tx: number; Ty: number };
 
   constructor(
-    private readonly config: ModelConfig,
+    private readonly config: RnnConfig,
     w: Weights,
     batch: TfBatch,
     /** Unique per trainer: tfjs variable names are global to the engine. */

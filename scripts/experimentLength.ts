@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SIZES, type Variant } from '../src/model/config';
-import { InferenceModel } from '../src/model/inference';
+import { createModel } from '../src/model/family';
 import { parseArgs, runCli, type FlagSpec } from './lib/args';
 import { buildDataset, type DataRecipe } from './lib/data';
 import { evaluate, type EvalResult } from './lib/evaluate';
@@ -96,8 +96,7 @@ async function main(): Promise<void> {
   for (const variant of VARIANTS_COMPARED) {
     const trained = await trainModel(data, {
       label: variant,
-      variant,
-      sizes: DEFAULT_SIZES,
+      model: { variant, sizes: DEFAULT_SIZES },
       steps: args.steps,
       batchSize: args.batch,
       lr: args.lr,
@@ -106,7 +105,7 @@ async function main(): Promise<void> {
       evalEvery: 250,
       minCount: 1,
     });
-    const inference = new InferenceModel(trained.config, trained.params, trained.srcVocab, trained.tgtVocab);
+    const inference = createModel(trained.config, trained.params, trained.srcVocab, trained.tgtVocab);
     const result = evaluate(inference, data.test);
     rows.push({ variant, seconds: trained.seconds, result });
     process.stderr.write(`${variant}: trained in ${formatDuration(trained.seconds)}, test BLEU ${result.bleu.toFixed(2)}\n`);

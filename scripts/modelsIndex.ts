@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseManifest } from '../src/model/checkpoint';
-import { VARIANTS } from '../src/model/config';
+import { ALL_VARIANTS } from '../src/model/config';
 import { runCli } from './lib/args';
 
 const TASK_ORDER = ['tatoeba-en-fr', 'tatoeba-en-zh', 'en-fr', 'dates', 'reverse'];
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     });
   }
   const rank = (t: string): number => (TASK_ORDER.includes(t) ? TASK_ORDER.indexOf(t) : TASK_ORDER.length);
-  models.sort((a, b) => rank(a.task) - rank(b.task) || VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant));
+  models.sort((a, b) => rank(a.task) - rank(b.task) || ALL_VARIANTS.indexOf(a.variant) - ALL_VARIANTS.indexOf(b.variant));
   writeFileSync(join(dir, 'index.json'), `${JSON.stringify({ models }, null, 2)}\n`);
   const total = models.reduce((s, m) => s + m.bytes, 0);
   process.stdout.write(`${models.length} models, ${(total / 1024 / 1024).toFixed(2)} MiB in all → ${join(dir, 'index.json')}\n`);

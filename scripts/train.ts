@@ -9,14 +9,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { TASK_IDS } from '../src/data/tasks';
 import { saveModel } from '../src/model/bundle';
-import { VARIANTS, DEFAULT_SIZES, type Variant } from '../src/model/config';
-import { InferenceModel } from '../src/model/inference';
+import { ALL_VARIANTS, DEFAULT_SIZES, DEFAULT_TRANSFORMER_SIZES, FAMILIES, TRANSFORMER_VARIANTS, VARIANTS, type TransformerVariant, type Variant } from '../src/model/config';
+import { createModel } from '../src/model/family';
 import { serializeManifest } from '../src/model/checkpoint';
 import { parseArgs, runCli, UsageError, type FlagSpec } from './lib/args';
 import { buildDataset, recipeToRecord, type DataRecipe } from './lib/data';
 import { evaluate } from './lib/evaluate';
 import { formatDuration } from './lib/progress';
-import { trainModel } from './lib/trainModel';
+import { trainModel, type TrainModelOptions } from './lib/trainModel';
 import { Vocab } from '../src/data/vocab';
 import { detokenizePieces } from '../src/data/tokenize';
 import type { BleuTokenizer } from '../src/data/metrics';
@@ -24,7 +24,8 @@ import type { BleuTokenizer } from '../src/data/metrics';
 const SPEC = {
   task: { kind: 'string', help: 'built-in task', choices: TASK_IDS },
   data: { kind: 'string', help: 'train on sentence pairs from a TSV file (source<TAB>target[<TAB>attribution])' },
-  variant: { kind: 'string', help: 'attention variant', choices: VARIANTS, default: 'additive' },
+  family: { kind: 'string', help: 'model family', choices: FAMILIES, default: 'rnnsearch' },
+  variant: { kind: 'string', help: 'attention variant (transformer: scaled-dot or linear)', choices: ALL_VARIANTS, default: 'additive' },
   out: { kind: 'string', help: 'output folder, e.g. public/models/en-fr-additive' },
   id: { kind: 'string', help: 'model id (default: the output folder name)' },
   title: { kind: 'string', help: 'a human-readable title for the model picker' },
@@ -36,6 +37,11 @@ const SPEC = {
   hidden: { kind: 'int', help: 'GRU state size', default: DEFAULT_SIZES.hidden },
   alignment: { kind: 'int', help: 'alignment model size', default: DEFAULT_SIZES.alignment },
   maxout: { kind: 'int', help: 'maxout units of the deep output', default: DEFAULT_SIZES.maxout },
+  model: { kind: 'int', help: 'transformer: d_model', default: DEFAULT_TRANSFORMER_SIZES.model },
+  heads: { kind: 'int', help: 'transformer: attention heads per layer', default: DEFAULT_TRANSFORMER_SIZES.heads },
+  layers: { kind: 'int', help: 'transformer: encoder and decoder layers', default: DEFAULT_TRANSFORMER_SIZES.layers },
+  ff: { kind: 'int', help: 'transformer: feed-forward inner size', default: DEFAULT_TRANSFORMER_SIZES.ff },
+  warmup: { kind: 'int', help: 'learning-rate warm-up steps (default: steps/20, at most 200)' },
   batch: { kind: 'int', help: 'sentence pairs per batch', default: 32 },
   lr: { kind: 'number', help: 'peak learning rate (Adam)' },
   'train-size': { kind: 'int', help: 'generated training pairs (default: per task)' },
@@ -99,11 +105,19 @@ async function main(): Promise<void> {
   log(`data: ${data.description}; ${data.train.length} train, ${data.dev.length} dev, ${data.test.length} test pairs (${((performance.now() - tData) / 1000).toFixed(1)}s)`);
   const steps = args.steps ?? defaults.steps;
   const threads = Math.max(1, Math.min(args.threads, 8));
-  log(`model: ${args.variant}, ${steps} steps of ${args.batch} pairs on ${threads} thread(s)`);
+  log(`model: ${args.family} ${args.variant}, ${steps} steps of ${args.batch} pairs on ${threads} thread(s)`);
+  let model: TrainModelOptions['model'];
+  if (args.family === 'transformer') {
+    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(args.variant)) throw new UsageError('a transformer\'s --variant is scaled-dot or linear');
+    model = { family: 'transformer', variant: args.variant as TransformerVariant, sizes: { model: args.model, heads: args.heads, layers: args.layers, ff: args.ff } };
+  } else {
+    if (!(VARIANTS as readonly string[]).includes(args.variant)) throw new UsageError(`--variant ${args.variant} is not an RNNsearch attention variant`);
+    model = { variant: args.variant as Variant, sizes: { embedding: args.embedding, hidden: args.hidden, alignment: args.alignment, maxout: args.maxout } };
+  }
   const trained = await trainModel(data, {
     label: id,
-    variant: args.variant as Variant,
-    sizes: { embedding: args.embedding, hidden: args.hidden, alignment: args.alignment, maxout: args.maxout },
+    model,
+    ...(args.warmup !== undefined ? { warmupSteps: args.warmup } : {}),
     steps,
     batchSize: args.batch,
     lr: args.lr ?? defaults.lr,
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
   const trainSeconds = trained.seconds;
 
   log(`evaluating on ${data.test.length} held-out pairs…`);
-  const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
+  const inference = createModel(config, params, srcVocab, tgtVocab);
   const bleuTokenizer = args['bleu-tokenizer'] as BleuTokenizer;
   const result = evaluate(inference, data.test, {
     ...(data.bpe ? { detokenize: (t: readonly string[]) => detokenizePieces(t) } : {}),

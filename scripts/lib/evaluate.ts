@@ -5,7 +5,7 @@
 import { type BleuTokenizer, alignmentErrorRate, attentionEntropy, bleuByLength, corpusBleu, exactMatch, hardAlignment, tokenAccuracy, type LengthBucketScore } from '../../src/data/metrics';
 import type { Example, Link } from '../../src/data/tasks';
 import { EOS_TOKEN } from '../../src/data/vocab';
-import type { InferenceModel } from '../../src/model/inference';
+import type { TranslationModel } from '../../src/model/family';
 
 export interface EvalResult {
   count: number;
@@ -30,7 +30,7 @@ export interface EvalOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export function evaluate(model: InferenceModel, examples: readonly Example[], opts: EvalOptions = {}): EvalResult {
+export function evaluate(model: TranslationModel, examples: readonly Example[], opts: EvalOptions = {}): EvalResult {
   const t0 = performance.now();
   const hyps: string[][] = [];
   const refs: string[][] = [];

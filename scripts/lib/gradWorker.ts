@@ -3,7 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeBatch } from '../../src/model/batch';
-import { forwardLoss } from '../../src/model/forward';
+import { batchLoss } from '../../src/model/family';
 import { Params } from '../../src/model/params';
 import { Tensor, backward } from '../../src/tensor';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './parallelGrads';
@@ -21,7 +21,7 @@ parentPort?.on('message', (req: WorkerRequest) => {
     });
     const pairs = req.sources.map((source, k) => ({ source, target: req.targets[k] as Int32Array }));
     const batch = makeBatch(pairs);
-    const { loss } = forwardLoss(params, init.config, batch);
+    const { loss } = batchLoss(params, init.config, batch);
     const value = loss.item();
     if (Number.isFinite(value)) backward(loss);
     const reply: WorkerReply = { type: 'grad', id: req.id, loss: value, tokens: batch.tokens };

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { makeBatch, type PairIds } from '../../src/model/batch';
 import type { ModelConfig } from '../../src/model/config';
-import { forwardLoss } from '../../src/model/forward';
+import { batchLoss } from '../../src/model/family';
 import { Params } from '../../src/model/params';
 import { Tensor, backward } from '../../src/tensor';
 
@@ -107,7 +107,7 @@ export class ParallelGradients {
     const remote = shares.slice(1).map((share, w) => this.ask(w, share));
     for (const p of this.params.list) p.zeroGrad();
     const batch = makeBatch(shares[0] as PairIds[]);
-    const { loss } = forwardLoss(this.params, this.config, batch);
+    const { loss } = batchLoss(this.params, this.config, batch);
     const l0 = loss.item();
     if (Number.isFinite(l0)) backward(loss);
     const results = await Promise.all(remote);

@@ -3,7 +3,7 @@
 // the best dev weights restored at the end.
 
 import type { PairIds } from '../../src/model/batch';
-import type { ModelConfig, ModelSizes, Variant } from '../../src/model/config';
+import type { ModelConfig, ModelSizes, TransformerSizes, TransformerVariant, Variant } from '../../src/model/config';
 import { initParams, type Params } from '../../src/model/params';
 import { Vocab } from '../../src/data/vocab';
 import { Trainer } from '../../src/train/trainer';
@@ -13,9 +13,11 @@ import { Progress } from './progress';
 
 export interface TrainModelOptions {
   label: string;
-  variant: Variant;
-  sizes: ModelSizes;
+  /** The family, attention variant and sizes; the vocabulary sizes and length ratio come from the data. */
+  model: { family?: 'rnnsearch'; variant: Variant; sizes: ModelSizes } | { family: 'transformer'; variant: TransformerVariant; sizes: TransformerSizes };
   steps: number;
+  /** Linear warm-up steps (default: steps/20, at most 200). */
+  warmupSteps?: number;
   batchSize: number;
   lr: number;
   seed: number;
@@ -49,7 +51,8 @@ export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<T
   const dev = toPairs(data.dev, srcVocab, tgtVocab);
   let ratio = 0;
   for (const p of train) ratio += (p.target.length + 1) / (p.source.length + 1);
-  const config: ModelConfig = { variant: o.variant, sizes: { ...o.sizes }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: ratio / train.length };
+  const common = { srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: ratio / train.length };
+  const config: ModelConfig = o.model.family === 'transformer' ? { ...o.model, sizes: { ...o.model.sizes }, ...common } : { ...o.model, sizes: { ...o.model.sizes }, ...common };
   const threads = Math.max(1, Math.min(o.threads, 8));
   const base = initParams(config, o.seed);
   const params = threads > 1 ? shareParams(base) : base;
@@ -57,7 +60,7 @@ export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<T
     batchSize: o.batchSize,
     lr: o.lr,
     maxSteps: o.steps,
-    warmupSteps: Math.min(200, Math.round(o.steps / 20)),
+    warmupSteps: o.warmupSteps ?? Math.min(200, Math.round(o.steps / 20)),
     evalEvery: o.evalEvery,
     seed: o.seed,
   });

@@ -8,8 +8,8 @@ import { BpeError, BpeTokenizer, MAX_TOKENIZER_CHARS } from '../data/bpe';
 import { bpeCodec, settingsCodec, type TextCodec } from '../data/codec';
 import { BPE_FILES, CheckpointError, buildCheckpoint, parseManifest, sha256Hex, verifyCheckpoint, type FileRecord, type Manifest, type TrainingRecord } from './checkpoint';
 import type { SafetensorsDType } from './checkpoint/safetensors';
-import { paramSpecs, type ModelConfig } from './config';
-import { InferenceModel } from './inference';
+import { paramSpecs, validateConfig, type ModelConfig, type ModelSizes, type TransformerSizes, type TransformerVariant } from './config';
+import { createModel, type TranslationModel } from './family';
 import { paramsFromValues, type Params } from './params';
 
 export interface LoadedModel {
@@ -23,7 +23,7 @@ export interface LoadedModel {
   codecs: { source: TextCodec; target: TextCodec };
   /** The subword tokenizers (bpe models only), to save them again beside the weights. */
   bpe?: { source: BpeTokenizer; target: BpeTokenizer };
-  inference: InferenceModel;
+  inference: TranslationModel;
 }
 
 /** Files beside manifest.json other than the weights (the tokenizer.json files), by name. */
@@ -62,13 +62,22 @@ export function tokenizerBytes(bpe: BpeTokenizer): Uint8Array {
 /** The configuration a manifest describes. */
 export function configFromManifest(manifest: Manifest): ModelConfig {
   const ratio = manifest.extras?.lengthRatio;
-  return {
-    variant: manifest.variant,
-    sizes: { ...manifest.sizes },
+  const common = {
     srcVocabSize: manifest.vocab.source.length,
     tgtVocabSize: manifest.vocab.target.length,
     lengthRatio: typeof ratio === 'number' && ratio > 0 && ratio < 20 ? ratio : 1,
   };
+  // parseManifest checked that the variant and the size fields belong to the family
+  const config: ModelConfig =
+    manifest.family === 'transformer'
+      ? { family: 'transformer', variant: manifest.variant as TransformerVariant, sizes: { ...(manifest.sizes as TransformerSizes) }, ...common }
+      : { variant: manifest.variant, sizes: { ...(manifest.sizes as ModelSizes) }, ...common };
+  try {
+    validateConfig(config);
+  } catch (err) {
+    throw new CheckpointError('manifest', `manifest: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return config;
 }
 
 /**
@@ -106,7 +115,7 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
   const values = await verifyCheckpoint(manifest, weights, expected);
   const params = paramsFromValues(config, values);
   await nextTask();
-  const inference = new InferenceModel(config, params, srcVocab, tgtVocab);
+  const inference = createModel(config, params, srcVocab, tgtVocab);
   const tokenizer: TokenizerSettings = { level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase };
   return { manifest, config, params, srcVocab, tgtVocab, tokenizer, codecs, ...(bpe ? { bpe } : {}), inference };
 }
@@ -149,6 +158,7 @@ export async function saveModel(args: SaveModelArgs): Promise<{ manifest: Manife
       id: args.id,
       ...(args.title ? { title: args.title } : {}),
       task: args.task,
+      ...(config.family === 'transformer' ? { family: 'transformer' as const } : {}),
       variant: config.variant,
       sizes: { ...config.sizes },
       vocab: { source: args.srcVocab.toJSON(), target: args.tgtVocab.toJSON() },

@@ -2,12 +2,23 @@
 // and its attention variants. Parameter names are dotted paths that are also the tensor names in
 // the checkpoint; shapes follow the row-vector convention used throughout (y = x·W).
 
+/** RNNsearch's attention variants (what the trainer, the compare view and the CLI offer for it). */
 export const VARIANTS = ['none', 'diagonal', 'additive', 'dot', 'general', 'scaled-dot'] as const;
-export type Variant = (typeof VARIANTS)[number];
+export type RnnVariant = (typeof VARIANTS)[number];
+/** Every attention a model of any family can have: RNNsearch's, plus linear attention (Transformer only). */
+export const ALL_VARIANTS = [...VARIANTS, 'linear'] as const;
+export type Variant = (typeof ALL_VARIANTS)[number];
 
 export function isVariant(value: unknown): value is Variant {
-  return typeof value === 'string' && (VARIANTS as readonly string[]).includes(value);
+  return typeof value === 'string' && (ALL_VARIANTS as readonly string[]).includes(value);
 }
+
+/** Model families: the 2014 encoder–decoder and the 2017 Transformer (see docs/ARCHITECTURE.md, "Model families"). */
+export const FAMILIES = ['rnnsearch', 'transformer'] as const;
+export type Family = (typeof FAMILIES)[number];
+/** The Transformer's attentions: softmax (scaled dot product) or linear (fast weights). */
+export const TRANSFORMER_VARIANTS = ['scaled-dot', 'linear'] as const;
+export type TransformerVariant = (typeof TRANSFORMER_VARIANTS)[number];
 
 /** What each variant is, in one line (shown in the UI and the CLIs). */
 export const VARIANT_INFO: Record<Variant, { title: string; formula: string; source: string }> = {
@@ -41,6 +52,11 @@ export const VARIANT_INFO: Record<Variant, { title: string; formula: string; sou
     formula: 'e_ij = (W_q s_{i−1})ᵀ (W_k h_j) / √d,  c_i = Σ_j α_ij W_v h_j',
     source: 'End-To-End Memory Networks 2015 / Transformer 2017',
   },
+  linear: {
+    title: 'Linear attention (fast weights)',
+    formula: 'W_i = W_{i−1} + v_i φ(k_i)ᵀ,  out_i = W_i φ(q_i) / (z_i·φ(q_i)),  φ = elu + 1',
+    source: 'Schmidhuber 1991 / Katharopoulos et al. 2020 / Schlag, Irie & Schmidhuber 2021',
+  },
 };
 
 export interface ModelSizes {
@@ -56,7 +72,49 @@ export interface ModelSizes {
 
 export const DEFAULT_SIZES: ModelSizes = { embedding: 64, hidden: 128, alignment: 128, maxout: 128 };
 
-export interface ModelConfig {
+/** Sizes of a Transformer (Vaswani et al. 2017; the base model: 512, 8 heads, 6 layers, 2048). */
+export interface TransformerSizes {
+  /** d_model: embeddings, every sub-layer's output and the residual stream. */
+  model: number;
+  /** h: attention heads per layer (d_model must be a multiple of h). */
+  heads: number;
+  /** N: layers of the encoder and of the decoder. */
+  layers: number;
+  /** d_ff: inner size of the position-wise feed-forward network. */
+  ff: number;
+}
+
+export const DEFAULT_TRANSFORMER_SIZES: TransformerSizes = { model: 64, heads: 4, layers: 2, ff: 128 };
+
+interface ConfigBase {
+  srcVocabSize: number;
+  tgtVocabSize: number;
+  /**
+   * For `diagonal` free decoding, where the target length is unknown: the expected ratio of
+   * target to source length (both counting </s>), measured on the training data.
+   */
+  lengthRatio: number;
+}
+
+export interface TransformerConfig extends ConfigBase {
+  family: 'transformer';
+  variant: TransformerVariant;
+  sizes: TransformerSizes;
+}
+
+/** Any model's configuration; `family` tells which (absent: RNNsearch, as in every older checkpoint). */
+export type ModelConfig = RnnConfig | TransformerConfig;
+
+export function isTransformer(config: ModelConfig): config is TransformerConfig {
+  return config.family === 'transformer';
+}
+
+export function familyOf(config: ModelConfig): Family {
+  return config.family ?? 'rnnsearch';
+}
+
+export interface RnnConfig {
+  family?: 'rnnsearch';
   variant: Variant;
   sizes: ModelSizes;
   srcVocabSize: number;
@@ -73,7 +131,7 @@ export { MAX_TOKENS_PER_SIDE as MAX_SOURCE_TOKENS } from '../data/limits';
 /** The longest output decoding may produce, </s> included (a guard against runaway decoding). */
 export const MAX_TARGET_TOKENS = 300;
 
-export type ParamSpec = { name: string; shape: number[]; init: 'embedding' | 'glorot' | 'orthogonal' | 'zeros' | 'small' };
+export type ParamSpec = { name: string; shape: number[]; init: 'embedding' | 'glorot' | 'orthogonal' | 'zeros' | 'ones' | 'small' };
 
 function gruSpecs(prefix: string, inputSize: number, H: number, contextSize?: number): ParamSpec[] {
   const specs: ParamSpec[] = [];
@@ -88,6 +146,42 @@ function gruSpecs(prefix: string, inputSize: number, H: number, contextSize?: nu
 
 /** Every parameter of a model with this configuration, in checkpoint order. */
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
+  return isTransformer(config) ? transformerSpecs(config) : rnnSpecs(config);
+}
+
+function attentionSpecs(prefix: string, D: number): ParamSpec[] {
+  return ['Wq', 'Wk', 'Wv', 'Wo'].map((n) => ({ name: `${prefix}.${n}`, shape: [D, D], init: 'glorot' }));
+}
+
+function sublayerSpecs(prefix: string, D: number, F: number, attentions: readonly string[]): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  for (const a of attentions) specs.push(...attentionSpecs(`${prefix}.${a}`, D));
+  specs.push(
+    { name: `${prefix}.ffn.W1`, shape: [D, F], init: 'glorot' },
+    { name: `${prefix}.ffn.b1`, shape: [F], init: 'zeros' },
+    { name: `${prefix}.ffn.W2`, shape: [F, D], init: 'glorot' },
+    { name: `${prefix}.ffn.b2`, shape: [D], init: 'zeros' },
+  );
+  for (let n = 1; n <= attentions.length + 1; n++) {
+    specs.push({ name: `${prefix}.ln${n}.g`, shape: [D], init: 'ones' }, { name: `${prefix}.ln${n}.b`, shape: [D], init: 'zeros' });
+  }
+  return specs;
+}
+
+/** The Transformer's parameters: embeddings, N encoder and N decoder layers, the output layer. */
+function transformerSpecs(config: TransformerConfig): ParamSpec[] {
+  const { model: D, layers: N, ff: F } = config.sizes;
+  const specs: ParamSpec[] = [
+    { name: 'encoder.embedding', shape: [config.srcVocabSize, D], init: 'embedding' },
+    { name: 'decoder.embedding', shape: [config.tgtVocabSize, D], init: 'embedding' },
+  ];
+  for (let l = 0; l < N; l++) specs.push(...sublayerSpecs(`encoder.layer${l}`, D, F, ['self']));
+  for (let l = 0; l < N; l++) specs.push(...sublayerSpecs(`decoder.layer${l}`, D, F, ['self', 'cross']));
+  specs.push({ name: 'output.W', shape: [D, config.tgtVocabSize], init: 'glorot' }, { name: 'output.b', shape: [config.tgtVocabSize], init: 'zeros' });
+  return specs;
+}
+
+function rnnSpecs(config: RnnConfig): ParamSpec[] {
   const { embedding: E, hidden: H, alignment: A, maxout: L } = config.sizes;
   const H2 = 2 * H;
   const specs: ParamSpec[] = [
@@ -121,6 +215,8 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
     case 'diagonal':
     case 'dot':
       break;
+    case 'linear':
+      throw new RangeError('model config: linear attention belongs to the Transformer family');
   }
   specs.push(
     { name: 'output.Uo', shape: [H, 2 * L], init: 'glorot' },
@@ -138,7 +234,13 @@ export function validateConfig(config: ModelConfig): void {
   for (const [k, v] of Object.entries(sizes)) {
     if (!Number.isInteger(v) || v < 1 || v > 4096) throw new RangeError(`model config: sizes.${k} must be an integer in 1..4096, got ${v}`);
   }
-  if (!isVariant(config.variant)) throw new RangeError(`model config: unknown attention variant ${String(config.variant)}`);
+  if (isTransformer(config)) {
+    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(config.variant)) throw new RangeError(`model config: a Transformer's attention is "scaled-dot" or "linear", not ${String(config.variant)}`);
+    if (config.sizes.model % config.sizes.heads !== 0) throw new RangeError(`model config: d_model ${config.sizes.model} is not a multiple of ${config.sizes.heads} heads`);
+    if (config.sizes.layers > 12 || config.sizes.heads > 64) throw new RangeError('model config: at most 12 layers and 64 heads');
+  } else if (!isVariant(config.variant) || config.variant === 'linear') {
+    throw new RangeError(`model config: unknown RNNsearch attention variant ${String(config.variant)}`);
+  }
   for (const k of ['srcVocabSize', 'tgtVocabSize'] as const) {
     if (!Number.isInteger(config[k]) || config[k] < 5) throw new RangeError(`model config: ${k} must be an integer ≥ 5, got ${config[k]}`);
   }

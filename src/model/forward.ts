@@ -28,7 +28,7 @@ import {
   zeros,
 } from '../tensor';
 import { diagonalPosition, type Batch } from './batch';
-import type { ModelConfig } from './config';
+import type { RnnConfig } from './config';
 import type { Params } from './params';
 
 /** GRU weights gathered into the fused layout: W [in, 3H] = [W_z|W_r|W_h], b [3H], Uzr, Uh. */
@@ -101,7 +101,7 @@ function runEncoderGru(xProj: Tensor, w: GruWeights, batch: Batch, reverse: bool
   return states;
 }
 
-export function forwardLoss(params: Params, config: ModelConfig, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
+export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
   const { hidden: H, maxout: L, alignment: A } = config.sizes;
   const B = batch.size;
   const Tx = batch.srcLen;

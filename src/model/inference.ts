@@ -15,24 +15,29 @@ import { fastSigmoid, fastTanh } from '../tensor/kernels/fastmath';
 import { sigmoidScalar } from '../tensor/ops/elementwise';
 import { gemm } from '../tensor/kernels/gemm';
 import { diagonalPosition } from './batch';
-import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS, validateConfig, type ModelConfig, type Variant } from './config';
+import { MAX_SOURCE_TOKENS, validateConfig, type RnnConfig, type Variant } from './config';
 import { gruWeights } from './forward';
 import type { Params } from './params';
+import type { EncodeOptions, TranslationModel } from './family';
 import { scoreTerms, type ScoreTerms } from './explain';
-import type { DecodeMode, TopEntry, Trace, TraceStep, Vec } from './trace';
-
-export type DecodeErrorCode = 'empty-source' | 'source-too-long' | 'bad-override' | 'bad-option';
-
-/** A decoding request the model cannot serve; `code` says why. */
-export class DecodeError extends Error {
-  constructor(
-    readonly code: DecodeErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DecodeError';
-  }
-}
+import type { DecodeMode, Trace, TraceStep, Vec } from './trace';
+import {
+  DecodeError,
+  beamSearch,
+  decodeSequence,
+  forcedWithEos,
+  logSoftmaxInPlace,
+  normaliseOverrides,
+  resolveMaxLength,
+  softmaxInto,
+  topEntries,
+  traceTokens,
+  type BeamHypothesis,
+  type BeamOptions,
+  type DecodeOptions,
+  type Decoded,
+  type Stepper,
+} from './decoding';
 
 /** A source sentence after the encoder: everything decoding steps reuse. */
 export interface EncodedSource {
@@ -51,34 +56,6 @@ export interface EncodedSource {
   /** For `none`: the fixed context [→h_Tx ; ←h_1]. */
   summary: FloatArray | null;
   initialState: FloatArray;
-}
-
-export interface DecodeOptions {
-  /** Most target tokens to produce, </s> included (default: 2·Tx + 10, at most MAX_TARGET_TOKENS). */
-  maxLength?: number;
-  /** How many top next tokens each step records (default 5). */
-  topK?: number;
-  /**
-   * Attention edits: step index → weights over the source (Tx values, </s> included). Each row is
-   * clipped at 0 and renormalised; that step's context and everything after it are recomputed.
-   */
-  overrides?: ReadonlyMap<number, ArrayLike<number>>;
-  /** Stop at </s> (default). False decodes exactly maxLength steps (benchmarks). */
-  stopAtEos?: boolean;
-}
-
-export interface BeamOptions {
-  width: number;
-  maxLength?: number;
-  topK?: number;
-  /** Length normalisation exponent: hypotheses are ranked by logP / len^alpha (default 1). */
-  alpha?: number;
-}
-
-export interface BeamHypothesis {
-  trace: Trace;
-  /** logP / len^alpha, the ranking score. */
-  score: number;
 }
 
 /** Per-step scratch, allocated once per decode. */
@@ -145,8 +122,9 @@ class LazyTable {
 }
 
 /** A trained RNNsearch ready to translate, built from parameters and vocabularies. */
-export class InferenceModel {
-  readonly config: ModelConfig;
+export class InferenceModel implements TranslationModel<EncodedSource> {
+  readonly family = 'rnnsearch' as const;
+  readonly config: RnnConfig;
   readonly srcVocab: Vocab;
   readonly tgtVocab: Vocab;
   readonly dtype: DType;
@@ -171,7 +149,7 @@ export class InferenceModel {
   private readonly tanh: (x: number) => number;
   private readonly sigmoid: (x: number) => number;
 
-  constructor(config: ModelConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab) {
+  constructor(config: RnnConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab) {
     validateConfig(config);
     if (srcVocab.size !== config.srcVocabSize || tgtVocab.size !== config.tgtVocabSize) {
       throw new RangeError(
@@ -246,7 +224,7 @@ export class InferenceModel {
   }
 
   /** Map tokens to source ids (unknown → <unk>) and encode. Throws DecodeError on bad input. */
-  encodeTokens(tokens: readonly string[]): EncodedSource {
+  encodeTokens(tokens: readonly string[], _opts?: EncodeOptions): EncodedSource {
     if (tokens.length === 0) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
     if (tokens.length > MAX_SOURCE_TOKENS) {
       throw new DecodeError('source-too-long', `The source has ${tokens.length} tokens; the model accepts at most ${MAX_SOURCE_TOKENS}.`);
@@ -469,16 +447,7 @@ export class InferenceModel {
             e[j] = acc * f;
           }
         }
-        // α_i = softmax(e_i), max-subtracted
-        let max = -Infinity;
-        for (let j = 0; j < Tx; j++) if ((e[j] as number) > max) max = e[j] as number;
-        let total = 0;
-        for (let j = 0; j < Tx; j++) {
-          const v = Math.exp((e[j] as number) - max);
-          alpha[j] = v;
-          total += v;
-        }
-        for (let j = 0; j < Tx; j++) alpha[j] = (alpha[j] as number) / total;
+        softmaxInto(e, Tx, alpha); // α_i = softmax(e_i)
       }
       // an attention edit replaces the weights (the scores stay as the model computed them)
       if (override) alpha.set(override);
@@ -503,51 +472,68 @@ export class InferenceModel {
     const logits = sc.logits;
     logits.set(w.bw as FloatArray);
     gemm(false, false, 1, V, L, t, 0, L, w.Wo as FloatArray, 0, V, logits, 0, V, true);
-    // log-softmax in place
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) if ((logits[v] as number) > max) max = logits[v] as number;
-    let total = 0;
-    for (let v = 0; v < V; v++) total += Math.exp((logits[v] as number) - max);
-    const lse = max + Math.log(total);
-    for (let v = 0; v < V; v++) logits[v] = (logits[v] as number) - lse;
+    logSoftmaxInPlace(logits);
     // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]) with the context part precomputed ----
     this.gruStep(this.decIn.row(prevToken), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp, sq);
     return { logProbs: logits };
   }
 
-  /** Normalise an edited weight row: clip at 0, renormalise (uniform if it sums to 0). */
-  private normaliseOverride(row: ArrayLike<number>, Tx: number, step: number): FloatArray {
-    if (row.length !== Tx) throw new DecodeError('bad-override', `edited weights for step ${step} have ${row.length} values; the source has ${Tx} positions`);
-    const out = allocArray(this.dtype, Tx);
-    let total = 0;
-    for (let j = 0; j < Tx; j++) {
-      const v = Number(row[j]);
-      const c = Number.isFinite(v) && v > 0 ? v : 0;
-      out[j] = c;
-      total += c;
-    }
-    if (total <= 0) out.fill(1 / Tx);
-    else for (let j = 0; j < Tx; j++) out[j] = (out[j] as number) / total;
-    return out;
+  /**
+   * The decoder as the shared strategies see it (src/model/decoding.ts): the state is s_{i−1};
+   * each step records s_{i−1}, the query, e_i, α_i, c_i and s_i in one array (see `stepLayout`).
+   * `ty` is the target length the diagonal variant spreads over; `overrides` are edited rows.
+   */
+  private stepper(enc: EncodedSource, ty: number, overrides: ReadonlyMap<number, FloatArray>): Stepper<FloatArray, FloatArray> {
+    const Tx = enc.length;
+    const sc = this.newScratch(Tx);
+    const layout = this.stepLayout(Tx);
+    const qLen = this.queryLength();
+    const hasScores = qLen > 0;
+    const queryFromState = this.variant === 'dot' || this.variant === 'general';
+    return {
+      initial: enc.initialState,
+      step: (s, prev, i) => {
+        const diagJ = this.variant === 'diagonal' ? diagonalPosition(i, Tx, ty) : 0;
+        const override = this.variant === 'none' ? null : (overrides.get(i) ?? null);
+        const { logProbs } = this.decoderStep(enc, s, prev, sc, override, diagJ);
+        const record = allocArray(this.dtype, layout.size);
+        record.set(s, layout.off.prev);
+        if (qLen > 0) record.set((queryFromState ? s : sc.q).subarray(0, qLen), layout.off.query);
+        if (hasScores) record.set(sc.e.subarray(0, Tx), layout.off.scores);
+        record.set(sc.alpha.subarray(0, Tx), layout.off.weights);
+        record.set(sc.ctx, layout.off.context);
+        record.set(sc.sNext, layout.off.state);
+        return { logProbs, record, next: record.subarray(layout.off.state, layout.off.state + this.H) };
+      },
+    };
+  }
+
+  private tyEstimate(Tx: number): number {
+    return Math.max(1, Math.round(this.config.lengthRatio * Tx));
+  }
+
+  private topKFor(requested: number | undefined): number {
+    return Math.max(1, Math.min(requested ?? 5, this.V));
   }
 
   /** Free decoding, always taking the most probable token. */
   greedy(enc: EncodedSource, opts: DecodeOptions = {}): Trace {
-    return this.run(enc, 'greedy', null, opts);
+    const overrides = normaliseOverrides(opts.overrides, enc.length, this.dtype);
+    const decoded = decodeSequence(this.stepper(enc, this.tyEstimate(enc.length), overrides), {
+      maxLength: resolveMaxLength(enc.length, opts.maxLength),
+      topK: this.topKFor(opts.topK),
+      forced: null,
+      stopAtEos: opts.stopAtEos !== false,
+    });
+    return this.writeTrace(enc, 'greedy', decoded, overrides);
   }
 
   /** Teacher-forced decoding of a given target (ids without </s>; </s> is appended). */
   forced(enc: EncodedSource, targetIds: Int32Array, opts: DecodeOptions = {}): Trace {
-    if (targetIds.length + 1 > MAX_TARGET_TOKENS) {
-      throw new DecodeError('source-too-long', `The target has ${targetIds.length} tokens; at most ${MAX_TARGET_TOKENS - 1} can be forced.`);
-    }
-    const ids = new Int32Array(targetIds.length + 1);
-    ids.set(targetIds);
-    ids[targetIds.length] = EOS_ID;
-    for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0 || id >= this.V) throw new DecodeError('bad-option', `target id ${id} is out of range`);
-    }
-    return this.run(enc, 'forced', ids, opts);
+    const ids = forcedWithEos(targetIds, this.V);
+    const overrides = normaliseOverrides(opts.overrides, enc.length, this.dtype);
+    const decoded = decodeSequence(this.stepper(enc, ids.length, overrides), { maxLength: ids.length, topK: this.topKFor(opts.topK), forced: ids, stopAtEos: true });
+    return this.writeTrace(enc, 'forced', decoded, overrides);
   }
 
   /** Map target tokens to ids (unknown → <unk>) and force-decode them. */
@@ -555,14 +541,21 @@ export class InferenceModel {
     return this.forced(enc, Int32Array.from(tokens, (t) => this.tgtVocab.id(t)), opts);
   }
 
-  private maxLengthFor(enc: EncodedSource, requested: number | undefined): number {
-    const fallback = Math.min(MAX_TARGET_TOKENS, 2 * enc.length + 10);
-    const m = requested ?? fallback;
-    if (!Number.isInteger(m) || m < 1) throw new DecodeError('bad-option', `maxLength must be a positive integer, got ${m}`);
-    return Math.min(m, MAX_TARGET_TOKENS);
+  /**
+   * Beam search (src/model/decoding.ts): keeps the `width` best partial translations, ranked by
+   * logP / len^alpha. Every hypothesis carries its own trace.
+   */
+  beam(enc: EncodedSource, opts: BeamOptions): BeamHypothesis[] {
+    const hyps = beamSearch(this.stepper(enc, this.tyEstimate(enc.length), new Map()), {
+      width: opts.width,
+      maxLength: resolveMaxLength(enc.length, opts.maxLength),
+      topK: this.topKFor(opts.topK),
+      alpha: opts.alpha ?? 1,
+    });
+    return hyps.map((h) => ({ trace: this.writeTrace(enc, 'beam', h, new Map()), score: h.score }));
   }
 
-  /** The layout of one step's record inside a trace buffer. */
+  /** The layout of one step's record. */
   private stepLayout(Tx: number): { size: number; off: Record<'prev' | 'query' | 'scores' | 'weights' | 'context' | 'state', number> } {
     const H = this.H;
     const qd = Math.max(this.A, H);
@@ -570,68 +563,7 @@ export class InferenceModel {
     return { size: off.state + H, off };
   }
 
-  private run(enc: EncodedSource, mode: DecodeMode, forcedIds: Int32Array | null, opts: DecodeOptions): Trace {
-    const Tx = enc.length;
-    const H = this.H;
-    const maxLength = forcedIds ? forcedIds.length : this.maxLengthFor(enc, opts.maxLength);
-    const topK = Math.max(1, Math.min(opts.topK ?? 5, this.V));
-    const overrides = new Map<number, FloatArray>();
-    if (opts.overrides) {
-      for (const [step, row] of opts.overrides) {
-        if (!Number.isInteger(step) || step < 0) throw new DecodeError('bad-override', `edited step ${step} is not a step index`);
-        overrides.set(step, this.normaliseOverride(row, Tx, step));
-      }
-    }
-    const sc = this.newScratch(Tx);
-    const layout = this.stepLayout(Tx);
-    const buffer = allocArray(this.dtype, layout.size * maxLength);
-    const topIds = new Int32Array(maxLength * topK);
-    const topProbs = new Float64Array(maxLength * topK);
-    const chosen = new Int32Array(maxLength);
-    const chosenLogP = new Float64Array(maxLength);
-    const chosenRank = new Int32Array(maxLength);
-    const qLen = this.queryLength();
-    const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';
-    const tyEstimate = Math.max(1, Math.round(this.config.lengthRatio * Tx));
-
-    let s: FloatArray = allocArray(this.dtype, H);
-    s.set(enc.initialState);
-    let prevToken = 1; // <s>
-    let steps = 0;
-    let finished = false;
-    for (let i = 0; i < maxLength; i++) {
-      const ty = forcedIds ? forcedIds.length : tyEstimate;
-      const diagJ = this.variant === 'diagonal' ? diagonalPosition(i, Tx, ty) : 0;
-      const override = this.variant === 'none' ? null : (overrides.get(i) ?? null);
-      const { logProbs } = this.decoderStep(enc, s, prevToken, sc, override, diagJ);
-      // record
-      const base = i * layout.size;
-      buffer.set(s, base + layout.off.prev);
-      if (qLen > 0) buffer.set((this.variant === 'dot' || this.variant === 'general' ? s : sc.q).subarray(0, qLen), base + layout.off.query);
-      if (hasScores) buffer.set(sc.e.subarray(0, Tx), base + layout.off.scores);
-      buffer.set(sc.alpha.subarray(0, Tx), base + layout.off.weights);
-      buffer.set(sc.ctx, base + layout.off.context);
-      buffer.set(sc.sNext, base + layout.off.state);
-      selectTopK(logProbs, topK, topIds, topProbs, i * topK);
-      const token = forcedIds ? (forcedIds[i] as number) : (topIds[i * topK] as number);
-      const lp = logProbs[token] as number;
-      chosen[i] = token;
-      chosenLogP[i] = lp;
-      chosenRank[i] = rankOf(logProbs, token);
-      steps = i + 1;
-      // advance
-      const tmp = s;
-      s = sc.sNext;
-      sc.sNext = tmp;
-      prevToken = token;
-      if (token === EOS_ID) {
-        finished = true;
-        if (opts.stopAtEos !== false) break;
-      }
-    }
-    return this.buildTrace(enc, mode, buffer, layout, steps, topK, topIds, topProbs, chosen, chosenLogP, chosenRank, finished, overrides);
-  }
-
+  /** Length of the recorded query: W_a s / W_q s (A), s itself for dot and general (H), else 0. */
   private queryLength(): number {
     switch (this.variant) {
       case 'additive':
@@ -645,52 +577,28 @@ export class InferenceModel {
     }
   }
 
-  private buildTrace(
-    enc: EncodedSource,
-    mode: DecodeMode,
-    buffer: FloatArray,
-    layout: ReturnType<InferenceModel['stepLayout']>,
-    steps: number,
-    topK: number,
-    topIds: Int32Array,
-    topProbs: Float64Array,
-    chosen: Int32Array,
-    chosenLogP: Float64Array,
-    chosenRank: Int32Array,
-    finished: boolean,
-    overrides: ReadonlyMap<number, unknown>,
-  ): Trace {
+  /** The one trace writer of RNNsearch, shared by greedy, forced and beam decoding. */
+  private writeTrace(enc: EncodedSource, mode: DecodeMode, decoded: Decoded<FloatArray>, overrides: ReadonlyMap<number, unknown>): Trace {
     const Tx = enc.length;
     const H = this.H;
+    const layout = this.stepLayout(Tx);
     const qLen = this.queryLength();
-    const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';
-    const hasWeights = this.variant !== 'none';
-    const out: TraceStep[] = [];
-    let logProb = 0;
-    for (let i = 0; i < steps; i++) {
-      const base = i * layout.size;
-      const view = (off: number, n: number): Vec => buffer.subarray(base + off, base + off + n);
-      const top: TopEntry[] = [];
-      for (let k = 0; k < topK; k++) {
-        const id = topIds[i * topK + k] as number;
-        top.push({ id, token: this.tgtVocab.token(id), prob: Math.exp(topProbs[i * topK + k] as number) });
-      }
-      const id = chosen[i] as number;
-      logProb += chosenLogP[i] as number;
-      out.push({
+    const token = (id: number): string => this.tgtVocab.token(id);
+    const steps: TraceStep[] = decoded.steps.map((st, i) => {
+      const view = (off: number, n: number): Vec => st.record.subarray(off, off + n);
+      return {
         index: i,
         prevState: view(layout.off.prev, H),
         query: qLen > 0 ? view(layout.off.query, qLen) : null,
-        scores: hasScores ? view(layout.off.scores, Tx) : null,
-        weights: hasWeights ? view(layout.off.weights, Tx) : null,
+        scores: qLen > 0 ? view(layout.off.scores, Tx) : null,
+        weights: this.variant !== 'none' ? view(layout.off.weights, Tx) : null,
         context: view(layout.off.context, 2 * H),
         state: view(layout.off.state, H),
-        topK: top,
-        token: { id, token: this.tgtVocab.token(id), logProb: chosenLogP[i] as number, rank: chosenRank[i] as number },
+        topK: topEntries(st, token),
+        token: { id: st.token, token: token(st.token), logProb: st.logP, rank: st.rank },
         edited: overrides.has(i),
-      });
-    }
-    const targetIds = chosen.slice(0, steps);
+      };
+    });
     return {
       variant: this.variant,
       mode,
@@ -701,148 +609,10 @@ export class InferenceModel {
       annotations: enc.annotations,
       keys: enc.keys,
       keyDim: enc.keyDim,
-      targetTokens: Array.from(targetIds, (id) => this.tgtVocab.token(id)),
-      targetIds,
-      steps: out,
-      logProb,
-      finished,
+      ...traceTokens(decoded, token),
+      steps,
+      finished: decoded.finished,
       hidden: H,
     };
   }
-
-  /**
-   * Beam search: keeps the `width` best partial translations; a hypothesis ends at </s>. Ranked
-   * by logP / len^alpha. Every hypothesis carries its own trace.
-   */
-  beam(enc: EncodedSource, opts: BeamOptions): BeamHypothesis[] {
-    const width = opts.width;
-    if (!Number.isInteger(width) || width < 1 || width > 16) throw new DecodeError('bad-option', `beam width must be an integer in 1..16, got ${width}`);
-    const alpha = opts.alpha ?? 1;
-    const maxLength = this.maxLengthFor(enc, opts.maxLength);
-    const topK = Math.max(1, Math.min(opts.topK ?? 5, this.V));
-    const Tx = enc.length;
-    const layout = this.stepLayout(Tx);
-    const qLen = this.queryLength();
-    const hasScores = this.variant !== 'none' && this.variant !== 'diagonal';
-    const tyEstimate = Math.max(1, Math.round(this.config.lengthRatio * Tx));
-    const sc = this.newScratch(Tx);
-
-    /** A step record shared by every child of the hypothesis that computed it. */
-    interface Node {
-      parent: Node | null;
-      record: FloatArray; // layout.size values
-      topIds: Int32Array;
-      topLogP: Float64Array;
-      token: number;
-      logP: number;
-      rank: number;
-      depth: number;
-      total: number;
-      state: FloatArray; // s_i after emitting `token`
-    }
-    type Live = { node: Node | null; state: FloatArray; prev: number; total: number; depth: number };
-    let live: Live[] = [{ node: null, state: enc.initialState.slice(), prev: 1, total: 0, depth: 0 }];
-    const finished: Node[] = [];
-    const norm = (total: number, len: number): number => total / Math.pow(len, alpha);
-
-    for (let i = 0; i < maxLength && live.length > 0; i++) {
-      const candidates: Array<{ node: Node; score: number }> = [];
-      for (const hyp of live) {
-        const diagJ = this.variant === 'diagonal' ? diagonalPosition(i, Tx, tyEstimate) : 0;
-        const { logProbs } = this.decoderStep(enc, hyp.state, hyp.prev, sc, null, diagJ);
-        const record = allocArray(this.dtype, layout.size);
-        record.set(hyp.state, layout.off.prev);
-        if (qLen > 0) record.set((this.variant === 'dot' || this.variant === 'general' ? hyp.state : sc.q).subarray(0, qLen), layout.off.query);
-        if (hasScores) record.set(sc.e.subarray(0, Tx), layout.off.scores);
-        record.set(sc.alpha.subarray(0, Tx), layout.off.weights);
-        record.set(sc.ctx, layout.off.context);
-        record.set(sc.sNext, layout.off.state);
-        const ids = new Int32Array(Math.max(topK, width));
-        const lps = new Float64Array(ids.length);
-        selectTopK(logProbs, ids.length, ids, lps, 0);
-        const stateCopy = sc.sNext.slice();
-        for (let k = 0; k < width; k++) {
-          const token = ids[k] as number;
-          const lp = lps[k] as number;
-          const node: Node = {
-            parent: hyp.node,
-            record,
-            topIds: ids.slice(0, topK),
-            topLogP: lps.slice(0, topK),
-            token,
-            logP: lp,
-            rank: k + 1,
-            depth: hyp.depth + 1,
-            total: hyp.total + lp,
-            state: stateCopy,
-          };
-          candidates.push({ node, score: node.total });
-        }
-      }
-      // the best `width` continuations survive; those ending in </s> leave the beam finished
-      // (the beam shrinks as hypotheses finish, as in the paper's implementation)
-      candidates.sort((a, b) => b.score - a.score);
-      const next: Live[] = [];
-      const room = width - finished.length;
-      for (const c of candidates.slice(0, room)) {
-        if (c.node.token === EOS_ID) finished.push(c.node);
-        else next.push({ node: c.node, state: c.node.state, prev: c.node.token, total: c.node.total, depth: c.node.depth });
-      }
-      live = next;
-    }
-    // unfinished survivors compete too (marked unfinished)
-    const ends: Array<{ node: Node; done: boolean }> = finished.map((n) => ({ node: n, done: true }));
-    for (const l of live) if (l.node) ends.push({ node: l.node, done: false });
-    const hyps = ends.map(({ node, done }) => {
-      const chain: Node[] = [];
-      for (let n: Node | null = node; n; n = n.parent) chain.push(n);
-      chain.reverse();
-      const steps = chain.length;
-      const buffer = allocArray(this.dtype, layout.size * steps);
-      const topIds = new Int32Array(steps * topK);
-      const topLogP = new Float64Array(steps * topK);
-      const chosen = new Int32Array(steps);
-      const chosenLogP = new Float64Array(steps);
-      const chosenRank = new Int32Array(steps);
-      chain.forEach((n, i) => {
-        buffer.set(n.record, i * layout.size);
-        topIds.set(n.topIds, i * topK);
-        topLogP.set(n.topLogP, i * topK);
-        chosen[i] = n.token;
-        chosenLogP[i] = n.logP;
-        chosenRank[i] = n.rank;
-      });
-      const trace = this.buildTrace(enc, 'beam', buffer, layout, steps, topK, topIds, topLogP, chosen, chosenLogP, chosenRank, done, new Map());
-      return { trace, score: norm(node.total, steps) };
-    });
-    hyps.sort((a, b) => b.score - a.score);
-    return hyps.slice(0, width);
-  }
-}
-
-/** The k largest entries of `values` (ids and values), largest first, written at `offset`. */
-export function selectTopK(values: ArrayLike<number>, k: number, ids: Int32Array, out: Float64Array, offset: number): void {
-  let filled = 0;
-  for (let v = 0; v < values.length; v++) {
-    const x = values[v] as number;
-    if (filled === k && x <= (out[offset + k - 1] as number)) continue;
-    // insertion into the sorted prefix
-    let pos = filled < k ? filled : k - 1;
-    while (pos > 0 && (out[offset + pos - 1] as number) < x) {
-      out[offset + pos] = out[offset + pos - 1] as number;
-      ids[offset + pos] = ids[offset + pos - 1] as number;
-      pos--;
-    }
-    out[offset + pos] = x;
-    ids[offset + pos] = v;
-    if (filled < k) filled++;
-  }
-}
-
-/** 1 + the number of entries strictly larger than values[index] (ties share the better rank). */
-export function rankOf(values: ArrayLike<number>, index: number): number {
-  const x = values[index] as number;
-  let rank = 1;
-  for (let v = 0; v < values.length; v++) if ((values[v] as number) > x) rank++;
-  return rank;
 }

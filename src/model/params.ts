@@ -67,6 +67,11 @@ export function initParams(config: ModelConfig, seed: number, dtype: DType = 'fl
     switch (spec.init) {
       case 'zeros':
         return zerosParam(spec.shape, opts);
+      case 'ones': {
+        const t = zerosParam(spec.shape, opts);
+        t.data.fill(1);
+        return t;
+      }
       case 'embedding':
         return uniformParam(rng, spec.shape, -0.1, 0.1, opts);
       case 'small':

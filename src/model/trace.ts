@@ -54,7 +54,56 @@ export interface TraceStep {
   contributions?: Vec;
 }
 
+/** Attention maps of every layer and head in one array, [layers, heads, rows, cols] row-major. */
+export interface AttentionMaps {
+  layers: number;
+  heads: number;
+  rows: number;
+  cols: number;
+  weights: Vec;
+  /** q·k/√d (softmax) or φ(q)·φ(k) (linear attention). */
+  scores: Vec;
+}
+
+/** Which cross-attention the trace's common fields show: one head, or the mean of a layer's heads. */
+export interface HeadView {
+  layer: number;
+  head: number | 'mean';
+}
+
+/** Everything a Transformer decoding computed (src/model/transformer/trace.ts writes it). */
+export interface TransformerDetail {
+  layers: number;
+  heads: number;
+  /** d_k = d_model / heads. */
+  dk: number;
+  model: number;
+  /** Whether position encodings were added (false: the order-blind model). */
+  positions: boolean;
+  /** Encoder self-attention [L, h, Tx, Tx]. */
+  encoder: AttentionMaps;
+  /** Decoder (causal) self-attention [L, h, Ty, Ty], zero above the diagonal. */
+  self: AttentionMaps;
+  /** Cross-attention [L, h, Ty, Tx]. */
+  cross: AttentionMaps;
+  /** [L, h, Ty, d_k] each: cross-attention queries and head outputs; self-attention queries, keys, values (φ applied for linear attention). */
+  crossQueries: Vec;
+  crossOutputs: Vec;
+  selfQueries: Vec;
+  selfKeys: Vec;
+  selfValues: Vec;
+  /** [L, h, Ty, d_k]: each self-attention head's output at each step, as the model computed it. */
+  selfOutputs: Vec;
+  /** [L, h, Tx, d_k]: cross-attention keys (φ applied for linear) and values. */
+  crossKeys: Vec;
+  crossValues: Vec;
+  /** The head the common fields (weights, scores, query, keys, context) show. */
+  view: HeadView;
+}
+
 export interface Trace {
+  /** Which model family wrote it (absent: RNNsearch). Views use it only to choose panels. */
+  family?: 'transformer';
   variant: Variant;
   mode: DecodeMode;
   /** Source tokens as the model saw them (unknown words as typed), </s> last. */
@@ -78,6 +127,8 @@ export interface Trace {
   /** False when decoding stopped at maxLength before </s>. */
   finished: boolean;
   hidden: number;
+  /** Transformer traces: every layer's and head's attention (absent for RNNsearch). */
+  transformer?: TransformerDetail;
   /** 'words' for the word view of a subword trace (see wordTrace.ts); absent: the model's own units. */
   units?: 'words';
   /** Word view: which pieces make each displayed word. */

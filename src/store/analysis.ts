@@ -8,8 +8,10 @@ import { truncateTokens } from '../data/tokenize';
 import type { TextCodec } from '../data/codec';
 import type { LoadedModel } from '../model/bundle';
 import { MAX_TARGET_TOKENS } from '../model/config';
-import { DecodeError, type BeamHypothesis, type EncodedSource } from '../model/inference';
-import type { Trace } from '../model/trace';
+import { DecodeError, type BeamHypothesis, type DecodeErrorCode } from '../model/decoding';
+import type { EncodedInput } from '../model/family';
+import type { HeadView, Trace } from '../model/trace';
+import { withHeadView } from '../model/transformer/trace';
 import { wordTrace } from '../model/wordTrace';
 
 /** Subword models can be shown as the model's pieces or as whole words (see wordTrace.ts). */
@@ -27,6 +29,10 @@ export interface AnalysisInput {
   edits: ReadonlyMap<number, readonly number[]>;
   /** How a subword model's trace is shown (ignored for word- and character-level models). */
   units?: Units;
+  /** Transformer models: add position encodings (default true). */
+  positions?: boolean;
+  /** Transformer models: which cross-attention head the common fields show (default: the last layer's mean). */
+  headView?: HeadView;
 }
 
 export interface Truncation {
@@ -50,7 +56,7 @@ export interface Analysis {
   divergence: number | null;
   /** Beam mode: every hypothesis, best first. */
   beams: BeamHypothesis[] | null;
-  error: { code: 'empty-source' | 'source-too-long' | 'bad-override' | 'bad-option' | 'internal'; message: string } | null;
+  error: { code: DecodeErrorCode | 'internal'; message: string } | null;
   /** Decoding time in milliseconds. */
   ms: number;
   /** The units `trace` is in: 'words' only for a subword model shown as words. */
@@ -77,9 +83,24 @@ function inWords(a: Analysis): Analysis {
 }
 
 export function analyse(input: AnalysisInput): Analysis {
-  const a = analysePieces(input);
+  const a = inHeadView(analysePieces(input), input.headView);
   const subword = input.model.codecs.source.subword || input.model.codecs.target.subword;
-  return subword && (input.units ?? 'words') === 'words' ? inWords(a) : { ...a, pieces: a.trace };
+  // the word view sums a source word's pieces' weights and shares (RNNsearch traces)
+  const words = subword && (input.units ?? 'words') === 'words' && input.model.inference.family === 'rnnsearch';
+  return words ? inWords(a) : { ...a, pieces: a.trace };
+}
+
+/** Every trace of a Transformer analysis showing the chosen head (a no-op for other families). */
+function inHeadView(a: Analysis, view: HeadView | undefined): Analysis {
+  if (!view || !a.trace?.transformer) return a;
+  const v = (t: Trace): Trace => withHeadView(t, view);
+  return {
+    ...a,
+    trace: v(a.trace),
+    baseline: a.baseline ? v(a.baseline) : null,
+    free: a.free ? v(a.free) : null,
+    beams: a.beams ? a.beams.map((b) => ({ ...b, trace: v(b.trace) })) : null,
+  };
 }
 
 /** Tokenise with the model's codec for that side and apply the per-side cap. */
@@ -120,9 +141,9 @@ function analysePieces(input: AnalysisInput): Analysis {
     units: 'pieces',
     pieces: null,
   };
-  let enc: EncodedSource;
+  let enc: EncodedInput;
   try {
-    enc = inference.encodeTokens(src.tokens);
+    enc = inference.encodeTokens(src.tokens, { positions: input.positions !== false });
   } catch (err) {
     if (err instanceof DecodeError) return { ...base, error: { code: err.code, message: err.message }, ms: performance.now() - t0 };
     throw err;

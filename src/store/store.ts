@@ -8,6 +8,8 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { DEFAULT_SHARE_STATE, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
 import { examplesFor } from '../data/corpora';
 import type { LoadedModel } from '../model/bundle';
+import type { HeadView } from '../model/trace';
+import { Rng } from '../tensor';
 import { analyse, type Analysis, type Decoding, type Units } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { loadStoredModel } from './modelDb';
@@ -53,6 +55,14 @@ export interface DocumentSlice {
   edits: Record<number, number[]>;
   /** The focused heatmap cell (target step i, source position j). */
   focus: { i: number; j: number } | null;
+  /** Transformer models: the cross-attention head the panels show (null: the last layer's mean). */
+  headView: HeadView | null;
+  /** Transformer models: add the position encodings (false shows the model's order blindness). */
+  positions: boolean;
+  setHeadView(view: HeadView | null): void;
+  setPositions(on: boolean): void;
+  /** Put the source's words in a random order (the order-blindness experiment); `seed` makes it repeatable. */
+  shuffleSource(seed?: number): void;
   setSource(text: string): void;
   setTarget(text: string): void;
   setDecoding(decoding: Decoding): void;
@@ -145,6 +155,26 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   step: LAST_STEP,
   edits: {},
   focus: null,
+  headView: null,
+  positions: true,
+  setHeadView(view) {
+    set({ headView: view });
+    get().recompute();
+  },
+  setPositions(on) {
+    set({ positions: on, edits: {} });
+    get().recompute();
+  },
+  shuffleSource(seed) {
+    const words = get().source.trim().split(/\s+/).filter((w) => w.length > 0);
+    if (words.length < 2) return;
+    const rng = new Rng(seed ?? Math.floor(Math.random() * 2 ** 31));
+    const original = words.join(' ');
+    let shuffled = original;
+    // a different order when there is one (a sentence of equal words has none)
+    for (let tries = 0; tries < 8 && shuffled === original; tries++) shuffled = rng.shuffle(words.slice()).join(' ');
+    get().setSource(shuffled);
+  },
   // a new sentence shows its whole alignment: the step goes to the last one (clamped on recompute)
   setSource(text) {
     set({ source: text, edits: {}, focus: null, step: LAST_STEP });
@@ -236,7 +266,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
   async selectModel(id) {
     const { models } = get();
     if (models[id]) {
-      set({ modelId: id, edits: {}, focus: null, ...sentenceFor(get(), models[id]) });
+      set({ modelId: id, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[id]) });
       get().recompute();
       return true;
     }
@@ -249,7 +279,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       // a new task for the first analysis and its render: building the model's tables took one
       // already, and together they would hold the page for one long task
       await new Promise((resolve) => setTimeout(resolve, 0));
-      set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, loading: null, ...sentenceFor(get(), model) });
+      set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, headView: null, positions: true, loading: null, ...sentenceFor(get(), model) });
       get().recompute();
       return true;
     } catch (err) {
@@ -282,7 +312,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
   },
   addModel(model) {
     const id = model.manifest.id;
-    set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, ...sentenceFor(get(), model) });
+    set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), model) });
     get().recompute();
   },
 });
@@ -323,7 +353,17 @@ const createDerived: Slice<DerivedSlice> = (set, get) => ({
       set({ analysis: null });
       return;
     }
-    const analysis = analyse({ model, source: s.source, target: s.target, decoding: s.decoding, beamWidth: s.beamWidth, edits: editsMap(s.edits), units: s.units });
+    const analysis = analyse({
+      model,
+      source: s.source,
+      target: s.target,
+      decoding: s.decoding,
+      beamWidth: s.beamWidth,
+      edits: editsMap(s.edits),
+      units: s.units,
+      positions: s.positions,
+      ...(s.headView ? { headView: s.headView } : {}),
+    });
     set({ analysis, step: clampStep(s.step, analysis) });
   },
 });

@@ -3,7 +3,8 @@
 
 export * from './tensor';
 export { backward, noGrad, isGradEnabled, record, accumulate, topologicalOrder, type BackwardOptions } from './autodiff';
-export { add, sub, mul, div, maximum, scale, neg, tanh, sigmoid, sigmoidScalar, exp, log, broadcastShapes } from './ops/elementwise';
+export { add, sub, mul, div, maximum, scale, neg, tanh, sigmoid, sigmoidScalar, exp, log, relu, eluPlusOne, eluPlusOneScalar, broadcastShapes } from './ops/elementwise';
+export { layerNorm } from './ops/norm';
 export { reshape, transpose, concat, slice, split, gather, stridesOf } from './ops/shape';
 export { sum, mean, softmax, logSoftmax, crossEntropy, type Mask, type CrossEntropyOptions } from './ops/reduce';
 export { matmul, linear, type MatmulOptions } from './ops/matmul';

@@ -5,7 +5,7 @@
 
 import { makeBatch, type Batch, type PairIds } from '../model/batch';
 import type { ModelConfig } from '../model/config';
-import { forwardLoss } from '../model/forward';
+import { batchLoss } from '../model/family';
 import type { Params } from '../model/params';
 import { Adam, Rng, backward, clipGradNorm, noGrad, type AdamState } from '../tensor';
 
@@ -195,7 +195,7 @@ export class Trainer {
     const pairs = this.nextPairs();
     this.optimizer.zeroGrad();
     const batch = makeBatch(pairs);
-    const { loss } = forwardLoss(this.params, this.config, batch);
+    const { loss } = batchLoss(this.params, this.config, batch);
     const lossValue = loss.item();
     if (Number.isFinite(lossValue)) backward(loss);
     return this.applyGradients(lossValue, batch.tokens, t0);
@@ -253,7 +253,7 @@ export class Trainer {
       let total = 0;
       let tokens = 0;
       for (const b of this.devBatches as Batch[]) {
-        total += forwardLoss(this.params, this.config, b).loss.item() * b.tokens;
+        total += batchLoss(this.params, this.config, b).loss.item() * b.tokens;
         tokens += b.tokens;
       }
       return total / tokens;

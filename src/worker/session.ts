@@ -11,8 +11,9 @@
 import { corpusBleu } from '../data/metrics';
 import { EOS_TOKEN } from '../data/vocab';
 import { saveModel } from '../model/bundle';
-import { MAX_TARGET_TOKENS, type ModelConfig } from '../model/config';
-import { InferenceModel } from '../model/inference';
+import type { ModelConfig } from '../model/config';
+import { createModel, type TranslationModel } from '../model/family';
+import { defaultMaxLength } from '../model/decoding';
 import { initParams, type Params } from '../model/params';
 import { Trainer, type TrainSettings } from '../train/trainer';
 import { buildRunData, DataError, type RunData } from './data';
@@ -53,9 +54,6 @@ function errorMessage(err: unknown): string {
   return clip(err instanceof Error ? err.message : String(err));
 }
 
-function greedyLength(sourceLength: number): number {
-  return Math.min(MAX_TARGET_TOKENS, 2 * sourceLength + 10);
-}
 
 /** The settings the Trainer gets for a run (or for the rest of a resumed one). */
 export function trainerSettings(config: TrainConfig): Partial<TrainSettings> {
@@ -72,7 +70,7 @@ export function trainerSettings(config: TrainConfig): Partial<TrainSettings> {
 
 /** Greedy decoding of the dev set for exact match and BLEU, a few sentences per slice. */
 class DevDecoding {
-  private readonly model: InferenceModel;
+  private readonly model: TranslationModel;
   private k = 0;
   private matches = 0;
   private readonly hyps: string[] = [];
@@ -93,7 +91,7 @@ class DevDecoding {
       if (!ex) break;
       let out: string[] = [];
       try {
-        out = this.model.greedy(this.model.encodeTokens(ex.source), { maxLength: greedyLength(ex.source.length) }).targetTokens.filter((t) => t !== EOS_TOKEN);
+        out = this.model.greedy(this.model.encodeTokens(ex.source), { maxLength: defaultMaxLength(ex.source.length) }).targetTokens.filter((t) => t !== EOS_TOKEN);
       } catch {
         out = [];
       }
@@ -184,8 +182,8 @@ class Run {
     return this.offset + this.trainer.step;
   }
 
-  inference(): InferenceModel {
-    return new InferenceModel(this.modelConfig, this.params, this.data.srcVocab, this.data.tgtVocab);
+  inference(): TranslationModel {
+    return createModel(this.modelConfig, this.params, this.data.srcVocab, this.data.tgtVocab);
   }
 
   hasWork(): boolean {
@@ -295,7 +293,7 @@ class Run {
     const model = this.inference();
     const { source, target } = this.data.probe;
     const enc = model.encodeTokens(source);
-    const greedy = model.greedy(enc, { maxLength: greedyLength(source.length) });
+    const greedy = model.greedy(enc, { maxLength: defaultMaxLength(source.length) });
     const trace = target ? model.forcedTokens(enc, target) : greedy;
     const rows = trace.steps.length;
     const cols = trace.srcLen;

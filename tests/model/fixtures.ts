@@ -3,7 +3,7 @@
 
 import { Vocab } from '../../src/data/vocab';
 import { makeBatch, type Batch, type PairIds } from '../../src/model/batch';
-import type { ModelConfig, ModelSizes, Variant } from '../../src/model/config';
+import type { RnnConfig, ModelSizes, Variant } from '../../src/model/config';
 import { initParams, type Params } from '../../src/model/params';
 import { Rng, type DType } from '../../src/tensor';
 
@@ -16,11 +16,11 @@ export const tgtVocab = Vocab.build([TGT_WORDS]);
 export const TINY: ModelSizes = { embedding: 3, hidden: 4, alignment: 3, maxout: 2 };
 export const SMALL: ModelSizes = { embedding: 8, hidden: 10, alignment: 7, maxout: 6 };
 
-export function makeConfig(variant: Variant, sizes: ModelSizes = SMALL): ModelConfig {
+export function makeConfig(variant: Variant, sizes: ModelSizes = SMALL): RnnConfig {
   return { variant, sizes, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1.1 };
 }
 
-export function makeModel(variant: Variant, opts: { sizes?: ModelSizes; seed?: number; dtype?: DType } = {}): { config: ModelConfig; params: Params } {
+export function makeModel(variant: Variant, opts: { sizes?: ModelSizes; seed?: number; dtype?: DType } = {}): { config: RnnConfig; params: Params } {
   const config = makeConfig(variant, opts.sizes ?? SMALL);
   return { config, params: initParams(config, opts.seed ?? 7, opts.dtype ?? 'float64') };
 }

@@ -6,7 +6,7 @@ import { learnBpe, type BpeTokenizer } from '../../src/data/bpe';
 import { Vocab } from '../../src/data/vocab';
 import { loadModel, saveModel, type LoadedModel } from '../../src/model/bundle';
 import { BPE_FILES, CheckpointError } from '../../src/model/checkpoint';
-import type { ModelConfig, Variant } from '../../src/model/config';
+import type { RnnConfig, Variant } from '../../src/model/config';
 import { initParams } from '../../src/model/params';
 import { wordTrace } from '../../src/model/wordTrace';
 import { analyse } from '../../src/store/analysis';
@@ -20,7 +20,7 @@ const target = learnBpe(FR.concat(FR), { merges: 40 });
 async function build(variant: Variant = 'additive', bpe: { source: BpeTokenizer; target: BpeTokenizer } = { source, target }) {
   const srcVocab = Vocab.fromJSON(bpe.source.spec.vocab);
   const tgtVocab = Vocab.fromJSON(bpe.target.spec.vocab);
-  const config: ModelConfig = { variant, sizes: { embedding: 6, hidden: 8, alignment: 5, maxout: 4 }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1.2 };
+  const config: RnnConfig = { variant, sizes: { embedding: 6, hidden: 8, alignment: 5, maxout: 4 }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1.2 };
   const params = initParams(config, 3, 'float32');
   return saveModel({
     id: 'tiny-bpe',

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { learnBpe } from '../../src/data/bpe';
 import { Vocab } from '../../src/data/vocab';
 import { loadModel, saveModel } from '../../src/model/bundle';
-import type { ModelConfig } from '../../src/model/config';
+import type { RnnConfig } from '../../src/model/config';
 import { initParams } from '../../src/model/params';
 import { toShareState } from '../../src/store/share';
 import { useStore } from '../../src/store/store';
@@ -19,7 +19,7 @@ async function subwordModel() {
   const target = learnBpe(FR.concat(FR), { merges: 30 });
   const srcVocab = Vocab.fromJSON(source.spec.vocab);
   const tgtVocab = Vocab.fromJSON(target.spec.vocab);
-  const config: ModelConfig = { variant: 'additive', sizes: { embedding: 6, hidden: 8, alignment: 5, maxout: 4 }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1.2 };
+  const config: RnnConfig = { variant: 'additive', sizes: { embedding: 6, hidden: 8, alignment: 5, maxout: 4 }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1.2 };
   const saved = await saveModel({
     id: 'test-bpe',
     task: 'custom',

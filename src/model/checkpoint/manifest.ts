@@ -7,7 +7,7 @@
 import type { TokenizerSettings } from '../../data/tokenize';
 import { MAX_VOCAB_SIZE } from '../../data/limits';
 import { SPECIAL_TOKENS } from '../../data/vocab';
-import { VARIANTS, type ModelSizes, type Variant } from '../config';
+import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type ModelSizes, type TransformerSizes, type Variant } from '../config';
 import { CheckpointError, FORBIDDEN_KEYS, quote } from './errors';
 import type { SafetensorsDType } from './safetensors';
 
@@ -82,8 +82,11 @@ export interface Manifest {
   title?: string;
   /** The task it was trained on (e.g. en-fr, dates, reverse, or custom). */
   task: string;
+  /** The model family; absent means RNNsearch (every checkpoint before the Transformer). */
+  family?: Family;
   variant: Variant;
-  sizes: ModelSizes;
+  /** RNNsearch: embedding/hidden/alignment/maxout; Transformer: model/heads/layers/ff. */
+  sizes: ModelSizes | TransformerSizes;
   vocab: { source: string[]; target: string[] };
   tokenizer: ManifestTokenizer;
   /** Model settings beyond the sizes (e.g. lengthRatio for diagonal decoding). */
@@ -100,6 +103,7 @@ const MAX_TEXT = 2000;
 const MAX_RECORD_KEYS = 256;
 const MAX_KEY_LENGTH = 64;
 const SIZE_FIELDS = ['embedding', 'hidden', 'alignment', 'maxout'] as const;
+const TRANSFORMER_SIZE_FIELDS = ['model', 'heads', 'layers', 'ff'] as const;
 const TRAINING_FIELDS = new Set(['command', 'seconds', 'steps', 'seed', 'data', 'date', 'metrics']);
 
 /**
@@ -120,20 +124,26 @@ export function parseManifest(value: unknown): Manifest {
   const title = own(root, 'title');
   const task = text(own(root, 'task'), 'manifest.task', 1, 64);
 
+  const familyIn = own(root, 'family');
+  if (familyIn !== undefined && familyIn !== 'rnnsearch' && familyIn !== 'transformer') fail('manifest.family', 'must be "rnnsearch" or "transformer"', familyIn);
+  const family: Family = familyIn === 'transformer' ? 'transformer' : 'rnnsearch';
+  const allowed: readonly string[] = family === 'transformer' ? TRANSFORMER_VARIANTS : VARIANTS;
   const variant = own(root, 'variant');
-  if (typeof variant !== 'string' || !(VARIANTS as readonly string[]).includes(variant)) {
-    fail('manifest.variant', `must be one of ${VARIANTS.map((v) => quote(v)).join(', ')}`, variant);
+  if (typeof variant !== 'string' || !allowed.includes(variant)) {
+    fail('manifest.variant', `must be one of ${allowed.map((v) => quote(v)).join(', ')} for the ${family} family`, variant);
   }
 
   const sizesIn = object(own(root, 'sizes'), 'manifest.sizes');
-  const sizes: ModelSizes = { embedding: 0, hidden: 0, alignment: 0, maxout: 0 };
-  for (const field of SIZE_FIELDS) {
+  const fields: readonly string[] = family === 'transformer' ? TRANSFORMER_SIZE_FIELDS : SIZE_FIELDS;
+  const sizeValues: Record<string, number> = {};
+  for (const field of fields) {
     const size = own(sizesIn, field);
     if (!Number.isSafeInteger(size) || (size as number) < 1 || (size as number) > MAX_MODEL_SIZE) {
       fail(`manifest.sizes.${field}`, `must be a positive integer ≤ ${MAX_MODEL_SIZE}`, size);
     }
-    sizes[field] = size as number;
+    sizeValues[field] = size as number;
   }
+  const sizes = sizeValues as unknown as ModelSizes | TransformerSizes;
 
   const vocabIn = object(own(root, 'vocab'), 'manifest.vocab');
   const source = vocabulary(own(vocabIn, 'source'), 'manifest.vocab.source');
@@ -160,6 +170,7 @@ export function parseManifest(value: unknown): Manifest {
     id,
     ...(title !== undefined ? { title: text(title, 'manifest.title', 1, 200) } : {}),
     task,
+    ...(family === 'transformer' ? { family } : {}),
     variant: variant as Variant,
     sizes,
     vocab: { source, target },

@@ -251,3 +251,35 @@ export function log(x: Tensor): Tensor {
     accumulate(x, g, 'log');
   });
 }
+
+/** max(x, 0), the Transformer's feed-forward non-linearity. */
+export function relu(x: Tensor): Tensor {
+  const y = allocArray(x.dtype, x.size);
+  for (let i = 0; i < y.length; i++) {
+    const v = x.data[i] as number;
+    y[i] = v > 0 ? v : 0;
+  }
+  return record(new Tensor(y, x.shape), 'relu', [x], (dy) => {
+    // 1 where x > 0 (the kink at 0 gets 0)
+    const g = allocArray(x.dtype, x.size);
+    for (let i = 0; i < g.length; i++) g[i] = (x.data[i] as number) > 0 ? (dy[i] as number) : 0;
+    accumulate(x, g, 'relu');
+  });
+}
+
+/** elu(x) + 1, positive everywhere: the feature map φ of linear attention (Katharopoulos et al. 2020). */
+export function eluPlusOne(x: Tensor): Tensor {
+  const y = allocArray(x.dtype, x.size);
+  for (let i = 0; i < y.length; i++) y[i] = eluPlusOneScalar(x.data[i] as number);
+  return record(new Tensor(y, x.shape), 'eluPlusOne', [x], (dy) => {
+    // d/dx = 1 for x > 0, eˣ (= y) otherwise
+    const g = allocArray(x.dtype, x.size);
+    for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * ((x.data[i] as number) > 0 ? 1 : (y[i] as number));
+    accumulate(x, g, 'eluPlusOne');
+  });
+}
+
+/** φ(x) = elu(x) + 1 for one number: x + 1 for x > 0, eˣ otherwise. */
+export function eluPlusOneScalar(v: number): number {
+  return v > 0 ? v + 1 : Math.exp(v);
+}

@@ -21,7 +21,7 @@ import { LazyDetails, Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedC
 import './panels.css';
 
 /** The labels of the pieces, per variant, in the paper's notation. */
-function pieceLabels(variant: Variant): { query: string; key: string; terms: string } {
+function pieceLabels(variant: Variant, transformer: boolean): { query: string; key: string; terms: string } {
   switch (variant) {
     case 'additive':
       return { query: 'W_a s_{i−1}', key: 'U_a h_j', terms: 'v_a ⊙ tanh(W_a s_{i−1} + U_a h_j)' };
@@ -30,13 +30,16 @@ function pieceLabels(variant: Variant): { query: string; key: string; terms: str
     case 'general':
       return { query: 's_{i−1}', key: 'k_j = W_g h_j', terms: 's_{i−1} ⊙ k_j' };
     case 'scaled-dot':
-      return { query: 'q_i = W_q s_{i−1}', key: 'k_j = W_k h_j', terms: 'q_i ⊙ k_j / √d' };
+      return transformer ? { query: 'q_i = W_q x_i', key: 'k_j = W_k z_j', terms: 'q_i ⊙ k_j / √d' } : { query: 'q_i = W_q s_{i−1}', key: 'k_j = W_k h_j', terms: 'q_i ⊙ k_j / √d' };
+    case 'linear':
+      return { query: 'φ(q_i)', key: 'φ(k_j)', terms: 'φ(q_i) ⊙ φ(k_j)' };
     default:
       return { query: '', key: '', terms: '' };
   }
 }
 
-const SCORE_FORMULA: Record<'additive' | 'dot' | 'general' | 'scaled-dot', string> = {
+const SCORE_FORMULA: Record<'additive' | 'dot' | 'general' | 'scaled-dot' | 'linear', string> = {
+  linear: 'e_ij = φ(q_i) · φ(k_j)',
   additive: 'e_ij = v_aᵀ tanh(W_a s_{i−1} + U_a h_j)',
   dot: 'e_ij = s_{i−1} · k_j',
   general: 'e_ij = s_{i−1} · k_j',
@@ -132,7 +135,7 @@ export function ScoreBreakdown() {
   const n = i + 1;
   const token = trace.sourceTokens[j] ?? '';
   const tok = <Tok token={token} unknown={trace.sourceUnknown[j] ?? false} />;
-  const labels = pieceLabels(variant);
+  const labels = pieceLabels(variant, trace.family === 'transformer');
   const picker = (
     <div className="sb-pick">
       <label htmlFor={selectId}>{t('sb.pick')}</label>

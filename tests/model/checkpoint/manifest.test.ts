@@ -31,7 +31,7 @@ describe('parseManifest accepts valid manifests', () => {
     (input.vocab as { source: string[] }).source.push('dog');
     (input.sizes as { hidden: number }).hidden = 1;
     expect(m.vocab.source).toHaveLength(6);
-    expect(m.sizes.hidden).toBe(128);
+    expect((m.sizes as { hidden: number }).hidden).toBe(128);
   });
 
   it('optional fields may be absent', () => {

@@ -1,0 +1,283 @@
+// Decoding strategies shared by every model family (docs/ARCHITECTURE.md, "Model families"):
+// a family supplies one step (state, previous token → log-probabilities, a record of what the step
+// computed, the next state) and these functions run greedy, forced and beam search over it. The
+// family then turns the chosen steps into a Trace with its own writer.
+
+import { EOS_ID, BOS_ID } from '../data/vocab';
+import { allocArray, type DType, type FloatArray } from '../tensor';
+import { MAX_TARGET_TOKENS } from './config';
+import type { DecodeMode, Trace } from './trace';
+
+export type DecodeErrorCode = 'empty-source' | 'source-too-long' | 'target-too-long' | 'bad-override' | 'bad-option';
+
+/** A decoding request the model cannot serve; `code` says why. */
+export class DecodeError extends Error {
+  constructor(
+    readonly code: DecodeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DecodeError';
+  }
+}
+
+export interface DecodeOptions {
+  /** Most target tokens to produce, </s> included (default: `defaultMaxLength(Tx)`). */
+  maxLength?: number;
+  /** How many top next tokens each step records (default 5). */
+  topK?: number;
+  /**
+   * Attention edits: step index → weights over the source (Tx values, </s> included). Each row is
+   * clipped at 0 and renormalised; that step's context and everything after it are recomputed.
+   */
+  overrides?: ReadonlyMap<number, ArrayLike<number>>;
+  /** Stop at </s> (default). False decodes exactly maxLength steps (benchmarks). */
+  stopAtEos?: boolean;
+}
+
+/** Beam widths the models accept (the page offers a narrower range, see src/store/domain.ts). */
+export const MAX_BEAM_WIDTH = 16;
+
+export interface BeamOptions {
+  width: number;
+  maxLength?: number;
+  topK?: number;
+  /** Length normalisation exponent: hypotheses are ranked by logP / len^alpha (default 1). */
+  alpha?: number;
+}
+
+export interface BeamHypothesis {
+  trace: Trace;
+  /** logP / len^alpha, the ranking score. */
+  score: number;
+}
+
+/** The default output budget for a source of Tx tokens (</s> included): 2·Tx + 10, capped. */
+export function defaultMaxLength(Tx: number): number {
+  return Math.min(MAX_TARGET_TOKENS, 2 * Tx + 10);
+}
+
+export function resolveMaxLength(Tx: number, requested: number | undefined): number {
+  const m = requested ?? defaultMaxLength(Tx);
+  if (!Number.isInteger(m) || m < 1) throw new DecodeError('bad-option', `maxLength must be a positive integer, got ${m}`);
+  return Math.min(m, MAX_TARGET_TOKENS);
+}
+
+/** Forced target ids with </s> appended, checked against the vocabulary and the length cap. */
+export function forcedWithEos(targetIds: Int32Array, vocabSize: number): Int32Array {
+  if (targetIds.length + 1 > MAX_TARGET_TOKENS) {
+    throw new DecodeError('target-too-long', `The target has ${targetIds.length} tokens; at most ${MAX_TARGET_TOKENS - 1} can be forced.`);
+  }
+  const ids = new Int32Array(targetIds.length + 1);
+  ids.set(targetIds);
+  ids[targetIds.length] = EOS_ID;
+  for (const id of ids) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new DecodeError('bad-option', `target id ${id} is out of range`);
+  }
+  return ids;
+}
+
+/** Normalise an edited weight row: clip at 0, renormalise (uniform if it sums to 0). */
+export function normaliseOverride(row: ArrayLike<number>, Tx: number, step: number, dtype: DType): FloatArray {
+  if (row.length !== Tx) throw new DecodeError('bad-override', `edited weights for step ${step} have ${row.length} values; the source has ${Tx} positions`);
+  const out = allocArray(dtype, Tx);
+  let total = 0;
+  for (let j = 0; j < Tx; j++) {
+    const v = Number(row[j]);
+    const c = Number.isFinite(v) && v > 0 ? v : 0;
+    out[j] = c;
+    total += c;
+  }
+  if (total <= 0) out.fill(1 / Tx);
+  else for (let j = 0; j < Tx; j++) out[j] = (out[j] as number) / total;
+  return out;
+}
+
+/** Every override row normalised, keyed by step. */
+export function normaliseOverrides(overrides: DecodeOptions['overrides'], Tx: number, dtype: DType): Map<number, FloatArray> {
+  const out = new Map<number, FloatArray>();
+  if (!overrides) return out;
+  for (const [step, row] of overrides) {
+    if (!Number.isInteger(step) || step < 0) throw new DecodeError('bad-override', `edited step ${step} is not a step index`);
+    out.set(step, normaliseOverride(row, Tx, step, dtype));
+  }
+  return out;
+}
+
+/** What one step of a family computes. `logProbs` may be scratch, read before the next step. */
+export interface StepOutput<S, R> {
+  logProbs: ArrayLike<number>;
+  /** What the trace keeps of this step (owned by the caller from now on). */
+  record: R;
+  /** The state after this step. */
+  next: S;
+}
+
+/** One family's decoder as the strategies see it. */
+export interface Stepper<S, R> {
+  readonly initial: S;
+  /** Step i from state `state` after emitting `prev` (<s> at i = 0). */
+  step(state: S, prev: number, i: number): StepOutput<S, R>;
+}
+
+/** A step with the token taken there, ready for a trace writer. */
+export interface ChosenStep<R> {
+  record: R;
+  /** The k most probable next tokens and their log-probabilities, best first. */
+  topIds: Int32Array;
+  topLogP: Float64Array;
+  token: number;
+  logP: number;
+  rank: number;
+}
+
+export interface Decoded<R> {
+  steps: ChosenStep<R>[];
+  /** False when decoding stopped at maxLength before </s>. */
+  finished: boolean;
+}
+
+/** Greedy decoding, or forced decoding when `forced` is given (ids ending in </s>). */
+export function decodeSequence<S, R>(stepper: Stepper<S, R>, opts: { maxLength: number; topK: number; forced: Int32Array | null; stopAtEos: boolean }): Decoded<R> {
+  const { topK, forced } = opts;
+  const maxLength = forced ? forced.length : opts.maxLength;
+  const steps: ChosenStep<R>[] = [];
+  let state = stepper.initial;
+  let prev = BOS_ID;
+  let finished = false;
+  for (let i = 0; i < maxLength; i++) {
+    const out = stepper.step(state, prev, i);
+    const topIds = new Int32Array(topK);
+    const topLogP = new Float64Array(topK);
+    selectTopK(out.logProbs, topK, topIds, topLogP, 0);
+    const token = forced ? (forced[i] as number) : (topIds[0] as number);
+    steps.push({ record: out.record, topIds, topLogP, token, logP: out.logProbs[token] as number, rank: rankOf(out.logProbs, token) });
+    state = out.next;
+    prev = token;
+    if (token === EOS_ID) {
+      finished = true;
+      if (opts.stopAtEos) break;
+    }
+  }
+  return { steps, finished };
+}
+
+/** A step record shared by every child of the hypothesis that computed it. */
+interface BeamNode<S, R> {
+  parent: BeamNode<S, R> | null;
+  step: ChosenStep<R>;
+  total: number;
+  state: S;
+}
+
+/**
+ * Beam search: keeps the `width` best partial translations; a hypothesis ends at </s> and leaves
+ * the beam (which shrinks as hypotheses finish, as in the paper's implementation). Ranked by
+ * logP / len^alpha; unfinished survivors compete too, marked unfinished.
+ */
+export function beamSearch<S, R>(stepper: Stepper<S, R>, opts: { width: number; maxLength: number; topK: number; alpha: number }): Array<Decoded<R> & { score: number }> {
+  const { width, topK, alpha } = opts;
+  if (!Number.isInteger(width) || width < 1 || width > MAX_BEAM_WIDTH) throw new DecodeError('bad-option', `beam width must be an integer in 1..${MAX_BEAM_WIDTH}, got ${width}`);
+  type Live = { node: BeamNode<S, R> | null; state: S; prev: number; total: number };
+  let live: Live[] = [{ node: null, state: stepper.initial, prev: BOS_ID, total: 0 }];
+  const finished: BeamNode<S, R>[] = [];
+  for (let i = 0; i < opts.maxLength && live.length > 0; i++) {
+    const candidates: BeamNode<S, R>[] = [];
+    for (const hyp of live) {
+      const out = stepper.step(hyp.state, hyp.prev, i);
+      const n = Math.max(topK, width);
+      const ids = new Int32Array(n);
+      const lps = new Float64Array(n);
+      selectTopK(out.logProbs, n, ids, lps, 0);
+      const topIds = ids.slice(0, topK);
+      const topLogP = lps.slice(0, topK);
+      for (let k = 0; k < width; k++) {
+        const token = ids[k] as number;
+        const logP = lps[k] as number;
+        candidates.push({ parent: hyp.node, step: { record: out.record, topIds, topLogP, token, logP, rank: k + 1 }, total: hyp.total + logP, state: out.next });
+      }
+    }
+    candidates.sort((a, b) => b.total - a.total);
+    const next: Live[] = [];
+    for (const c of candidates.slice(0, width - finished.length)) {
+      if (c.step.token === EOS_ID) finished.push(c);
+      else next.push({ node: c, state: c.state, prev: c.step.token, total: c.total });
+    }
+    live = next;
+  }
+  const ends = finished.map((node) => ({ node, done: true }));
+  for (const l of live) if (l.node) ends.push({ node: l.node, done: false });
+  const hyps = ends.map(({ node, done }) => {
+    const steps: ChosenStep<R>[] = [];
+    for (let n: BeamNode<S, R> | null = node; n; n = n.parent) steps.push(n.step);
+    steps.reverse();
+    return { steps, finished: done, score: node.total / Math.pow(steps.length, alpha) };
+  });
+  hyps.sort((a, b) => b.score - a.score);
+  return hyps.slice(0, width);
+}
+
+/** The k largest entries of `values` (ids and values), largest first, written at `offset`. */
+export function selectTopK(values: ArrayLike<number>, k: number, ids: Int32Array, out: Float64Array, offset: number): void {
+  let filled = 0;
+  for (let v = 0; v < values.length; v++) {
+    const x = values[v] as number;
+    if (filled === k && x <= (out[offset + k - 1] as number)) continue;
+    // insertion into the sorted prefix
+    let pos = filled < k ? filled : k - 1;
+    while (pos > 0 && (out[offset + pos - 1] as number) < x) {
+      out[offset + pos] = out[offset + pos - 1] as number;
+      ids[offset + pos] = ids[offset + pos - 1] as number;
+      pos--;
+    }
+    out[offset + pos] = x;
+    ids[offset + pos] = v;
+    if (filled < k) filled++;
+  }
+}
+
+/** 1 + the number of entries strictly larger than values[index] (ties share the better rank). */
+export function rankOf(values: ArrayLike<number>, index: number): number {
+  const x = values[index] as number;
+  let rank = 1;
+  for (let v = 0; v < values.length; v++) if ((values[v] as number) > x) rank++;
+  return rank;
+}
+
+/** log-softmax of `x` in place (max-subtracted); the one copy used by every family's output layer. */
+export function logSoftmaxInPlace(x: FloatArray): void {
+  let max = -Infinity;
+  for (let v = 0; v < x.length; v++) if ((x[v] as number) > max) max = x[v] as number;
+  let total = 0;
+  for (let v = 0; v < x.length; v++) total += Math.exp((x[v] as number) - max);
+  const lse = max + Math.log(total);
+  for (let v = 0; v < x.length; v++) x[v] = (x[v] as number) - lse;
+}
+
+/** softmax of `x[0..n)` into `out` (max-subtracted). */
+export function softmaxInto(x: ArrayLike<number>, n: number, out: FloatArray): void {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if ((x[j] as number) > max) max = x[j] as number;
+  let total = 0;
+  for (let j = 0; j < n; j++) {
+    const v = Math.exp((x[j] as number) - max);
+    out[j] = v;
+    total += v;
+  }
+  for (let j = 0; j < n; j++) out[j] = (out[j] as number) / total;
+}
+
+/** The top-k entries of a chosen step as the trace shows them. */
+export function topEntries(step: ChosenStep<unknown>, token: (id: number) => string): Array<{ id: number; token: string; prob: number }> {
+  return Array.from(step.topIds, (id, k) => ({ id, token: token(id), prob: Math.exp(step.topLogP[k] as number) }));
+}
+
+/** What every family's trace shares, from the decoded steps. */
+export function traceTokens(decoded: Decoded<unknown>, token: (id: number) => string): { targetIds: Int32Array; targetTokens: string[]; logProb: number } {
+  const targetIds = Int32Array.from(decoded.steps, (s) => s.token);
+  let logProb = 0;
+  for (const s of decoded.steps) logProb += s.logP;
+  return { targetIds, targetTokens: Array.from(targetIds, token), logProb };
+}
+
+export type { DecodeMode };

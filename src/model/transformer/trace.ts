@@ -1,0 +1,174 @@
+// The Transformer's trace writer and head views (docs/ARCHITECTURE.md, "The trace"). The trace
+// keeps every layer's and head's attention (TransformerDetail); its common fields — the weights,
+// scores, query, keys and context the RNNsearch panels read — show one cross-attention head, or
+// the mean of one layer's heads, chosen by `withHeadView`. Views never redo the maths.
+
+import { allocArray, type FloatArray } from '../../tensor';
+import { topEntries, traceTokens, type Decoded } from '../decoding';
+import type { AttentionMaps, DecodeMode, HeadView, Trace, TraceStep, TransformerDetail, Vec } from '../trace';
+import type { AttentionRecord } from './forward';
+import type { TransformerEncoded, TransformerModel } from './model';
+
+/** What one decoding step keeps: every attention record of the prefix run, and the last position's input and output. */
+export interface TransformerStep {
+  records: AttentionRecord[];
+  /** x_i = √d·E[y_{i−1}] + PE_i. */
+  input: FloatArray;
+  /** The last decoder layer's output at position i. */
+  output: FloatArray;
+}
+
+function maps(layers: number, heads: number, rows: number, cols: number, dtype: 'float32' | 'float64'): AttentionMaps {
+  return { layers, heads, rows, cols, weights: allocArray(dtype, layers * heads * rows * cols), scores: allocArray(dtype, layers * heads * rows * cols) };
+}
+
+/** Offset of (layer, head, row) in a [L, h, rows, width] array. */
+export function at(d: { heads: number }, rows: number, width: number, layer: number, head: number, row: number): number {
+  return ((layer * d.heads + head) * rows + row) * width;
+}
+
+/** Copy row `q` of every head of a record ([h, tq, width] arrays) into [L, h, rows, width] at row `row`. */
+function copyRows(src: Vec, tq: number, width: number, q: number, dst: Vec, layer: number, heads: number, rows: number, row: number, dstWidth = width): void {
+  for (let h = 0; h < heads; h++) {
+    const from = (h * tq + q) * width;
+    dst.set(src.subarray(from, from + width), at({ heads }, rows, dstWidth, layer, h, row));
+  }
+}
+
+export function writeTransformerTrace(model: TransformerModel, enc: TransformerEncoded, decoded: Decoded<TransformerStep>, mode: DecodeMode, edited: ReadonlyMap<number, unknown>): Trace {
+  const { layers: L, heads: h, model: D } = model.config.sizes;
+  const dk = D / h;
+  const Tx = enc.length;
+  const Ty = decoded.steps.length;
+  const dtype = model.dtype;
+  const detail: TransformerDetail = {
+    layers: L,
+    heads: h,
+    dk,
+    model: D,
+    positions: enc.positions,
+    encoder: maps(L, h, Tx, Tx, dtype),
+    self: maps(L, h, Ty, Ty, dtype),
+    cross: maps(L, h, Ty, Tx, dtype),
+    crossQueries: allocArray(dtype, L * h * Ty * dk),
+    crossOutputs: allocArray(dtype, L * h * Ty * dk),
+    selfQueries: allocArray(dtype, L * h * Ty * dk),
+    selfKeys: allocArray(dtype, L * h * Ty * dk),
+    selfValues: allocArray(dtype, L * h * Ty * dk),
+    selfOutputs: allocArray(dtype, L * h * Ty * dk),
+    crossKeys: allocArray(dtype, L * h * Tx * dk),
+    crossValues: allocArray(dtype, L * h * Tx * dk),
+    view: { layer: L - 1, head: 'mean' },
+  };
+  for (const r of enc.records) {
+    detail.encoder.weights.set(r.weights, r.layer * h * Tx * Tx);
+    detail.encoder.scores.set(r.scores, r.layer * h * Tx * Tx);
+  }
+  decoded.steps.forEach((st, i) => {
+    for (const r of st.record.records) {
+      if (r.kind === 'self') {
+        copyRows(r.weights, r.tq, r.tk, i, detail.self.weights, r.layer, h, Ty, i, Ty);
+        copyRows(r.scores, r.tq, r.tk, i, detail.self.scores, r.layer, h, Ty, i, Ty);
+        copyRows(r.queries, r.tq, dk, i, detail.selfQueries, r.layer, h, Ty, i);
+        copyRows(r.keys, r.tk, dk, i, detail.selfKeys, r.layer, h, Ty, i);
+        copyRows(r.values, r.tk, dk, i, detail.selfValues, r.layer, h, Ty, i);
+        copyRows(r.outputs, r.tq, dk, i, detail.selfOutputs, r.layer, h, Ty, i);
+      } else if (r.kind === 'cross') {
+        copyRows(r.weights, r.tq, Tx, i, detail.cross.weights, r.layer, h, Ty, i);
+        copyRows(r.scores, r.tq, Tx, i, detail.cross.scores, r.layer, h, Ty, i);
+        copyRows(r.queries, r.tq, dk, i, detail.crossQueries, r.layer, h, Ty, i);
+        copyRows(r.outputs, r.tq, dk, i, detail.crossOutputs, r.layer, h, Ty, i);
+        if (i === 0) {
+          detail.crossKeys.set(r.keys, r.layer * h * Tx * dk);
+          detail.crossValues.set(r.values, r.layer * h * Tx * dk);
+        }
+      }
+    }
+  });
+  const token = (id: number): string => model.tgtVocab.token(id);
+  const empty = allocArray(dtype, 0);
+  const steps: TraceStep[] = decoded.steps.map((st, i) => ({
+    index: i,
+    prevState: st.record.input,
+    query: null,
+    scores: null,
+    weights: null,
+    context: empty,
+    state: st.record.output,
+    topK: topEntries(st, token),
+    token: { id: st.token, token: token(st.token), logProb: st.logP, rank: st.rank },
+    edited: edited.has(i),
+  }));
+  const base: Trace = {
+    family: 'transformer',
+    variant: model.variant,
+    mode,
+    sourceTokens: enc.tokens,
+    sourceIds: enc.ids,
+    sourceUnknown: enc.unknown,
+    srcLen: Tx,
+    annotations: empty,
+    keys: null,
+    keyDim: 0,
+    ...traceTokens(decoded, token),
+    steps,
+    finished: decoded.finished,
+    hidden: D / 2,
+    transformer: detail,
+  };
+  return withHeadView(base, detail.view);
+}
+
+/**
+ * The trace with its common fields showing one cross-attention head (weights, scores, q_i, k_j,
+ * the head's output as c_i, its values as the annotations) or the mean of a layer's heads (the
+ * mean weights; c_i the concatenated head outputs, split exactly into per-source shares).
+ * Anything out of range falls back to the last layer's mean.
+ */
+export function withHeadView(trace: Trace, requested: HeadView): Trace {
+  const d = trace.transformer;
+  if (!d) return trace;
+  const layer = Number.isInteger(requested.layer) && requested.layer >= 0 && requested.layer < d.layers ? requested.layer : d.layers - 1;
+  const head = typeof requested.head === 'number' && Number.isInteger(requested.head) && requested.head >= 0 && requested.head < d.heads ? requested.head : 'mean';
+  const Tx = trace.srcLen;
+  const Ty = trace.steps.length;
+  const { dk, heads } = d;
+  const dtype = d.cross.weights instanceof Float64Array ? 'float64' : 'float32';
+  if (head !== 'mean') {
+    const keys = d.crossKeys.subarray(at(d, Tx, dk, layer, head, 0), at(d, Tx, dk, layer, head, Tx));
+    const values = d.crossValues.subarray(at(d, Tx, dk, layer, head, 0), at(d, Tx, dk, layer, head, Tx));
+    const steps = trace.steps.map((s, i) => {
+      const { contributions: _drop, ...rest } = s;
+      return {
+        ...rest,
+        weights: d.cross.weights.subarray(at(d, Ty, Tx, layer, head, i), at(d, Ty, Tx, layer, head, i) + Tx),
+        scores: d.cross.scores.subarray(at(d, Ty, Tx, layer, head, i), at(d, Ty, Tx, layer, head, i) + Tx),
+        query: d.crossQueries.subarray(at(d, Ty, dk, layer, head, i), at(d, Ty, dk, layer, head, i) + dk),
+        context: d.crossOutputs.subarray(at(d, Ty, dk, layer, head, i), at(d, Ty, dk, layer, head, i) + dk),
+      };
+    });
+    return { ...trace, steps, keys, keyDim: dk, annotations: values, hidden: dk / 2, transformer: { ...d, view: { layer, head } } };
+  }
+  // the mean of the layer's heads; c_i = concat_h(head outputs), annotations = concat_h(values)
+  const D = d.model;
+  const annotations = allocArray(dtype, Tx * D);
+  for (let h = 0; h < heads; h++) {
+    for (let j = 0; j < Tx; j++) annotations.set(d.crossValues.subarray(at(d, Tx, dk, layer, h, j), at(d, Tx, dk, layer, h, j) + dk), j * D + h * dk);
+  }
+  const steps = trace.steps.map((s, i) => {
+    const weights = allocArray(dtype, Tx);
+    const context = allocArray(dtype, D);
+    const contributions = allocArray(dtype, Tx * D);
+    for (let h = 0; h < heads; h++) {
+      const row = at(d, Ty, Tx, layer, h, i);
+      context.set(d.crossOutputs.subarray(at(d, Ty, dk, layer, h, i), at(d, Ty, dk, layer, h, i) + dk), h * dk);
+      for (let j = 0; j < Tx; j++) {
+        const a = d.cross.weights[row + j] as number;
+        weights[j] = (weights[j] as number) + a / heads;
+        for (let k = 0; k < dk; k++) contributions[j * D + h * dk + k] = a * (annotations[j * D + h * dk + k] as number);
+      }
+    }
+    return { ...s, weights, scores: null, query: null, context, contributions };
+  });
+  return { ...trace, steps, keys: null, keyDim: 0, annotations, hidden: D / 2, transformer: { ...d, view: { layer, head: 'mean' } } };
+}
