@@ -145,7 +145,8 @@ export function ContextVector() {
   const H = trace.hidden;
   const variant = trace.variant;
   const title = <Notation text={t('context.title', { i: n })} />;
-  const scaled = variant === 'scaled-dot';
+  // values that are not the annotations themselves (W_v h_j, or a Transformer head's values): no →/← halves
+  const scaled = variant === 'scaled-dot' || trace.family === 'transformer';
   // one scale per sentence: the largest |component| of any annotation (c_i and every α_ij h_j are
   // within it), or of c_i and the weighted values for scaled-dot
   const max = scaled ? maxAbs(step.context, ...(parts ?? []).map((p) => p.values)) : maxAbs(trace.annotations);

@@ -31,13 +31,18 @@ export function Equations() {
   const a = step.weights ? (step.weights[j] as number) : null;
   const p = Math.exp(step.token.logProb);
   const H = trace.hidden;
+  // a Transformer trace: the head the panels show (src/model/transformer/trace.ts), its own formulas
+  const tf = trace.family === 'transformer';
+  const linearAtt = variant === 'linear';
+  const scoreFormula = tf ? (linearAtt ? 'e_ij = φ(q_i) · φ(k_j)' : 'e_ij = q_i · k_j / √d_k') : (formula.split(',  c_i')[0] ?? formula);
+  const weightFormula = linearAtt ? 'α_ij = e_ij / Σ_k e_ik' : variant === 'diagonal' ? formula : ALPHA_FORMULA;
 
   const rows: Array<{ key: string; label: string; formula: ReactNode; value: ReactNode }> = [];
   if (variant !== 'none' && variant !== 'diagonal') {
     rows.push({
       key: 'score',
       label: t('eq.score'),
-      formula: <Notation text={formula.split(',  c_i')[0] ?? formula} />,
+      formula: <Notation text={scoreFormula} />,
       value: (
         <>
           <Notation text={sub('e_ij')} /> = <strong data-testid="eq-score">{e === null ? '–' : fmt(e, 3)}</strong> ({srcTok})
@@ -49,7 +54,7 @@ export function Equations() {
     rows.push({
       key: 'weight',
       label: t('eq.weight'),
-      formula: <Notation text={variant === 'diagonal' ? formula : ALPHA_FORMULA} />,
+      formula: <Notation text={weightFormula} />,
       value: (
         <>
           <Notation text={sub('α_ij')} /> = <strong>{a === null ? '–' : fmt(a, 3)}</strong> ({srcTok}){step.edited ? ` · ${t('eq.edited')}` : ''}
@@ -60,7 +65,7 @@ export function Equations() {
   rows.push({
     key: 'context',
     label: t('eq.context'),
-    formula: <Notation text={variant === 'none' ? formula : variant === 'scaled-dot' ? 'c_i = Σ_j α_ij W_v h_j' : 'c_i = Σ_j α_ij h_j'} />,
+    formula: <Notation text={tf ? 'c_i = Σ_j α_ij v_j' : variant === 'none' ? formula : variant === 'scaled-dot' ? 'c_i = Σ_j α_ij W_v h_j' : 'c_i = Σ_j α_ij h_j'} />,
     value: (
       <>
         <Notation text={sub('c_i')} /> = <span className="num">{preview(step.context)}</span>{' '}
@@ -73,8 +78,12 @@ export function Equations() {
   rows.push({
     key: 'state',
     label: t('eq.state'),
-    formula: <Notation text="s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i])" />,
-    value: (
+    formula: <Notation text={tf ? 'z_i = LayerNorm(y_i + FFN(y_i)),  FFN(y) = max(0, yW_1 + b_1)W_2 + b_2' : 's_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i])'} />,
+    value: tf ? (
+      <>
+        ‖<Notation text={`x_${n}`} />‖ = <span className="num">{fmt(l2(step.prevState), 3)}</span> → ‖<Notation text={`z_${n}`} />‖ = <span className="num">{fmt(l2(step.state), 3)}</span>
+      </>
+    ) : (
       <>
         ‖<Notation text={`s_{${n - 1}}`} />‖ = <span className="num">{fmt(l2(step.prevState), 3)}</span> → ‖<Notation text={`s_${n}`} />‖ ={' '}
         <span className="num">{fmt(l2(step.state), 3)}</span>
@@ -84,7 +93,7 @@ export function Equations() {
   rows.push({
     key: 'output',
     label: t('eq.output'),
-    formula: <Notation text="p(y_i | y_{<i}, x) = softmax(W_o maxout(U_o s_{i−1} + V_o E_y y_{i−1} + C_o c_i))" />,
+    formula: <Notation text={tf ? 'p(y_i | y_{<i}, x) = softmax(W z_i + b)' : 'p(y_i | y_{<i}, x) = softmax(W_o maxout(U_o s_{i−1} + V_o E_y y_{i−1} + C_o c_i))'} />,
     value: (
       <>
         p(<Notation text={`y_${n}`} /> = <Tok token={step.token.token} />) = <strong>{fmtProb(p)}</strong>{' '}

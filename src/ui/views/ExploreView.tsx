@@ -2,7 +2,10 @@
 
 import { getCorpus } from '../../data/corpora';
 import { useStore } from '../../store/store';
-import { useAnalysis, useModel } from '../hooks';
+import { isTransformer } from '../../model/config';
+import { useAnalysis, useModel, useTrace } from '../hooks';
+import { FastWeights } from '../panels/FastWeights';
+import { HeadGrid } from '../panels/HeadGrid';
 import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
 import { ContextVector } from '../panels/ContextVector';
 import { Equations } from '../panels/Equations';
@@ -23,10 +26,21 @@ function ModelLine() {
   const loading = useStore((s) => s.loading);
   if (!model) return <p className="model-line">{loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}</p>;
   const variant = model.manifest.variant;
+  const config = model.config;
   return (
     <p className="model-line">
-      <strong>{variantTitle(lang, variant)}</strong> · <span className="formula"><Notation text={variantFormula(lang, variant)} /></span> ·{' '}
-      <span className="muted">{variantSource(lang, variant)}</span>
+      {isTransformer(config) ? (
+        <>
+          <strong>{t('family.transformer')}</strong> · <Notation text={t(variant === 'linear' ? 'family.transformer.linear' : 'family.transformer.softmax')} /> ·{' '}
+          {t('family.transformer.sizes', { layers: config.sizes.layers, heads: config.sizes.heads, d: config.sizes.model, ff: config.sizes.ff })} ·{' '}
+          <span className="muted">{t('family.transformer.source')}</span>
+        </>
+      ) : (
+        <>
+          <strong>{variantTitle(lang, variant)}</strong> · <span className="formula"><Notation text={variantFormula(lang, variant)} /></span> ·{' '}
+          <span className="muted">{variantSource(lang, variant)}</span>
+        </>
+      )}
       {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
       {getCorpus(model.manifest.task) && (
         <span className="model-data muted">
@@ -42,6 +56,19 @@ function ModelLine() {
   );
 }
 
+/** Which cross-attention head the heatmap shows, for a Transformer (head averaging stated when used). */
+function HeadNote() {
+  const t = useT();
+  const view = useTrace()?.transformer;
+  if (!view) return null;
+  const what = view.view.head === 'mean' ? t('hg.meanOf', { heads: view.heads, layer: view.view.layer + 1 }) : t('hg.headOf', { head: view.view.head + 1, layer: view.view.layer + 1 });
+  return (
+    <p className="note hg-note" data-testid="head-note">
+      {t('heatmap.headNote', { what })}
+    </p>
+  );
+}
+
 export function HeatmapSection({ embed }: { embed: boolean }) {
   const t = useT();
   return (
@@ -52,6 +79,7 @@ export function HeatmapSection({ embed }: { embed: boolean }) {
       </div>
       <Stepper />
       <Heatmap compact={embed} />
+      <HeadNote />
       {!embed && <p className="note">{t('heatmap.help')}</p>}
     </section>
   );
@@ -65,10 +93,12 @@ export function ExploreView() {
       <div className="workspace">
         <div className="col-main">
           <HeatmapSection embed={false} />
+          <HeadGrid />
           <Predictions />
           <SharePanel />
         </div>
         <div className="col-side">
+          <FastWeights />
           <StepWeights />
           <ScoreBreakdown />
           <ContextVector />
