@@ -17,7 +17,7 @@
 import { isTaskId, type TaskId } from '../data/tasks';
 import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
 import { parseManifest, type Manifest } from '../model/checkpoint';
-import { isVariant, MAX_TARGET_TOKENS, type ModelSizes, type Variant } from '../model/config';
+import { isVariant, MAX_TARGET_TOKENS, TRANSFORMER_VARIANTS, type ModelSizes, type TransformerSizes, type Variant } from '../model/config';
 
 export const PROTOCOL_VERSION = 1;
 /** The shortest interval between two progress messages (~10 Hz). */
@@ -54,8 +54,11 @@ export type TaskSpec =
 
 export interface TrainConfig {
   task: TaskSpec;
+  /** Absent: RNNsearch with `sizes`. 'transformer': a Transformer with `transformer` sizes (and `sizes` unused). */
+  family?: 'transformer';
   variant: Variant;
   sizes: ModelSizes;
+  transformer?: TransformerSizes;
   /** Peak learning rate (Adam, warm-up then cosine decay). */
   lr: number;
   seed: number;
@@ -331,11 +334,28 @@ export function parseTrainConfig(v: unknown, path = 'config'): TrainConfig {
   const o = obj(v, path);
   const variant = own(o, 'variant');
   if (!isVariant(variant)) fail(`${path}.variant`, 'must be an attention variant');
+  const family = own(o, 'family');
+  if (family !== undefined && family !== 'transformer') fail(`${path}.family`, 'must be "transformer" or absent');
+  let transformer: TransformerSizes | undefined;
+  if (family === 'transformer') {
+    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(variant)) fail(`${path}.variant`, 'a Transformer\'s attention is scaled-dot or linear');
+    const t = obj(own(o, 'transformer'), `${path}.transformer`);
+    transformer = {
+      model: int(own(t, 'model'), `${path}.transformer.model`, 1, LIMITS.size),
+      heads: int(own(t, 'heads'), `${path}.transformer.heads`, 1, 64),
+      layers: int(own(t, 'layers'), `${path}.transformer.layers`, 1, 12),
+      ff: int(own(t, 'ff'), `${path}.transformer.ff`, 1, LIMITS.size),
+    };
+    if (transformer.model % transformer.heads !== 0) fail(`${path}.transformer.model`, `must be a multiple of the ${transformer.heads} heads`);
+  } else if (variant === 'linear') {
+    fail(`${path}.variant`, 'linear attention belongs to the Transformer family');
+  }
   const minLength = int(own(o, 'minLength'), `${path}.minLength`, 1, MAX_TOKENS_PER_SIDE);
   const maxLength = int(own(o, 'maxLength'), `${path}.maxLength`, minLength, MAX_TOKENS_PER_SIDE);
   const probe = obj(own(o, 'probe'), `${path}.probe`);
   return {
     task: taskSpec(own(o, 'task'), `${path}.task`),
+    ...(transformer ? { family: 'transformer' as const, transformer } : {}),
     variant,
     sizes: sizes(own(o, 'sizes'), `${path}.sizes`),
     lr: num(own(o, 'lr'), `${path}.lr`, 1e-6, 1),

@@ -11,7 +11,7 @@
 import { corpusBleu } from '../data/metrics';
 import { EOS_TOKEN } from '../data/vocab';
 import { saveModel } from '../model/bundle';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig, TransformerVariant } from '../model/config';
 import { createModel, type TranslationModel } from '../model/family';
 import { defaultMaxLength } from '../model/decoding';
 import { initParams, type Params } from '../model/params';
@@ -141,13 +141,12 @@ class Run {
     readonly data: RunData,
     resume: ResumePoint | null,
   ) {
-    this.modelConfig = {
-      variant: config.variant,
-      sizes: { ...config.sizes },
-      srcVocabSize: data.srcVocab.size,
-      tgtVocabSize: data.tgtVocab.size,
-      lengthRatio: data.lengthRatio,
-    };
+    const common = { srcVocabSize: data.srcVocab.size, tgtVocabSize: data.tgtVocab.size, lengthRatio: data.lengthRatio };
+    // parseTrainConfig checked that a Transformer's variant is scaled-dot or linear
+    this.modelConfig =
+      config.family === 'transformer' && config.transformer
+        ? { family: 'transformer', variant: config.variant as TransformerVariant, sizes: { ...config.transformer }, ...common }
+        : { variant: config.variant, sizes: { ...config.sizes }, ...common };
     this.params = initParams(this.modelConfig, config.seed);
     const settings = trainerSettings(config);
     if (resume && resume.step > 0) {
@@ -362,7 +361,9 @@ class Run {
     const c = this.config;
     const task = c.task.kind === 'builtin' ? c.task.id : `TSV ${c.task.name.slice(0, 80)}`;
     const s = c.sizes;
-    return `trained in the page: task ${task}, variant ${c.variant}, sizes ${s.embedding}/${s.hidden}/${s.alignment}/${s.maxout}, lr ${c.lr}, batch ${c.batchSize}, ${c.steps} steps, lengths ${c.minLength}-${c.maxLength}, seed ${c.seed}`;
+    const t = c.transformer;
+    const model = c.family === 'transformer' && t ? `transformer ${c.variant}, d_model ${t.model}, ${t.heads} heads, ${t.layers} layers, d_ff ${t.ff}` : `variant ${c.variant}, sizes ${s.embedding}/${s.hidden}/${s.alignment}/${s.maxout}`;
+    return `trained in the page: task ${task}, ${model}, lr ${c.lr}, batch ${c.batchSize}, ${c.steps} steps, lengths ${c.minLength}-${c.maxLength}, seed ${c.seed}`;
   }
 }
 

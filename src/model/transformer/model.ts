@@ -1,10 +1,10 @@
-// The Transformer as a TranslationModel (src/model/family.ts): encode once, then decode with the
-// shared strategies (src/model/decoding.ts). A step runs the decoder over the whole prefix with
-// the same forward training uses (forward.ts) and keeps the last position's numbers, so that
-// training and inference cannot disagree; the trace records every layer's and head's attention.
+// The Transformer as a TranslationModel (src/model/family.ts): encode once with the training
+// forward (forward.ts), then decode with the shared strategies (src/model/decoding.ts), one
+// position per step with a KV cache (incremental.ts); the trace records every layer's and head's
+// attention. Tests check that these numbers are the training forward's.
 
 import { EOS_ID, UNK_ID, type Vocab } from '../../data/vocab';
-import { allocArray, noGrad, type DType, type FloatArray } from '../../tensor';
+import { noGrad, type DType, type FloatArray } from '../../tensor';
 import { MAX_SOURCE_TOKENS, validateConfig, type TransformerConfig, type TransformerVariant } from '../config';
 import {
   DecodeError,
@@ -23,15 +23,21 @@ import { scoreTerms, type ScoreTerms } from '../explain';
 import type { EncodeOptions, EncodedInput, TranslationModel } from '../family';
 import type { Params } from '../params';
 import type { DecodeMode, Trace } from '../trace';
-import { decode, encode, positionEncoding, type AttentionRecord, type EncoderOutput } from './forward';
+import { encode, type AttentionRecord, type EncoderOutput } from './forward';
+import { IncrementalDecoder } from './incremental';
 import { writeTransformerTrace, type TransformerStep } from './trace';
 
 export interface TransformerEncoded extends EncodedInput {
   output: EncoderOutput;
   /** Encoder self-attention, one record per layer. */
   records: AttentionRecord[];
+  /** Each decoder layer's cross-attention keys (φ applied for linear attention) and values [Tx, D]. */
+  memory: Array<{ K: FloatArray; V: FloatArray }>;
   positions: boolean;
 }
+
+/** The decoder state between steps: every layer's self-attention keys and values so far. */
+type Cache = Array<{ K: FloatArray; V: FloatArray }>;
 
 export class TransformerModel implements TranslationModel<TransformerEncoded> {
   readonly family = 'transformer' as const;
@@ -40,6 +46,7 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
   readonly tgtVocab: Vocab;
   readonly dtype: DType;
   private readonly params: Params;
+  private readonly decoder: IncrementalDecoder;
 
   constructor(config: TransformerConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab) {
     validateConfig(config);
@@ -51,6 +58,7 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
     this.srcVocab = srcVocab;
     this.tgtVocab = tgtVocab;
     this.dtype = params.get('encoder.embedding').dtype;
+    this.decoder = new IncrementalDecoder(config, params);
   }
 
   get variant(): TransformerVariant {
@@ -75,6 +83,7 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
     const records: AttentionRecord[] = [];
     const output = noGrad(() => encode(this.params, this.config, ids, new Uint8Array(Tx).fill(1), 1, Tx, { positions, record: records }));
     return {
+      memory: this.decoder.memoryKeysValues(output.memory.data, Tx),
       tokens: tokens ?? Array.from(ids, (id) => this.srcVocab.token(id)),
       ids,
       unknown: Array.from(ids, (id) => id === UNK_ID),
@@ -85,39 +94,24 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
     };
   }
 
-  /** x_i = √d·E[y_{i−1}] (+ PE_i): what the decoder reads at position i. */
-  private decoderInput(token: number, i: number, positions: boolean): FloatArray {
+  /**
+   * The decoder as the shared strategies see it: the state is the KV cache of the positions
+   * decoded so far (copied on every step, so that beam hypotheses can share a parent).
+   */
+  private stepper(enc: TransformerEncoded, maxLength: number, overrides: ReadonlyMap<number, FloatArray>): Stepper<Cache, TransformerStep> {
     const D = this.config.sizes.model;
-    const emb = this.params.get('decoder.embedding').data;
-    const out = allocArray(this.dtype, D);
-    const pe = positions ? positionEncoding(i + 1, D, this.dtype).data : null;
-    for (let d = 0; d < D; d++) out[d] = Math.sqrt(D) * (emb[token * D + d] as number) + (pe ? (pe[i * D + d] as number) : 0);
-    return out;
-  }
-
-  /** The decoder as the shared strategies see it: the state is the inputs so far (<s> y_1 … y_{i−1}). */
-  private stepper(enc: TransformerEncoded, overrides: ReadonlyMap<number, FloatArray>): Stepper<Int32Array, TransformerStep> {
-    const V = this.config.tgtVocabSize;
     return {
-      initial: new Int32Array(0),
+      initial: this.decoder.newCache(0),
       step: (prefix, prev, i) => {
-        const inputs = new Int32Array(i + 1);
-        inputs.set(prefix);
-        inputs[i] = prev;
-        const records: AttentionRecord[] = [];
-        const { hidden, logits } = noGrad(() =>
-          decode(this.params, this.config, enc.output, inputs, 1, i + 1, { positions: enc.positions, record: records, ...(overrides.size > 0 ? { crossOverride: overrides } : {}) }),
-        );
-        const logProbs = allocArray(this.dtype, V);
-        logProbs.set(logits.data.subarray(i * V, (i + 1) * V));
-        logSoftmaxInPlace(logProbs);
-        const D = this.config.sizes.model;
-        const record: TransformerStep = {
-          records,
-          input: this.decoderInput(prev, i, enc.positions),
-          output: hidden.data.slice(i * D, (i + 1) * D),
-        };
-        return { logProbs, record, next: inputs };
+        const cache = this.decoder.newCache(Math.min(maxLength, i + 1));
+        cache.forEach((c, l) => {
+          const p = prefix[l] as { K: FloatArray; V: FloatArray };
+          c.K.set(p.K.subarray(0, i * D));
+          c.V.set(p.V.subarray(0, i * D));
+        });
+        const out = this.decoder.step(prev, i, enc.positions, enc.memory, enc.length, cache, overrides.get(i) ?? null);
+        logSoftmaxInPlace(out.logits);
+        return { logProbs: out.logits, record: { records: out.records, input: out.input, output: out.output }, next: cache };
       },
     };
   }
@@ -132,14 +126,15 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
 
   greedy(enc: TransformerEncoded, opts: DecodeOptions = {}): Trace {
     const overrides = normaliseOverrides(opts.overrides, enc.length, this.dtype);
-    const decoded = decodeSequence(this.stepper(enc, overrides), { maxLength: resolveMaxLength(enc.length, opts.maxLength), topK: this.topK(opts.topK), forced: null, stopAtEos: opts.stopAtEos !== false });
+    const maxLength = resolveMaxLength(enc.length, opts.maxLength);
+    const decoded = decodeSequence(this.stepper(enc, maxLength, overrides), { maxLength, topK: this.topK(opts.topK), forced: null, stopAtEos: opts.stopAtEos !== false });
     return this.trace(enc, 'greedy', decoded, overrides);
   }
 
   forced(enc: TransformerEncoded, targetIds: Int32Array, opts: DecodeOptions = {}): Trace {
     const ids = forcedWithEos(targetIds, this.config.tgtVocabSize);
     const overrides = normaliseOverrides(opts.overrides, enc.length, this.dtype);
-    const decoded = decodeSequence(this.stepper(enc, overrides), { maxLength: ids.length, topK: this.topK(opts.topK), forced: ids, stopAtEos: true });
+    const decoded = decodeSequence(this.stepper(enc, ids.length, overrides), { maxLength: ids.length, topK: this.topK(opts.topK), forced: ids, stopAtEos: true });
     return this.trace(enc, 'forced', decoded, overrides);
   }
 
@@ -148,7 +143,8 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
   }
 
   beam(enc: TransformerEncoded, opts: BeamOptions): BeamHypothesis[] {
-    const hyps = beamSearch(this.stepper(enc, new Map()), { width: opts.width, maxLength: resolveMaxLength(enc.length, opts.maxLength), topK: this.topK(opts.topK), alpha: opts.alpha ?? 1 });
+    const maxLength = resolveMaxLength(enc.length, opts.maxLength);
+    const hyps = beamSearch(this.stepper(enc, maxLength, new Map()), { width: opts.width, maxLength, topK: this.topK(opts.topK), alpha: opts.alpha ?? 1 });
     return hyps.map((h) => ({ trace: this.trace(enc, 'beam', h, new Map()), score: h.score }));
   }
 

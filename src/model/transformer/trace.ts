@@ -6,12 +6,12 @@
 import { allocArray, type FloatArray } from '../../tensor';
 import { topEntries, traceTokens, type Decoded } from '../decoding';
 import type { AttentionMaps, DecodeMode, HeadView, Trace, TraceStep, TransformerDetail, Vec } from '../trace';
-import type { AttentionRecord } from './forward';
+import type { RowRecord } from './incremental';
 import type { TransformerEncoded, TransformerModel } from './model';
 
-/** What one decoding step keeps: every attention record of the prefix run, and the last position's input and output. */
+/** What one decoding step keeps: each attention's row at this position, and the position's input and output. */
 export interface TransformerStep {
-  records: AttentionRecord[];
+  records: RowRecord[];
   /** x_i = √d·E[y_{i−1}] + PE_i. */
   input: FloatArray;
   /** The last decoder layer's output at position i. */
@@ -25,14 +25,6 @@ function maps(layers: number, heads: number, rows: number, cols: number, dtype: 
 /** Offset of (layer, head, row) in a [L, h, rows, width] array. */
 export function at(d: { heads: number }, rows: number, width: number, layer: number, head: number, row: number): number {
   return ((layer * d.heads + head) * rows + row) * width;
-}
-
-/** Copy row `q` of every head of a record ([h, tq, width] arrays) into [L, h, rows, width] at row `row`. */
-function copyRows(src: Vec, tq: number, width: number, q: number, dst: Vec, layer: number, heads: number, rows: number, row: number, dstWidth = width): void {
-  for (let h = 0; h < heads; h++) {
-    const from = (h * tq + q) * width;
-    dst.set(src.subarray(from, from + width), at({ heads }, rows, dstWidth, layer, h, row));
-  }
 }
 
 export function writeTransformerTrace(model: TransformerModel, enc: TransformerEncoded, decoded: Decoded<TransformerStep>, mode: DecodeMode, edited: ReadonlyMap<number, unknown>): Trace {
@@ -64,24 +56,35 @@ export function writeTransformerTrace(model: TransformerModel, enc: TransformerE
     detail.encoder.weights.set(r.weights, r.layer * h * Tx * Tx);
     detail.encoder.scores.set(r.scores, r.layer * h * Tx * Tx);
   }
+  // the source side of every cross-attention: [Tx, D] per layer → [h, Tx, d_k]
+  enc.memory.forEach((m, l) => {
+    for (let head = 0; head < h; head++) {
+      for (let j = 0; j < Tx; j++) {
+        const from = j * D + head * dk;
+        detail.crossKeys.set(m.K.subarray(from, from + dk), at(detail, Tx, dk, l, head, j));
+        detail.crossValues.set(m.V.subarray(from, from + dk), at(detail, Tx, dk, l, head, j));
+      }
+    }
+  });
+  // per head: a row of weights/scores [h, tk] → [L, h, rows, width]; a vector [h·d_k] → [L, h, Ty, d_k]
+  const rows = (src: Vec, tk: number, dst: Vec, layer: number, i: number, width: number): void => {
+    for (let head = 0; head < h; head++) dst.set(src.subarray(head * tk, (head + 1) * tk), at(detail, Ty, width, layer, head, i));
+  };
+  const vecs = (src: Vec, dst: Vec, layer: number, i: number): void => rows(src, dk, dst, layer, i, dk);
   decoded.steps.forEach((st, i) => {
     for (const r of st.record.records) {
       if (r.kind === 'self') {
-        copyRows(r.weights, r.tq, r.tk, i, detail.self.weights, r.layer, h, Ty, i, Ty);
-        copyRows(r.scores, r.tq, r.tk, i, detail.self.scores, r.layer, h, Ty, i, Ty);
-        copyRows(r.queries, r.tq, dk, i, detail.selfQueries, r.layer, h, Ty, i);
-        copyRows(r.keys, r.tk, dk, i, detail.selfKeys, r.layer, h, Ty, i);
-        copyRows(r.values, r.tk, dk, i, detail.selfValues, r.layer, h, Ty, i);
-        copyRows(r.outputs, r.tq, dk, i, detail.selfOutputs, r.layer, h, Ty, i);
-      } else if (r.kind === 'cross') {
-        copyRows(r.weights, r.tq, Tx, i, detail.cross.weights, r.layer, h, Ty, i);
-        copyRows(r.scores, r.tq, Tx, i, detail.cross.scores, r.layer, h, Ty, i);
-        copyRows(r.queries, r.tq, dk, i, detail.crossQueries, r.layer, h, Ty, i);
-        copyRows(r.outputs, r.tq, dk, i, detail.crossOutputs, r.layer, h, Ty, i);
-        if (i === 0) {
-          detail.crossKeys.set(r.keys, r.layer * h * Tx * dk);
-          detail.crossValues.set(r.values, r.layer * h * Tx * dk);
-        }
+        rows(r.weights, r.tk, detail.self.weights, r.layer, i, Ty);
+        rows(r.scores, r.tk, detail.self.scores, r.layer, i, Ty);
+        vecs(r.queries, detail.selfQueries, r.layer, i);
+        vecs(r.outputs, detail.selfOutputs, r.layer, i);
+        if (r.keys) vecs(r.keys, detail.selfKeys, r.layer, i);
+        if (r.values) vecs(r.values, detail.selfValues, r.layer, i);
+      } else {
+        rows(r.weights, r.tk, detail.cross.weights, r.layer, i, Tx);
+        rows(r.scores, r.tk, detail.cross.scores, r.layer, i, Tx);
+        vecs(r.queries, detail.crossQueries, r.layer, i);
+        vecs(r.outputs, detail.crossOutputs, r.layer, i);
       }
     }
   });

@@ -4,7 +4,7 @@
 
 import { useId, type ChangeEvent } from 'react';
 import { TSV_MAX_BYTES } from '../../data/limits';
-import { VARIANTS, type Variant } from '../../model/config';
+import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type Variant } from '../../model/config';
 import { msg, taskTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
 import { TASK_CHOICES, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from './defaults';
 import { setForm, setTask, setTsv, useTrainStore } from './trainStore';
@@ -157,19 +157,46 @@ export function TrainSettings() {
         {form.task === 'tsv' && <TsvInput />}
         <div className="train-field wide">
           <label htmlFor={variantId}>{t('train.variant')}</label>
-          <select id={variantId} value={form.variant} onChange={(e) => setForm({ variant: e.target.value as Variant })}>
-            {VARIANTS.map((v) => (
-              <option key={v} value={v}>
-                {variantTitle(lang, v)}
-              </option>
-            ))}
+          <select
+            id={variantId}
+            value={`${form.family}:${form.variant}`}
+            onChange={(e) => {
+              const [family, variant] = e.target.value.split(':') as [Family, Variant];
+              setForm({ family, variant });
+            }}
+          >
+            <optgroup label="RNNsearch">
+              {VARIANTS.map((v) => (
+                <option key={v} value={`rnnsearch:${v}`}>
+                  {variantTitle(lang, v)}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label={t('family.transformer')}>
+              {TRANSFORMER_VARIANTS.map((v) => (
+                <option key={v} value={`transformer:${v}`}>
+                  {t('family.transformer')} · {v === 'linear' ? variantTitle(lang, 'linear') : t('train.softmax')}
+                </option>
+              ))}
+            </optgroup>
           </select>
         </div>
         <div className="train-fields">
-          <Field field="embedding" label="train.embedding" min={1} max={512} />
-          <Field field="hidden" label="train.hidden" min={1} max={512} />
-          <Field field="alignment" label="train.alignment" min={1} max={512} />
-          <Field field="maxout" label="train.maxout" min={1} max={512} />
+          {form.family === 'transformer' ? (
+            <>
+              <Field field="model" label="train.model" min={1} max={512} />
+              <Field field="heads" label="train.heads" min={1} max={64} />
+              <Field field="layers" label="train.layers" min={1} max={12} />
+              <Field field="ff" label="train.ff" min={1} max={512} />
+            </>
+          ) : (
+            <>
+              <Field field="embedding" label="train.embedding" min={1} max={512} />
+              <Field field="hidden" label="train.hidden" min={1} max={512} />
+              <Field field="alignment" label="train.alignment" min={1} max={512} />
+              <Field field="maxout" label="train.maxout" min={1} max={512} />
+            </>
+          )}
           <Field field="lr" label="train.lr" min={0.000001} max={1} step="any" />
           <Field field="batchSize" label="train.batch" min={1} max={256} />
           <Field field="steps" label="train.steps" min={1} max={100000} />

@@ -10,7 +10,7 @@
 
 import { isTaskId, TASK_IDS, type TaskId } from '../../data/tasks';
 import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../../data/limits';
-import { type Variant } from '../../model/config';
+import { type Family, type TransformerSizes, type Variant } from '../../model/config';
 import { LIMITS, type TrainConfig } from '../../worker/protocol';
 import type { Message } from '../i18n';
 
@@ -120,10 +120,24 @@ export const TASK_DEFAULTS: Record<TaskChoice, TaskDefaults> = {
   },
 };
 
+/** A Transformer's sizes per task (a choice in the same form; see the header for the reverse target). */
+export const TRANSFORMER_DEFAULTS: Record<TaskChoice, TransformerSizes> = {
+  reverse: { model: 32, heads: 2, layers: 1, ff: 64 },
+  dates: { model: 32, heads: 2, layers: 2, ff: 64 },
+  'en-fr': { model: 64, heads: 4, layers: 2, ff: 128 },
+  tsv: { model: 64, heads: 4, layers: 2, ff: 128 },
+};
+
 /** The editable settings, as typed (strings, so a field can be cleared while typing). */
 export interface TrainForm {
   task: TaskChoice;
+  /** RNNsearch (the four sizes below the variant) or a Transformer (model, heads, layers, ff). */
+  family: Family;
   variant: Variant;
+  model: string;
+  heads: string;
+  layers: string;
+  ff: string;
   embedding: string;
   hidden: string;
   alignment: string;
@@ -139,15 +153,21 @@ export interface TrainForm {
   lowercase: boolean;
 }
 
-export type FormField = Exclude<keyof TrainForm, 'task' | 'variant' | 'lowercase'> | 'tsv';
+export type FormField = Exclude<keyof TrainForm, 'task' | 'family' | 'variant' | 'lowercase'> | 'tsv';
 /** A message per bad field (translated where it is shown). */
 export type FormErrors = Partial<Record<FormField, Message>>;
 
 export function defaultForm(task: TaskChoice): TrainForm {
   const d = TASK_DEFAULTS[task];
+  const tf = TRANSFORMER_DEFAULTS[task];
   return {
     task,
+    family: 'rnnsearch',
     variant: d.variant,
+    model: String(tf.model),
+    heads: String(tf.heads),
+    layers: String(tf.layers),
+    ff: String(tf.ff),
     embedding: String(d.embedding),
     hidden: String(d.hidden),
     alignment: String(d.alignment),
@@ -184,7 +204,16 @@ export function formToConfig(form: TrainForm, tsv: TsvFile | null): { config: Tr
     if (typeof r !== 'number') errors[field] = r;
     else ints[field] = r;
   };
-  for (const f of ['embedding', 'hidden', 'alignment', 'maxout'] as const) intField(f, 1, LIMITS.size);
+  const transformer = form.family === 'transformer';
+  if (transformer) {
+    intField('model', 1, LIMITS.size);
+    intField('heads', 1, 64);
+    intField('layers', 1, 12);
+    intField('ff', 1, LIMITS.size);
+    if (ints.model !== undefined && ints.heads !== undefined && ints.model % ints.heads !== 0) errors.model = { key: 'train.err.heads', vars: { heads: ints.heads } };
+  } else {
+    for (const f of ['embedding', 'hidden', 'alignment', 'maxout'] as const) intField(f, 1, LIMITS.size);
+  }
   intField('seed', 0, LIMITS.seed);
   intField('steps', 1, LIMITS.steps);
   intField('batchSize', 1, LIMITS.batchSize);
@@ -210,7 +239,9 @@ export function formToConfig(form: TrainForm, tsv: TsvFile | null): { config: Tr
     config: {
       task,
       variant: form.variant,
-      sizes: { embedding: ints.embedding as number, hidden: ints.hidden as number, alignment: ints.alignment as number, maxout: ints.maxout as number },
+      // a Transformer run carries its own sizes; `sizes` then keeps the task's RNNsearch defaults (unused)
+      sizes: transformer ? { embedding: d.embedding, hidden: d.hidden, alignment: d.alignment, maxout: d.maxout } : { embedding: ints.embedding as number, hidden: ints.hidden as number, alignment: ints.alignment as number, maxout: ints.maxout as number },
+      ...(transformer ? { family: 'transformer' as const, transformer: { model: ints.model as number, heads: ints.heads as number, layers: ints.layers as number, ff: ints.ff as number } } : {}),
       lr,
       seed: ints.seed as number,
       steps,
