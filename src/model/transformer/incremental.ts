@@ -184,7 +184,12 @@ export class IncrementalDecoder {
       const kv = cache[l] as { K: FloatArray; V: FloatArray };
       rowTimes(x, w.self.Wq, D, D, q);
       rowTimes(x, w.self.Wk, D, D, tmp);
-      if (this.linear) for (let d = 0; d < D; d++) (q[d] = eluPlusOneScalar(q[d] as number)), (tmp[d] = eluPlusOneScalar(tmp[d] as number));
+      if (this.linear) {
+        for (let d = 0; d < D; d++) {
+          q[d] = eluPlusOneScalar(q[d] as number);
+          tmp[d] = eluPlusOneScalar(tmp[d] as number);
+        }
+      }
       kv.K.set(tmp, i * D);
       rowTimes(x, w.self.Wv, D, D, tmp);
       kv.V.set(tmp, i * D);
