@@ -21,11 +21,12 @@ import { matmulSection } from './matmul';
 import { pageSection } from './page';
 import { sentenceSection } from './sentence';
 import { trainSection } from './train';
+import { transformerSection } from './transformer';
 import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, trainSection, pageSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, trainSection, pageSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

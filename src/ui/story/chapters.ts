@@ -8,7 +8,7 @@ import type { Trace } from '../../model/trace';
 import type { MessageKey } from '../i18n';
 
 export interface Chapter {
-  /** The shipped model the chapter shows (en-fr-<variant>). */
+  /** The shipped model the chapter shows (en-fr-<variant>, or a Transformer: en-fr-transformer[-linear]). */
   model: string;
   variant: Variant;
   source: string;
@@ -94,7 +94,7 @@ export const CHAPTERS: readonly Chapter[] = [
     caption: 'story.ch4.caption',
   },
   {
-    model: 'en-fr-scaled-dot',
+    model: 'en-fr-transformer',
     variant: 'scaled-dot',
     source: 'three German engineers repaired the two white trucks on 1 May 1995 .',
     target: '',
@@ -110,11 +110,11 @@ export const CHAPTERS: readonly Chapter[] = [
     caption: 'story.ch5.caption',
   },
   {
-    model: 'en-fr-dot',
-    variant: 'dot',
+    model: 'en-fr-transformer-linear',
+    variant: 'linear',
     source: TWO_ADJECTIVES,
     target: '',
-    values: 'scores',
+    values: 'weights',
     notice: [],
     title: 'story.ch6.title',
     paragraphs: ['story.ch6.p1', 'story.ch6.p2', 'story.ch6.p3'],
