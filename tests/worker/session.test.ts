@@ -191,6 +191,26 @@ describe('TrainSession', () => {
     expect(trace.steps.length).toBeGreaterThan(0);
   });
 
+  it('trains a Transformer (linear attention) through the same session and exports it as one', async () => {
+    const h = harness();
+    const config: TrainConfig = { ...TINY, family: 'transformer', variant: 'linear', transformer: { model: 8, heads: 2, layers: 1, ff: 12 } };
+    h.session.receive({ type: 'train/start', config, paused: false, resume: null });
+    await h.until((m) => m.type === 'train/done');
+    expect(h.invalid).toEqual([]);
+    const losses = h.of('train/progress').flatMap((p) => p.losses.map((l) => l.loss));
+    expect(losses.every(Number.isFinite)).toBe(true);
+    // the probe's weights are the mean of the last layer's cross-attention heads: rows sum to 1
+    const snap = h.of('train/snapshot').at(-1);
+    expect(Array.from(snap?.weights.subarray(0, 4) ?? []).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    h.session.receive({ type: 'export/checkpoint', requestId: 11, id: 'trained-reverse-linear', title: '' });
+    const cp = (await h.until((m) => m.type === 'checkpoint')) as Extract<FromWorker, { type: 'checkpoint' }>;
+    const model = await loadModel(JSON.parse(JSON.stringify(cp.manifest)) as unknown, cp.weights);
+    expect(model.manifest).toMatchObject({ family: 'transformer', variant: 'linear', sizes: { model: 8, heads: 2, layers: 1, ff: 12 } });
+    expect(model.manifest.training.command).toMatch(/transformer linear, d_model 8, 2 heads, 1 layers/);
+    const trace = model.inference.greedy(model.inference.encodeTokens(['c', 'a', 't']));
+    expect(trace.transformer?.layers).toBe(1);
+  });
+
   it('a TSV run learns subword units in the worker and exports a checkpoint with its tokenizer files', async () => {
     const lines: string[] = [];
     for (let k = 0; k < 60; k++) lines.push(`the red cat number ${k} sleeps\tle chat rouge numéro ${k} dort`);

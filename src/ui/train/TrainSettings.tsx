@@ -6,7 +6,7 @@ import { useId, type ChangeEvent } from 'react';
 import { TSV_MAX_BYTES } from '../../data/limits';
 import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type Variant } from '../../model/config';
 import { msg, taskTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
-import { TASK_CHOICES, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from './defaults';
+import { TASK_CHOICES, familyDefaults, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from './defaults';
 import { setForm, setTask, setTsv, useTrainStore } from './trainStore';
 
 const TASK_NOTES: Record<TaskChoice, MessageKey> = {
@@ -162,7 +162,7 @@ export function TrainSettings() {
             value={`${form.family}:${form.variant}`}
             onChange={(e) => {
               const [family, variant] = e.target.value.split(':') as [Family, Variant];
-              setForm({ family, variant });
+              setForm(family === form.family ? { variant } : { family, variant, ...familyDefaults(form.task, family) });
             }}
           >
             <optgroup label="RNNsearch">

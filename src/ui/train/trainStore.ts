@@ -19,7 +19,7 @@ import { useStore } from '../../store/store';
 import { TrainClient, type WorkerLike } from '../../worker/client';
 import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor } from '../../worker/protocol';
 import { errorMessage, msg, MessageError, notifyMessage, type Message } from '../i18n';
-import { defaultForm, formToConfig, type FormErrors, type TaskChoice, type TrainForm, type TsvFile } from './defaults';
+import { defaultForm, familyDefaults, formToConfig, type FormErrors, type TaskChoice, type TrainForm, type TsvFile } from './defaults';
 
 export type TrainStatus = 'idle' | 'starting' | 'preparing' | 'running' | 'paused' | 'done' | 'crashed';
 
@@ -270,7 +270,9 @@ export function setForm(patch: Partial<TrainForm>): void {
 /** Pick a task: its defaults replace the settings (as TensorFlow Playground's presets do). */
 export function setTask(task: TaskChoice): void {
   const s = useTrainStore.getState();
-  useTrainStore.setState({ form: { ...defaultForm(task), lowercase: s.form.lowercase }, formErrors: {} });
+  // the chosen model family stays, with its own defaults for the new task
+  const family = s.form.family === 'transformer' ? { family: s.form.family, variant: s.form.variant, ...familyDefaults(task, s.form.family) } : {};
+  useTrainStore.setState({ form: { ...defaultForm(task), lowercase: s.form.lowercase, ...family }, formErrors: {} });
 }
 
 export function setTsv(tsv: TsvFile | null, error: Message | null = null): void {
