@@ -157,3 +157,21 @@ describe('fast weights = linear attention (property over random sizes)', () => {
     }
   });
 });
+
+describe('attention edits on a Transformer', () => {
+  it('replace the last layer’s cross-attention row of every head at that step, and change what follows', () => {
+    const { config, params } = makeTransformer('scaled-dot');
+    const model = createModel(config, params, srcVocab, tgtVocab);
+    const enc = model.encodeTokens(['the', 'cat', 'sat']);
+    const plain = model.forcedTokens(enc, ['le', 'chat', 'assis']);
+    const edit = [0, 0, 1, 0];
+    const edited = model.forcedTokens(enc, ['le', 'chat', 'assis'], { overrides: new Map([[1, edit]]) });
+    expect(edited.steps[1]?.edited).toBe(true);
+    expect(Array.from(edited.steps[1]?.weights ?? []).map((v) => Number(v.toFixed(12)))).toEqual(edit);
+    const d = edited.transformer;
+    if (!d) throw new Error('no detail');
+    // an earlier layer is untouched at that step; later steps see the edited past
+    expect(edited.steps[0]?.token.logProb).toBeCloseTo(plain.steps[0]?.token.logProb ?? NaN, 12);
+    expect(edited.steps[1]?.token.logProb).not.toBeCloseTo(plain.steps[1]?.token.logProb ?? NaN, 6);
+  });
+});

@@ -47,6 +47,8 @@ const SAME_IN_BOTH: readonly MessageKey[] = [
   'length.yAxis', // BLEU
   'train.chart.bleu', // BLEU
   'files.quoted', // “{name}”
+  'family.transformer', // Transformer (a name)
+  'train.model', // d_model
 ];
 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();

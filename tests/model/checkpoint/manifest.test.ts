@@ -231,3 +231,33 @@ describe('parseManifest rejects bad manifests with the JSON path of the first pr
     expect(() => parseManifestText('')).toThrow(CheckpointError);
   });
 });
+
+describe('model families in the manifest', () => {
+  const transformer = (m: Json): void => {
+    m.family = 'transformer';
+    m.variant = 'linear';
+    m.sizes = { model: 64, heads: 4, layers: 2, ff: 128 };
+  };
+  it('accepts a Transformer with its own sizes; an RNNsearch manifest has no family field', () => {
+    const m = parseManifest(edited(transformer));
+    expect(m).toMatchObject({ family: 'transformer', variant: 'linear', sizes: { model: 64, heads: 4, layers: 2, ff: 128 } });
+    expect('family' in parseManifest(validManifestJson())).toBe(false);
+    expect(parseManifest(edited((x) => (x.family = 'rnnsearch'))).family).toBeUndefined();
+  });
+  it('refuses a variant or sizes of the other family, and unknown families, naming the path', () => {
+    expect(message((x) => (x.family = 'memory-network'))).toMatch(/manifest\.family/);
+    expect(message((x) => (x.variant = 'linear'))).toMatch(/manifest\.variant.*rnnsearch/);
+    expect(
+      message((x) => {
+        transformer(x);
+        x.variant = 'additive';
+      }),
+    ).toMatch(/manifest\.variant.*transformer/);
+    expect(
+      message((x) => {
+        transformer(x);
+        x.sizes = { embedding: 64, hidden: 128, alignment: 128, maxout: 64 };
+      }),
+    ).toMatch(/manifest\.sizes\.model/);
+  });
+});

@@ -19,7 +19,7 @@ const heading = (): HTMLElement => screen.getByRole('heading', { level: 2, name:
 beforeEach(async () => {
   resetStore();
   history.replaceState(null, '', '/#s=AbC-_9&view=story');
-  installCatalog(); // en-fr: additive, none, diagonal, dot — no scaled-dot
+  installCatalog(); // en-fr: additive, none, diagonal, dot — no Transformer
   await installModels({ 'en-fr-additive': 'additive', 'en-fr-none': 'none', 'en-fr-diagonal': 'diagonal', 'en-fr-dot': 'dot' });
   useStore.setState({ page: 'story' });
 });
@@ -130,14 +130,12 @@ describe('StoryView', () => {
     expect(s.values).toBe('weights');
     expect(s.palette).toBe('viridis');
     expect(s.analysis?.trace).toBeTruthy();
-    // chapter 6: the dot model's raw scores
+    // chapter 4: the dot model
     act(() => useStore.setState({ page: 'story' }));
-    fireEvent.click(screen.getByRole('button', { name: TITLES[5] }));
-    expect(screen.getByRole('grid', { name: /scores e/ })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: TITLES[3] }));
     fireEvent.click(screen.getByRole('button', { name: 'Explore this state' }));
     s = useStore.getState();
-    expect(s.modelId).toBe('en-fr-dot');
-    expect(s.values).toBe('scores');
+    expect(s.modelId).toBe(CHAPTERS[3]?.model);
     // chapter 2 is forced on its target
     act(() => useStore.setState({ page: 'story' }));
     fireEvent.click(screen.getByRole('button', { name: TITLES[1] }));
@@ -153,8 +151,8 @@ describe('StoryView', () => {
     render(<StoryView />);
     fireEvent.click(screen.getByRole('button', { name: TITLES[4] }));
     expect(heading().textContent).toBe(TITLES[4]);
-    expect(screen.getByText(/The model of this chapter, “en-fr-scaled-dot”, is not shipped with this page \(yet\)/)).toBeTruthy();
-    expect(screen.getByText(/The Transformer \(2017\) kept only attention/)).toBeTruthy();
+    expect(screen.getByText(/The model of this chapter, “en-fr-transformer”, is not shipped with this page \(yet\)/)).toBeTruthy();
+    expect(screen.getByText(/The Transformer \(2017\) removed the recurrence/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Explore this state' })).toBeNull();
   });
 
