@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseManifest } from '../src/model/checkpoint';
-import { ALL_VARIANTS } from '../src/model/config';
+import { ALL_VARIANTS, type Variant } from '../src/model/config';
 import { runCli } from './lib/args';
 
 const TASK_ORDER = ['tatoeba-en-fr', 'tatoeba-en-zh', 'en-fr', 'dates', 'reverse'];
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     models.push({
       id: manifest.id,
       task: manifest.task,
+      ...(manifest.family === 'transformer' ? { family: 'transformer' } : {}),
       variant: manifest.variant,
       title: manifest.title ?? manifest.id,
       metrics: { bleu: m.bleu, aer: m.aer, exactMatch: m.exactMatch },
@@ -30,7 +31,9 @@ async function main(): Promise<void> {
     });
   }
   const rank = (t: string): number => (TASK_ORDER.includes(t) ? TASK_ORDER.indexOf(t) : TASK_ORDER.length);
-  models.sort((a, b) => rank(a.task) - rank(b.task) || ALL_VARIANTS.indexOf(a.variant) - ALL_VARIANTS.indexOf(b.variant));
+  // RNNsearch's variants first, then the Transformers
+  const order = (m: { family?: string; variant: Variant }): number => (m.family === 'transformer' ? ALL_VARIANTS.length : 0) + ALL_VARIANTS.indexOf(m.variant);
+  models.sort((a, b) => rank(a.task) - rank(b.task) || order(a) - order(b));
   writeFileSync(join(dir, 'index.json'), `${JSON.stringify({ models }, null, 2)}\n`);
   const total = models.reduce((s, m) => s + m.bytes, 0);
   process.stdout.write(`${models.length} models, ${(total / 1024 / 1024).toFixed(2)} MiB in all → ${join(dir, 'index.json')}\n`);

@@ -9,6 +9,8 @@ import { isVariant, type Variant } from '../model/config';
 export interface CatalogEntry {
   id: string;
   task: string;
+  /** Absent for RNNsearch. */
+  family?: 'transformer';
   variant: Variant;
   title: string;
   /** Held-out test metrics recorded at training time. */
@@ -40,6 +42,7 @@ export function parseCatalog(value: unknown): CatalogEntry[] {
     out.push({
       id: r.id,
       task: r.task.slice(0, 40),
+      ...(r.family === 'transformer' ? { family: 'transformer' as const } : {}),
       variant: r.variant,
       title: typeof r.title === 'string' ? r.title.slice(0, 120) : r.id,
       metrics,

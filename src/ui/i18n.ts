@@ -1222,6 +1222,12 @@ export function variantTitle(lang: Lang, variant: string): string {
   return isMessageKey(key) ? translate(lang, key) : variant;
 }
 
+/** A model's kind in `lang`: its attention variant's name, or "Transformer · …" for a Transformer. */
+export function modelKindTitle(lang: Lang, m: { variant: string; family?: string }): string {
+  if (m.family !== 'transformer') return variantTitle(lang, m.variant);
+  return `${translate(lang, 'family.transformer')} · ${m.variant === 'linear' ? variantTitle(lang, 'linear') : translate(lang, 'train.softmax')}`;
+}
+
 /** Where a variant comes from, in `lang` (VARIANT_INFO's source); the formula is notation and stays. */
 export function variantSource(lang: Lang, variant: string): string {
   const key = `variant.${variant}.source`;

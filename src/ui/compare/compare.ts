@@ -28,7 +28,7 @@ export function defaultTask(catalog: readonly CatalogEntry[]): string | null {
 export function defaultSelection(catalog: readonly CatalogEntry[]): string[] {
   const task = defaultTask(catalog);
   if (task === null) return [];
-  const of = (variant: Variant): CatalogEntry | undefined => catalog.find((c) => c.task === task && c.variant === variant);
+  const of = (variant: Variant): CatalogEntry | undefined => catalog.find((c) => c.task === task && c.family === undefined && c.variant === variant);
   const picks: string[] = [];
   for (const v of ['additive', 'none', 'diagonal'] as const) {
     const e = of(v);
@@ -48,7 +48,7 @@ export function defaultSelection(catalog: readonly CatalogEntry[]): string[] {
 export function missingVariants(catalog: readonly CatalogEntry[]): Variant[] {
   const task = defaultTask(catalog);
   if (task === null) return [];
-  return VARIANTS.filter((v) => !catalog.some((c) => c.task === task && c.variant === v));
+  return VARIANTS.filter((v) => !catalog.some((c) => c.task === task && c.family === undefined && c.variant === v));
 }
 
 /** One colour domain for every trace (weights: [0, 1]; scores: the union of their ranges). */

@@ -6,7 +6,7 @@ import { examplesFor } from '../../data/corpora';
 import { useStoredModels } from '../../store/modelDb';
 import { useStore, type Theme } from '../../store/store';
 import { useModel } from '../hooks';
-import { exampleLabel, noticeText, taskTitle, useLang, useT, variantTitle } from '../i18n';
+import { exampleLabel, modelKindTitle, noticeText, taskTitle, useLang, useT } from '../i18n';
 
 export function ModelPicker() {
   const t = useT();
@@ -26,7 +26,7 @@ export function ModelPicker() {
   const shipped = new Set(entries.map((e) => e.id));
   for (const m of Object.values(models)) {
     if (!entries.some((e) => e.id === m.manifest.id)) {
-      entries.push({ id: m.manifest.id, task: m.manifest.task, variant: m.manifest.variant, title: m.manifest.title ?? m.manifest.id, metrics: {}, bytes: 0 });
+      entries.push({ id: m.manifest.id, task: m.manifest.task, ...(m.manifest.family === 'transformer' ? { family: 'transformer' as const } : {}), variant: m.manifest.variant, title: m.manifest.title ?? m.manifest.id, metrics: {}, bytes: 0 });
     }
   }
   for (const m of stored) {
@@ -53,7 +53,7 @@ export function ModelPicker() {
               .filter((e) => e.task === task)
               .map((e) => (
                 <option key={e.id} value={e.id}>
-                  {shipped.has(e.id) ? variantTitle(lang, e.variant) : e.title}
+                  {shipped.has(e.id) ? modelKindTitle(lang, e) : e.title}
                   {e.metrics.bleu !== undefined ? ` · BLEU ${e.metrics.bleu.toFixed(1)}` : ''}
                 </option>
               ))}

@@ -11,7 +11,7 @@ import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants
 import { examplesFor } from '../../data/corpora';
 import { useShippedModels, type ModelStatus } from '../compare/shippedModels';
 import { fmt } from '../format';
-import { taskTitle, useLang, useT, variantFormula, variantTitle } from '../i18n';
+import { modelKindTitle, taskTitle, useLang, useT, variantFormula, variantTitle } from '../i18n';
 import { TraceHeatmap } from '../panels/Heatmap';
 
 const NO_EDITS: ReadonlyMap<number, readonly number[]> = new Map();
@@ -105,7 +105,7 @@ export function CompareView() {
                   return (
                     <li key={e.id}>
                       <label>
-                        <input type="checkbox" value={e.id} checked={on} disabled={!on && full} onChange={(ev) => toggle(e.id, ev.target.checked)} /> {variantTitle(lang, e.variant)}
+                        <input type="checkbox" value={e.id} checked={on} disabled={!on && full} onChange={(ev) => toggle(e.id, ev.target.checked)} /> {modelKindTitle(lang, e)}
                       </label>
                     </li>
                   );
@@ -201,7 +201,7 @@ function VariantCard(p: CardProps) {
   const agree = trace && refTrace && p.entry.variant !== 'none' ? agreement(trace, refTrace) : null;
   const unknown = trace?.sourceUnknown.filter(Boolean).length ?? 0;
   const { bleu, aer } = p.entry.metrics;
-  const title = `${variantTitle(lang, p.entry.variant)} · ${p.entry.task}`;
+  const title = `${modelKindTitle(lang, p.entry)} · ${p.entry.task}`;
   const open = (): void => {
     loadDocument({ modelId: p.entry.id, source: p.source, target: p.target });
     setView({ page: 'explore', values: p.values });
@@ -210,7 +210,7 @@ function VariantCard(p: CardProps) {
     <article className="compare-card" aria-labelledby={`${id}-h`} data-model={p.entry.id}>
       <h3 id={`${id}-h`}>{title}</h3>
       <p className="muted compare-formula">
-        <code>{variantFormula(lang, p.entry.variant)}</code>
+        <code>{p.entry.family === 'transformer' ? t(p.entry.variant === 'linear' ? 'family.transformer.linear' : 'family.transformer.softmax') : variantFormula(lang, p.entry.variant)}</code>
       </p>
       <dl className="compare-metrics">
         <div>
