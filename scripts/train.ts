@@ -146,6 +146,12 @@ async function main(): Promise<void> {
     devLoss: round(trained.bestDevLoss, 4),
   };
   if (result.aer !== null) metrics.aer = round(result.aer, 4);
+  if (result.heads) {
+    // a Transformer: the best single head or layer mean (the issue's AER target), and which
+    const best = result.heads.reduce((a, b) => (b.aer < a.aer ? b : a));
+    metrics.aerBestHead = round(best.aer, 4);
+    log(`AER per head: ${result.heads.map((h) => `${h.layer + 1}.${h.head === 'mean' ? 'mean' : h.head + 1} ${h.aer.toFixed(3)}`).join(', ')}`);
+  }
   if (result.entropy !== null) metrics.entropy = round(result.entropy, 4);
   if (data.bpe) metrics.testPairs = data.test.length;
   for (const b of result.byLength) if (b.bleu !== null) metrics[`bleu_${b.bucket}`] = round(b.bleu, 2);

@@ -17,6 +17,8 @@ export interface EvalResult {
   /** Mean attention entropy per target step (nats), forced on the references; null for `none`. */
   entropy: number | null;
   byLength: LengthBucketScore[];
+  /** Transformers: the AER of every cross-attention head and of each layer's head mean (the trace's `aer` is the last layer's mean). */
+  heads?: Array<{ layer: number; head: number | 'mean'; aer: number }>;
   seconds: number;
 }
 
@@ -41,6 +43,8 @@ export function evaluate(model: TranslationModel, examples: readonly Example[], 
   let entropyRows = 0;
   const hasGold = examples.some((e) => e.sure.length > 0);
   const hasAttention = model.variant !== 'none';
+  // per Transformer head (layer-major, then the layer's mean): the predicted links of every example
+  const headLinks = new Map<string, Link[][]>();
   examples.forEach((ex, k) => {
     const enc = model.encodeTokens(ex.source);
     const maxLength = Math.min(300, 2 * ex.source.length + 10);
@@ -67,6 +71,26 @@ export function evaluate(model: TranslationModel, examples: readonly Example[], 
         predicted.push(hardAlignment(rows, rows.length, Tx));
         sure.push(ex.sure);
         possible.push(ex.possible);
+        const d = forced.transformer;
+        if (d) {
+          const n = ex.target.length;
+          const cross = d.cross;
+          for (let l = 0; l < d.layers; l++) {
+            const mean = Array.from({ length: n }, () => new Float64Array(Tx));
+            for (let h = 0; h < d.heads; h++) {
+              const headRows = Array.from({ length: n }, (_, i) => {
+                const o = ((l * d.heads + h) * cross.rows + i) * cross.cols;
+                const row = Float64Array.from(cross.weights.subarray(o, o + Tx));
+                row.forEach((v, j) => ((mean[i] as Float64Array)[j] = ((mean[i] as Float64Array)[j] as number) + v / d.heads));
+                return row;
+              });
+              const key = `${l}:${h}`;
+              headLinks.set(key, [...(headLinks.get(key) ?? []), hardAlignment(headRows, n, Tx)]);
+            }
+            const key = `${l}:mean`;
+            headLinks.set(key, [...(headLinks.get(key) ?? []), hardAlignment(mean, n, Tx)]);
+          }
+        }
       }
     }
     opts.onProgress?.(k + 1, examples.length);
@@ -75,7 +99,12 @@ export function evaluate(model: TranslationModel, examples: readonly Example[], 
   const hypText = hyps.map(detok);
   const refText = refs.map(detok);
   const bleuTok = opts.bleuTokenizer ?? '13a';
+  const heads = [...headLinks].map(([key, links]) => {
+    const [layer, head] = key.split(':') as [string, string];
+    return { layer: Number(layer), head: head === 'mean' ? ('mean' as const) : Number(head), aer: alignmentErrorRate(links, sure, possible) };
+  });
   return {
+    ...(heads.length > 0 ? { heads } : {}),
     count: examples.length,
     bleu: corpusBleu(hypText, refText, bleuTok).score,
     exactMatch: exactMatch(hyps, refs),

@@ -49,6 +49,33 @@ describe('TrainView: settings', () => {
     expect(screen.getByLabelText('Sentence pairs (TSV file)')).toBeTruthy();
   });
 
+  it('offers a Transformer with its own sizes, steps and learning rate, and sends its config', async () => {
+    render(<TrainView />);
+    const model = screen.getByLabelText(/attention/i) as HTMLSelectElement;
+    fireEvent.change(model, { target: { value: 'transformer:linear' } });
+    expect(field('d_model').value).toBe('32');
+    expect(field('Heads').value).toBe('2');
+    expect(field('Layers').value).toBe('1');
+    expect(screen.queryByLabelText('Embedding')).toBeNull();
+    expect(field('Steps').value).toBe('600');
+    // the family stays when the task changes, with that task's Transformer defaults
+    fireEvent.change(screen.getByLabelText('Task'), { target: { value: 'dates' } });
+    expect(model.value).toBe('transformer:linear');
+    expect(field('Layers').value).toBe('2');
+    fireEvent.change(screen.getByLabelText('Task'), { target: { value: 'reverse' } });
+    // d_model must split evenly into the heads
+    fireEvent.change(field('Heads'), { target: { value: '3' } });
+    fireEvent.click(button('Train'));
+    await flush();
+    expect(screen.getByText('Must be a multiple of the 3 heads.')).toBeTruthy();
+    expect(worker().commands()).toEqual([]);
+    fireEvent.change(field('Heads'), { target: { value: '4' } });
+    fireEvent.click(button('Train'));
+    await flush();
+    const start = worker().last('train/start');
+    expect(start?.config).toMatchObject({ family: 'transformer', variant: 'linear', transformer: { model: 32, heads: 4, layers: 1, ff: 64 } });
+  });
+
   it('shows the probe before training with uniform weights, from the settings', () => {
     render(<TrainView />);
     const grid = screen.getByRole('grid', { name: 'Probe alignment before training (uniform)' });
