@@ -272,7 +272,8 @@ async function readMetric(page: Page, name: string): Promise<number> {
   return page.evaluate((n) => Number((document.querySelector(`[data-metric="${n}"]`) as HTMLElement | null)?.dataset.value ?? NaN), name);
 }
 
-async function trainReverse(browser: Browser, url: string, log: (line?: string) => void): Promise<TrainRun> {
+/** `model`: the train form's model choice (e.g. `transformer:scaled-dot`); absent: the page's default (RNNsearch, additive). */
+async function trainReverse(browser: Browser, url: string, log: (line?: string) => void, model?: string): Promise<TrainRun> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
@@ -281,6 +282,7 @@ async function trainReverse(browser: Browser, url: string, log: (line?: string) 
     await page.goto(`${url}#view=train`);
     const play = page.getByRole('group', { name: 'Training controls' }).getByRole('button', { name: 'Train' });
     await play.waitFor({ timeout: 30_000 });
+    if (model) await page.getByLabel('Attention').selectOption(model);
     // let the page and the worker's code settle: page-load tasks are not part of training
     await page.waitForTimeout(1500);
     await browser.startTracing(page, { categories: ['toplevel'] });
@@ -380,6 +382,9 @@ export const pageSection: Section = {
       log('training reverse in the page (defaults) until the dev exact match reaches 95%…');
       const loadBefore = os.loadavg()[0] ?? 0;
       const run = await trainReverse(browser, url, log);
+      log('training reverse in the page with the Transformer (the form’s Transformer defaults) until 95%…');
+      const tf = await trainReverse(browser, url, log, 'transformer:scaled-dot');
+      log(`Transformer: ${tf.seconds.toFixed(1)} s to ≥ 95% (step ${tf.step}, worker ${tf.workerSeconds.toFixed(1)} s, ${tf.tokensPerSec.toFixed(0)} tokens/s)`);
       const longest = run.longTasks.length > 0 ? Math.max(...run.longTasks) : 0;
       log('');
       log(
@@ -410,6 +415,7 @@ export const pageSection: Section = {
           pass: run.longTasks.length === 0,
           detail: `${run.longTasks.length} long task(s)${run.longTasks.length ? ` up to ${longest.toFixed(0)} ms` : ''}; trace: longest ${longestTaskMs.toFixed(1)} ms wall${cpu === null ? '' : `, ${cpu.toFixed(1)} ms CPU`}; load ${loadBefore.toFixed(1)}`,
         },
+        { name: 'page: reverse with a Transformer to ≥ 95% dev exact match in ≤ 30 s', pass: tf.seconds <= 30, detail: `${tf.seconds.toFixed(1)} s (step ${tf.step})` },
         { name: 'page: probe alignment anti-diagonal (≥ 90% of rows)', pass: run.antiDiagonal >= 0.9, detail: `${(100 * run.antiDiagonal).toFixed(0)}% of rows at step ${run.probeStep}` },
         { name: 'page: explorer first heatmap < 1 s (real English→French default)', pass: firstHeatmap < 1000, detail: `${firstHeatmap.toFixed(0)} ms (median of ${loads.length})` },
         { name: 'page: keystroke → updated heatmap < 50 ms median (typing a 12-word sentence)', pass: keyMedian < 50, detail: `${keyMedian.toFixed(1)} ms median, p90 ${keyP90.toFixed(1)} ms, ${typing.latencies.length} updates` },
@@ -425,6 +431,8 @@ export const pageSection: Section = {
         json: {
           page: {
             reverseSecondsTo95: Math.round(run.seconds * 10) / 10,
+            reverseTransformerSecondsTo95: Math.round(tf.seconds * 10) / 10,
+            reverseTransformerStep: tf.step,
             longestTaskMs: Math.round(longestTaskMs * 10) / 10,
             firstHeatmapMs: Math.round(firstHeatmap),
             firstHeatmapLoadsMs: loads.map((v) => Math.round(v)),

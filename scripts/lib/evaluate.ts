@@ -5,6 +5,7 @@
 import { type BleuTokenizer, alignmentErrorRate, attentionEntropy, bleuByLength, corpusBleu, exactMatch, hardAlignment, tokenAccuracy, type LengthBucketScore } from '../../src/data/metrics';
 import type { Example, Link } from '../../src/data/tasks';
 import { EOS_TOKEN } from '../../src/data/vocab';
+import { defaultMaxLength } from '../../src/model/decoding';
 import type { TranslationModel } from '../../src/model/family';
 
 export interface EvalResult {
@@ -47,7 +48,7 @@ export function evaluate(model: TranslationModel, examples: readonly Example[], 
   const headLinks = new Map<string, Link[][]>();
   examples.forEach((ex, k) => {
     const enc = model.encodeTokens(ex.source);
-    const maxLength = Math.min(300, 2 * ex.source.length + 10);
+    const maxLength = defaultMaxLength(ex.source.length);
     let out: string[];
     if (opts.beam && opts.beam > 1) {
       const best = model.beam(enc, { width: opts.beam, maxLength })[0];
