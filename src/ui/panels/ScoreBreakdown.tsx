@@ -131,6 +131,14 @@ export function ScoreBreakdown() {
       </PanelSection>
     );
   }
+  // a Transformer's head mean has weights but no single score: one head has
+  if (trace.transformer?.view.head === 'mean') {
+    return (
+      <PanelSection title={t('score.title')} className="sb">
+        <p className="note">{t('sb.headMean')}</p>
+      </PanelSection>
+    );
+  }
   const { i, j } = cell;
   const n = i + 1;
   const token = trace.sourceTokens[j] ?? '';
