@@ -83,6 +83,12 @@ interface StepResult {
   logProbs: FloatArray;
 }
 
+/** A variant's own weight, present by construction (paramSpecs gives every variant its weights). */
+function need(w: FloatArray | null, name: string): FloatArray {
+  if (!w) throw new Error(`InferenceModel: ${name} is missing`);
+  return w;
+}
+
 function sliceRows(src: FloatArray, row: number, width: number): FloatArray {
   return src.subarray(row * width, (row + 1) * width);
 }
@@ -121,6 +127,30 @@ class LazyTable {
   }
 }
 
+/** RNNsearch's weights as inference uses them, gathered once when the model loads. */
+interface RnnWeights {
+  /** Each GRU's recurrent weights: [U_z | U_r] [H, 2H] and U_h [H, H]. */
+  encFwd: { Uzr: FloatArray; Uh: FloatArray };
+  encBwd: { Uzr: FloatArray; Uh: FloatArray };
+  dec: { Uzr: FloatArray; Uh: FloatArray };
+  /** [C | C_o]: [2H, 3H + 2L], what a context vector is multiplied by. */
+  contextProj: FloatArray;
+  /** [U_z | U_r | U_o | W_a or W_q]: [H, SQ], what s_{i−1} is multiplied by. */
+  stateProj: FloatArray;
+  /** s_0 = tanh(←h_1·W_s + b_s). */
+  initW: FloatArray;
+  initB: FloatArray;
+  /** The output layer W_o [L, V] and its bias b_w [V]. */
+  outW: FloatArray;
+  outBias: FloatArray;
+  /** Attention weights of the variants that have them. */
+  va: FloatArray | null;
+  Ua: FloatArray | null;
+  Wg: FloatArray | null;
+  Wk: FloatArray | null;
+  Wv: FloatArray | null;
+}
+
 /** A trained RNNsearch ready to translate, built from parameters and vocabularies. */
 export class InferenceModel implements TranslationModel<EncodedSource> {
   readonly family = 'rnnsearch' as const;
@@ -137,7 +167,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
   /** Columns of the merged state product: 2H (GRU gates) + 2L (deep output) + query size. */
   private readonly SQ: number;
   private readonly queryDim: number;
-  private readonly w: Record<string, FloatArray>;
+  private readonly w: RnnWeights;
   private encF!: LazyTable;
   private encB!: LazyTable;
   private decIn!: LazyTable;
@@ -172,38 +202,37 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     this.queryDim = config.variant === 'additive' || config.variant === 'scaled-dot' ? A : 0;
     this.SQ = 2 * H + 2 * L + this.queryDim;
     const get = (name: string): FloatArray => params.get(name).data;
-    const w: Record<string, FloatArray> = {};
-    noGrad(() => {
-      const fw = gruWeights(params, 'encoder.fwd');
-      const bw = gruWeights(params, 'encoder.bwd');
-      const dw = gruWeights(params, 'decoder.gru');
+    const opt = (name: string): FloatArray | null => (params.has(name) ? get(name) : null);
+    this.w = noGrad(() => {
+      const fwd = gruWeights(params, 'encoder.fwd');
+      const bwd = gruWeights(params, 'encoder.bwd');
+      const dec = gruWeights(params, 'decoder.gru');
       // embedding × input weights (+ bias) per vocabulary word, filled in as words are used
       const table = (emb: FloatArray, rows: number, W: FloatArray, b: FloatArray, n: number): LazyTable => new LazyTable(dtype, emb, E, W, b, n, rows);
-      this.encF = table(get('encoder.embedding'), config.srcVocabSize, fw.W.data, fw.b.data, 3 * H);
-      this.encB = table(get('encoder.embedding'), config.srcVocabSize, bw.W.data, bw.b.data, 3 * H);
-      this.decIn = table(get('decoder.embedding'), config.tgtVocabSize, dw.W.data, dw.b.data, 3 * H);
+      this.encF = table(get('encoder.embedding'), config.srcVocabSize, fwd.W.data, fwd.b.data, 3 * H);
+      this.encB = table(get('encoder.embedding'), config.srcVocabSize, bwd.W.data, bwd.b.data, 3 * H);
+      this.decIn = table(get('decoder.embedding'), config.tgtVocabSize, dec.W.data, dec.b.data, 3 * H);
       this.outEmb = table(get('decoder.embedding'), config.tgtVocabSize, get('output.Vo'), get('output.bo'), 2 * L);
-      w.UzrF = fw.Uzr.data;
-      w.UhF = fw.Uh.data;
-      w.UzrB = bw.Uzr.data;
-      w.UhB = bw.Uh.data;
-      w.UzrD = dw.Uzr.data;
-      w.UhD = dw.Uh.data;
-      // [C | C_o]: [2H, 3H + 2L]
-      w.CCo = concat([dw.C as NonNullable<typeof dw.C>, params.get('output.Co')], 1).data;
       // everything the decoder multiplies s_{i−1} by, side by side: one product per step
       const query = config.variant === 'additive' ? [params.get('attention.Wa')] : config.variant === 'scaled-dot' ? [params.get('attention.Wq')] : [];
-      w.stateProj = concat([dw.Uzr, params.get('output.Uo'), ...query], 1).data;
+      const weights: RnnWeights = {
+        encFwd: { Uzr: fwd.Uzr.data, Uh: fwd.Uh.data },
+        encBwd: { Uzr: bwd.Uzr.data, Uh: bwd.Uh.data },
+        dec: { Uzr: dec.Uzr.data, Uh: dec.Uh.data },
+        contextProj: concat([dec.C as NonNullable<typeof dec.C>, params.get('output.Co')], 1).data,
+        stateProj: concat([dec.Uzr, params.get('output.Uo'), ...query], 1).data,
+        initW: get('decoder.init.Ws'),
+        initB: get('decoder.init.bs'),
+        outW: get('output.Wo'),
+        outBias: get('output.bw'),
+        va: opt('attention.va'),
+        Ua: opt('attention.Ua'),
+        Wg: opt('attention.Wg'),
+        Wk: opt('attention.Wk'),
+        Wv: opt('attention.Wv'),
+      };
+      return weights;
     });
-    w.Ws = get('decoder.init.Ws');
-    w.bs = get('decoder.init.bs');
-    w.Uo = get('output.Uo');
-    w.Wo = get('output.Wo');
-    w.bw = get('output.bw');
-    for (const name of ['Wa', 'Ua', 'va', 'Wg', 'Wq', 'Wk', 'Wv']) {
-      if (params.has(`attention.${name}`)) w[name] = get(`attention.${name}`);
-    }
-    this.w = w;
   }
 
   get variant(): Variant {
@@ -212,7 +241,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
 
   /** v_a of the additive scorer (for the "how a score is built" panel); null for other variants. */
   get va(): FloatArray | null {
-    return this.w.va ?? null;
+    return this.w.va;
   }
 
   /**
@@ -263,13 +292,13 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     let prev: FloatArray = allocArray(dtype, H);
     for (let t = 0; t < Tx; t++) {
       const out = sliceRows(fwd, t, H);
-      this.gruStep(this.encF.row(ids[t] as number), prev, w.UzrF as FloatArray, w.UhF as FloatArray, out, scratch, null, null);
+      this.gruStep(this.encF.row(ids[t] as number), prev, w.encFwd.Uzr, w.encFwd.Uh, out, scratch, null, null);
       prev = out;
     }
     prev = allocArray(dtype, H);
     for (let t = Tx - 1; t >= 0; t--) {
       const out = sliceRows(bwd, t, H);
-      this.gruStep(this.encB.row(ids[t] as number), prev, w.UzrB as FloatArray, w.UhB as FloatArray, out, scratch, null, null);
+      this.gruStep(this.encB.row(ids[t] as number), prev, w.encBwd.Uzr, w.encBwd.Uh, out, scratch, null, null);
       prev = out;
     }
     const annotations = allocArray(dtype, Tx * H2);
@@ -279,8 +308,8 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     }
     // s_0 = tanh(←h_1·W_s + b_s)
     const s0 = allocArray(dtype, H);
-    s0.set(w.bs as FloatArray);
-    gemm(false, false, 1, H, H, bwd, 0, H, w.Ws as FloatArray, 0, H, s0, 0, H, true);
+    s0.set(w.initB);
+    gemm(false, false, 1, H, H, bwd, 0, H, w.initW, 0, H, s0, 0, H, true);
     for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number); // once per sentence: exact
 
     const variant = this.config.variant;
@@ -294,11 +323,11 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     };
     switch (variant) {
       case 'additive':
-        keys = project(annotations, w.Ua as FloatArray, this.A);
+        keys = project(annotations, need(w.Ua, 'attention.Ua'), this.A);
         keyDim = this.A;
         break;
       case 'general':
-        keys = project(annotations, w.Wg as FloatArray, H);
+        keys = project(annotations, need(w.Wg, 'attention.Wg'), H);
         keyDim = H;
         break;
       case 'dot':
@@ -307,9 +336,9 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
         keyDim = H;
         break;
       case 'scaled-dot':
-        keys = project(annotations, w.Wk as FloatArray, this.A);
+        keys = project(annotations, need(w.Wk, 'attention.Wk'), this.A);
         keyDim = this.A;
-        values = project(annotations, w.Wv as FloatArray, H2);
+        values = project(annotations, need(w.Wv, 'attention.Wv'), H2);
         break;
       case 'none':
       case 'diagonal':
@@ -322,9 +351,9 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       summary.set(sliceRows(fwd, Tx - 1, H), 0);
       summary.set(sliceRows(bwd, 0, H), H);
       contextProj = allocArray(dtype, this.CP);
-      gemm(false, false, 1, this.CP, H2, summary, 0, H2, w.CCo as FloatArray, 0, this.CP, contextProj, 0, this.CP, false);
+      gemm(false, false, 1, this.CP, H2, summary, 0, H2, w.contextProj, 0, this.CP, contextProj, 0, this.CP, false);
     } else {
-      contextProj = project(values, w.CCo as FloatArray, this.CP);
+      contextProj = project(values, w.contextProj, this.CP);
     }
     const tokenList = tokens ?? Array.from(ids, (id) => this.srcVocab.token(id));
     return {
@@ -412,7 +441,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     // ---- s_{i−1}·[U_z|U_r | U_o | W_a]: the GRU gates, the deep output and the query at once ----
     const sq = sc.sq;
     const H2 = 2 * H;
-    gemm(false, false, 1, this.SQ, H, s, 0, H, w.stateProj as FloatArray, 0, this.SQ, sq, 0, this.SQ, false);
+    gemm(false, false, 1, this.SQ, H, s, 0, H, w.stateProj, 0, this.SQ, sq, 0, this.SQ, false);
     const qOff = H2 + 2 * L;
     if (this.queryDim > 0) for (let a = 0; a < A; a++) sc.q[a] = sq[qOff + a] as number;
     // ---- attention: scores e_i, weights α_i, context projections ----
@@ -425,7 +454,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
         if (variant === 'additive') {
           // q = W_a s_{i−1} (from the merged product);  e_j = v_aᵀ tanh(q + U_a h_j)
           const q = sc.q;
-          const va = w.va as FloatArray;
+          const va = need(w.va, 'attention.va');
           for (let j = 0; j < Tx; j++) {
             const base = j * A;
             let acc = 0;
@@ -470,11 +499,11 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       t[k] = a >= b ? a : b;
     }
     const logits = sc.logits;
-    logits.set(w.bw as FloatArray);
-    gemm(false, false, 1, V, L, t, 0, L, w.Wo as FloatArray, 0, V, logits, 0, V, true);
+    logits.set(w.outBias);
+    gemm(false, false, 1, V, L, t, 0, L, w.outW, 0, V, logits, 0, V, true);
     logSoftmaxInPlace(logits);
     // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]) with the context part precomputed ----
-    this.gruStep(this.decIn.row(prevToken), s, w.UzrD as FloatArray, w.UhD as FloatArray, sc.sNext, sc, cp, sq);
+    this.gruStep(this.decIn.row(prevToken), s, w.dec.Uzr, w.dec.Uh, sc.sNext, sc, cp, sq);
     return { logProbs: logits };
   }
 
