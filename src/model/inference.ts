@@ -274,8 +274,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
   /** Encode source ids that already end with </s>. */
   encodeIds(ids: Int32Array, tokens?: string[], unknown?: boolean[]): EncodedSource {
     const Tx = ids.length;
-    if (Tx < 2 && ids[0] === EOS_ID) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
-    if (Tx === 0) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
+    if (Tx === 0 || (Tx < 2 && ids[0] === EOS_ID)) throw new DecodeError('empty-source', 'The source sentence is empty: there is nothing to attend to.');
     if (Tx > MAX_SOURCE_TOKENS + 1) {
       throw new DecodeError('source-too-long', `The source has ${Tx - 1} tokens; the model accepts at most ${MAX_SOURCE_TOKENS}.`);
     }
@@ -283,12 +282,32 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       const id = ids[t] as number;
       if (!Number.isInteger(id) || id < 0 || id >= this.config.srcVocabSize) throw new DecodeError('bad-option', `source id ${id} at ${t} is out of range`);
     }
+    const { fwd, bwd, annotations } = this.runEncoder(ids);
     const { H, dtype, w } = this;
+    // s_0 = tanh(←h_1·W_s + b_s)
+    const s0 = allocArray(dtype, H);
+    s0.set(w.initB);
+    gemm(false, false, 1, H, H, bwd, 0, H, w.initW, 0, H, s0, 0, H, true);
+    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number); // once per sentence: exact
+    return {
+      tokens: tokens ?? Array.from(ids, (id) => this.srcVocab.token(id)),
+      ids,
+      unknown: unknown ?? Array.from(ids, (id) => id === UNK_ID),
+      length: Tx,
+      annotations,
+      ...this.attentionInputs(fwd, bwd, annotations, Tx),
+      initialState: s0,
+    };
+  }
+
+  /** Both encoder GRUs over the source: →h, ←h [Tx, H] each, and the annotations [Tx, 2H]. */
+  private runEncoder(ids: Int32Array): { fwd: FloatArray; bwd: FloatArray; annotations: FloatArray } {
+    const { H, dtype, w } = this;
+    const Tx = ids.length;
     const H2 = 2 * H;
     const fwd = allocArray(dtype, Tx * H);
     const bwd = allocArray(dtype, Tx * H);
     const scratch = this.newScratch(Tx);
-    // forward GRU
     let prev: FloatArray = allocArray(dtype, H);
     for (let t = 0; t < Tx; t++) {
       const out = sliceRows(fwd, t, H);
@@ -306,22 +325,22 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       annotations.set(sliceRows(fwd, t, H), t * H2);
       annotations.set(sliceRows(bwd, t, H), t * H2 + H);
     }
-    // s_0 = tanh(←h_1·W_s + b_s)
-    const s0 = allocArray(dtype, H);
-    s0.set(w.initB);
-    gemm(false, false, 1, H, H, bwd, 0, H, w.initW, 0, H, s0, 0, H, true);
-    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number); // once per sentence: exact
+    return { fwd, bwd, annotations };
+  }
 
-    const variant = this.config.variant;
-    let keys: FloatArray | null = null;
-    let keyDim = 0;
-    let values: FloatArray = annotations;
+  /** What the variant's attention precomputes once per sentence: keys, values, their context projections. */
+  private attentionInputs(fwd: FloatArray, bwd: FloatArray, annotations: FloatArray, Tx: number): Pick<EncodedSource, 'keys' | 'keyDim' | 'values' | 'contextProj' | 'summary'> {
+    const { H, dtype, w } = this;
+    const H2 = 2 * H;
     const project = (src: FloatArray, W: FloatArray, n: number): FloatArray => {
       const out = allocArray(dtype, Tx * n);
       gemm(false, false, Tx, n, H2, src, 0, H2, W, 0, n, out, 0, n, false);
       return out;
     };
-    switch (variant) {
+    let keys: FloatArray | null = null;
+    let keyDim = 0;
+    let values: FloatArray = annotations;
+    switch (this.config.variant) {
       case 'additive':
         keys = project(annotations, need(w.Ua, 'attention.Ua'), this.A);
         keyDim = this.A;
@@ -340,35 +359,17 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
         keyDim = this.A;
         values = project(annotations, need(w.Wv, 'attention.Wv'), H2);
         break;
-      case 'none':
-      case 'diagonal':
+      default:
         break;
     }
-    let summary: FloatArray | null = null;
-    let contextProj: FloatArray;
-    if (variant === 'none') {
-      summary = allocArray(dtype, H2);
-      summary.set(sliceRows(fwd, Tx - 1, H), 0);
-      summary.set(sliceRows(bwd, 0, H), H);
-      contextProj = allocArray(dtype, this.CP);
-      gemm(false, false, 1, this.CP, H2, summary, 0, H2, w.contextProj, 0, this.CP, contextProj, 0, this.CP, false);
-    } else {
-      contextProj = project(values, w.contextProj, this.CP);
-    }
-    const tokenList = tokens ?? Array.from(ids, (id) => this.srcVocab.token(id));
-    return {
-      tokens: tokenList,
-      ids,
-      unknown: unknown ?? Array.from(ids, (id) => id === UNK_ID),
-      length: Tx,
-      annotations,
-      keys,
-      keyDim,
-      values,
-      contextProj,
-      summary,
-      initialState: s0,
-    };
+    if (this.config.variant !== 'none') return { keys, keyDim, values, contextProj: project(values, w.contextProj, this.CP), summary: null };
+    // RNNencdec: one fixed summary [→h_Tx ; ←h_1] and its projection
+    const summary = allocArray(dtype, H2);
+    summary.set(sliceRows(fwd, Tx - 1, H), 0);
+    summary.set(sliceRows(bwd, 0, H), H);
+    const contextProj = allocArray(dtype, this.CP);
+    gemm(false, false, 1, this.CP, H2, summary, 0, H2, w.contextProj, 0, this.CP, contextProj, 0, this.CP, false);
+    return { keys, keyDim, values, contextProj, summary };
   }
 
   private newScratch(Tx: number): Scratch {
