@@ -101,15 +101,24 @@ function runEncoderGru(xProj: Tensor, w: GruWeights, batch: Batch, reverse: bool
   return states;
 }
 
-export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
-  const { hidden: H, maxout: L, alignment: A } = config.sizes;
+/** The encoder side of a batch: annotations, s_0, and what the variant's attention precomputes. */
+interface EncodedBatch {
+  annotations: Tensor;
+  s0: Tensor;
+  /** [B, Tx, K] (null for none / diagonal). */
+  keys: Tensor | null;
+  /** What the weights average: [B, Tx, 2H]. */
+  values: Tensor;
+  /** RNNencdec's fixed summary [→h_Tx ; ←h_1] (none only). */
+  summary: Tensor | null;
+}
+
+function encodeBatch(params: Params, config: RnnConfig, batch: Batch): EncodedBatch {
+  const { hidden: H } = config.sizes;
   const B = batch.size;
   const Tx = batch.srcLen;
-  const Ty = batch.tgtLen;
   const variant = config.variant;
   const P = (name: string): Tensor => params.get(name);
-  const dtype = P('encoder.embedding').dtype;
-
   // ---- encoder: embeddings, both GRUs, annotations h [B, Tx, 2H] ----
   const srcEmb = gather(P('encoder.embedding'), batch.srcIds, [Tx, B]); // [Tx, B, E]
   const fw = gruWeights(params, 'encoder.fwd');
@@ -118,7 +127,7 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
   const bwdStates = runEncoderGru(linear(srcEmb, bw.W, bw.b), bw, batch, true, H);
   const annotations = concat([stackBatch(fwdStates), stackBatch(bwdStates)], 2); // [B, Tx, 2H]
   const firstBwd = bwdStates[0] as Tensor; // ←h_1
-  let s = tanh(linear(firstBwd, P('decoder.init.Ws'), P('decoder.init.bs'))); // s_0 [B, H]
+  const s0 = tanh(linear(firstBwd, P('decoder.init.Ws'), P('decoder.init.bs'))); // s_0 [B, H]
 
   // ---- what attention precomputes once per sentence ----
   let keys: Tensor | null = null; // [B, Tx, K]
@@ -137,12 +146,24 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
       keys = linear(annotations, P('attention.Wk'));
       values = linear(annotations, P('attention.Wv'));
       break;
-    case 'none':
-    case 'diagonal':
+    default:
       break;
   }
   // the fixed summary of RNNencdec: [→h_Tx ; ←h_1] (padding kept the forward state at the end)
   const summary = variant === 'none' ? concat([fwdStates[Tx - 1] as Tensor, firstBwd], 1) : null;
+  return { annotations, s0, keys, values, summary };
+}
+
+export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opts: ForwardOptions = {}): ForwardResult {
+  const { hidden: H, maxout: L, alignment: A } = config.sizes;
+  const B = batch.size;
+  const Tx = batch.srcLen;
+  const Ty = batch.tgtLen;
+  const variant = config.variant;
+  const P = (name: string): Tensor => params.get(name);
+  const dtype = P('encoder.embedding').dtype;
+  const { keys, values, summary, s0 } = encodeBatch(params, config, batch);
+  let s = s0;
 
   // ---- decoder ----
   const tgtEmb = gather(P('decoder.embedding'), batch.tgtIn, [Ty, B]); // E_y y_{i−1}: [Ty, B, E]

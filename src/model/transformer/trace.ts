@@ -27,7 +27,8 @@ export function at(d: { heads: number }, rows: number, width: number, layer: num
   return ((layer * d.heads + head) * rows + row) * width;
 }
 
-export function writeTransformerTrace(model: TransformerModel, enc: TransformerEncoded, decoded: Decoded<TransformerStep>, mode: DecodeMode, edited: ReadonlyMap<number, unknown>): Trace {
+/** Every layer's and head's numbers, from the encoder's records and each step's rows. */
+function collectDetail(model: TransformerModel, enc: TransformerEncoded, decoded: Decoded<TransformerStep>): TransformerDetail {
   const { layers: L, heads: h, model: D } = model.config.sizes;
   const dk = D / h;
   const Tx = enc.length;
@@ -88,6 +89,14 @@ export function writeTransformerTrace(model: TransformerModel, enc: TransformerE
       }
     }
   });
+  return detail;
+}
+
+export function writeTransformerTrace(model: TransformerModel, enc: TransformerEncoded, decoded: Decoded<TransformerStep>, mode: DecodeMode, edited: ReadonlyMap<number, unknown>): Trace {
+  const detail = collectDetail(model, enc, decoded);
+  const dtype = model.dtype;
+  const D = detail.model;
+  const Tx = enc.length;
   const token = (id: number): string => model.tgtVocab.token(id);
   const empty = allocArray(dtype, 0);
   const steps: TraceStep[] = decoded.steps.map((st, i) => ({
