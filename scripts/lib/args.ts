@@ -21,6 +21,9 @@ export type Parsed<S extends Record<string, FlagSpec>> = {
   [K in keyof S]: S[K] extends { default: string | number | boolean } ? Value<S[K]> : S[K]['kind'] extends 'boolean' ? boolean : Value<S[K]> | undefined;
 };
 
+const TRUE_WORDS: readonly string[] = ['true', '1', 'yes'];
+const FALSE_WORDS: readonly string[] = ['false', '0', 'no'];
+
 export function parseArgs<S extends Record<string, FlagSpec>>(argv: readonly string[], spec: S): Parsed<S> {
   const out: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(spec)) out[name] = f.default ?? (f.kind === 'boolean' ? false : undefined);
@@ -29,14 +32,25 @@ export function parseArgs<S extends Record<string, FlagSpec>>(argv: readonly str
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
-    const f = spec[name];
+    // Own properties only: `--toString`, `--constructor` or `--__proto__` must not find
+    // Object.prototype's members and are unknown flags like any other typo.
+    const f = Object.prototype.hasOwnProperty.call(spec, name) ? spec[name] : undefined;
     if (!f) throw new UsageError(`unknown flag --${name}`);
     if (f.kind === 'boolean') {
-      out[name] = eq >= 0 ? arg.slice(eq + 1) !== 'false' : true;
+      if (eq < 0) {
+        out[name] = true;
+        continue;
+      }
+      const text = arg.slice(eq + 1).toLowerCase();
+      if (TRUE_WORDS.includes(text)) out[name] = true;
+      else if (FALSE_WORDS.includes(text)) out[name] = false;
+      else throw new UsageError(`--${name} takes no value, or one of true/false, 1/0, yes/no; got ${JSON.stringify(arg.slice(eq + 1))}`);
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++k];
     if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    // `--seed=` (or `--seed ''`) is a missing value, not 0 (Number('') is 0).
+    if (f.kind !== 'string' && raw.trim() === '') throw new UsageError(`--${name} needs a value`);
     if (f.kind === 'string') {
       if (f.choices && !f.choices.includes(raw)) throw new UsageError(`--${name} must be one of ${f.choices.join(', ')}; got ${JSON.stringify(raw)}`);
       out[name] = raw;

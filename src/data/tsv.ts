@@ -6,9 +6,16 @@
 // number, and good lines are kept. Only a file over the size cap (or bad options) throws a
 // TsvError, before anything is decoded. Bytes are decoded as UTF-8, strictly (a line that is not
 // valid UTF-8 is reported and skipped); a leading BOM is dropped; CRLF, LF and old-Mac CR line
-// ends are accepted. A file containing NUL bytes is reported as binary with a single error.
+// ends are accepted, even mixed in one file: each CRLF, LF or lone CR ends a line, so no CR is
+// ever left inside a field, and line numbers are the same whether the text decodes at once or
+// line by line. A file containing NUL bytes is reported as binary with a single error.
 
 import { TSV_MAX_BYTES, TSV_MAX_ERRORS, TSV_MAX_PAIRS } from './limits';
+
+/** A line end: CRLF, LF or a lone CR (old Mac), in any mix. */
+const LINE_END = /\r\n|\n|\r/;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /** One imported pair; `line` is 1-based. */
 export interface SentencePair {
@@ -91,8 +98,8 @@ class Collector {
     return true;
   }
 
-  line(text: string, line: number): boolean {
-    const body = text.endsWith('\r') ? text.slice(0, -1) : text;
+  /** One line's text, without its line end (it holds no CR or LF). */
+  line(body: string, line: number): boolean {
     if (body.trim().length === 0) {
       this.result.skippedBlank++;
       return true;
@@ -126,8 +133,8 @@ function binaryResult(line: number): ParsedSentencePairs {
 function parseText(text: string, collector: Collector): ParsedSentencePairs {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const nul = body.indexOf('\u0000');
-  if (nul >= 0) return binaryResult(body.slice(0, nul).split(body.includes('\n') ? '\n' : '\r').length);
-  const lines = body.split(body.includes('\n') ? '\n' : '\r');
+  if (nul >= 0) return binaryResult(body.slice(0, nul).split(LINE_END).length);
+  const lines = body.split(LINE_END);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop(); // the final line break
   for (let k = 0; k < lines.length; k++) {
     if (!collector.line(lines[k] as string, k + 1)) break;
@@ -142,10 +149,9 @@ function parseBytes(bytes: Uint8Array, collector: Collector): ParsedSentencePair
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const nul = bytes.indexOf(0, start);
   if (nul >= 0) {
-    // Count lines the way parseText splits them: by LF, or by CR in a file without any LF.
-    const separator = bytes.indexOf(0x0a, start) >= 0 ? 0x0a : 0x0d;
+    // Count lines the way parseText splits them: at each LF, and at each CR not followed by LF.
     let line = 1;
-    for (let k = start; k < nul; k++) if (bytes[k] === separator) line++;
+    for (let k = start; k < nul; k++) if (bytes[k] === LF || (bytes[k] === CR && bytes[k + 1] !== LF)) line++;
     return binaryResult(line);
   }
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -155,11 +161,12 @@ function parseBytes(bytes: Uint8Array, collector: Collector): ParsedSentencePair
   } catch {
     // Some bytes are not UTF-8: decode line by line to find and report them.
   }
+  // (The same line ends as parseText: CR and LF are ASCII, never part of a multi-byte sequence.)
   let lineStart = 0;
   let lineNumber = 1;
   while (lineStart <= content.length) {
-    let end = content.indexOf(0x0a, lineStart);
-    if (end < 0) end = content.length;
+    let end = lineStart;
+    while (end < content.length && content[end] !== LF && content[end] !== CR) end++;
     if (end === content.length && lineStart === end) break; // the final line break
     let text: string | undefined;
     try {
@@ -169,7 +176,7 @@ function parseBytes(bytes: Uint8Array, collector: Collector): ParsedSentencePair
     }
     const keepGoing = text === undefined ? collector.error(lineNumber, 'not valid UTF-8') : collector.line(text, lineNumber);
     if (!keepGoing) break;
-    lineStart = end + 1;
+    lineStart = content[end] === CR && content[end + 1] === LF ? end + 2 : end + 1;
     lineNumber++;
   }
   return collector.result;

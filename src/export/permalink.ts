@@ -13,7 +13,9 @@
 //   the whole default state, and a notice;
 // - any other field (decoding, beamWidth, step, edits, a view option) is invalid: that field alone
 //   takes its default, and a notice names it. Edits are all-or-nothing (a half-applied set of
-//   attention edits would show a state nobody made). Missing fields take their defaults silently;
+//   attention edits would show a state nobody made): one malformed edit, or rows of different
+//   lengths (every row is over the same source, so the page would apply the rows that fit and
+//   silently drop the others), resets them all. Missing fields take their defaults silently;
 //   unknown fields are ignored (a later v1 may add fields).
 //
 // Uses CompressionStream / DecompressionStream ('deflate-raw'; Baseline 2023: Chrome 80,
@@ -37,8 +39,13 @@ export const MAX_EDITS = MAX_TARGET_TOKENS;
 export const MAX_EDIT_WEIGHTS = MAX_TOKENS_PER_SIDE + 1;
 /** Largest `step` (a step index, or the number of steps when decoding is finished). */
 export const MAX_STEP = MAX_TARGET_TOKENS;
-/** Largest beam width (the model's beam search accepts 1..16). */
-export const MAX_BEAM_WIDTH = 16;
+/**
+ * The page's beam widths, defined once: the permalink validator, the store's setBeamWidth and its
+ * local-storage check all use these (the model's beam search itself accepts 1..16, but the page
+ * offers 2..8: width 1 is greedy decoding, and wider beams are slow to show).
+ */
+export const MIN_BEAM_WIDTH = 2;
+export const MAX_PAGE_BEAM_WIDTH = 8;
 /** Decimals kept of each edited weight once a row is normalised to sum to 1. */
 export const EDIT_WEIGHT_DECIMALS = 4;
 
@@ -197,10 +204,12 @@ function oneOf<T extends string>(x: unknown, values: readonly T[]): x is T {
   return typeof x === 'string' && (values as readonly string[]).includes(x);
 }
 
+/** The edits, or null when any one is malformed (all-or-nothing: see the policy at the top). */
 function readEdits(x: unknown): AttentionEdit[] | null {
   if (!Array.isArray(x) || x.length > MAX_EDITS) return null;
   const seen = new Set<number>();
   const out: AttentionEdit[] = [];
+  let rowLength = -1;
   for (const e of x as unknown[]) {
     if (!isRecord(e)) return null;
     const step = own(e, 'step');
@@ -208,6 +217,9 @@ function readEdits(x: unknown): AttentionEdit[] | null {
     seen.add(step);
     const w = own(e, 'weights');
     if (!Array.isArray(w) || w.length < 1 || w.length > MAX_EDIT_WEIGHTS) return null;
+    // every row is over the one source (</s> included): a row of another length is malformed
+    if (rowLength >= 0 && w.length !== rowLength) return null;
+    rowLength = w.length;
     const weights: number[] = new Array<number>(w.length);
     for (let i = 0; i < w.length; i++) {
       const v: unknown = w[i];
@@ -245,7 +257,7 @@ function validate(raw: unknown): Validation {
     else reset.push(name);
   };
   field('decoding', (x): x is DecodingMode => oneOf(x, ['greedy', 'beam'] as const), (x) => (state.decoding = x));
-  field('beamWidth', (x): x is number => isIntIn(x, 1, MAX_BEAM_WIDTH), (x) => (state.beamWidth = x));
+  field('beamWidth', (x): x is number => isIntIn(x, MIN_BEAM_WIDTH, MAX_PAGE_BEAM_WIDTH), (x) => (state.beamWidth = x));
   field('step', (x): x is number => isIntIn(x, 0, MAX_STEP), (x) => (state.step = x));
   if (has(raw, 'edits')) {
     const edits = readEdits(own(raw, 'edits'));

@@ -9,10 +9,17 @@
 //
 // Two object stores, written in one transaction: `models` (small records, listed by the picker)
 // and `weights` (the bytes, read only when a model is opened).
+//
+// What is read back is data, like a file (storage is user-editable through the developer tools,
+// and another version of the page may have written it): each record is validated field by field
+// into a fresh object. A damaged record is left out of the list, and opening it by id is refused
+// with a ModelDbError, so it never reaches a render (docs/RELIABILITY.md, "a tampered IndexedDB
+// record").
 
 import { create } from 'zustand';
 import { loadModel, type LoadedModel } from '../model/bundle';
 import { CheckpointError, parseManifestText, serializeManifest, type Manifest } from '../model/checkpoint';
+import { isVariant } from '../model/config';
 
 export const DB_NAME = 'rnnsearch-models';
 export const DB_VERSION = 1;
@@ -38,6 +45,53 @@ interface WeightsRecord {
   weights: Uint8Array;
   /** A subword model's tokenizer.json files, by name (absent for word-level models). */
   files?: Record<string, Uint8Array>;
+}
+
+/** A stored model id: as a manifest's (1–64 characters of a-z, 0-9 and "-"). */
+const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+/** Longest stored title and task (a manifest's caps). */
+export const MAX_STORED_TITLE_CHARS = 200;
+export const MAX_STORED_TASK_CHARS = 64;
+/** Longest savedAt text (an ISO 8601 time is 24 characters). */
+const MAX_SAVED_AT_CHARS = 64;
+
+function ownField(o: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+function isText(x: unknown, max: number): x is string {
+  return typeof x === 'string' && x.length >= 1 && x.length <= max;
+}
+
+/**
+ * A stored record's listing fields, checked one by one (own properties only) into a fresh object;
+ * null when any is missing or wrong, with the first bad field's name in `why.field`.
+ */
+function readStoredMeta(record: unknown, why: { field?: string } = {}): StoredModelMeta | null {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    why.field = 'record';
+    return null;
+  }
+  const id = ownField(record, 'id');
+  const title = ownField(record, 'title');
+  const task = ownField(record, 'task');
+  const variant = ownField(record, 'variant');
+  const bytes = ownField(record, 'bytes');
+  const savedAt = ownField(record, 'savedAt');
+  const checks: ReadonlyArray<readonly [string, boolean]> = [
+    ['id', typeof id === 'string' && ID_PATTERN.test(id)],
+    ['title', isText(title, MAX_STORED_TITLE_CHARS)],
+    ['task', isText(task, MAX_STORED_TASK_CHARS)],
+    ['variant', isVariant(variant)],
+    ['bytes', typeof bytes === 'number' && Number.isFinite(bytes) && bytes >= 0],
+    ['savedAt', isText(savedAt, MAX_SAVED_AT_CHARS)],
+  ];
+  const bad = checks.find(([, ok]) => !ok);
+  if (bad) {
+    why.field = bad[0];
+    return null;
+  }
+  return { id: id as string, title: title as string, task: task as string, variant: variant as StoredModelMeta['variant'], bytes: bytes as number, savedAt: savedAt as string };
 }
 
 export type ModelDbErrorCode = 'unavailable' | 'quota' | 'failed';
@@ -151,21 +205,43 @@ function request<T>(r: IDBRequest<T>): () => T {
 }
 
 /** The models saved in this browser, newest first. */
+/** The models saved in this browser, newest first; a damaged record is left out. */
 export async function listStoredModels(): Promise<StoredModelMeta[]> {
-  const all = await transact('readonly', 'listing the saved models', (tx) => request(tx.objectStore(MODELS).getAll() as IDBRequest<ModelRecord[]>));
-  return all
-    .filter((r) => r && typeof r.id === 'string')
-    .map(({ id, title, task, variant, bytes, savedAt }) => ({ id, title, task, variant, bytes, savedAt }))
-    .sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
+  const all: unknown = await transact('readonly', 'listing the saved models', (tx) => request(tx.objectStore(MODELS).getAll() as IDBRequest<unknown[]>));
+  const list: StoredModelMeta[] = [];
+  if (Array.isArray(all)) {
+    for (const record of all as unknown[]) {
+      const meta = readStoredMeta(record);
+      if (meta) list.push(meta);
+    }
+  }
+  return list.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0));
 }
 
-/** The stored files of a model, or null when it is not saved here. */
+function damaged(id: string, field: string): ModelDbError {
+  return new ModelDbError('failed', `The copy of “${id}” saved in this browser is damaged (its ${field} is not valid); delete it and save the model again.`);
+}
+
+/**
+ * The stored files of a model, or null when it is not saved here. Throws ModelDbError when the
+ * stored record is damaged (a listing field, or the manifest text, missing or of the wrong kind).
+ */
 export async function getStoredModel(id: string): Promise<{ manifest: string; weights: Uint8Array; files?: unknown } | null> {
-  return transact('readonly', 'reading a saved model', (tx) => {
-    const m = tx.objectStore(MODELS).get(id) as IDBRequest<ModelRecord | undefined>;
-    const w = tx.objectStore(WEIGHTS).get(id) as IDBRequest<WeightsRecord | undefined>;
-    return () => (m.result && w.result ? { manifest: m.result.manifest, weights: w.result.weights, files: w.result.files } : null);
+  const found = await transact('readonly', 'reading a saved model', (tx) => {
+    const m = tx.objectStore(MODELS).get(id) as IDBRequest<unknown>;
+    const w = tx.objectStore(WEIGHTS).get(id) as IDBRequest<unknown>;
+    return () => ({ model: m.result, weights: w.result });
   });
+  if (found.model === undefined || found.model === null || found.weights === undefined || found.weights === null) return null;
+  const why: { field?: string } = {};
+  const meta = readStoredMeta(found.model, why);
+  if (!meta) throw damaged(id, why.field ?? 'record');
+  if (meta.id !== id) throw damaged(id, 'id');
+  const manifest = ownField(found.model as object, 'manifest');
+  if (typeof manifest !== 'string') throw damaged(id, 'manifest');
+  if (typeof found.weights !== 'object') throw damaged(id, 'weights');
+  const w = found.weights as object;
+  return { manifest, weights: ownField(w, 'weights') as Uint8Array, files: ownField(w, 'files') };
 }
 
 /** Save (or replace) a model. Throws ModelDbError ('quota' when storage is full). */

@@ -5,7 +5,7 @@
 
 import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { DEFAULT_SHARE_STATE, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
+import { DEFAULT_SHARE_STATE, MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
 import { examplesFor } from '../data/corpora';
 import type { LoadedModel } from '../model/bundle';
 import type { HeadView } from '../model/trace';
@@ -189,7 +189,7 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     get().recompute();
   },
   setBeamWidth(width) {
-    const w = Math.max(2, Math.min(8, Math.round(width)));
+    const w = Math.max(MIN_BEAM_WIDTH, Math.min(MAX_PAGE_BEAM_WIDTH, Math.round(width)));
     set({ beamWidth: w });
     get().recompute();
   },
@@ -407,7 +407,7 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
   if (typeof v.source === 'string' && v.source.length <= 5000) out.source = v.source;
   if (typeof v.target === 'string' && v.target.length <= 5000) out.target = v.target;
   if (v.decoding === 'greedy' || v.decoding === 'beam') out.decoding = v.decoding;
-  if (typeof v.beamWidth === 'number' && Number.isInteger(v.beamWidth) && v.beamWidth >= 2 && v.beamWidth <= 8) out.beamWidth = v.beamWidth;
+  if (typeof v.beamWidth === 'number' && Number.isInteger(v.beamWidth) && v.beamWidth >= MIN_BEAM_WIDTH && v.beamWidth <= MAX_PAGE_BEAM_WIDTH) out.beamWidth = v.beamWidth;
   if (v.values === 'weights' || v.values === 'scores') out.values = v.values;
   if (typeof v.transpose === 'boolean') out.transpose = v.transpose;
   if (v.palette === 'cividis' || v.palette === 'viridis') out.palette = v.palette;

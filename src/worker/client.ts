@@ -4,6 +4,9 @@
 // than its allowance (startup, data preparation or training), or fires `error` / `messageerror`, is
 // terminated, everything pending is rejected, and `onDead` says why. Nothing else is touched:
 // the caller keeps its config, curves and last weights, and may start a new client to resume.
+// An export request also has its own deadline (`exportTimeoutMs`), and a reply to it that fails
+// validation rejects it at once: a healthy worker whose reply is lost or refused never leaves the
+// caller waiting forever (docs/RELIABILITY.md, "a message that cannot be deserialised").
 //
 // Commands are copied by structured clone, never transferred (bench/README.md: a transfer
 // detaches a buffer and slows the sending thread's kernels; the explorer runs kernels here).
@@ -45,6 +48,8 @@ export interface TrainClientOptions {
   startupMs?: number;
   /** Longest silence while the worker builds a run's data (ms): a big TSV takes a while. */
   prepareMs?: number;
+  /** Longest wait for the reply to an export request (ms); then its promise rejects. */
+  exportTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -52,8 +57,15 @@ export const DEFAULT_HEARTBEAT_MS = 1000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_STARTUP_MS = 20_000;
 export const DEFAULT_PREPARE_MS = 60_000;
+export const DEFAULT_EXPORT_TIMEOUT_MS = 60_000;
 
-type Pending = { resolve(value: { manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }): void; reject(error: Error): void };
+/** Rejects an export request whose reply did not come in time, or came but was not valid. */
+export class WorkerReplyError extends Error {
+  override readonly name = 'WorkerReplyError';
+}
+
+type Exported = { manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> };
+type Pending = { resolve(value: Exported): void; reject(error: Error): void };
 
 export class TrainClient {
   private worker: WorkerLike | null;
@@ -70,7 +82,7 @@ export class TrainClient {
   private readonly pending = new Map<number, Pending>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly now: () => number;
-  private readonly limits: { startup: number; timeout: number; prepare: number };
+  private readonly limits: { startup: number; timeout: number; prepare: number; exportReply: number };
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
   /** Settles when the worker says 'ready' (rejects if it dies first). */
@@ -82,6 +94,7 @@ export class TrainClient {
       startup: options.startupMs ?? DEFAULT_STARTUP_MS,
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       prepare: options.prepareMs ?? DEFAULT_PREPARE_MS,
+      exportReply: options.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS,
     };
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
@@ -116,12 +129,34 @@ export class TrainClient {
     return true;
   }
 
-  /** Ask for the current model as manifest + safetensors bytes. */
-  exportCheckpoint(id: string, title: string): Promise<{ manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> }> {
+  /**
+   * Ask for the current model as manifest + safetensors bytes. Rejects with WorkerReplyError when
+   * no valid reply came within `exportTimeoutMs` (or the reply failed validation), and with
+   * WorkerGoneError when the worker died or the client was disposed first.
+   */
+  exportCheckpoint(id: string, title: string): Promise<Exported> {
     if (!this.alive) return Promise.reject(new WorkerGoneError('the training worker is not running'));
     const requestId = this.nextRequest++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
+    return new Promise<Exported>((resolve, reject) => {
+      const limit = this.limits.exportReply;
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(requestId)) return;
+        reject(new WorkerReplyError(`the training worker did not send the model within ${Math.round(limit / 1000)} s; try exporting again`));
+      }, limit);
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.pending.delete(requestId);
+      };
+      this.pending.set(requestId, {
+        resolve: (value) => {
+          settle();
+          resolve(value);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
       this.send({ type: 'export/checkpoint', requestId, id, title });
     });
   }
@@ -135,9 +170,11 @@ export class TrainClient {
 
   private readonly onMessage = (event: Event): void => {
     if (!this.alive) return;
-    const parsed = parseFromWorker((event as MessageEvent).data);
+    const data: unknown = (event as MessageEvent).data;
+    const parsed = parseFromWorker(data);
     if (!parsed.ok) {
       this.options.onInvalid?.(parsed.error);
+      this.refuseReply(data, parsed.error);
       return;
     }
     const message = parsed.value;
@@ -172,6 +209,18 @@ export class TrainClient {
     }
     this.options.onMessage(message);
   };
+
+  /**
+   * A refused message that names a pending request (a 'checkpoint' or 'error' reply with its
+   * requestId) was that request's one reply: reject the request now rather than at its deadline.
+   */
+  private refuseReply(data: unknown, error: string): void {
+    if (typeof data !== 'object' || data === null) return;
+    const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+    const { type, requestId } = data as { type?: unknown; requestId?: unknown };
+    if (!has('type') || !has('requestId') || (type !== 'checkpoint' && type !== 'error') || typeof requestId !== 'number') return;
+    this.pending.get(requestId)?.reject(new WorkerReplyError(`the training worker's reply was not valid (${error})`));
+  }
 
   private readonly onError = (event: Event): void => {
     // the page reports it through onDead; do not let the browser log it a second time
@@ -218,7 +267,7 @@ export class TrainClient {
       }
     }
     this.rejectReady(error);
-    for (const p of this.pending.values()) p.reject(error);
+    for (const p of [...this.pending.values()]) p.reject(error);
     this.pending.clear();
   }
 }

@@ -379,6 +379,15 @@ export class TrainSession {
     this.host.post({ type: 'ready', protocol: PROTOCOL_VERSION });
   }
 
+  /**
+   * A command arrived that could not be deserialised (the worker scope's `messageerror`): it is
+   * lost, so say so rather than leave the page waiting on it. An export request it carried is
+   * settled by the client's own deadline.
+   */
+  unreadable(): void {
+    this.error('protocol', 'a command from the page could not be read (it could not be deserialised) and was ignored', null);
+  }
+
   /** Handle one incoming message (validated here: a message is data, never trusted). */
   receive(data: unknown): void {
     const parsed = parseToWorker(data);

@@ -2,13 +2,15 @@
 // scheduled through a MessageChannel (a macrotask, so commands from the page are handled between
 // slices, without setTimeout's 4 ms clamp). Messages are copied by structured clone, never
 // transferred: a transfer would detach a buffer and slow this thread's kernels for good
-// (bench/README.md).
+// (bench/README.md). A command that arrives but cannot be deserialised (`messageerror`) is not
+// lost silently: the page gets a protocol error saying so (docs/RELIABILITY.md, "a message that
+// cannot be deserialised").
 
 import { TrainSession } from './session';
 
 interface WorkerScope {
   postMessage(message: unknown): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  addEventListener(type: 'message' | 'messageerror', listener: (event: MessageEvent) => void): void;
 }
 
 const scope = self as unknown as WorkerScope;
@@ -29,4 +31,5 @@ const session = new TrainSession({
 });
 
 scope.addEventListener('message', (event) => session.receive(event.data));
+scope.addEventListener('messageerror', () => session.unreadable());
 session.hello();

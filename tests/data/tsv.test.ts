@@ -46,6 +46,24 @@ describe('parseSentencePairs on a clean file (BOM, CRLF, attribution, blank line
       expect(result.errors).toEqual([]);
     }
   });
+
+  it('mixed CR, LF and CRLF line ends each end a line: no CR is left inside a field', () => {
+    const text = 'a\tb\rc\td\ne\tf\r\ng\th\r\r\ni\tj\rk\tl\tsrc\r';
+    for (const input of [text, utf8(text)]) {
+      const result = parseSentencePairs(input);
+      expect(result.errors).toEqual([]);
+      expect(result.skippedBlank).toBe(1); // the lone CR before the CRLF ends an empty line 5
+      expect(result.pairs.map((p) => [p.line, p.source, p.target, p.attribution])).toEqual([
+        [1, 'a', 'b', undefined],
+        [2, 'c', 'd', undefined],
+        [3, 'e', 'f', undefined],
+        [4, 'g', 'h', undefined],
+        [6, 'i', 'j', undefined],
+        [7, 'k', 'l', 'src'],
+      ]);
+      for (const p of result.pairs) for (const field of [p.source, p.target, p.attribution ?? '']) expect(field).not.toMatch(/[\r\n]/);
+    }
+  });
 });
 
 describe('parseSentencePairs on a file with problems', () => {
@@ -65,6 +83,26 @@ describe('parseSentencePairs on a file with problems', () => {
     expect(result.skippedBlank).toBe(0);
   });
 
+  it('numbers the lines of a CR-only (old Mac) file with a bad byte, and of a mixed file', () => {
+    const oldMac = new Uint8Array([...utf8('a\tb\rc\td\r'), 0x65, 0xff, 0x09, 0x66, ...utf8('\rg\th\r')]);
+    const result = parseSentencePairs(oldMac);
+    expect(result.errors).toEqual([{ line: 3, message: 'line 3: not valid UTF-8' }]);
+    expect(result.pairs.map((p) => [p.line, p.source, p.target])).toEqual([
+      [1, 'a', 'b'],
+      [2, 'c', 'd'],
+      [4, 'g', 'h'],
+    ]);
+    const mixed = new Uint8Array([...utf8('a\tb\r\nc\td\re\tf\n'), 0xc3, 0x28, ...utf8('\tx\rg\th\r\n')]);
+    const m = parseSentencePairs(mixed);
+    expect(m.errors).toEqual([{ line: 4, message: 'line 4: not valid UTF-8' }]);
+    expect(m.pairs.map((p) => [p.line, p.source, p.target])).toEqual([
+      [1, 'a', 'b'],
+      [2, 'c', 'd'],
+      [3, 'e', 'f'],
+      [5, 'g', 'h'],
+    ]);
+  });
+
   it('says which side is empty', () => {
     expect(parseSentencePairs(' \t \tattribution').errors).toEqual([{ line: 1, message: 'line 1: empty source and target' }]);
     expect(parseSentencePairs(' \t ')).toEqual({ pairs: [], errors: [], skippedBlank: 1 }); // only whitespace: a blank line
@@ -82,6 +120,10 @@ describe('parseSentencePairs guards', () => {
     const first = parseSentencePairs(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]));
     expect(first.errors).toEqual([{ line: 1, message: 'the file looks binary (NUL bytes at line 1)' }]);
     expect(parseSentencePairs('a\tb\nc\u0000\td').errors).toEqual([{ line: 2, message: 'the file looks binary (NUL bytes at line 2)' }]);
+    // mixed line ends are counted alike in bytes and text: CRLF once, a lone CR and an LF each once
+    const mixed = 'a\tb\r\nc\td\re\tf\ng\u0000';
+    expect(parseSentencePairs(mixed).errors).toEqual([{ line: 4, message: 'the file looks binary (NUL bytes at line 4)' }]);
+    expect(parseSentencePairs(utf8(mixed)).errors).toEqual([{ line: 4, message: 'the file looks binary (NUL bytes at line 4)' }]);
   });
 
   it('recognises UTF-16 by its BOM', () => {

@@ -7,6 +7,8 @@ import { describe, expect } from 'vitest';
 import {
   MAX_FRAGMENT_CHARS,
   MAX_INFLATED_BYTES,
+  MAX_PAGE_BEAM_WIDTH,
+  MIN_BEAM_WIDTH,
   ShareStateError,
   buildFragment,
   canonicalShareState,
@@ -37,12 +39,15 @@ const sentence = fc.oneof(
   fc.array(fc.constantFrom(...SPECIAL), { maxLength: 8 }).map((xs) => xs.join(' ')),
 );
 
+// every row of a set of edits is over the one source, so the rows share one length
 const edits = fc
-  .uniqueArray(fc.integer({ min: 0, max: 299 }), { maxLength: 6 })
-  .chain((steps) =>
+  .tuple(fc.uniqueArray(fc.integer({ min: 0, max: 299 }), { maxLength: 6 }), fc.integer({ min: 1, max: 30 }))
+  .chain(([steps, length]) =>
     fc.tuple(
       ...steps.map((step) =>
-        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true })), { minLength: 1, maxLength: 30 }).map((weights) => ({ step, weights })),
+        fc
+          .array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true })), { minLength: length, maxLength: length })
+          .map((weights) => ({ step, weights })),
       ),
     ),
   );
@@ -53,7 +58,7 @@ const shareState: fc.Arbitrary<ShareState> = fc.record({
   source: sentence,
   target: sentence,
   decoding: fc.constantFrom('greedy' as const, 'beam' as const),
-  beamWidth: fc.integer({ min: 1, max: 16 }),
+  beamWidth: fc.integer({ min: MIN_BEAM_WIDTH, max: MAX_PAGE_BEAM_WIDTH }),
   step: fc.integer({ min: 0, max: 300 }),
   edits,
   view: fc.record({

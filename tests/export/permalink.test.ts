@@ -6,6 +6,8 @@ import {
   DEFAULT_SHARE_STATE,
   MAX_FRAGMENT_CHARS,
   MAX_INFLATED_BYTES,
+  MAX_PAGE_BEAM_WIDTH,
+  MIN_BEAM_WIDTH,
   SHARE_NOTICES,
   ShareStateError,
   buildFragment,
@@ -104,17 +106,17 @@ describe('round trip', () => {
     s.edits = [
       { step: 0, weights: [2, 1, 1] },
       { step: 3, weights: [1, 1, 1] },
-      { step: 1, weights: [0, 0] },
+      { step: 1, weights: [0, 0, 0] },
       { step: 2, weights: [1e308, 1e308, 0] },
-      { step: 4, weights: [1e-300, 3e-300] },
+      { step: 4, weights: [1e-300, 3e-300, 0] },
     ];
     const r = await parseFragment(await buildFragment(s));
     expect(r.state.edits).toEqual([
       { step: 0, weights: [0.5, 0.25, 0.25] },
       { step: 3, weights: [0.3333, 0.3333, 0.3333] },
-      { step: 1, weights: [0, 0] },
+      { step: 1, weights: [0, 0, 0] },
       { step: 2, weights: [0.5, 0.5, 0] },
-      { step: 4, weights: [0.25, 0.75] },
+      { step: 4, weights: [0.25, 0.75, 0] },
     ]);
   });
 
@@ -321,6 +323,8 @@ describe('schema: other fields are reset one by one, and the notice names them',
   it.each([
     ['decoding', { decoding: 'forced' }, 'decoding mode'],
     ['beamWidth 0', { beamWidth: 0 }, 'beam width'],
+    ['beamWidth 1 (below the page\'s MIN_BEAM_WIDTH)', { beamWidth: 1 }, 'beam width'],
+    ['beamWidth 9 (above the page\'s MAX_PAGE_BEAM_WIDTH)', { beamWidth: 9 }, 'beam width'],
     ['beamWidth 17', { beamWidth: 17 }, 'beam width'],
     ['beamWidth 2.5', { beamWidth: 2.5 }, 'beam width'],
     ['step -1', { step: -1 }, 'step'],
@@ -361,6 +365,7 @@ describe('schema: other fields are reset one by one, and the notice names them',
     ['step 300', [{ step: 300, weights: [1] }]],
     ['a fractional step', [{ step: 0.5, weights: [1] }]],
     ['an entry that is an array', [[0, [1]]]],
+    ['rows of different lengths', [{ step: 0, weights: [1, 0] }, { step: 1, weights: [1, 0, 0] }]],
   ])('edits with %s are dropped as a whole', async (_, edits) => {
     const text =
       edits === 'INFINITY'
@@ -371,6 +376,42 @@ describe('schema: other fields are reset one by one, and the notice names them',
     expect(r.notice).toContain('attention edits');
     expect(r.state.edits).toEqual([]);
     expect(r.state.decoding).toBe('beam');
+  });
+
+  // one good edit (a row over 'the black cat .' and </s>) beside one malformed edit: the good one
+  // is not applied alone (a half-applied set would show a state nobody made)
+  const good = { step: 0, weights: [0.2, 0.2, 0.2, 0.2, 0.2] };
+  it.each([
+    ['a negative weight', { step: 1, weights: [1, -1, 0, 0, 0] }],
+    ['no step', { weights: [1, 0, 0, 0, 0] }],
+    ['a row one weight short', { step: 1, weights: [1, 0, 0, 0] }],
+    ['a row one weight long', { step: 1, weights: [1, 0, 0, 0, 0, 0] }],
+  ])('a good edit beside one with %s: no edit is applied, and the notice says so', async (_, bad) => {
+    for (const edits of [
+      [good, bad],
+      [bad, good],
+    ]) {
+      const r = await parseFragment(record({ edits }));
+      expect(r.state.edits).toEqual([]);
+      expect(r.problem).toBe('partial');
+      expect(r.reset).toEqual(['edits']);
+      expect(r.notice).toBe('Some settings in this link were not valid and were reset: attention edits.');
+      // the rest of the link survives
+      expect(r.state.source).toBe('the black cat .');
+      expect(r.state.beamWidth).toBe(4);
+    }
+  });
+
+  it('the beam widths the page offers (MIN_BEAM_WIDTH..MAX_PAGE_BEAM_WIDTH) all round-trip; others are refused', async () => {
+    expect([MIN_BEAM_WIDTH, MAX_PAGE_BEAM_WIDTH]).toEqual([2, 8]);
+    for (let w = MIN_BEAM_WIDTH; w <= MAX_PAGE_BEAM_WIDTH; w++) {
+      const r = await parseFragment(await buildFragment({ ...defaultShareState(), beamWidth: w }));
+      expect(r).toMatchObject({ problem: null, state: { beamWidth: w } });
+    }
+    for (const w of [MIN_BEAM_WIDTH - 1, MAX_PAGE_BEAM_WIDTH + 1]) {
+      await expect(buildFragment({ ...defaultShareState(), beamWidth: w })).rejects.toMatchObject({ kind: 'invalid' });
+      expect(isValidShareState({ ...defaultShareState(), beamWidth: w })).toBe(false);
+    }
   });
 
   it('300 edits, and edits of 257 weights, are within the schema', async () => {

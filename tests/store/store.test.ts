@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseFragment, buildFragment } from '../../src/export/permalink';
+import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH, buildFragment, defaultShareState, parseFragment } from '../../src/export/permalink';
 import { PERSISTENCE, fieldsFor, safeStorage } from '../../src/store/persistence';
 import { applyShareState, toShareState } from '../../src/store/share';
 import { getTask } from '../../src/data/tasks';
@@ -118,5 +118,16 @@ describe('persistence', () => {
     expect(sanitizeLocal({ source: 'ok', palette: 'rainbow', beamWidth: 99, theme: 'dark', __proto__: { polluted: 1 } })).toEqual({ source: 'ok', theme: 'dark' });
     expect(sanitizeLocal('garbage')).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('the beam width has one rule: the store, local storage and a link accept the same widths', async () => {
+    for (let w = 0; w <= 17; w++) {
+      const ok = w >= MIN_BEAM_WIDTH && w <= MAX_PAGE_BEAM_WIDTH;
+      expect(sanitizeLocal({ beamWidth: w }).beamWidth, `local ${w}`).toBe(ok ? w : undefined);
+      if (ok) expect((await parseFragment(await buildFragment({ ...defaultShareState(), beamWidth: w }))).state.beamWidth, `link ${w}`).toBe(w);
+      else await expect(buildFragment({ ...defaultShareState(), beamWidth: w }), `link ${w}`).rejects.toMatchObject({ kind: 'invalid' });
+      useStore.getState().setBeamWidth(w);
+      expect(useStore.getState().beamWidth, `store ${w}`).toBe(Math.max(MIN_BEAM_WIDTH, Math.min(MAX_PAGE_BEAM_WIDTH, w)));
+    }
   });
 });

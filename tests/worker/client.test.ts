@@ -1,7 +1,7 @@
 // The main-thread bridge and its watchdog, with a fake Worker (no thread) and fake timers.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TrainClient, WorkerGoneError, type WorkerLike } from '../../src/worker/client';
+import { DEFAULT_EXPORT_TIMEOUT_MS, TrainClient, WorkerGoneError, WorkerReplyError, type WorkerLike } from '../../src/worker/client';
 import type { FromWorker } from '../../src/worker/protocol';
 
 type Listener = (event: Event) => void;
@@ -184,9 +184,13 @@ describe('TrainClient', () => {
     expect(worker.terminated).toBe(true);
 
     worker = new FakeWorker();
-    makeClient();
+    const client = makeClient();
+    worker.emit({ type: 'ready', protocol: 1 });
+    const exported = client.exportCheckpoint('trained-x', 'x');
     worker.fire('messageerror');
     expect(dead[1]).toMatch(/could not be read/);
+    expect(worker.terminated).toBe(true);
+    return expect(exported).rejects.toBeInstanceOf(WorkerGoneError);
   });
 
   it('reports a worker that cannot even be constructed', () => {
@@ -207,11 +211,56 @@ describe('TrainClient', () => {
     const [first, second] = worker.sent.filter((s) => (s[0] as { type: string }).type === 'export/checkpoint').map((s) => s[0] as { requestId: number });
     worker.emit({ type: 'error', scope: 'export', message: 'nothing to export', requestId: second?.requestId, lineErrors: [] });
     await expect(b).rejects.toThrow('nothing to export');
-    // a checkpoint with a broken manifest is refused by validation, so `a` stays pending
+    // a checkpoint with a broken manifest is refused by validation: it was `a`'s one reply, so
+    // `a` is rejected at once, saying why, and the worker carries on
+    const c = client.exportCheckpoint('trained-c', 'C');
     worker.emit({ type: 'checkpoint', requestId: first?.requestId, manifest: {}, weights: new Uint8Array(1) });
     expect(invalid).toHaveLength(1);
+    await expect(a).rejects.toThrow(WorkerReplyError);
+    await expect(a).rejects.toThrow(/reply was not valid \(checkpoint\.manifest/);
+    expect(client.alive).toBe(true);
+    // a refused message naming no pending request rejects nothing
+    worker.emit({ type: 'checkpoint', requestId: 999, manifest: {}, weights: new Uint8Array(1) });
+    worker.emit({ type: 'train/progress', requestId: 3 });
+    expect(invalid).toHaveLength(3);
     client.dispose();
-    await expect(a).rejects.toBeInstanceOf(WorkerGoneError);
+    await expect(c).rejects.toBeInstanceOf(WorkerGoneError);
     expect(dead).toEqual([]); // dispose is not a death
+  });
+
+  it('an export whose reply never comes rejects after exportTimeoutMs, and the worker lives on', async () => {
+    const client = makeClient({ exportTimeoutMs: 5000 });
+    worker.emit({ type: 'ready', protocol: 1 });
+    let settled: unknown = null;
+    const exported = client.exportCheckpoint('trained-x', 'x').catch((e: unknown) => (settled = e));
+    await advance(4500);
+    expect(settled).toBeNull();
+    await advance(1000);
+    await exported;
+    expect(settled).toBeInstanceOf(WorkerReplyError);
+    expect((settled as Error).message).toBe('the training worker did not send the model within 5 s; try exporting again');
+    expect(client.alive).toBe(true);
+    expect(dead).toEqual([]);
+    // the late reply finds nothing pending and breaks nothing
+    const [req] = worker.sent.filter((s) => (s[0] as { type: string }).type === 'export/checkpoint').map((s) => s[0] as { requestId: number });
+    worker.emit({ type: 'error', scope: 'export', message: 'late', requestId: req?.requestId, lineErrors: [] });
+    expect(client.alive).toBe(true);
+    client.dispose();
+  });
+
+  it('the export deadline defaults to DEFAULT_EXPORT_TIMEOUT_MS (60 s)', async () => {
+    expect(DEFAULT_EXPORT_TIMEOUT_MS).toBe(60_000);
+    const client = makeClient();
+    worker.emit({ type: 'ready', protocol: 1 });
+    let settled: unknown = null;
+    const exported = client.exportCheckpoint('trained-x', 'x').catch((e: unknown) => (settled = e));
+    await advance(59_000);
+    expect(settled).toBeNull();
+    await advance(1500);
+    await exported;
+    expect(settled).toBeInstanceOf(WorkerReplyError);
+    expect((settled as Error).message).toMatch(/within 60 s/);
+    expect(dead).toEqual([]);
+    client.dispose();
   });
 });

@@ -7,6 +7,7 @@ import { useId, useMemo } from 'react';
 import { groupPieces } from '../../data/codec';
 import { WORD_MARK } from '../../data/bpe';
 import { useStore } from '../../store/store';
+import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../../export/permalink';
 import { useAnalysis, useFirstLoad, useModel } from '../hooks';
 import { useT } from '../i18n';
 
@@ -61,7 +62,7 @@ export function SentenceEditor() {
             {decoding === 'beam' && (
               <label>
                 {t('editor.beamWidth')}{' '}
-                <input type="number" min={2} max={8} value={beamWidth} onChange={(e) => setBeamWidth(Number(e.target.value))} />
+                <input type="number" min={MIN_BEAM_WIDTH} max={MAX_PAGE_BEAM_WIDTH} value={beamWidth} onChange={(e) => setBeamWidth(Number(e.target.value))} />
               </label>
             )}
           </fieldset>

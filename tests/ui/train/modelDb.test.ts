@@ -4,7 +4,19 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseManifestText } from '../../../src/model/checkpoint';
-import { deleteStoredModel, getStoredModel, listStoredModels, loadStoredModel, ModelDbError, putStoredModel, setIndexedDbFactory, useStoredModels } from '../../../src/store/modelDb';
+import {
+  DB_NAME,
+  DB_VERSION,
+  deleteStoredModel,
+  getStoredModel,
+  listStoredModels,
+  loadStoredModel,
+  MAX_STORED_TITLE_CHARS,
+  ModelDbError,
+  putStoredModel,
+  setIndexedDbFactory,
+  useStoredModels,
+} from '../../../src/store/modelDb';
 import { useStore } from '../../../src/store/store';
 import { initialState } from '../panels/helpers';
 import { fakeIndexedDb } from './fakeIdb';
@@ -18,6 +30,19 @@ afterEach(() => {
   setIndexedDbFactory(undefined);
   vi.unstubAllGlobals();
 });
+
+/** Write `record` straight into the `models` store, as a tampering hand (or another page version) could. */
+async function tamper(idb: IDBFactory, record: unknown): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve) => {
+    const r = idb.open(DB_NAME, DB_VERSION);
+    r.onsuccess = () => resolve(r.result);
+  });
+  await new Promise<void>((resolve) => {
+    const tx = db.transaction(['models', 'weights'], 'readwrite');
+    tx.objectStore('models').put(record);
+    tx.oncomplete = () => resolve();
+  });
+}
 
 describe('modelDb', () => {
   it('saves, lists, loads (validated) and deletes a model', async () => {
@@ -51,6 +76,55 @@ describe('modelDb', () => {
     broken[broken.length - 1] ^= 0xff;
     await putStoredModel(a.manifest, broken);
     await expect(loadStoredModel('trained-toy-additive-c')).rejects.toThrow(/SHA-256/);
+  });
+
+  it('a tampered record is left out of the list and refused by id, field by field', async () => {
+    const idb = fakeIndexedDb();
+    setIndexedDbFactory(idb);
+    const a = await checkpoint('trained-toy-additive-h');
+    const b = await checkpoint('trained-toy-additive-i');
+    await putStoredModel(a.manifest, a.weights);
+    const metaB = await putStoredModel(b.manifest, b.weights);
+    const manifest = (await getStoredModel(metaB.id))?.manifest as string;
+    const good = { ...metaB, manifest };
+    const tampered: Array<[string, Record<string, unknown>]> = [
+      ['title', { title: 42 }],
+      ['title', { title: { toString: 'not a function' } }],
+      ['title', { title: '' }],
+      ['title', { title: 'x'.repeat(MAX_STORED_TITLE_CHARS + 1) }],
+      ['task', { task: ['en-fr'] }],
+      ['task', { task: 'x'.repeat(65) }],
+      ['variant', { variant: 'transformer-xl' }],
+      ['variant', { variant: null }],
+      ['bytes', { bytes: Number.NaN }],
+      ['bytes', { bytes: -1 }],
+      ['bytes', { bytes: '1024' }],
+      ['savedAt', { savedAt: 1_700_000_000 }],
+      ['manifest', { manifest: { id: metaB.id } }],
+    ];
+    for (const [field, patch] of tampered) {
+      await tamper(idb, { ...good, ...patch });
+      const list = await listStoredModels();
+      if (field === 'manifest') expect(list.map((m) => m.id)).toEqual([metaB.id, 'trained-toy-additive-h']); // the listing fields are fine
+      else expect(list.map((m) => m.id), `${field} ${JSON.stringify(patch)}`).toEqual(['trained-toy-additive-h']);
+      const err = await loadStoredModel(metaB.id).catch((e: unknown) => e);
+      expect(err, `${field} ${JSON.stringify(patch)}`).toBeInstanceOf(ModelDbError);
+      expect((err as Error).message).toBe(`The copy of “${metaB.id}” saved in this browser is damaged (its ${field} is not valid); delete it and save the model again.`);
+    }
+    // records that are not objects, or whose id is not an id, are left out too
+    await tamper(idb, { ...good, title: 42 });
+    await tamper(idb, 'just a string');
+    await tamper(idb, { ...good, id: '../../etc', title: 'x' });
+    await tamper(idb, { id: 'trained-toy-additive-j', title: 'J', task: 'toy', variant: 'additive', bytes: 1, savedAt: { iso: 'now' }, manifest });
+    await useStoredModels.getState().refresh();
+    expect(useStoredModels.getState().error).toBeNull();
+    expect(useStoredModels.getState().list.map((m) => m.id)).toEqual(['trained-toy-additive-h']);
+    // the list holds fresh objects with the listing fields only (never the manifest text)
+    expect(Object.keys(useStoredModels.getState().list[0] ?? {}).sort()).toEqual(['bytes', 'id', 'savedAt', 'task', 'title', 'variant']);
+    // restored, it lists and loads again
+    await tamper(idb, good);
+    expect((await listStoredModels()).map((m) => m.id)).toContain(metaB.id);
+    expect((await loadStoredModel(metaB.id))?.manifest.id).toBe(metaB.id);
   });
 
   it('disabled storage: saving says so plainly, lookups answer “not here”', async () => {
