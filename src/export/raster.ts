@@ -6,7 +6,7 @@
 // drawn onto a canvas; an SVG used as an image loads nothing external and runs no script, which is
 // why any font must be embedded in it (see heatmapSvg.ts). Downloads use a blob: object URL.
 
-import { addPngTextChunk, PERMALINK_KEYWORD, readPngTextChunks } from './png';
+import { addPngTextChunk, MAX_PNG_LINK_CHARS, PERMALINK_KEYWORD, readPngText, type PngText } from './png';
 
 /** Longest canvas side browsers reliably allocate. */
 export const MAX_RASTER_SIDE = 16_384;
@@ -99,18 +99,28 @@ export async function withPermalink(pngBlob: Blob, url: string): Promise<Blob> {
 }
 
 /**
- * The permalink stored in a PNG by withPermalink, or null (not a PNG, no such chunk, larger than
- * MAX_PNG_READ_BYTES, unreadable). Never rejects. The text is as untrusted as the file: hand it to
- * parseFragment, which accepts a whole URL.
+ * The permalink chunk of a dropped PNG (see readPngText): its text, 'too-long' past
+ * MAX_PNG_LINK_CHARS (not decoded), or 'none' (not a PNG, no such chunk, larger than
+ * MAX_PNG_READ_BYTES, unreadable). Only that chunk is decoded. Never rejects. The text is as
+ * untrusted as the file: validate it with parseFragment before anything uses it.
+ */
+export async function readPngPermalink(file: Blob): Promise<PngText> {
+  try {
+    if (file.size > MAX_PNG_READ_BYTES) return { kind: 'none' };
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return readPngText(bytes, PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS);
+  } catch {
+    return { kind: 'none' };
+  }
+}
+
+/**
+ * The permalink stored in a PNG by withPermalink, or null (not a PNG, no such chunk, too long,
+ * larger than MAX_PNG_READ_BYTES, unreadable): readPngPermalink's text. Never rejects.
  */
 export async function readPermalinkFromPng(file: Blob): Promise<string | null> {
-  try {
-    if (file.size > MAX_PNG_READ_BYTES) return null;
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    return readPngTextChunks(bytes).get(PERMALINK_KEYWORD) ?? null;
-  } catch {
-    return null;
-  }
+  const found = await readPngPermalink(file);
+  return found.kind === 'text' ? found.text : null;
 }
 
 type ClipboardItemCtor = new (items: Record<string, Blob | Promise<Blob>>) => unknown;

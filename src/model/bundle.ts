@@ -26,6 +26,30 @@ export interface LoadedModel {
   inference: TranslationModel;
 }
 
+/**
+ * The compute budget of a loaded model: the most parameters (all tensors of `paramSpecs(config)`)
+ * that loadModel accepts. The explorer re-decodes on every keystroke on the main thread, and the
+ * cost of a sentence grows about linearly with the parameter count (each decoding step runs the
+ * decoder, the attention and the output layer once; the encoder runs once a source token). The
+ * largest model in public/models (tatoeba-en-fr, about 1.5 million parameters) translates a
+ * 30-token sentence in about 35 ms on two cores in Node (bench/results/latest.json, "sentence",
+ * model "real"), so 20 million, some 13× that model, is about half a second a keystroke: the
+ * slowest the page stays usable. The manifest's size caps alone (4096 a size) allow far more:
+ * hidden 4096 with that model's vocabularies is some 275 million parameters, seconds of blocked
+ * page a keystroke. The Train view's own caps (sizes ≤ 512, vocabularies ≤ 8,000) can also reach
+ * past the budget (about 22 million for an RNNsearch at 512 everywhere, 63 million for a 12-layer
+ * Transformer): such a model can be downloaded, not opened. Checked on the manifest, before the
+ * tokenizers and the weights are read (docs/RELIABILITY.md, "a checkpoint within every size cap").
+ */
+export const MAX_MODEL_PARAMETERS = 20_000_000;
+
+/** The number of parameters a configuration has (the sum over its tensors' shapes). */
+function parameterCount(config: ModelConfig): number {
+  let n = 0;
+  for (const spec of paramSpecs(config)) n += spec.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
 /** Files beside manifest.json other than the weights (the tokenizer.json files), by name. */
 export type ExtraFiles = Readonly<Record<string, Uint8Array>>;
 
@@ -95,6 +119,14 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
     if (err instanceof VocabError) throw new CheckpointError('manifest', `manifest.vocab: ${err.message}`);
     throw err;
   }
+  const config = configFromManifest(manifest);
+  const parameters = parameterCount(config);
+  if (parameters > MAX_MODEL_PARAMETERS) {
+    throw new CheckpointError(
+      'manifest',
+      `manifest.sizes: the model has ${parameters.toLocaleString('en-US')} parameters; the limit is ${MAX_MODEL_PARAMETERS.toLocaleString('en-US')}: decoding as you type would block the page for seconds`,
+    );
+  }
   let bpe: LoadedModel['bpe'];
   let codecs: LoadedModel['codecs'];
   const tf = manifest.tokenizer.files;
@@ -110,7 +142,6 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
     const c = settingsCodec({ level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase });
     codecs = { source: c, target: c };
   }
-  const config = configFromManifest(manifest);
   const expected = new Map(paramSpecs(config).map((s) => [s.name, s.shape] as const));
   const values = await verifyCheckpoint(manifest, weights, expected);
   const params = paramsFromValues(config, values);

@@ -1,15 +1,16 @@
 // Start-up and the URL: read the permalink in the fragment (a hostile one gives a notice and the
 // default state, never a crash), load the catalog and the model, keep the fragment in step with
 // the inputs (debounced, replaceState), follow hashchange, and restore a state from a PNG dropped
-// on the page.
+// on the page (its link is validated before anything is written: docs/RELIABILITY.md, "a PNG
+// dropped on the page whose permalink chunk").
 
-import { buildFragment, parseFragment, type ParsedFragment, type ResetField } from '../export/permalink';
-import { readPermalinkFromPng } from '../export/raster';
+import { buildFragment, parseFragment, type ParsedFragment, type ResetField, type ShareProblem } from '../export/permalink';
+import { readPngPermalink } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
 import { DEFAULT_MODEL_ID, DEFAULT_SOURCE, isPage, useStore, type Store } from '../store/store';
 import { examplesFor } from '../data/corpora';
 import { fieldsFor } from '../store/persistence';
-import { msg, notifyMessage, type Message, type MessageKey } from './i18n';
+import { errorMessage, msg, notifyMessage, type Message, type MessageKey } from './i18n';
 
 const URL_FIELDS = fieldsFor('url');
 
@@ -115,6 +116,75 @@ function syncUrl(): () => void {
   };
 }
 
+/** The notice for each problem of a dropped PNG's link; the page and its address stay as they were. */
+const DROPPED_LINK_PROBLEMS: Readonly<Record<Exclude<ShareProblem, 'partial'>, MessageKey>> = {
+  'too-long': 'notice.pngLinkTooLong',
+  'too-large': 'notice.pngLinkTooLong',
+  damaged: 'notice.pngLinkInvalid',
+  invalid: 'notice.pngLinkInvalid',
+  'newer-version': 'notice.pngLinkNewer',
+  unsupported: 'notice.pngLinkUnsupported',
+};
+
+async function openDroppedPngUnguarded(file: File): Promise<void> {
+  const name = file.name.slice(0, 80);
+  if (file.type !== 'image/png' && !file.name.toLowerCase().endsWith('.png')) {
+    notifyMessage('warning', msg('notice.notPng', { name }));
+    return;
+  }
+  const found = await readPngPermalink(file);
+  if (found.kind === 'none') {
+    notifyMessage('warning', msg('notice.noLink', { name }));
+    return;
+  }
+  if (found.kind === 'too-long') {
+    notifyMessage('warning', msg('notice.pngLinkTooLong', { name }));
+    return;
+  }
+  // the chunk's text is hostile: only its fragment counts, and only once the codec accepts it
+  const text = found.text;
+  const fragment = text.includes('#') ? text.slice(text.indexOf('#') + 1) : text;
+  if (!/(^|&)s=/.test(fragment)) {
+    notifyMessage('warning', msg('notice.pngLinkInvalid', { name }));
+    return;
+  }
+  const parsed = await parseFragment(`#${fragment}`);
+  if (parsed.problem !== null && parsed.problem !== 'partial') {
+    notifyMessage('warning', msg(DROPPED_LINK_PROBLEMS[parsed.problem], { name }));
+    return;
+  }
+  // the address gets the codec's own fragment for the validated state: nothing of the chunk's text
+  let validated: string;
+  try {
+    validated = await buildFragment(parsed.state, { embed: parsed.embed });
+  } catch {
+    notifyMessage('warning', msg('notice.pngLinkInvalid', { name }));
+    return;
+  }
+  // a fragment-only URL: the path and the query stay the page's own
+  history.replaceState(null, '', validated);
+  lastWritten = validated;
+  const store = useStore.getState();
+  store.setView({ page: 'explore' });
+  if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
+  applyShareState(useStore.getState(), parsed.state, parsed.embed);
+}
+
+/**
+ * Restore the state a PNG exported from this page carries (its permalink chunk). Only the
+ * permalink chunk is read, and refused unread past MAX_PNG_LINK_CHARS; its text is validated by
+ * the permalink codec before anything changes, and then the address gets only `#` and the codec's
+ * fragment for the validated state (never the chunk's text, never a path). Every failure is a
+ * notice, and leaves the page and its address as they were. Never rejects.
+ */
+export async function openDroppedPng(file: File): Promise<void> {
+  try {
+    await openDroppedPngUnguarded(file);
+  } catch (err) {
+    notifyMessage('error', errorMessage(err));
+  }
+}
+
 /** Drop a PNG exported from this page to restore its state. */
 function dropHandler(): () => void {
   const onDragOver = (e: DragEvent): void => {
@@ -124,19 +194,7 @@ function dropHandler(): () => void {
     const file = e.dataTransfer?.files[0];
     if (!file) return;
     e.preventDefault();
-    if (file.type !== 'image/png' && !file.name.toLowerCase().endsWith('.png')) {
-      notifyMessage('warning', msg('notice.notPng', { name: file.name.slice(0, 80) }));
-      return;
-    }
-    void readPermalinkFromPng(file).then((link) => {
-      if (!link) {
-        notifyMessage('warning', msg('notice.noLink', { name: file.name.slice(0, 80) }));
-        return;
-      }
-      const hash = link.includes('#') ? link.slice(link.indexOf('#')) : link;
-      history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
-      void applyHash(hash);
-    });
+    void openDroppedPng(file);
   };
   window.addEventListener('dragover', onDragOver);
   window.addEventListener('drop', onDrop);

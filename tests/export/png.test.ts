@@ -1,8 +1,19 @@
 // PNG text chunks: CRC-32 against known values and zlib, iTXt layout byte by byte, round trips,
 // and garbage / truncated / corrupted files that must never throw.
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect, it } from 'vitest';
-import { PERMALINK_KEYWORD, PngError, addPngTextChunk, crc32, pngDimensions, readPngTextChunks } from '../../src/export/png';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_FRAGMENT_CHARS } from '../../src/export/permalink';
+import {
+  MAX_LINK_ADDRESS_CHARS,
+  MAX_PNG_LINK_CHARS,
+  PERMALINK_KEYWORD,
+  PngError,
+  addPngTextChunk,
+  crc32,
+  pngDimensions,
+  readPngText,
+  readPngTextChunks,
+} from '../../src/export/png';
 import { chunkTypes, makePng, referenceCrc32, tEXt } from './helpers';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -154,6 +165,81 @@ describe('addPngTextChunk / readPngTextChunks', () => {
     const out = addPngTextChunk(png, 'k', 'v');
     expect([...out.subarray(out.length - 3)]).toEqual([1, 2, 3]);
     expect(readPngTextChunks(out).get('k')).toBe('v');
+  });
+});
+
+describe('readPngText (the one chunk a dropped file is read for)', () => {
+  const url = 'https://example.org/rnnsearch/#s=AbC-_09';
+
+  /** Characters made by String.fromCharCode and bytes given to TextDecoder while `fn` runs. */
+  function decodedWhile(fn: () => void): number {
+    const chars = vi.spyOn(String, 'fromCharCode');
+    const decode = vi.spyOn(TextDecoder.prototype, 'decode');
+    try {
+      fn();
+      const charCount = chars.mock.calls.reduce((n, args) => n + args.length, 0);
+      const byteCount = decode.mock.calls.reduce((n, [input]) => n + ((input as Uint8Array | undefined)?.byteLength ?? 0), 0);
+      return charCount + byteCount;
+    } finally {
+      chars.mockRestore();
+      decode.mockRestore();
+    }
+  }
+
+  it('reads the permalink past 2 MiB of other text chunks without decoding them', () => {
+    const big = 'x'.repeat(1 << 20);
+    // a 1 MiB tEXt Comment and a 1 MiB iTXt Description, both before the permalink
+    const png = addPngTextChunk(addPngTextChunk(makePng(2, 2, [tEXt('Comment', big)]), 'Description', big), PERMALINK_KEYWORD, url);
+    expect(chunkTypes(png)).toEqual(['IHDR', 'tEXt', 'IDAT', 'iTXt', 'iTXt', 'IEND']);
+    let found: ReturnType<typeof readPngText> = { kind: 'none' };
+    const decoded = decodedWhile(() => (found = readPngText(png, PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS)));
+    expect(found).toEqual({ kind: 'text', text: url });
+    expect(decoded).toBeLessThan(200); // the link and four-letter chunk types: not the 2 MiB
+  });
+
+  it('stops at the first readable chunk of the keyword: a bad CRC is skipped, later chunks and a cut file do not matter', () => {
+    const badCrc = Buffer.from(tEXt(PERMALINK_KEYWORD, 'bad'));
+    badCrc[badCrc.length - 1] ^= 0xff;
+    const png = makePng(2, 2, [badCrc, tEXt(`${PERMALINK_KEYWORD}2`, 'other'), tEXt('Comment', `${PERMALINK_KEYWORD}\0x`), tEXt(PERMALINK_KEYWORD, 'first'), tEXt(PERMALINK_KEYWORD, 'second')]);
+    expect(readPngText(png, PERMALINK_KEYWORD, 100)).toEqual({ kind: 'text', text: 'first' });
+    // the file cut short further on (inside IDAT, no IEND): the walk never gets there
+    const cut = png.length - 12 - 20;
+    expect(readPngText(png.subarray(0, cut), PERMALINK_KEYWORD, 100)).toEqual({ kind: 'text', text: 'first' });
+    expect(readPngText(makePng(2, 2, [tEXt('Comment', 'x')]), PERMALINK_KEYWORD, 100)).toEqual({ kind: 'none' });
+  });
+
+  it('refuses, undecoded, a text over the cap: the permalink codec’s fragment limit plus the address before “#”', () => {
+    expect(MAX_PNG_LINK_CHARS).toBe(MAX_LINK_ADDRESS_CHARS + 1 + MAX_FRAGMENT_CHARS);
+    const atCap = 'a'.repeat(MAX_PNG_LINK_CHARS);
+    expect(readPngText(makePng(1, 1, [tEXt(PERMALINK_KEYWORD, atCap)]), PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS)).toEqual({ kind: 'text', text: atCap });
+    expect(readPngText(addPngTextChunk(makePng(1, 1), PERMALINK_KEYWORD, atCap), PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS)).toEqual({ kind: 'text', text: atCap });
+
+    const over = makePng(1, 1, [tEXt(PERMALINK_KEYWORD, `${atCap}a`)]);
+    let found: ReturnType<typeof readPngText> = { kind: 'none' };
+    expect(decodedWhile(() => (found = readPngText(over, PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS)))).toBeLessThan(100);
+    expect(found).toEqual({ kind: 'too-long', bytes: MAX_PNG_LINK_CHARS + 1 });
+    // iTXt counts UTF-8 bytes: fewer characters than the cap, more bytes
+    const wide = addPngTextChunk(makePng(1, 1), PERMALINK_KEYWORD, 'é'.repeat(MAX_PNG_LINK_CHARS / 2 + 1));
+    expect(readPngText(wide, PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS)).toMatchObject({ kind: 'too-long' });
+    // 20 MiB of Comment is not the permalink: skipped, whatever its size
+    const huge = makePng(1, 1, [tEXt('Comment', 'c'.repeat(20 << 20)), tEXt(PERMALINK_KEYWORD, url)]);
+    expect(readPngText(huge, PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS)).toEqual({ kind: 'text', text: url });
+  });
+
+  it('never throws: not a PNG, not bytes, a bad keyword give none', () => {
+    const png = addPngTextChunk(makePng(1, 1), PERMALINK_KEYWORD, url);
+    expect(readPngText(ascii('GIF89a....'), PERMALINK_KEYWORD, 100)).toEqual({ kind: 'none' });
+    expect(readPngText(null as unknown as Uint8Array, PERMALINK_KEYWORD, 100)).toEqual({ kind: 'none' });
+    expect(readPngText(png, '', 100)).toEqual({ kind: 'none' });
+    expect(readPngText(png, '猫', 100)).toEqual({ kind: 'none' });
+  });
+
+  test.prop([fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat()])('random bytes spliced into a tagged PNG give the text intact or none', (junk, at) => {
+    const png = addPngTextChunk(makePng(3, 3), PERMALINK_KEYWORD, 'v');
+    const i = 8 + (at % (png.length - 8));
+    const mangled = new Uint8Array([...png.subarray(0, i), ...junk, ...png.subarray(i + junk.length)]);
+    const found = readPngText(mangled, PERMALINK_KEYWORD, MAX_PNG_LINK_CHARS);
+    expect(['none', 'v']).toContain(found.kind === 'text' ? found.text : found.kind);
   });
 });
 

@@ -1,8 +1,15 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadModel, saveModel } from '../../src/model/bundle';
-import { CheckpointError } from '../../src/model/checkpoint';
+import { configFromManifest, loadModel, MAX_MODEL_PARAMETERS, saveModel } from '../../src/model/bundle';
+import { CheckpointError, parseManifest } from '../../src/model/checkpoint';
+import { paramSpecs } from '../../src/model/config';
 import { initParams } from '../../src/model/params';
 import { makeConfig, srcVocab, tgtVocab } from './fixtures';
+
+/** Parameters of the model a manifest describes, summed from paramSpecs. */
+function parameters(manifest: unknown): number {
+  return paramSpecs(configFromManifest(parseManifest(manifest))).reduce((n, spec) => n + spec.shape.reduce((a, b) => a * b, 1), 0);
+}
 
 const training = { command: 'test', seconds: 1, steps: 0, seed: 1, data: 'fixtures', date: '2026-11-21T00:00:00Z' };
 
@@ -42,5 +49,31 @@ describe('model bundle: save → load', () => {
     await expect(loadModel(manifest, flipped)).rejects.toMatchObject({ code: 'sha256' });
     await expect(loadModel({ ...manifest, vocab: { ...manifest.vocab, target: ['<pad>', '<s>', '</s>', '<unk>', 'a', 'a'] } }, weights)).rejects.toBeInstanceOf(CheckpointError);
     await expect(loadModel(null, weights)).rejects.toBeInstanceOf(CheckpointError);
+  });
+
+  it('refuses a model over the parameter budget before the weights are read, naming its parameter count and the limit', async () => {
+    const { manifest, weights } = await saved('additive', 'F32');
+    // within every per-size cap of the manifest (4096), far over the compute budget
+    const big = { ...manifest, sizes: { ...manifest.sizes, hidden: 4096 } };
+    const count = parameters(big);
+    expect(count).toBeGreaterThan(MAX_MODEL_PARAMETERS);
+    for (const file of [weights, new Uint8Array(0)]) {
+      const err = (await loadModel(big, file).catch((e: unknown) => e)) as CheckpointError;
+      expect(err).toBeInstanceOf(CheckpointError);
+      expect(err.code).toBe('manifest');
+      expect(err.message).toContain(`${count.toLocaleString('en-US')} parameters`);
+      expect(err.message).toContain(`the limit is ${MAX_MODEL_PARAMETERS.toLocaleString('en-US')}`);
+    }
+  });
+
+  it('every model shipped in public/models is within the budget', () => {
+    const root = 'public/models';
+    const ids = readdirSync(root).filter((id) => existsSync(`${root}/${id}/manifest.json`));
+    expect(ids.length).toBeGreaterThanOrEqual(10);
+    for (const id of ids) {
+      const n = parameters(JSON.parse(readFileSync(`${root}/${id}/manifest.json`, 'utf8')));
+      expect(n, id).toBeGreaterThan(0);
+      expect(n, id).toBeLessThanOrEqual(MAX_MODEL_PARAMETERS); // the largest, tatoeba-en-fr, has about 1.5 million
+    }
   });
 });
