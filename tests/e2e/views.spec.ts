@@ -135,3 +135,40 @@ test('length: a clear message without results; with them, points open an example
   await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('en-fr-additive');
   await expect(page.getByRole('grid')).toBeVisible({ timeout: 20_000 });
 });
+
+test('story chapters 5 and 6 are live: the Transformer’s heads (click one, positions off) and the fast weights stepping', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/#view=story&chapter=5');
+  const chapterHeading = page.locator('.story-chapter h2');
+  await expect(chapterHeading).toHaveText(/^5\. .*Transformer/, { timeout: 20_000 });
+  await expect(page.locator('.story-figure').getByRole('grid')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Explore this state' }).click();
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('en-fr-transformer');
+  const heads = page.locator('section.hg');
+  await expect(page.getByTestId('head-note')).toHaveText(/mean of the 4 heads of layer 2/);
+  await heads.getByRole('button', { name: 'Cross-attention: head 3 of layer 1' }).click();
+  await expect(page.getByTestId('head-note')).toHaveText(/head 3 of layer 1/);
+  await expect(page.getByRole('button', { name: 'Cross-attention: head 3 of layer 1' })).toHaveAttribute('aria-pressed', 'true');
+  // the score breakdown now explains q·k/√d of that head
+  await expect(page.locator('.sb-formula')).toContainText('√d');
+  await page.getByRole('checkbox', { name: 'Position encodings' }).uncheck();
+  await expect(page.getByText(/Positions are off/)).toBeVisible();
+  const before = await page.getByRole('textbox', { name: 'Source sentence' }).inputValue();
+  await page.getByRole('button', { name: 'Shuffle the source words' }).click();
+  await expect(page.getByRole('textbox', { name: 'Source sentence' })).not.toHaveValue(before);
+  await expectNoAxeViolations(page, 'explorer with a Transformer', ['light']);
+  await page.screenshot({ path: 'test-results/transformer.png', fullPage: true });
+
+  await page.goto('/#view=story&chapter=6');
+  await expect(chapterHeading).toHaveText(/^6\. /, { timeout: 20_000 });
+  await expect(page.locator('.story-figure').getByRole('grid')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Explore this state' }).click();
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('en-fr-transformer-linear');
+  const fw = page.locator('section.fw');
+  await expect(fw.getByTestId('fw-diff')).toHaveText(/✓/);
+  const first = await fw.getByTestId('fw-step').innerText();
+  await fw.getByRole('button', { name: '◀ Step' }).click();
+  await expect(fw.getByTestId('fw-step')).not.toHaveText(first);
+  await expect(fw.getByTestId('fw-diff')).toHaveText(/✓/);
+  await page.screenshot({ path: 'test-results/fast-weights.png', fullPage: true });
+});
