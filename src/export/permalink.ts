@@ -470,10 +470,17 @@ const FRAGMENT_OVERHEAD = 's='.length + '&embed=1'.length;
  * The fragment value for `s`: base64url (no padding) of deflate-raw of the UTF-8 JSON of
  * `canonicalShareState(s)`. Throws ShareStateError: 'invalid' when `s` is not a valid state (so a
  * link that parses as damaged is never made), 'too-long' when the link would be refused on the
- * way back in (more than MAX_INFLATED_BYTES of JSON or a fragment over MAX_FRAGMENT_CHARS; e.g.
- * long sentences of random CJK, or many edits), 'unsupported' without CompressionStream.
+ * way back in (a sentence over MAX_SENTENCE_CHARS, more than MAX_INFLATED_BYTES of JSON or a
+ * fragment over MAX_FRAGMENT_CHARS; e.g. long sentences of random CJK, or many edits),
+ * 'unsupported' without CompressionStream.
  */
 export async function encodeShareState(s: ShareState): Promise<string> {
+  // a sentence longer than a link holds is too long (not invalid): the page keeps longer ones
+  for (const [side, text] of [['source', s.source], ['target', s.target]] as const) {
+    if (typeof text === 'string' && text.length > MAX_SENTENCE_CHARS) {
+      throw new ShareStateError('too-long', `the ${side} is ${text.length} characters; links hold at most ${MAX_SENTENCE_CHARS} a sentence`);
+    }
+  }
   const check = validate(s);
   if (check.problem !== null || check.reset.length > 0) {
     throw new ShareStateError('invalid', `not a valid share state (${check.problem ?? check.reset.join(', ')})`);

@@ -1,9 +1,10 @@
 // Everything the panels show, derived from the user's inputs and a loaded model: tokenisation
-// (with the length cap), the main trace (free or forced), the unedited baseline when attention
-// has been edited, the free decoding beside a forced one (to find where they diverge), and a
-// clear error instead of NaN for input the model cannot take. Pure: no React, no store.
+// (with the character and token caps), the main trace (free or forced), the unedited baseline
+// when attention has been edited, the free decoding beside a forced one (to find where they
+// diverge), and a clear error instead of NaN for input the model cannot take. Pure: no React,
+// no store.
 
-import { MAX_TOKENS_PER_SIDE } from '../data/limits';
+import { MAX_ANALYSED_CHARS, MAX_TOKENS_PER_SIDE } from '../data/limits';
 import { truncateTokens } from '../data/tokenize';
 import type { TextCodec } from '../data/codec';
 import type { LoadedModel } from '../model/bundle';
@@ -37,8 +38,15 @@ export interface AnalysisInput {
 
 export interface Truncation {
   side: 'source' | 'target';
+  /** Tokens before the token cap (of the analysed prefix only, when `chars` is set). */
   originalLength: number;
+  /** Tokens kept. */
   kept: number;
+  /**
+   * Set when the text was longer than the character cap (MAX_ANALYSED_CHARS): its length and how
+   * many of its characters reached the tokeniser. How many tokens the whole text makes is unknown.
+   */
+  chars?: { total: number; analysed: number };
 }
 
 export interface Analysis {
@@ -103,11 +111,47 @@ function inHeadView(a: Analysis, view: HeadView | undefined): Analysis {
   };
 }
 
-/** Tokenise with the model's codec for that side and apply the per-side cap. */
-export function tokenizeCapped(text: string, codec: TextCodec, side: 'source' | 'target', cap = MAX_TOKENS_PER_SIDE): { tokens: string[]; truncation: Truncation | null } {
-  const all = codec.tokenize(text);
-  const t = truncateTokens(all, cap);
-  return { tokens: t.tokens, truncation: t.truncated ? { side, originalLength: t.originalLength, kept: t.tokens.length } : null };
+/** At most `max` UTF-16 code units of `text`, never ending between the two halves of a surrogate pair. */
+export function textPrefix(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end);
+}
+
+/**
+ * The part of `text` that is analysed: all of it up to `max` characters; else a prefix of at most
+ * `max` characters that ends at a space when one lies in its second half (so that the last word
+ * read is a whole word).
+ */
+export function analysedPrefix(text: string, max = MAX_ANALYSED_CHARS): string {
+  const cut = textPrefix(text, max);
+  if (cut.length === text.length || /\s/.test(text.charAt(cut.length))) return cut;
+  for (let k = cut.length - 1; k > max / 2; k--) if (/\s/.test(cut.charAt(k))) return cut.slice(0, k);
+  return cut;
+}
+
+/**
+ * Tokenise with the model's codec for that side and apply the per-side caps: only the first
+ * `charCap` characters reach the codec (docs/RELIABILITY.md, "a very long text typed or pasted"),
+ * and at most `cap` tokens are kept. Either cut is reported as the side's truncation.
+ */
+export function tokenizeCapped(
+  text: string,
+  codec: TextCodec,
+  side: 'source' | 'target',
+  cap = MAX_TOKENS_PER_SIDE,
+  charCap = MAX_ANALYSED_CHARS,
+): { tokens: string[]; truncation: Truncation | null } {
+  const read = analysedPrefix(text, charCap);
+  const t = truncateTokens(codec.tokenize(read), cap);
+  // only spaces left over is nothing lost
+  const cutByChars = read.length < text.length && /\S/.test(text.slice(read.length));
+  if (!t.truncated && !cutByChars) return { tokens: t.tokens, truncation: null };
+  const truncation: Truncation = { side, originalLength: t.originalLength, kept: t.tokens.length };
+  if (cutByChars) truncation.chars = { total: text.length, analysed: read.length };
+  return { tokens: t.tokens, truncation };
 }
 
 /** Apply only the edits that fit the trace (a stale edit for a step that no longer exists is dropped). */

@@ -7,10 +7,11 @@ import { create, type StateCreator } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { DEFAULT_SHARE_STATE, MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH, type Lang, type Palette, type ThemeSetting, type ValuesKind } from '../export/permalink';
 import { examplesFor } from '../data/corpora';
+import { MAX_INPUT_CHARS } from '../data/limits';
 import type { LoadedModel } from '../model/bundle';
 import type { HeadView } from '../model/trace';
 import { Rng } from '../tensor';
-import { analyse, type Analysis, type Decoding, type Units } from './analysis';
+import { analyse, textPrefix, type Analysis, type Decoding, type Units } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { loadStoredModel } from './modelDb';
 import { fieldsFor, safeStorage } from './persistence';
@@ -33,8 +34,15 @@ export interface NoticeMessage {
 }
 export type NoticeVar = string | number | NoticeMessage | readonly NoticeVar[];
 
-/** The keys of the store's own notices (src/ui/i18n.ts checks that its tables have them). */
-export type StoreNoticeKey = 'notice.modelLoad' | 'notice.modelUnknown' | 'notice.storageFull' | 'notice.storageUnavailable';
+/** The keys of the store's own notices and their values (src/ui/i18n.ts checks that its tables have them). */
+export type StoreNoticeKey =
+  | 'notice.modelLoad'
+  | 'notice.modelUnknown'
+  | 'notice.storageFull'
+  | 'notice.storageUnavailable'
+  | 'notice.inputCut'
+  | 'editor.side.source'
+  | 'editor.side.target';
 
 export interface Notice {
   id: number;
@@ -140,6 +148,19 @@ function editsMap(edits: Record<number, number[]>): Map<number, number[]> {
   return m;
 }
 
+/**
+ * What the page keeps of a typed or pasted text (docs/RELIABILITY.md, "a very long text typed or
+ * pasted"): all of it up to MAX_INPUT_CHARS, else its first MAX_INPUT_CHARS characters and a
+ * notice (worded without the text's length, so that typing on at the cap repeats no notice).
+ */
+function keptInput(text: string, side: 'source' | 'target', notify: NoticeSlice['notify']): string {
+  if (text.length <= MAX_INPUT_CHARS) return text;
+  const max = MAX_INPUT_CHARS.toLocaleString('en');
+  const sideKey: StoreNoticeKey = side === 'source' ? 'editor.side.source' : 'editor.side.target';
+  notify('warning', `The ${side} is longer than the page keeps (${max} characters): the rest was cut off.`, { key: 'notice.inputCut', vars: { side: { key: sideKey }, max } });
+  return textPrefix(text, MAX_INPUT_CHARS);
+}
+
 function clampStep(step: number, analysis: Analysis | null): number {
   const n = analysis?.trace?.steps.length ?? 0;
   if (n === 0) return 0;
@@ -177,11 +198,11 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   },
   // a new sentence shows its whole alignment: the step goes to the last one (clamped on recompute)
   setSource(text) {
-    set({ source: text, edits: {}, focus: null, step: LAST_STEP });
+    set({ source: keptInput(text, 'source', get().notify), edits: {}, focus: null, step: LAST_STEP });
     get().recompute();
   },
   setTarget(text) {
-    set({ target: text, edits: {}, focus: null, step: LAST_STEP });
+    set({ target: keptInput(text, 'target', get().notify), edits: {}, focus: null, step: LAST_STEP });
     get().recompute();
   },
   setDecoding(decoding) {
@@ -404,8 +425,9 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
   const v = value as Record<string, unknown>;
   const out: Partial<Store> = {};
   if (typeof v.modelId === 'string' && /^[a-z0-9-]{1,64}$/.test(v.modelId)) out.modelId = v.modelId;
-  if (typeof v.source === 'string' && v.source.length <= 5000) out.source = v.source;
-  if (typeof v.target === 'string' && v.target.length <= 5000) out.target = v.target;
+  // the same cap as typing (setSource, setTarget): what was kept is given back whole after a reload
+  if (typeof v.source === 'string' && v.source.length <= MAX_INPUT_CHARS) out.source = v.source;
+  if (typeof v.target === 'string' && v.target.length <= MAX_INPUT_CHARS) out.target = v.target;
   if (v.decoding === 'greedy' || v.decoding === 'beam') out.decoding = v.decoding;
   if (typeof v.beamWidth === 'number' && Number.isInteger(v.beamWidth) && v.beamWidth >= MIN_BEAM_WIDTH && v.beamWidth <= MAX_PAGE_BEAM_WIDTH) out.beamWidth = v.beamWidth;
   if (v.values === 'weights' || v.values === 'scores') out.values = v.values;

@@ -4,7 +4,7 @@
 // on the page (its link is validated before anything is written: docs/RELIABILITY.md, "a PNG
 // dropped on the page whose permalink chunk").
 
-import { buildFragment, parseFragment, type ParsedFragment, type ResetField, type ShareProblem } from '../export/permalink';
+import { buildFragment, parseFragment, ShareStateError, type ParsedFragment, type ResetField, type ShareProblem } from '../export/permalink';
 import { readPngPermalink } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
 import { DEFAULT_MODEL_ID, DEFAULT_SOURCE, isPage, useStore, type Store } from '../store/store';
@@ -91,9 +91,30 @@ export function withOtherParams(fragment: string, current: string, page: Store['
   return kept.length > 0 ? `${fragment}&${kept.join('&')}` : fragment;
 }
 
-/** Keep location.hash in step with the url fields of the store. */
-function syncUrl(): () => void {
+/**
+ * The fragment of a page whose state makes no link: the parameters the sync owns except `s`
+ * (the view, embed) and the others of `current`. '' when there are none.
+ */
+export function withoutLink(current: string, page: Store['page'], embed: boolean): string {
+  const own = [...(page === 'explore' ? [] : [`view=${page}`]), ...(embed ? ['embed=1'] : [])].join('&');
+  const all = withOtherParams(own === '' ? '' : `#${own}`, current, page);
+  return all.startsWith('&') ? `#${all.slice(1)}` : all;
+}
+
+function writeFragment(fragment: string): void {
+  lastWritten = fragment;
+  if (location.hash !== fragment) history.replaceState(null, '', `${location.pathname}${location.search}${fragment}`);
+}
+
+/**
+ * Keep location.hash in step with the url fields of the store. A state too big for a link
+ * (docs/RELIABILITY.md, "a very long text typed or pasted") takes the link out of the address, so
+ * that a reload does not bring back the last state that fitted over what local storage remembers,
+ * and the page says so once (again only after a link has fitted since).
+ */
+export function syncUrl(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let toldTooBig = false;
   const unsubscribe = useStore.subscribe((s: Store, prev: Store) => {
     if (!URL_FIELDS.some((k) => s[k] !== prev[k]) || (!s.analysis && s.page === prev.page)) return;
     if (timer) clearTimeout(timer);
@@ -101,12 +122,18 @@ function syncUrl(): () => void {
       const state = useStore.getState();
       buildFragment(toShareState(state), { embed: state.embed })
         .then((base) => {
-          const fragment = withOtherParams(state.page === 'explore' ? base : `${base}&view=${state.page}`, location.hash, state.page);
-          lastWritten = fragment;
-          if (location.hash !== fragment) history.replaceState(null, '', `${location.pathname}${location.search}${fragment}`);
+          toldTooBig = false;
+          writeFragment(withOtherParams(state.page === 'explore' ? base : `${base}&view=${state.page}`, location.hash, state.page));
         })
-        .catch(() => {
-          // too long for a link (e.g. many edits): the address bar keeps the previous state
+        .catch((err: unknown) => {
+          // not a state a link can hold yet (a step not clamped before the model loads): as it was
+          if (!(err instanceof ShareStateError && err.kind === 'too-long')) return;
+          // too big for a link: the address must not keep an older one
+          writeFragment(withoutLink(location.hash, state.page, state.embed));
+          if (!toldTooBig) {
+            toldTooBig = true;
+            notifyMessage('warning', msg('notice.linkTooLong'));
+          }
         });
     }, 400);
   });

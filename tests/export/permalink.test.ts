@@ -7,6 +7,7 @@ import {
   MAX_FRAGMENT_CHARS,
   MAX_INFLATED_BYTES,
   MAX_PAGE_BEAM_WIDTH,
+  MAX_SENTENCE_CHARS,
   MIN_BEAM_WIDTH,
   SHARE_NOTICES,
   ShareStateError,
@@ -157,6 +158,12 @@ describe('encode refuses what could not come back', () => {
     const many = defaultShareState();
     many.edits = Array.from({ length: 300 }, (_, step) => ({ step, weights: Array.from({ length: 257 }, (_, j) => ((j * 31 + step) % 97) + 1) }));
     await expect(encodeShareState(many)).rejects.toMatchObject({ kind: 'too-long' });
+    // a sentence longer than a link holds (the page keeps longer ones): too long, not invalid
+    for (const side of ['source', 'target'] as const) {
+      const long = { ...defaultShareState(), [side]: 'a'.repeat(MAX_SENTENCE_CHARS + 1) };
+      await expect(encodeShareState(long), side).rejects.toMatchObject({ name: 'ShareStateError', kind: 'too-long' });
+    }
+    await expect(encodeShareState({ ...defaultShareState(), source: 'a'.repeat(MAX_SENTENCE_CHARS) })).resolves.toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
   it('throws ShareStateError(unsupported) without CompressionStream', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../../src/store/analysis';
+import type { TextCodec } from '../../src/data/codec';
+import { MAX_ANALYSED_CHARS, MAX_TOKENS_PER_SIDE } from '../../src/data/limits';
+import { analyse, analysedPrefix, tokenizeCapped } from '../../src/store/analysis';
 import { loadedModel } from '../ui/panels/helpers';
 
 const base = { decoding: 'greedy' as const, beamWidth: 3, edits: new Map<number, number[]>() };
@@ -58,5 +60,56 @@ describe('analyse (inputs → what the panels show)', () => {
     const hostile = analyse({ ...base, model, source: '<img src=x onerror=alert(1)> 我喜欢黑猫 👩‍👩‍👧 café', target: '' });
     expect(hostile.trace?.sourceUnknown.slice(0, -1).every(Boolean)).toBe(true);
     for (const step of hostile.trace?.steps ?? []) expect(Array.from(step.weights ?? []).every(Number.isFinite)).toBe(true);
+  });
+
+  it('a very long text (1.7 MB pasted): only a prefix of MAX_ANALYSED_CHARS reaches the codec, and the analysis says the text was cut', async () => {
+    const model = await loadedModel('additive');
+    // the lengths of the texts the model's codecs are asked to tokenise
+    const seen: number[] = [];
+    const spy = (codec: TextCodec): TextCodec => ({
+      ...codec,
+      tokenize: (text) => {
+        seen.push(text.length);
+        return codec.tokenize(text);
+      },
+    });
+    const spied = { ...model, codecs: { source: spy(model.codecs.source), target: spy(model.codecs.target) } };
+    const source = 'the cat sat on the mat . '.repeat(70_000); // 1,750,000 characters, 490,000 words
+    const a = analyse({ ...base, model: spied, source, target: '' });
+    expect(seen).toHaveLength(2); // the source's prefix, and the empty target
+    expect(Math.max(...seen)).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+    expect(a.sourceTokens).toHaveLength(MAX_TOKENS_PER_SIDE);
+    expect(a.trace?.srcLen).toBe(MAX_TOKENS_PER_SIDE + 1);
+    expect(a.truncations).toEqual([{ side: 'source', originalLength: expect.any(Number), kept: MAX_TOKENS_PER_SIDE, chars: { total: source.length, analysed: seen[0] } }]);
+    expect(a.truncations[0]?.originalLength).toBeGreaterThan(MAX_TOKENS_PER_SIDE);
+    // the target side is capped the same way
+    seen.length = 0;
+    const target = 'le chat est assis . '.repeat(50_000);
+    const t = tokenizeCapped(target, spied.codecs.target, 'target');
+    expect(seen).toEqual([expect.any(Number)]);
+    expect(seen[0]).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+    expect(t.truncation).toMatchObject({ side: 'target', kept: MAX_TOKENS_PER_SIDE, chars: { total: target.length } });
+  });
+
+  it('the character cap: a cut ends at a space (or between surrogate pairs), is reported even under the token cap, and trailing spaces are not a cut', async () => {
+    const model = await loadedModel('additive');
+    const codec = model.codecs.source;
+    // cut inside a word: back to the space before it, so the last word read is whole
+    const head = 'a '.repeat((MAX_ANALYSED_CHARS - 4) / 2);
+    expect(analysedPrefix(`${head}catalogue and more`)).toBe(head.trimEnd());
+    // no space to back off to: a hard cut, never half a surrogate pair
+    const emoji = analysedPrefix('😀'.repeat(MAX_ANALYSED_CHARS));
+    expect(emoji.length).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+    expect(emoji).toBe('😀'.repeat(emoji.length / 2));
+    const odd = analysedPrefix(`x${'😀'.repeat(MAX_ANALYSED_CHARS)}`);
+    expect(odd.length).toBe(MAX_ANALYSED_CHARS - 1);
+    // one 10,000-character word: a single token, but the text was still cut
+    const long = tokenizeCapped('x'.repeat(10_000), codec, 'source');
+    expect(long.tokens).toHaveLength(1);
+    expect(long.truncation).toEqual({ side: 'source', originalLength: 1, kept: 1, chars: { total: 10_000, analysed: MAX_ANALYSED_CHARS } });
+    // only spaces past the cap: nothing was lost
+    expect(tokenizeCapped(`the cat sat .${' '.repeat(10_000)}`, codec, 'source')).toEqual({ tokens: ['the', 'cat', 'sat', '.'], truncation: null });
+    // short texts are read whole
+    expect(analysedPrefix('the cat sat .')).toBe('the cat sat .');
   });
 });

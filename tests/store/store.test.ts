@@ -4,8 +4,9 @@ import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH, buildFragment, defaultShareState, 
 import { PERSISTENCE, fieldsFor, safeStorage } from '../../src/store/persistence';
 import { applyShareState, toShareState } from '../../src/store/share';
 import { getTask } from '../../src/data/tasks';
+import { MAX_INPUT_CHARS } from '../../src/data/limits';
 import { sanitizeLocal, useStore } from '../../src/store/store';
-import { loadedModel, resetStore, setUp } from '../ui/panels/helpers';
+import { initialState, loadedModel, resetStore, setUp } from '../ui/panels/helpers';
 
 beforeEach(resetStore);
 afterEach(() => {
@@ -118,6 +119,52 @@ describe('persistence', () => {
     expect(sanitizeLocal({ source: 'ok', palette: 'rainbow', beamWidth: 99, theme: 'dark', __proto__: { polluted: 1 } })).toEqual({ source: 'ok', theme: 'dark' });
     expect(sanitizeLocal('garbage')).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a long text is kept whole and survives a reload through local storage (a 28,000-character source came back as the default sentence)', async () => {
+    await setUp('additive', 'the cat sat .');
+    const source = 'the cat sat on the mat . '.repeat(1120); // 28,000 characters
+    const target = 'le chat . '.repeat(3000);
+    useStore.getState().setSource(source);
+    useStore.getState().setTarget(target);
+    const s = useStore.getState();
+    expect([s.source, s.target]).toEqual([source, target]);
+    // only a prefix was analysed, and the analysis says so
+    expect(s.analysis?.truncations.map((t) => [t.side, t.chars?.total])).toEqual([
+      ['source', source.length],
+      ['target', target.length],
+    ]);
+    // a reload: a fresh store, hydrated from what this browser stored
+    const stored = localStorage.getItem('rnnsearch');
+    expect(stored).not.toBeNull();
+    useStore.setState(initialState, true);
+    expect(useStore.getState().source).not.toBe(source);
+    localStorage.setItem('rnnsearch', stored as string);
+    await useStore.persist.rehydrate();
+    expect([useStore.getState().source, useStore.getState().target]).toEqual([source, target]);
+    // the local check takes what typing keeps, and no more
+    expect(sanitizeLocal({ source: 'x'.repeat(MAX_INPUT_CHARS), target: 'y'.repeat(MAX_INPUT_CHARS) })).toEqual({ source: 'x'.repeat(MAX_INPUT_CHARS), target: 'y'.repeat(MAX_INPUT_CHARS) });
+    expect(sanitizeLocal({ source: 'x'.repeat(MAX_INPUT_CHARS + 1), target: 'y'.repeat(MAX_INPUT_CHARS + 1) })).toEqual({});
+  });
+
+  it('a paste past MAX_INPUT_CHARS is cut there, and a notice says so once', async () => {
+    await setUp('additive', 'the cat sat .');
+    const huge = 'the cat sat . '.repeat(125_000); // 1.75 million characters
+    useStore.getState().setSource(huge);
+    const kept = useStore.getState().source;
+    expect(kept).toBe(huge.slice(0, MAX_INPUT_CHARS));
+    expect(useStore.getState().analysis?.truncations[0]?.chars?.total).toBe(MAX_INPUT_CHARS);
+    const cut = () => useStore.getState().notices.filter((n) => n.message?.key === 'notice.inputCut');
+    expect(cut().map((n) => [n.kind, n.message?.vars])).toEqual([['warning', { side: { key: 'editor.side.source' }, max: '1,000,000' }]]);
+    expect(cut()[0]?.text).toBe('The source is longer than the page keeps (1,000,000 characters): the rest was cut off.');
+    // typing on at the cap: still cut, no second notice
+    useStore.getState().setSource(`${kept} more`);
+    expect(useStore.getState().source).toBe(kept);
+    expect(cut()).toHaveLength(1);
+    // the target too, never cut between the halves of an emoji
+    useStore.getState().setTarget(`x${'😀'.repeat(MAX_INPUT_CHARS / 2 + 5)}`);
+    expect(useStore.getState().target).toBe(`x${'😀'.repeat(MAX_INPUT_CHARS / 2 - 1)}`);
+    expect(cut().at(-1)?.message?.vars?.side).toEqual({ key: 'editor.side.target' });
   });
 
   it('the beam width has one rule: the store, local storage and a link accept the same widths', async () => {

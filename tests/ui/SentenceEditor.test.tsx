@@ -34,6 +34,18 @@ describe('SentenceEditor', () => {
     expect(screen.getByText(/cut to 256 tokens \(it had 300\)/)).toBeTruthy();
   });
 
+  it('a pasted text too long to read whole is kept in the box and noted: the characters read of the whole, and the tokens', async () => {
+    await setUp('additive', 'the cat .');
+    render(<SentenceEditor />);
+    const source = screen.getAllByRole('textbox')[0] as HTMLTextAreaElement;
+    const pasted = 'the cat sat on the mat . '.repeat(28_000); // 700,000 characters
+    fireEvent.change(source, { target: { value: pasted } });
+    expect(source.value).toBe(pasted);
+    expect(screen.getByText(/^The source is too long to read whole: only its first 4,0\d\d of 700,000 characters are read \(256 tokens\)\.$/)).toBeTruthy();
+    // the token cap's own note is not shown beside it
+    expect(screen.queryByText(/cut to 256 tokens/)).toBeNull();
+  });
+
   it('HTML in a sentence is shown as text, never parsed', async () => {
     await setUp('additive', '<b>bold</b> <script>alert(1)</script>');
     render(<SentenceEditor />);

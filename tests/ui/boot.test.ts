@@ -3,11 +3,11 @@
 // is validated by the permalink codec before anything changes, and the address bar then gets only
 // `#` + the codec's fragment for the validated state, never the chunk's text and never a path.
 // Every failure is a notice and leaves the page, its address and its state as they were.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildFragment, defaultShareState, MAX_FRAGMENT_CHARS, type ShareState } from '../../src/export/permalink';
 import { MAX_PNG_LINK_CHARS, PERMALINK_KEYWORD } from '../../src/export/png';
 import { useStore } from '../../src/store/store';
-import { openDroppedPng } from '../../src/ui/boot';
+import { openDroppedPng, syncUrl } from '../../src/ui/boot';
 import type { MessageKey } from '../../src/ui/i18n';
 import { makePng, rawFragment, tEXt, validRecord } from '../export/helpers';
 import { loadedModel, resetStore } from './panels/helpers';
@@ -94,5 +94,54 @@ describe('openDroppedPng', () => {
     expect(location.hash).toBe(await buildFragment({ ...good, beamWidth: defaultShareState().beamWidth }));
     expect(useStore.getState().source).toBe('the black cat .');
     expect(noticeKeys()).toEqual(['link.partial']);
+  });
+});
+
+describe('the URL sync', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const tooBig = () => useStore.getState().notices.filter((n) => n.message?.key === 'notice.linkTooLong');
+
+  it('a state too big for a link takes the link out of the address (a reload keeps what this browser remembers) and says so once', async () => {
+    const stop = syncUrl();
+    try {
+      useStore.getState().setSource('the black cat .');
+      // a sentence that fits: the address holds its link
+      await vi.waitFor(() => expect(location.hash).toMatch(/^#s=(?!before$)/), { timeout: 3000 });
+      // a 28,000-character source: no link can hold it
+      const long = 'the cat sat on the mat . '.repeat(1120);
+      useStore.getState().setSource(long);
+      await vi.waitFor(() => expect(tooBig()).toHaveLength(1), { timeout: 3000 });
+      expect(location.pathname + location.search + location.hash).toBe('/rnnsearch/?lang=en');
+      expect(tooBig()[0]?.kind).toBe('warning');
+      // dismissed, and the user types on: not shown again
+      useStore.getState().dismiss(tooBig()[0]?.id ?? -1);
+      for (const more of [' the dog', ' the dog ran', ' the dog ran .']) {
+        useStore.getState().setSource(long + more);
+        await sleep(500);
+      }
+      expect(tooBig()).toHaveLength(0);
+      expect(location.hash).toBe('');
+      // short again: the link comes back; too long again: said again
+      useStore.getState().setSource('the black cat .');
+      await vi.waitFor(() => expect(location.hash).toMatch(/^#s=/), { timeout: 3000 });
+      useStore.getState().setSource(long);
+      await vi.waitFor(() => expect(tooBig()).toHaveLength(1), { timeout: 3000 });
+      expect(location.hash).toBe('');
+    } finally {
+      stop();
+    }
+  });
+
+  it('keeps the parameters it does not own (and the view) when it takes the link out', async () => {
+    history.replaceState(null, '', '/rnnsearch/#s=before&chapter=3');
+    useStore.getState().setView({ page: 'story' });
+    const stop = syncUrl();
+    try {
+      useStore.getState().setSource('the cat sat on the mat . '.repeat(1120));
+      await vi.waitFor(() => expect(tooBig()).toHaveLength(1), { timeout: 3000 });
+      expect(location.hash).toBe('#view=story&chapter=3');
+    } finally {
+      stop();
+    }
   });
 });

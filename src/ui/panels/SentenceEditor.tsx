@@ -9,10 +9,11 @@ import { WORD_MARK } from '../../data/bpe';
 import { useStore } from '../../store/store';
 import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../../export/permalink';
 import { useAnalysis, useFirstLoad, useModel } from '../hooks';
-import { useT } from '../i18n';
+import { useLang, useT } from '../i18n';
 
 export function SentenceEditor() {
   const t = useT();
+  const lang = useLang();
   const id = useId();
   const source = useStore((s) => s.source);
   const target = useStore((s) => s.target);
@@ -73,11 +74,16 @@ export function SentenceEditor() {
           {analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: analysis.error.message })}
         </p>
       )}
-      {analysis?.truncations.map((tr) => (
-        <p className="notice-inline warn" role="status" key={tr.side}>
-          {t('editor.truncated', { side: t(tr.side === 'source' ? 'editor.side.source' : 'editor.side.target'), kept: tr.kept, total: tr.originalLength })}
-        </p>
-      ))}
+      {analysis?.truncations.map((tr) => {
+        const side = t(tr.side === 'source' ? 'editor.side.source' : 'editor.side.target');
+        return (
+          <p className="notice-inline warn" role="status" key={tr.side}>
+            {tr.chars
+              ? t('editor.truncatedChars', { side, analysed: tr.chars.analysed.toLocaleString(lang), total: tr.chars.total.toLocaleString(lang), kept: tr.kept })
+              : t('editor.truncated', { side, kept: tr.kept, total: tr.originalLength })}
+          </p>
+        );
+      })}
       {firstLoad && <div className="tokens tokens-placeholder" aria-hidden="true" />}
       {analysis?.trace && model && (
         <div className="tokens">
