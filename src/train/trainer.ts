@@ -2,12 +2,35 @@
 // the Web Worker between messages. Length-bucketed batches, Adam, global-norm clipping, a
 // warm-up + cosine learning-rate schedule, dev evaluation with early stopping, and a NaN/Inf
 // guard that restores the last good weights and says so. Everything random comes from the seed.
+//
+// What is trained is an Objective (docs/ARCHITECTURE.md, "Model families"): the loss of a list of
+// examples and a batching key. Translation families train sentence pairs (`Trainer`); the memory
+// network trains stories with questions through the same loop (`ObjectiveTrainer`).
 
-import { makeBatch, type Batch, type PairIds } from '../model/batch';
+import { makeBatch, type PairIds } from '../model/batch';
 import type { ModelConfig } from '../model/config';
 import { batchLoss } from '../model/family';
 import type { Params } from '../model/params';
-import { Adam, Rng, backward, clipGradNorm, noGrad, type AdamState } from '../tensor';
+import { Adam, Rng, backward, clipGradNorm, noGrad, type AdamState, type Tensor } from '../tensor';
+
+/** What a trainer minimises: the mean loss of some examples (autodiff ops), and how to batch them. */
+export interface Objective<E> {
+  /** The mean loss per counted unit over `examples`, and how many units were counted. */
+  loss(examples: readonly E[]): { loss: Tensor; tokens: number };
+  /** Examples with close keys are batched together (e.g. lengths, to save padding). */
+  key(example: E): number;
+}
+
+/** Sentence pairs under a translation family: padded batches, cross-entropy per target token. */
+export function translationObjective(params: Params, config: ModelConfig): Objective<PairIds> {
+  return {
+    loss: (pairs) => {
+      const batch = makeBatch(pairs);
+      return { loss: batchLoss(params, config, batch).loss, tokens: batch.tokens };
+    },
+    key: (p) => p.source.length * 1024 + p.target.length,
+  };
+}
 
 export interface TrainSettings {
   /** Sentence pairs per batch. */
@@ -74,15 +97,19 @@ export interface EvalReport {
 }
 
 /** Length-bucketed batches: similar lengths together (little padding), batch order shuffled. */
-export class Batcher {
+export class Batcher<E = PairIds> {
   private readonly rng: Rng;
   private queue: number[][] = [];
   epoch = 0;
 
   constructor(
-    private readonly pairs: readonly PairIds[],
+    private readonly pairs: readonly E[],
     private readonly batchSize: number,
     seed: number,
+    private readonly keyOf: (example: E) => number = (p) => {
+      const pair = p as unknown as PairIds;
+      return pair.source.length * 1024 + pair.target.length;
+    },
   ) {
     if (pairs.length === 0) throw new RangeError('Batcher: no training pairs');
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Batcher: batch size must be a positive integer, got ${batchSize}`);
@@ -92,10 +119,7 @@ export class Batcher {
   private refill(): void {
     // shuffle first so that equal lengths mix differently each epoch, then sort by length
     const order = this.rng.shuffle(Array.from({ length: this.pairs.length }, (_, i) => i));
-    const key = (i: number): number => {
-      const p = this.pairs[i] as PairIds;
-      return p.source.length * 1024 + p.target.length;
-    };
+    const key = (i: number): number => this.keyOf(this.pairs[i] as E);
     order.sort((a, b) => key(a) - key(b));
     const batches: number[][] = [];
     for (let k = 0; k < order.length; k += this.batchSize) batches.push(order.slice(k, k + this.batchSize));
@@ -103,18 +127,18 @@ export class Batcher {
     this.epoch++;
   }
 
-  next(): PairIds[] {
+  next(): E[] {
     if (this.queue.length === 0) this.refill();
     const idx = this.queue.pop() as number[];
-    return idx.map((i) => this.pairs[i] as PairIds);
+    return idx.map((i) => this.pairs[i] as E);
   }
 }
 
-/** Split pairs into batches of at most `batchSize`, in order (for evaluation). */
-export function batchesInOrder(pairs: readonly PairIds[], batchSize: number): Batch[] {
-  const sorted = [...pairs].sort((a, b) => a.source.length - b.source.length || a.target.length - b.target.length);
-  const out: Batch[] = [];
-  for (let k = 0; k < sorted.length; k += batchSize) out.push(makeBatch(sorted.slice(k, k + batchSize)));
+/** Examples in chunks of at most `size`, sorted by key (for evaluation). */
+function chunksInOrder<E>(items: readonly E[], size: number, key: (e: E) => number): E[][] {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  const out: E[][] = [];
+  for (let k = 0; k < sorted.length; k += size) out.push(sorted.slice(k, k + size));
   return out;
 }
 
@@ -132,11 +156,11 @@ interface Snapshot {
   adam: AdamState;
 }
 
-export class Trainer {
+export class ObjectiveTrainer<E> {
   readonly settings: TrainSettings;
   readonly optimizer: Adam;
-  private readonly batcher: Batcher;
-  private devBatches: Batch[] | null = null;
+  private readonly batcher: Batcher<E>;
+  private devBatches: E[][] | null = null;
   private stepCount = 0;
   private good: Snapshot;
   private bestDev = Infinity;
@@ -146,10 +170,10 @@ export class Trainer {
   guardTrips = 0;
 
   constructor(
-    readonly config: ModelConfig,
+    readonly objective: Objective<E>,
     readonly params: Params,
-    train: readonly PairIds[],
-    private readonly dev: readonly PairIds[],
+    train: readonly E[],
+    private readonly dev: readonly E[],
     settings: Partial<TrainSettings> = {},
   ) {
     this.settings = { ...DEFAULT_TRAIN_SETTINGS, ...settings };
@@ -158,7 +182,7 @@ export class Trainer {
       throw new RangeError('Trainer: lr and clip must be positive and maxSteps a positive integer');
     }
     this.optimizer = new Adam(params.list, { lr: s.lr });
-    this.batcher = new Batcher(train, s.batchSize, s.seed);
+    this.batcher = new Batcher(train, s.batchSize, s.seed, (e) => objective.key(e));
     this.good = { step: 0, weights: params.snapshot(), adam: this.optimizer.state() };
   }
 
@@ -192,17 +216,16 @@ export class Trainer {
   /** One optimisation step on the next batch, gradients computed here. */
   trainStep(): StepReport | GuardReport {
     const t0 = performance.now();
-    const pairs = this.nextPairs();
+    const examples = this.nextPairs();
     this.optimizer.zeroGrad();
-    const batch = makeBatch(pairs);
-    const { loss } = batchLoss(this.params, this.config, batch);
+    const { loss, tokens } = this.objective.loss(examples);
     const lossValue = loss.item();
     if (Number.isFinite(lossValue)) backward(loss);
-    return this.applyGradients(lossValue, batch.tokens, t0);
+    return this.applyGradients(lossValue, tokens, t0);
   }
 
-  /** The pairs of the next batch (for callers that compute gradients elsewhere, e.g. in threads). */
-  nextPairs(): PairIds[] {
+  /** The examples of the next batch (for callers that compute gradients elsewhere, e.g. in threads). */
+  nextPairs(): E[] {
     return this.batcher.next();
   }
 
@@ -248,13 +271,14 @@ export class Trainer {
   /** Mean dev cross-entropy per token (teacher forced, no tape). */
   devLoss(maxPairs = 2000): number {
     if (this.dev.length === 0) return NaN;
-    if (!this.devBatches) this.devBatches = batchesInOrder(this.dev.slice(0, maxPairs), 64);
+    if (!this.devBatches) this.devBatches = chunksInOrder(this.dev.slice(0, maxPairs), 64, (e) => this.objective.key(e));
     return noGrad(() => {
       let total = 0;
       let tokens = 0;
-      for (const b of this.devBatches as Batch[]) {
-        total += batchLoss(this.params, this.config, b).loss.item() * b.tokens;
-        tokens += b.tokens;
+      for (const chunk of this.devBatches as E[][]) {
+        const r = this.objective.loss(chunk);
+        total += r.loss.item() * r.tokens;
+        tokens += r.tokens;
       }
       return total / tokens;
     });
@@ -280,5 +304,18 @@ export class Trainer {
     if (!this.bestSnapshot) return false;
     this.params.restore(this.bestSnapshot);
     return true;
+  }
+}
+
+/** The trainer of translation families: sentence pairs under `config`'s family. */
+export class Trainer extends ObjectiveTrainer<PairIds> {
+  constructor(
+    readonly config: ModelConfig,
+    params: Params,
+    train: readonly PairIds[],
+    dev: readonly PairIds[],
+    settings: Partial<TrainSettings> = {},
+  ) {
+    super(translationObjective(params, config), params, train, dev, settings);
   }
 }
