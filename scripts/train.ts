@@ -12,7 +12,7 @@ import { saveModel } from '../src/model/bundle';
 import { ALL_VARIANTS, DEFAULT_SIZES, DEFAULT_TRANSFORMER_SIZES, FAMILIES, TRANSFORMER_VARIANTS, VARIANTS, type TransformerVariant, type Variant } from '../src/model/config';
 import { createModel } from '../src/model/family';
 import { serializeManifest } from '../src/model/checkpoint';
-import { parseArgs, runCli, UsageError, type FlagSpec } from './lib/args';
+import { parseArgs, runCli, shellQuote, UsageError, type FlagSpec } from './lib/args';
 import { buildDataset, recipeToRecord, type DataRecipe } from './lib/data';
 import { evaluate } from './lib/evaluate';
 import { formatDuration } from './lib/progress';
@@ -195,10 +195,6 @@ async function main(): Promise<void> {
   );
 }
 
-/** An argument as a POSIX shell would need it (single-quoted when it holds anything special). */
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/u.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-}
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;

@@ -85,3 +85,8 @@ export function runCli(main: () => Promise<void>, command: string, spec: Record<
     process.exit(1);
   });
 }
+
+/** An argument as a POSIX shell would need it (single-quoted when it holds anything special). */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/u.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}

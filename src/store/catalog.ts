@@ -57,7 +57,7 @@ export function modelsBase(): string {
   return new URL('models/', document.baseURI).href;
 }
 
-async function fetchChecked(url: string, what: string, signal?: AbortSignal): Promise<Response> {
+export async function fetchChecked(url: string, what: string, signal?: AbortSignal): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, signal ? { signal } : {});

@@ -85,7 +85,7 @@ export interface DocumentSlice {
 }
 
 /** The page's views: the explorer and the issue-6 views (train, compare, length, story). */
-export const PAGES = ['explore', 'train', 'compare', 'length', 'story'] as const;
+export const PAGES = ['explore', 'train', 'compare', 'length', 'story', 'memory'] as const;
 export type Page = (typeof PAGES)[number];
 
 export function isPage(value: unknown): value is Page {

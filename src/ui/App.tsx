@@ -15,16 +15,18 @@ const loadTrain = () => import('./views/TrainView').then((m) => ({ default: m.Tr
 const loadCompare = () => import('./views/CompareView').then((m) => ({ default: m.CompareView }));
 const loadLength = () => import('./views/LengthView').then((m) => ({ default: m.LengthView }));
 const loadStory = () => import('./views/StoryView').then((m) => ({ default: m.StoryView }));
+const loadMemory = () => import('./views/MemoryView').then((m) => ({ default: m.MemoryView }));
 const TrainView = lazy(loadTrain);
 const CompareView = lazy(loadCompare);
 const LengthView = lazy(loadLength);
 const StoryView = lazy(loadStory);
+const MemoryView = lazy(loadMemory);
 
 function usePrefetchViews(): void {
   useEffect(() => {
     const prefetch = (): void => {
       // a failed prefetch is retried by React.lazy when the view is opened
-      for (const load of [loadTrain, loadCompare, loadLength, loadStory]) load().catch(() => undefined);
+      for (const load of [loadTrain, loadCompare, loadLength, loadStory, loadMemory]) load().catch(() => undefined);
     };
     if (typeof requestIdleCallback === 'function') {
       const id = requestIdleCallback(prefetch, { timeout: 4000 });
@@ -55,6 +57,7 @@ const PAGE_LABELS: Record<Page, MessageKey> = {
   compare: 'nav.compare',
   length: 'nav.length',
   story: 'nav.story',
+  memory: 'nav.memory',
 };
 
 function Nav() {
@@ -82,6 +85,7 @@ const VIEWS: Record<Page, () => ReactNode> = {
   compare: () => <CompareView />,
   length: () => <LengthView />,
   story: () => <StoryView />,
+  memory: () => <MemoryView />,
 };
 
 export function App() {

@@ -27,7 +27,7 @@ export const DEFAULT_WEIGHTS_FILE = 'model.safetensors';
  * values by name (in `expected`'s order). Throws CheckpointError on the first failed check.
  */
 export async function verifyCheckpoint(
-  manifest: Manifest,
+  manifest: Pick<Manifest, 'weights'>,
   weights: Uint8Array,
   expected: ReadonlyMap<string, readonly number[]>,
 ): Promise<Map<string, Float32Array>> {

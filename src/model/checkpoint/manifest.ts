@@ -125,6 +125,7 @@ export function parseManifest(value: unknown): Manifest {
   const task = text(own(root, 'task'), 'manifest.task', 1, 64);
 
   const familyIn = own(root, 'family');
+  if (familyIn === 'memn2n') fail('manifest.family', 'is a memory network, which answers questions about stories: open it on the Memory page');
   if (familyIn !== undefined && familyIn !== 'rnnsearch' && familyIn !== 'transformer') fail('manifest.family', 'must be "rnnsearch" or "transformer"', familyIn);
   const family: Family = familyIn === 'transformer' ? 'transformer' : 'rnnsearch';
   const allowed: readonly string[] = family === 'transformer' ? TRANSFORMER_VARIANTS : VARIANTS;
@@ -339,3 +340,6 @@ function record<T>(value: unknown, path: string, check: (value: unknown, path: s
   }
   return out;
 }
+
+/** The field validators, for the manifests of families outside this schema (memory networks). */
+export const manifestFields = { fail, own, object, text, integer, vocabulary, training, weights, id: ID_PATTERN } as const;
