@@ -2,6 +2,7 @@
 // that they can be translated), a shipped model, a sentence, and what the reader should notice in
 // its heatmap. The chapter's live state is a permalink state built from these fields.
 
+import { CURATED_STORIES } from '../../data/tasks/babi';
 import { MAX_STEP, type ShareState, type ShareView } from '../../export/permalink';
 import type { Variant } from '../../model/config';
 import type { Trace } from '../../model/trace';
@@ -24,6 +25,11 @@ export interface Chapter {
   title: MessageKey;
   paragraphs: readonly MessageKey[];
   caption: MessageKey;
+  /**
+   * A chapter told with memory networks instead of a translation model: a story and a question,
+   * answered side by side by the shipped networks (src/ui/story/MemoryFigure.tsx).
+   */
+  memory?: { story: string; question: string; models: readonly string[] };
 }
 
 const FIGURE_3 = 'the agreement on the European Economic Area was signed in August 1992 .';
@@ -79,19 +85,21 @@ export const CHAPTERS: readonly Chapter[] = [
     caption: 'story.ch3.caption',
   },
   {
-    model: 'en-fr-dot',
+    // a memory network's chapter: `model` is the network the Explore button opens
+    model: 'babi-memn2n-3hop',
     variant: 'dot',
-    source: TWO_ADJECTIVES,
+    source: '',
     target: '',
     values: 'weights',
-    notice: [
-      ['réforme', 'reform'],
-      ['économique', 'economic'],
-      ['importante', 'important'],
-    ],
+    notice: [],
     title: 'story.ch4.title',
     paragraphs: ['story.ch4.p1', 'story.ch4.p2'],
     caption: 'story.ch4.caption',
+    memory: {
+      story: (CURATED_STORIES[1] as (typeof CURATED_STORIES)[number]).story,
+      question: (CURATED_STORIES[1] as (typeof CURATED_STORIES)[number]).question,
+      models: ['babi-memn2n-1hop', 'babi-memn2n-3hop'],
+    },
   },
   {
     model: 'en-fr-transformer',

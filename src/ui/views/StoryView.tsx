@@ -9,6 +9,8 @@ import { useStore } from '../../store/store';
 import { useT } from '../i18n';
 import { CHAPTERS, chapterState } from '../story/chapters';
 import { ChapterFigure, decode, useChapterModel } from '../story/ChapterFigure';
+import { MemoryFigure } from '../story/MemoryFigure';
+import { useMemoryStore } from '../../store/memory';
 import { chapterOf, writeChapter } from '../story/url';
 
 const COUNT = CHAPTERS.length;
@@ -54,6 +56,14 @@ export function StoryView() {
   };
 
   const explore = (): void => {
+    if (ch.memory) {
+      const m = useMemoryStore.getState();
+      m.setStory(ch.memory.story);
+      m.setQuestion(ch.memory.question);
+      m.selectModel(ch.model);
+      setView({ page: 'memory' });
+      return;
+    }
     const s = useStore.getState();
     const view = { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme, units: s.units };
     applyShareState(s, chapterState(ch, view, trace), false);
@@ -88,9 +98,17 @@ export function StoryView() {
             <p key={key}>{t(key)}</p>
           ))}
         </div>
-        <ChapterFigure chapter={ch} state={state} trace={trace} onRetry={retry} />
+        {ch.memory ? <MemoryFigure chapter={{ ...ch, memory: ch.memory }} /> : <ChapterFigure chapter={ch} state={state} trace={trace} onRetry={retry} />}
         <div className="story-actions">
-          {state.kind !== 'not-shipped' && (
+          {ch.memory && (
+            <>
+              <button type="button" className="primary" onClick={explore}>
+                {t('story.explore')}
+              </button>
+              <span className="note">{t('story.exploreMemory')}</span>
+            </>
+          )}
+          {!ch.memory && state.kind !== 'not-shipped' && (
             <button type="button" className="primary" onClick={explore} disabled={state.kind !== 'ready'}>
               {t('story.explore')}
             </button>
@@ -100,7 +118,7 @@ export function StoryView() {
               {t('story.toLength')}
             </button>
           )}
-          {state.kind !== 'not-shipped' && <span className="note">{t('story.exploreHelp', { model: ch.model })}</span>}
+          {!ch.memory && state.kind !== 'not-shipped' && <span className="note">{t('story.exploreHelp', { model: ch.model })}</span>}
         </div>
         <nav className="story-pager" aria-label={t('story.pager')}>
           <button type="button" onClick={() => go(chapter - 1)} disabled={!prev}>
