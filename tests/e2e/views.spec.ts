@@ -172,3 +172,39 @@ test('story chapters 5 and 6 are live: the Transformer’s heads (click one, pos
   await expect(fw.getByTestId('fw-diff')).toHaveText(/✓/);
   await page.screenshot({ path: 'test-results/fast-weights.png', fullPage: true });
 });
+
+test('story chapter 4 runs memory networks: 1 hop against 3; the Memory page moves through hops and answers edits', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/#view=story&chapter=4');
+  const chapterHeading = page.locator('.story-chapter h2');
+  await expect(chapterHeading).toHaveText(/^4\. Keys, values and hops/, { timeout: 20_000 });
+  const figure = page.locator('.story-figure');
+  await expect(figure.getByRole('table')).toHaveCount(2, { timeout: 20_000 });
+  // one hop answers wrong, three hops right (the shipped networks on the chapter's story)
+  await expect(figure.getByRole('group', { name: /1 hop$/ })).toContainText('✗ wrong');
+  await expect(figure.getByRole('group', { name: /3 hops$/ })).toContainText('✓ right');
+  await expect(figure.locator('tr.hv-gold')).toHaveCount(4);
+  await expectNoAxeViolations(page, 'story chapter 4', ['light', 'dark']);
+  await page.getByRole('button', { name: 'Explore this state' }).click();
+
+  await expect(page.getByRole('heading', { name: /End-To-End Memory Networks: keys, values and hops/ })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Network' })).toHaveValue('babi-memn2n-3hop');
+  const slider = page.getByRole('slider', { name: 'Hop' });
+  await expect(slider).toHaveValue('1');
+  await expect(page.getByRole('columnheader', { name: 'u·mᵢ (hop 1)' })).toBeVisible();
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(slider).toHaveValue('2');
+  await expect(page.getByRole('columnheader', { name: 'u·mᵢ (hop 2)' })).toBeVisible();
+  await expect(page.getByText('Vectors of hop 2 (32 numbers each)')).toBeVisible();
+  // edit the question: the answer and the gold fact follow at once
+  await page.getByRole('textbox', { name: 'Question' }).fill('Where is Mary?');
+  await expect(page.getByText('The story says: garden')).toBeVisible();
+  await expect(page.getByText(/^Answer: garden/)).toBeVisible();
+  await expect(page.locator('tr.hv-gold')).toHaveCount(1);
+  await page.getByRole('textbox', { name: 'Story (one sentence per line)' }).fill('Mary went to the kitchen.\nMary journeyed to the bathroom.');
+  await expect(page.getByText('The story says: bathroom')).toBeVisible();
+  await expectNoAxeViolations(page, 'memory page', ['light', 'dark']);
+  await expectFitsPhone(page, 'memory page');
+  await page.screenshot({ path: 'test-results/memory.png', fullPage: true });
+});

@@ -68,7 +68,8 @@ describe('model bundle: save → load', () => {
 
   it('every model shipped in public/models is within the budget', () => {
     const root = 'public/models';
-    const ids = readdirSync(root).filter((id) => existsSync(`${root}/${id}/manifest.json`));
+    // memory networks are not translation models (docs/ARCHITECTURE.md, "Memory networks"); the tiny ones are checked in tests/model/memnn
+    const ids = readdirSync(root).filter((id) => existsSync(`${root}/${id}/manifest.json`) && !id.startsWith('babi-'));
     expect(ids.length).toBeGreaterThanOrEqual(10);
     for (const id of ids) {
       const n = parameters(JSON.parse(readFileSync(`${root}/${id}/manifest.json`, 'utf8')));

@@ -13,10 +13,13 @@ import '../memory/memory.css';
 
 export function MemoryView() {
   const t = useT();
-  const s = useMemoryStore();
+  const modelId = useMemoryStore((m) => m.modelId);
+  const state = useMemoryStore((m) => m.models[m.modelId]);
+  // load the chosen network once; after a failure only the Retry button tries again
   useEffect(() => {
-    if (s.modelId !== TRAINED_MEMORY_ID) void s.load(s.modelId);
-  }, [s, s.modelId]);
+    const m = useMemoryStore.getState();
+    if (modelId !== TRAINED_MEMORY_ID && !m.models[modelId]) void m.load(modelId);
+  }, [modelId]);
   return (
     <div className="memory-view">
       <section className="panel" aria-labelledby="mem-h">
@@ -27,7 +30,7 @@ export function MemoryView() {
         <MemoryEditor />
         <div>
           <section className="panel" aria-label={t('mem.table')}>
-            <MemoryAnswer state={s.models[s.modelId]} id={s.modelId} />
+            <MemoryAnswer state={state} id={modelId} />
           </section>
           <MemoryTrain />
         </div>
@@ -46,10 +49,7 @@ function MemoryEditor() {
   const s = useMemoryStore();
   const trained = s.models[TRAINED_MEMORY_ID];
   return (
-    <section className="panel memory-editor" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`} className="sr-only">
-        {t('mem.story')}
-      </h2>
+    <section className="panel memory-editor" aria-label={t('mem.editor')}>
       <label htmlFor={`${id}-model`}>{t('mem.model')}</label>
       <select id={`${id}-model`} value={s.modelId} onChange={(e) => s.selectModel(e.target.value)}>
         {MEMORY_MODELS.map((m) => {

@@ -3,7 +3,9 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getTask } from '../../../src/data/tasks';
+import { CURATED_STORIES } from '../../../src/data/tasks/babi';
 import { isValidShareState } from '../../../src/export/permalink';
+import { useMemoryStore } from '../../../src/store/memory';
 import { useStore } from '../../../src/store/store';
 import { en } from '../../../src/ui/i18n';
 import { CHAPTERS, chapterState } from '../../../src/ui/story/chapters';
@@ -45,13 +47,15 @@ describe('the chapter in the fragment', () => {
     const c = CHAPTERS[0]!;
     expect(examples).toContainEqual(expect.objectContaining({ source: c.source, target: c.reference }));
     expect(examples).toContainEqual(expect.objectContaining({ source: c.contrast?.source, target: c.contrast?.reference }));
-    for (const ch of CHAPTERS.slice(1)) expect(examples.some((e) => e.source === ch.source), ch.source).toBe(true);
+    for (const ch of CHAPTERS.slice(1).filter((x) => !x.memory)) expect(examples.some((e) => e.source === ch.source), ch.source).toBe(true);
+    // a memory chapter's story is one of the Memory page's examples
+    for (const ch of CHAPTERS.filter((x) => x.memory)) expect(CURATED_STORIES).toContainEqual({ story: ch.memory?.story, question: ch.memory?.question });
     expect(examples.find((e) => e.source === CHAPTERS[1]!.source)?.target).toBe(CHAPTERS[1]!.target);
   });
 
   it('every chapter’s live state is a valid permalink state', () => {
     const view = { values: 'weights', transpose: false, palette: 'viridis', lang: 'en', theme: 'dark', units: 'words' } as const;
-    for (const c of CHAPTERS) {
+    for (const c of CHAPTERS.filter((x) => !x.memory)) {
       const s = chapterState(c, view, null);
       expect(isValidShareState(s), c.title).toBe(true);
       expect(s.view.palette).toBe('viridis');
@@ -130,12 +134,15 @@ describe('StoryView', () => {
     expect(s.values).toBe('weights');
     expect(s.palette).toBe('viridis');
     expect(s.analysis?.trace).toBeTruthy();
-    // chapter 4: the dot model
+    // chapter 4: memory networks open on the Memory page with the chapter's story and network
     act(() => useStore.setState({ page: 'story' }));
     fireEvent.click(screen.getByRole('button', { name: TITLES[3] }));
     fireEvent.click(screen.getByRole('button', { name: 'Explore this state' }));
-    s = useStore.getState();
-    expect(s.modelId).toBe(CHAPTERS[3]?.model);
+    expect(useStore.getState().page).toBe('memory');
+    const m = useMemoryStore.getState();
+    expect(m.modelId).toBe(CHAPTERS[3]?.model);
+    expect(m.story).toBe(CHAPTERS[3]?.memory?.story);
+    expect(m.question).toBe(CHAPTERS[3]?.memory?.question);
     // chapter 2 is forced on its target
     act(() => useStore.setState({ page: 'story' }));
     fireEvent.click(screen.getByRole('button', { name: TITLES[1] }));
