@@ -56,42 +56,44 @@ export function HopView({ trace, lines, hop, onHop, compact = false, label }: Ho
           <output htmlFor={`${id}-hop`}>{t('mem.hopOf', { k: k + 1, n: K })}</output>
         </div>
       )}
-      <table className="hv-table">
-        <caption className="sr-only">{t('mem.table')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t('mem.sentence')}</th>
-            {trace.hops.map((_, h) => (
-              <th key={h} scope="col" className={h === k ? 'hv-current' : undefined} aria-current={h === k && K > 1 ? 'step' : undefined}>
-                {t('mem.colHop', { k: h + 1 })}
-              </th>
-            ))}
-            {!compact && <th scope="col">{t('mem.score', { k: k + 1 })}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {trace.sentences.map((s, i) => (
-            <tr key={i} className={support.has(i) ? 'hv-gold' : undefined}>
-              <td className="num">{i + 1}</td>
-              <th scope="row" className="hv-sentence">
-                <bdi dir="auto">{lines[i] ?? s.join(' ')}</bdi>
-                {support.has(i) && <span className="sr-only"> ({t('mem.goldMark')})</span>}
-              </th>
-              {trace.hops.map((h, hh) => {
-                const p = h.weights[i] as number;
-                const fill = colour(p);
-                return (
-                  <td key={hh} className={`hv-cell num${hh === k ? ' hv-current' : ''}`} style={{ background: fill, color: textOn(fill) }} data-weight={p.toFixed(4)}>
-                    {fmtPct(p)}
-                  </td>
-                );
-              })}
-              {!compact && <td className="num">{fmt(chosen?.scores[i] as number, 2)}</td>}
+      <div className="hv-scroll" tabIndex={0} role="region" aria-label={t('mem.table')}>
+        <table className="hv-table">
+          <caption className="sr-only">{t('mem.table')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('mem.sentence')}</th>
+              {trace.hops.map((_, h) => (
+                <th key={h} scope="col" className={h === k ? 'hv-current' : undefined} aria-current={h === k && K > 1 ? 'step' : undefined}>
+                  {t('mem.colHop', { k: h + 1 })}
+                </th>
+              ))}
+              {!compact && <th scope="col">{t('mem.score', { k: k + 1 })}</th>}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {trace.sentences.map((s, i) => (
+              <tr key={i} className={support.has(i) ? 'hv-gold' : undefined}>
+                <td className="num">{i + 1}</td>
+                <th scope="row" className="hv-sentence">
+                  <bdi dir="auto">{lines[i] ?? s.join(' ')}</bdi>
+                  {support.has(i) && <span className="sr-only"> ({t('mem.goldMark')})</span>}
+                </th>
+                {trace.hops.map((h, hh) => {
+                  const p = h.weights[i] as number;
+                  const fill = colour(p);
+                  return (
+                    <td key={hh} className={`hv-cell num${hh === k ? ' hv-current' : ''}`} style={{ background: fill, color: textOn(fill) }} data-weight={p.toFixed(4)}>
+                      {fmtPct(p)}
+                    </td>
+                  );
+                })}
+                {!compact && <td className="num">{fmt(chosen?.scores[i] as number, 2)}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {support.size > 0 && <p className="note hv-legend">{t('mem.goldLegend')}</p>}
       {!compact && chosen && <HopVectors k={k} query={chosen.query} read={chosen.read} />}
     </div>
