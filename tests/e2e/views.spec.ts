@@ -65,7 +65,8 @@ test('story: walk from the first chapter to the last; “Explore this state” o
   await expect.poll(() => page.url()).toMatch(/chapter=1/);
   await expectNoAxeViolations(page, 'story chapter 1', ['light', 'dark']);
   const titles: string[] = [await chapterHeading.innerText()];
-  for (let k = 2; k <= 6; k++) {
+  const count = 7;
+  for (let k = 2; k <= count; k++) {
     await page.getByRole('button', { name: /^Next: / }).click();
     await expect(chapterHeading).toHaveText(new RegExp(`^${k}\\. `));
     await expect(chapterHeading).toBeVisible();
@@ -73,9 +74,9 @@ test('story: walk from the first chapter to the last; “Explore this state” o
     titles.push(await chapterHeading.innerText());
     await expect.poll(() => page.url()).toMatch(new RegExp(`chapter=${k}`));
   }
-  expect(titles).toHaveLength(6);
+  expect(titles).toHaveLength(count);
   await expect(page.getByRole('button', { name: 'Next →' })).toBeDisabled();
-  await expectFitsPhone(page, 'story chapter 6');
+  await expectFitsPhone(page, `story chapter ${count}`);
 
   // a shared link reopens the chapter; chapter 3 is the paper's figure 3 with the additive model
   await page.goto('/#view=story&chapter=3');
@@ -207,4 +208,39 @@ test('story chapter 4 runs memory networks: 1 hop against 3; the Memory page mov
   await expectNoAxeViolations(page, 'memory page', ['light', 'dark']);
   await expectFitsPhone(page, 'memory page');
   await page.screenshot({ path: 'test-results/memory.png', fullPage: true });
+});
+
+test('story chapter 7: attention as a weighted average — pick a pixel, change the temperature, in both languages', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/#view=story&chapter=7');
+  await expect(page.locator('.story-chapter h2')).toHaveText(/^7\. Attention as a weighted average/, { timeout: 20_000 });
+  const readout = page.getByTestId('nlm-readout');
+  await expect(readout).toContainText('Pixel (13, 48)');
+  // a click picks the pixel under the pointer (the canvas shows 64 × 64 pixels)
+  const noisy = page.getByTestId('nlm-noisy');
+  const box = await noisy.boundingBox();
+  if (!box) throw new Error('no canvas box');
+  await noisy.click({ position: { x: (40.5 / 64) * box.width, y: (20.5 / 64) * box.height } });
+  await expect(readout).toContainText('Pixel (40, 20)');
+  // the arrow keys move it
+  await noisy.press('ArrowDown');
+  await expect(readout).toContainText('Pixel (40, 21)');
+  const before = await readout.innerText();
+  await page.getByRole('slider', { name: 'Temperature h' }).fill('0.4');
+  await expect(readout).not.toHaveText(before);
+  // the denoised image is drawn (not busy) and the weights canvas is not blank
+  await expect(page.locator('canvas[aria-busy="false"]')).toHaveCount(1);
+  const lit = await page.getByTestId('nlm-weights').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; d && i < d.length; i += 4) if (d[i] !== d[i + 1] || d[i + 1] !== d[i + 2]) n++;
+    return n;
+  });
+  expect(lit).toBeGreaterThan(100); // coloured (weight) pixels over the grey image
+  await expectNoAxeViolations(page, 'story chapter 7', ['light', 'dark']);
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(page.locator('.story-chapter h2')).toHaveText(/^7\. 作为加权平均的注意力/);
+  await expect(readout).toContainText('像素 (40, 21)');
+  await expectFitsPhone(page, 'story chapter 7');
+  await page.screenshot({ path: 'test-results/weighted-average.png', fullPage: true });
 });

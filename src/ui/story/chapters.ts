@@ -30,6 +30,8 @@ export interface Chapter {
    * answered side by side by the shipped networks (src/ui/story/MemoryFigure.tsx).
    */
   memory?: { story: string; question: string; models: readonly string[] };
+  /** A chapter told with an image filter (non-local means), computed live (src/ui/story/FilterFigure.tsx); no model. */
+  filter?: true;
 }
 
 const FIGURE_3 = 'the agreement on the European Economic Area was signed in August 1992 .';
@@ -127,6 +129,19 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch6.title',
     paragraphs: ['story.ch6.p1', 'story.ch6.p2', 'story.ch6.p3'],
     caption: 'story.ch6.caption',
+  },
+  {
+    // attention as a data-dependent weighted average: non-local means on an image, no model
+    model: '',
+    variant: 'dot',
+    source: '',
+    target: '',
+    values: 'weights',
+    notice: [],
+    title: 'story.ch7.title',
+    paragraphs: ['story.ch7.p1', 'story.ch7.p2'],
+    caption: 'story.ch7.caption',
+    filter: true,
   },
 ];
 

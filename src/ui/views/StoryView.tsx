@@ -1,4 +1,4 @@
-// The story: the history of attention in six short chapters (README, "The story"; facts from the sources it credits),
+// The story: the history of attention in short chapters (README, "The story"; facts from the sources it credits),
 // each with a live state of the explorer shown right there (its model, its sentence, the cells to
 // notice) and a button that opens that state in the explorer, so the reader can leave the story
 // at any chapter and keep exploring. The chapter is kept in the fragment (`&chapter=3`).
@@ -9,6 +9,7 @@ import { useStore } from '../../store/store';
 import { useT } from '../i18n';
 import { CHAPTERS, chapterState } from '../story/chapters';
 import { ChapterFigure, decode, useChapterModel } from '../story/ChapterFigure';
+import { FilterFigure } from '../story/FilterFigure';
 import { MemoryFigure } from '../story/MemoryFigure';
 import { useMemoryStore } from '../../store/memory';
 import { chapterOf, writeChapter } from '../story/url';
@@ -98,7 +99,13 @@ export function StoryView() {
             <p key={key}>{t(key)}</p>
           ))}
         </div>
-        {ch.memory ? <MemoryFigure chapter={{ ...ch, memory: ch.memory }} /> : <ChapterFigure chapter={ch} state={state} trace={trace} onRetry={retry} />}
+        {ch.filter ? (
+          <FilterFigure caption={t(ch.caption)} />
+        ) : ch.memory ? (
+          <MemoryFigure chapter={{ ...ch, memory: ch.memory }} />
+        ) : (
+          <ChapterFigure chapter={ch} state={state} trace={trace} onRetry={retry} />
+        )}
         <div className="story-actions">
           {ch.memory && (
             <>
@@ -108,7 +115,7 @@ export function StoryView() {
               <span className="note">{t('story.exploreMemory')}</span>
             </>
           )}
-          {!ch.memory && state.kind !== 'not-shipped' && (
+          {!ch.memory && !ch.filter && state.kind !== 'not-shipped' && (
             <button type="button" className="primary" onClick={explore} disabled={state.kind !== 'ready'}>
               {t('story.explore')}
             </button>
@@ -118,7 +125,7 @@ export function StoryView() {
               {t('story.toLength')}
             </button>
           )}
-          {!ch.memory && state.kind !== 'not-shipped' && <span className="note">{t('story.exploreHelp', { model: ch.model })}</span>}
+          {!ch.memory && !ch.filter && state.kind !== 'not-shipped' && <span className="note">{t('story.exploreHelp', { model: ch.model })}</span>}
         </div>
         <nav className="story-pager" aria-label={t('story.pager')}>
           <button type="button" onClick={() => go(chapter - 1)} disabled={!prev}>
