@@ -43,9 +43,9 @@ function paint(canvas: HTMLCanvasElement | null, img: GreyImage, colour?: (i: nu
 }
 
 function useDenoised(settings: NlmSettings): GreyImage | null {
-  const [result, setResult] = useState<GreyImage | null>(null);
+  // the result is kept with the settings it was computed for: other settings show "busy"
+  const [result, setResult] = useState<{ settings: NlmSettings; image: GreyImage } | null>(null);
   useEffect(() => {
-    setResult(null);
     const job = denoiser(NOISY, settings);
     let y = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -53,14 +53,14 @@ function useDenoised(settings: NlmSettings): GreyImage | null {
       job.rows(y, y + ROWS_PER_SLICE);
       y += ROWS_PER_SLICE;
       if (y < SIZE) timer = setTimeout(step, 0);
-      else setResult(job.image);
+      else setResult({ settings, image: job.image });
     };
     timer = setTimeout(step, 0);
     return () => {
       if (timer !== null) clearTimeout(timer);
     };
   }, [settings]);
-  return result;
+  return result?.settings === settings ? result.image : null;
 }
 
 export function FilterFigure({ caption }: { caption: string }) {
