@@ -4,6 +4,7 @@
 // on the page (its link is validated before anything is written: docs/RELIABILITY.md, "a PNG
 // dropped on the page whose permalink chunk").
 
+import { MEMORY_PARAMS } from './memory/url';
 import { buildFragment, parseFragment, ShareStateError, type ParsedFragment, type ResetField, type ShareProblem } from '../export/permalink';
 import { readPngPermalink } from '../export/raster';
 import { applyShareState, toShareState } from '../store/share';
@@ -75,7 +76,7 @@ export function linkNotice(parsed: Pick<ParsedFragment, 'problem' | 'reset'>): M
 
 let lastWritten = '';
 
-/** Parameters of the fragment that the URL sync owns; others (the story's chapter) are kept. */
+/** Parameters of the fragment that the URL sync owns; others (the story's chapter, the Memory page's state) are kept. */
 const OWN_PARAMS = new Set(['s', 'embed', 'view']);
 
 /**
@@ -85,7 +86,7 @@ const OWN_PARAMS = new Set(['s', 'embed', 'view']);
 export function withOtherParams(fragment: string, current: string, page: Store['page']): string {
   const kept: string[] = [];
   for (const [k, v] of new URLSearchParams(current.replace(/^#/, ''))) {
-    if (OWN_PARAMS.has(k) || (k === 'chapter' && page !== 'story')) continue;
+    if (OWN_PARAMS.has(k) || (k === 'chapter' && page !== 'story') || ((MEMORY_PARAMS as readonly string[]).includes(k) && page !== 'memory')) continue;
     kept.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
   }
   return kept.length > 0 ? `${fragment}&${kept.join('&')}` : fragment;

@@ -5,7 +5,8 @@
 
 import { useEffect, useId, useMemo } from 'react';
 import { CURATED_STORIES, MAX_SENTENCE_TOKENS, OBJECTS, PEOPLE, PLACES } from '../../data/tasks/babi';
-import { answerStory, MEMORY_MODELS, TRAINED_MEMORY_ID, useMemoryStore, type MemoryModelState } from '../../store/memory';
+import { answerStory, MEMORY_MODELS, TRAINED_MEMORY_ID, useMemoryStore, type MemoryModelState, type MemoryState } from '../../store/memory';
+import { memoryOf, writeMemory } from '../memory/url';
 import { fmt, fmtPct } from '../format';
 import { useT, type MessageKey } from '../i18n';
 import { HopView } from '../memory/HopView';
@@ -13,6 +14,7 @@ import '../memory/memory.css';
 
 export function MemoryView() {
   const t = useT();
+  useMemoryUrl();
   const modelId = useMemoryStore((m) => m.modelId);
   const state = useMemoryStore((m) => m.models[m.modelId]);
   // load the chosen network once; after a failure only the Retry button tries again
@@ -37,6 +39,23 @@ export function MemoryView() {
       </div>
     </div>
   );
+}
+
+/** Open the state a link names (once, on mount), then keep the address in step with the page. */
+function useMemoryUrl(): void {
+  useEffect(() => {
+    const from = memoryOf(location.hash);
+    const m = useMemoryStore.getState();
+    if (from.story !== undefined) m.setStory(from.story);
+    if (from.question !== undefined) m.setQuestion(from.question);
+    if (from.hop !== undefined) m.setHop(from.hop);
+    if (from.modelId !== undefined && from.modelId !== m.modelId) m.selectModel(from.modelId);
+    const write = (s: MemoryState): void => writeMemory({ modelId: s.modelId, story: s.story, question: s.question, hop: s.hop });
+    write(useMemoryStore.getState());
+    return useMemoryStore.subscribe((s, prev) => {
+      if (s.modelId !== prev.modelId || s.story !== prev.story || s.question !== prev.question || s.hop !== prev.hop) write(s);
+    });
+  }, []);
 }
 
 function hopsLabel(t: ReturnType<typeof useT>, hops: number): string {

@@ -92,3 +92,16 @@ describe('HopView', () => {
     expect(storySentences('...\n!!').tokens).toEqual([]);
   });
 });
+
+describe('MemoryView and the address bar', () => {
+  it('opens the state a link names, and writes edits back', () => {
+    history.replaceState(null, '', '/#view=memory&mnet=babi-memn2n-1hop&mstory=Daniel%20went%20to%20the%20office.&mq=Where%20is%20Daniel%3F&mhop=1');
+    render(<MemoryView />);
+    const s = useMemoryStore.getState();
+    expect([s.modelId, s.story, s.question, s.hop]).toEqual(['babi-memn2n-1hop', 'Daniel went to the office.', 'Where is Daniel?', 0]);
+    expect(screen.getByText(/The story says: office/)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'Where is Mary?' } });
+    expect(new URLSearchParams(location.hash.slice(1)).get('mq')).toBe('Where is Mary?');
+    history.replaceState(null, '', '/');
+  });
+});
