@@ -4,7 +4,7 @@
 // family then turns the chosen steps into a Trace with its own writer.
 
 import { EOS_ID, BOS_ID } from '../data/vocab';
-import { allocArray, type DType, type FloatArray } from '../tensor';
+import { allocArray, Rng, type DType, type FloatArray } from '../tensor';
 import { MAX_TARGET_TOKENS } from './config';
 import type { DecodeMode, Trace } from './trace';
 
@@ -33,6 +33,78 @@ export interface DecodeOptions {
   overrides?: ReadonlyMap<number, ArrayLike<number>>;
   /** Stop at </s> (default). False decodes exactly maxLength steps (benchmarks). */
   stopAtEos?: boolean;
+  /** Sample each word instead of taking the most probable (free decoding only). */
+  sample?: SampleOptions;
+}
+
+/**
+ * Sampling: each step draws the next word from softmax(log p / temperature) restricted to the
+ * `topK` most probable words (0: all), with a seeded generator, so the same seed gives the same
+ * sentence. The step's recorded top-k is then this tempered distribution (what was sampled from).
+ */
+export interface SampleOptions {
+  temperature: number;
+  topK: number;
+  seed: number;
+}
+
+export const MIN_TEMPERATURE = 0.05;
+export const MAX_TEMPERATURE = 5;
+export const MAX_SAMPLE_TOP_K = 1000;
+export const MAX_SAMPLE_SEED = 2 ** 31 - 1;
+
+/** Why sampling options are not usable, or null. */
+export function sampleProblem(s: SampleOptions): string | null {
+  if (!(s.temperature >= MIN_TEMPERATURE && s.temperature <= MAX_TEMPERATURE)) return `temperature must be in [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}], got ${s.temperature}`;
+  if (!Number.isInteger(s.topK) || s.topK < 0 || s.topK > MAX_SAMPLE_TOP_K) return `top-k must be an integer in [0, ${MAX_SAMPLE_TOP_K}] (0: all words), got ${s.topK}`;
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SAMPLE_SEED) return `the seed must be an integer in [0, ${MAX_SAMPLE_SEED}], got ${s.seed}`;
+  return null;
+}
+
+/** log of softmax(logProbs / temperature) over the topK most probable entries (−∞ elsewhere), into `out`. */
+export function temperedLogProbs(logProbs: ArrayLike<number>, temperature: number, topK: number, out: Float64Array): void {
+  const n = logProbs.length;
+  let cutoff = -Infinity;
+  if (topK > 0 && topK < n) {
+    const ids = new Int32Array(topK);
+    const vals = new Float64Array(topK);
+    selectTopK(logProbs, topK, ids, vals, 0);
+    cutoff = vals[topK - 1] as number;
+  }
+  let kept = 0;
+  for (let v = 0; v < n; v++) {
+    const x = logProbs[v] as number;
+    // ties at the cut-off are kept only up to topK entries
+    if (x > cutoff || (x === cutoff && kept < topK)) {
+      out[v] = x / temperature;
+      kept++;
+    } else out[v] = -Infinity;
+  }
+  let max = -Infinity;
+  for (let v = 0; v < n; v++) if ((out[v] as number) > max) max = out[v] as number;
+  let total = 0;
+  for (let v = 0; v < n; v++) total += Math.exp((out[v] as number) - max);
+  const lse = max + Math.log(total);
+  for (let v = 0; v < n; v++) out[v] = (out[v] as number) - lse;
+}
+
+/** The trace with its sampling settings recorded (when it was sampled). */
+export function withSampling(trace: Trace, opts: DecodeOptions): Trace {
+  if (opts.sample) trace.sampling = { temperature: opts.sample.temperature, topK: opts.sample.topK, seed: opts.sample.seed };
+  return trace;
+}
+
+/** One draw from a distribution given as log-probabilities. */
+export function drawFrom(logProbs: Float64Array, rng: Rng): number {
+  let r = rng.float();
+  let last = 0;
+  for (let v = 0; v < logProbs.length; v++) {
+    const p = Math.exp(logProbs[v] as number);
+    if (p > 0) last = v;
+    r -= p;
+    if (r < 0) return v;
+  }
+  return last; // rounding: the last word with any probability
 }
 
 /** Beam widths the models accept (the page offers a narrower range, see src/store/domain.ts). */
@@ -138,19 +210,37 @@ export interface Decoded<R> {
 }
 
 /** Greedy decoding, or forced decoding when `forced` is given (ids ending in </s>). */
-export function decodeSequence<S, R>(stepper: Stepper<S, R>, opts: { maxLength: number; topK: number; forced: Int32Array | null; stopAtEos: boolean }): Decoded<R> {
+export function decodeSequence<S, R>(
+  stepper: Stepper<S, R>,
+  opts: { maxLength: number; topK: number; forced: Int32Array | null; stopAtEos: boolean; sample?: SampleOptions | null },
+): Decoded<R> {
   const { topK, forced } = opts;
+  const sample = forced ? null : (opts.sample ?? null);
+  if (sample) {
+    const problem = sampleProblem(sample);
+    if (problem) throw new DecodeError('bad-option', `sampling: ${problem}`);
+  }
+  const rng = sample ? new Rng(sample.seed) : null;
   const maxLength = forced ? forced.length : opts.maxLength;
   const steps: ChosenStep<R>[] = [];
   let state = stepper.initial;
   let prev = BOS_ID;
   let finished = false;
+  let tempered: Float64Array | null = null;
   for (let i = 0; i < maxLength; i++) {
     const out = stepper.step(state, prev, i);
     const topIds = new Int32Array(topK);
     const topLogP = new Float64Array(topK);
-    selectTopK(out.logProbs, topK, topIds, topLogP, 0);
-    const token = forced ? (forced[i] as number) : (topIds[0] as number);
+    let token: number;
+    if (sample && rng) {
+      tempered ??= new Float64Array(out.logProbs.length);
+      temperedLogProbs(out.logProbs, sample.temperature, sample.topK, tempered);
+      selectTopK(tempered, topK, topIds, topLogP, 0);
+      token = drawFrom(tempered, rng);
+    } else {
+      selectTopK(out.logProbs, topK, topIds, topLogP, 0);
+      token = forced ? (forced[i] as number) : (topIds[0] as number);
+    }
     steps.push({ record: out.record, topIds, topLogP, token, logP: out.logProbs[token] as number, rank: rankOf(out.logProbs, token) });
     state = out.next;
     prev = token;

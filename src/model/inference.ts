@@ -25,6 +25,7 @@ import {
   DecodeError,
   beamSearch,
   decodeSequence,
+  withSampling,
   forcedWithEos,
   logSoftmaxInPlace,
   normaliseOverrides,
@@ -554,8 +555,9 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       topK: this.topKFor(opts.topK),
       forced: null,
       stopAtEos: opts.stopAtEos !== false,
+      sample: opts.sample ?? null,
     });
-    return this.writeTrace(enc, 'greedy', decoded, overrides);
+    return withSampling(this.writeTrace(enc, opts.sample ? 'sample' : 'greedy', decoded, overrides), opts);
   }
 
   /** Teacher-forced decoding of a given target (ids without </s>; </s> is appended). */

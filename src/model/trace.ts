@@ -4,7 +4,7 @@
 import type { Variant } from './config';
 import type { WordGroups } from '../data/codec';
 
-export type DecodeMode = 'greedy' | 'beam' | 'forced';
+export type DecodeMode = 'greedy' | 'beam' | 'forced' | 'sample';
 
 export type Vec = Float32Array | Float64Array;
 
@@ -106,6 +106,8 @@ export interface Trace {
   family?: 'transformer';
   variant: Variant;
   mode: DecodeMode;
+  /** With mode 'sample': how (each step's top-k then holds the tempered distribution sampled from). */
+  sampling?: { temperature: number; topK: number; seed: number };
   /** Source tokens as the model saw them (unknown words as typed), </s> last. */
   sourceTokens: string[];
   sourceIds: Int32Array;

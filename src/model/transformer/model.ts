@@ -10,6 +10,7 @@ import {
   DecodeError,
   beamSearch,
   decodeSequence,
+  withSampling,
   forcedWithEos,
   logSoftmaxInPlace,
   normaliseOverrides,
@@ -127,8 +128,8 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
   greedy(enc: TransformerEncoded, opts: DecodeOptions = {}): Trace {
     const overrides = normaliseOverrides(opts.overrides, enc.length, this.dtype);
     const maxLength = resolveMaxLength(enc.length, opts.maxLength);
-    const decoded = decodeSequence(this.stepper(enc, maxLength, overrides), { maxLength, topK: this.topK(opts.topK), forced: null, stopAtEos: opts.stopAtEos !== false });
-    return this.trace(enc, 'greedy', decoded, overrides);
+    const decoded = decodeSequence(this.stepper(enc, maxLength, overrides), { maxLength, topK: this.topK(opts.topK), forced: null, stopAtEos: opts.stopAtEos !== false, sample: opts.sample ?? null });
+    return withSampling(this.trace(enc, opts.sample ? 'sample' : 'greedy', decoded, overrides), opts);
   }
 
   forced(enc: TransformerEncoded, targetIds: Int32Array, opts: DecodeOptions = {}): Trace {
