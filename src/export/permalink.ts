@@ -21,6 +21,7 @@
 // Uses CompressionStream / DecompressionStream ('deflate-raw'; Baseline 2023: Chrome 80,
 // Firefox 113, Safari 16.4; Node 20 here), looked up on globalThis at call time.
 
+import { sampleProblem } from '../model/decoding';
 import { MAX_TARGET_TOKENS } from '../model/config';
 import { MAX_TOKENS_PER_SIDE } from '../data/limits';
 import { hasLoneSurrogate } from './text';
@@ -56,7 +57,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const INFLATE_WATCHDOG_MS = 5000;
 
 /** Free decoding mode (a non-empty `target` is force-decoded instead). */
-export type DecodingMode = 'greedy' | 'beam';
+export type DecodingMode = 'greedy' | 'beam' | 'sample';
 /** What the heatmap colours: the weights α or the scores e. */
 export type ValuesKind = 'weights' | 'scores';
 /** The colour-blind-safe colour scales of the heatmap (d3-scale-chromatic). */
@@ -93,6 +94,8 @@ export interface ShareState {
   target: string;
   decoding: DecodingMode;
   beamWidth: number;
+  /** Sampling settings (with decoding 'sample'; absent otherwise): the seed makes the link reproduce the sample. */
+  sample?: { temperature: number; topK: number; seed: number };
   /** The decoding step on show. */
   step: number;
   edits: AttentionEdit[];
@@ -144,11 +147,12 @@ export const SHARE_NOTICES: Readonly<Record<Exclude<ShareProblem, 'partial'>, st
 });
 
 /** The fields a 'partial' link can reset (dotted paths into ShareState). */
-export type ResetField = 'decoding' | 'beamWidth' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme' | 'view.units';
+export type ResetField = 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme' | 'view.units';
 
 const FIELD_NAMES: Record<ResetField, string> = {
   decoding: 'decoding mode',
   beamWidth: 'beam width',
+  sample: 'sampling settings',
   step: 'step',
   edits: 'attention edits',
   view: 'view options',
@@ -256,7 +260,8 @@ function validate(raw: unknown): Validation {
     if (ok(x)) set(x);
     else reset.push(name);
   };
-  field('decoding', (x): x is DecodingMode => oneOf(x, ['greedy', 'beam'] as const), (x) => (state.decoding = x));
+  field('decoding', (x): x is DecodingMode => oneOf(x, ['greedy', 'beam', 'sample'] as const), (x) => (state.decoding = x));
+  field('sample', isSample, (x) => (state.sample = { temperature: x.temperature, topK: x.topK, seed: x.seed }));
   field('beamWidth', (x): x is number => isIntIn(x, MIN_BEAM_WIDTH, MAX_PAGE_BEAM_WIDTH), (x) => (state.beamWidth = x));
   field('step', (x): x is number => isIntIn(x, 0, MAX_STEP), (x) => (state.step = x));
   if (has(raw, 'edits')) {
@@ -278,6 +283,15 @@ function validate(raw: unknown): Validation {
     }
   }
   return { state, problem: null, reset };
+}
+
+/** A sampling record in range (the model's own rule, src/model/decoding.ts). */
+function isSample(x: unknown): x is { temperature: number; topK: number; seed: number } {
+  if (!isRecord(x)) return false;
+  const t = own(x, 'temperature');
+  const k = own(x, 'topK');
+  const seed = own(x, 'seed');
+  return typeof t === 'number' && typeof k === 'number' && typeof seed === 'number' && sampleProblem({ temperature: t, topK: k, seed }) === null;
 }
 
 /** True when `x` is a complete, valid ShareState (every field present and in range). */
@@ -321,6 +335,7 @@ export function canonicalShareState(s: ShareState): ShareState {
     target: s.target,
     decoding: s.decoding,
     beamWidth: s.beamWidth,
+    ...(s.sample ? { sample: { temperature: s.sample.temperature, topK: s.sample.topK, seed: s.sample.seed } } : {}),
     step: s.step,
     edits: s.edits.map((e) => ({ step: e.step, weights: canonicalWeights(e.weights) })),
     view: {

@@ -9,7 +9,7 @@ import { truncateTokens } from '../data/tokenize';
 import type { TextCodec } from '../data/codec';
 import type { LoadedModel } from '../model/bundle';
 import { MAX_TARGET_TOKENS } from '../model/config';
-import { DecodeError, type BeamHypothesis, type DecodeErrorCode } from '../model/decoding';
+import { DecodeError, type BeamHypothesis, type DecodeErrorCode, type SampleOptions } from '../model/decoding';
 import type { EncodedInput } from '../model/family';
 import type { HeadView, Trace } from '../model/trace';
 import { withHeadView } from '../model/transformer/trace';
@@ -18,7 +18,7 @@ import { wordTrace } from '../model/wordTrace';
 /** Subword models can be shown as the model's pieces or as whole words (see wordTrace.ts). */
 export type Units = 'pieces' | 'words';
 
-export type Decoding = 'greedy' | 'beam';
+export type Decoding = 'greedy' | 'beam' | 'sample';
 
 export interface AnalysisInput {
   model: LoadedModel;
@@ -26,6 +26,8 @@ export interface AnalysisInput {
   target: string;
   decoding: Decoding;
   beamWidth: number;
+  /** With decoding 'sample': temperature, top-k and seed. */
+  sample?: SampleOptions;
   /** Attention edits: step → weights over the source (</s> included), in pieces. */
   edits: ReadonlyMap<number, readonly number[]>;
   /** How a subword model's trace is shown (ignored for word- and character-level models). */
@@ -208,8 +210,9 @@ function analysePieces(input: AnalysisInput): Analysis {
       const trace = beams[0]?.trace ?? null;
       return { ...base, trace, beams, ms: performance.now() - t0 };
     }
-    const trace = inference.greedy(enc, overrides ? { overrides } : {});
-    const baseline = overrides ? inference.greedy(enc) : null;
+    const sample = input.decoding === 'sample' && input.sample ? { sample: input.sample } : {};
+    const trace = inference.greedy(enc, { ...sample, ...(overrides ? { overrides } : {}) });
+    const baseline = overrides ? inference.greedy(enc, sample) : null;
     return { ...base, trace, baseline, ms: performance.now() - t0 };
   } catch (err) {
     if (err instanceof DecodeError) return { ...base, error: { code: err.code, message: err.message }, ms: performance.now() - t0 };

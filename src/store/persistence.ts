@@ -11,6 +11,7 @@ export const PERSISTENCE = {
   target: ['url', 'local', 'export'],
   decoding: ['url', 'local', 'export'],
   beamWidth: ['url', 'local', 'export'],
+  sample: ['url', 'local', 'export'],
   step: ['url', 'export'],
   edits: ['url', 'export'],
   values: ['url', 'local', 'export'],

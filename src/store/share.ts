@@ -17,6 +17,7 @@ export function toShareState(s: Store): ShareState {
     target: s.target,
     decoding: s.decoding,
     beamWidth: s.beamWidth,
+    ...(s.decoding === 'sample' ? { sample: s.sample } : {}),
     step: s.step,
     edits: Object.entries(s.edits).map(([step, weights]) => ({ step: Number(step), weights })),
     view: { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme, units: s.units },
@@ -36,6 +37,7 @@ export function applyShareState(store: Store, state: ShareState, embed: boolean)
     target: state.target,
     decoding: state.decoding,
     beamWidth: state.beamWidth,
+    ...(state.sample ? { sample: state.sample } : {}),
     step: state.step,
     edits,
   });

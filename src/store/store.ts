@@ -9,6 +9,7 @@ import { DEFAULT_SHARE_STATE, MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH, type Lang, ty
 import { examplesFor } from '../data/corpora';
 import { MAX_INPUT_CHARS } from '../data/limits';
 import type { LoadedModel } from '../model/bundle';
+import { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE, sampleProblem, type SampleOptions } from '../model/decoding';
 import type { HeadView } from '../model/trace';
 import { Rng } from '../tensor';
 import { analyse, textPrefix, type Analysis, type Decoding, type Units } from './analysis';
@@ -58,6 +59,8 @@ export interface DocumentSlice {
   target: string;
   decoding: Decoding;
   beamWidth: number;
+  /** Sampling settings (used when decoding is 'sample'). */
+  sample: SampleOptions;
   step: number;
   /** Attention edits: step → weights (a plain object so it serialises). */
   edits: Record<number, number[]>;
@@ -74,6 +77,8 @@ export interface DocumentSlice {
   setSource(text: string): void;
   setTarget(text: string): void;
   setDecoding(decoding: Decoding): void;
+  /** Change the sampling settings (out-of-range values are clamped); a new seed draws a new sample. */
+  setSample(patch: Partial<SampleOptions>): void;
   setBeamWidth(width: number): void;
   setStep(step: number): void;
   stepBy(delta: number): void;
@@ -81,7 +86,27 @@ export interface DocumentSlice {
   clearEdits(): void;
   setFocus(cell: { i: number; j: number } | null): void;
   /** Put a whole document in place (examples menu, permalinks); clears edits unless given. */
-  loadDocument(doc: Partial<Pick<DocumentSlice, 'modelId' | 'source' | 'target' | 'decoding' | 'beamWidth' | 'step' | 'edits'>>): void;
+  loadDocument(doc: Partial<Pick<DocumentSlice, 'modelId' | 'source' | 'target' | 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits'>>): void;
+}
+
+/** Sampling as the page starts: the model's own distribution, every word, seed 1. */
+export const DEFAULT_SAMPLE: SampleOptions = { temperature: 1, topK: 0, seed: 1 };
+
+/** Sampling settings brought into range (temperature, top-k, seed), numbers that are not finite replaced by the defaults. */
+export function clampSample(s: SampleOptions): SampleOptions {
+  const fin = (v: number, d: number): number => (Number.isFinite(v) ? v : d);
+  return {
+    temperature: Math.min(MAX_TEMPERATURE, Math.max(MIN_TEMPERATURE, fin(s.temperature, 1))),
+    topK: Math.min(MAX_SAMPLE_TOP_K, Math.max(0, Math.round(fin(s.topK, 0)))),
+    seed: Math.min(MAX_SAMPLE_SEED, Math.max(0, Math.round(fin(s.seed, 1)))),
+  };
+}
+
+/** True for a well-formed, in-range SampleOptions record (storage and links are user-editable). */
+export function isSampleOptions(x: unknown): x is SampleOptions {
+  if (typeof x !== 'object' || x === null) return false;
+  const v = x as Record<string, unknown>;
+  return typeof v.temperature === 'number' && typeof v.topK === 'number' && typeof v.seed === 'number' && sampleProblem({ temperature: v.temperature, topK: v.topK, seed: v.seed }) === null;
 }
 
 /** The page's views: the explorer and the issue-6 views (train, compare, length, story). */
@@ -173,6 +198,7 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   target: '',
   decoding: 'greedy',
   beamWidth: DEFAULT_SHARE_STATE.beamWidth,
+  sample: DEFAULT_SAMPLE,
   step: LAST_STEP,
   edits: {},
   focus: null,
@@ -208,6 +234,10 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   setDecoding(decoding) {
     set({ decoding, edits: {} });
     get().recompute();
+  },
+  setSample(patch) {
+    set({ sample: clampSample({ ...get().sample, ...patch }) });
+    if (get().decoding === 'sample') get().recompute();
   },
   setBeamWidth(width) {
     const w = Math.max(MIN_BEAM_WIDTH, Math.min(MAX_PAGE_BEAM_WIDTH, Math.round(width)));
@@ -380,6 +410,7 @@ const createDerived: Slice<DerivedSlice> = (set, get) => ({
       target: s.target,
       decoding: s.decoding,
       beamWidth: s.beamWidth,
+      sample: s.sample,
       edits: editsMap(s.edits),
       units: s.units,
       positions: s.positions,
@@ -428,7 +459,8 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
   // the same cap as typing (setSource, setTarget): what was kept is given back whole after a reload
   if (typeof v.source === 'string' && v.source.length <= MAX_INPUT_CHARS) out.source = v.source;
   if (typeof v.target === 'string' && v.target.length <= MAX_INPUT_CHARS) out.target = v.target;
-  if (v.decoding === 'greedy' || v.decoding === 'beam') out.decoding = v.decoding;
+  if (v.decoding === 'greedy' || v.decoding === 'beam' || v.decoding === 'sample') out.decoding = v.decoding;
+  if (isSampleOptions(v.sample)) out.sample = v.sample;
   if (typeof v.beamWidth === 'number' && Number.isInteger(v.beamWidth) && v.beamWidth >= MIN_BEAM_WIDTH && v.beamWidth <= MAX_PAGE_BEAM_WIDTH) out.beamWidth = v.beamWidth;
   if (v.values === 'weights' || v.values === 'scores') out.values = v.values;
   if (typeof v.transpose === 'boolean') out.transpose = v.transpose;

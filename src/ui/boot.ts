@@ -53,6 +53,7 @@ function firstModel(remembered: boolean): void {
 const RESET_FIELDS: Readonly<Record<ResetField, MessageKey>> = {
   decoding: 'link.field.decoding',
   beamWidth: 'link.field.beamWidth',
+  sample: 'link.field.sample',
   step: 'link.field.step',
   edits: 'link.field.edits',
   view: 'link.field.view',

@@ -5,6 +5,7 @@ import { InferenceModel } from '../../src/model/inference';
 import { TransformerModel } from '../../src/model/transformer/model';
 import { initParams } from '../../src/model/params';
 import type { TransformerConfig } from '../../src/model/config';
+import type { TranslationModel } from '../../src/model/family';
 import { Rng } from '../../src/tensor';
 import { makeModel, srcVocab, tgtVocab } from './fixtures';
 
@@ -46,7 +47,7 @@ describe('sampling', () => {
 
   for (const [name, make] of [['RNNsearch', rnn], ['Transformer', transformer]] as const) {
     it(`${name}: the same seed gives the same sample; top-k 1 is greedy; the trace says how it was sampled`, () => {
-      const m = make();
+      const m = make() as unknown as TranslationModel;
       const enc = m.encodeTokens(SOURCE);
       const opts = { temperature: 1.5, topK: 0, seed: 42 };
       const a = m.greedy(enc, { sample: opts });

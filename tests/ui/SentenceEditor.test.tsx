@@ -77,3 +77,26 @@ describe('Stepper', () => {
     expect(screen.getByText(/Step 2 of/)).toBeTruthy();
   });
 });
+
+describe('SentenceEditor: sampling', () => {
+  it('offers sampling with temperature, top-k and seed; another sample moves the seed; the next-word panel says what was sampled from', async () => {
+    await setUp('additive');
+    const { Predictions } = await import('../../src/ui/panels/Predictions');
+    render(
+      <>
+        <SentenceEditor />
+        <Predictions />
+      </>,
+    );
+    fireEvent.click(screen.getByRole('radio', { name: 'Sample' }));
+    expect(useStore.getState().decoding).toBe('sample');
+    fireEvent.change(screen.getByLabelText('Temperature'), { target: { value: '1.5' } });
+    fireEvent.change(screen.getByLabelText('Top-k (0: all)'), { target: { value: '3' } });
+    expect(useStore.getState().sample).toEqual({ temperature: 1.5, topK: 3, seed: 1 });
+    fireEvent.click(screen.getByRole('button', { name: 'Another sample' }));
+    expect(useStore.getState().sample.seed).toBe(2);
+    expect(screen.getByTestId('tempered').textContent).toMatch(/softmax\(log p \/ 1\.50?\) over the 3 most probable words/);
+    fireEvent.change(screen.getByLabelText('Temperature'), { target: { value: '-4' } });
+    expect(useStore.getState().sample.temperature).toBe(0.05);
+  });
+});

@@ -57,6 +57,11 @@ export function Predictions() {
   return (
     <PanelSection title={t('predict.title')} className="pr">
       <p className="note">{rich(t('pr.context', { i: i + 1 }), { prev: <Tok token={prev ?? ''} /> })}</p>
+      {trace.sampling && (
+        <p className="note" data-testid="tempered">
+          {t('pred.tempered', { t: fmt(trace.sampling.temperature, 2), k: trace.sampling.topK > 0 ? t('pred.temperedTopK', { k: trace.sampling.topK }) : '' })}
+        </p>
+      )}
       {forced && (
         <p className="pr-forced" data-testid="forced-rank">
           {rich(t('predict.forced', { p: fmtProb(chosenP), rank: step.token.rank }), { token: <Tok token={step.token.token} /> })}

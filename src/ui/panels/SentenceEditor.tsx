@@ -8,6 +8,7 @@ import { groupPieces } from '../../data/codec';
 import { WORD_MARK } from '../../data/bpe';
 import { useStore } from '../../store/store';
 import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../../export/permalink';
+import { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../model/decoding';
 import { useAnalysis, useFirstLoad, useModel } from '../hooks';
 import { useLang, useT } from '../i18n';
 
@@ -23,6 +24,8 @@ export function SentenceEditor() {
   const setTarget = useStore((s) => s.setTarget);
   const setDecoding = useStore((s) => s.setDecoding);
   const setBeamWidth = useStore((s) => s.setBeamWidth);
+  const sample = useStore((s) => s.sample);
+  const setSample = useStore((s) => s.setSample);
   const analysis = useAnalysis();
   const model = useModel();
   const firstLoad = useFirstLoad();
@@ -60,11 +63,33 @@ export function SentenceEditor() {
             <label>
               <input type="radio" name={`${id}-dec`} checked={decoding === 'beam'} onChange={() => setDecoding('beam')} /> {t('editor.beam')}
             </label>
+            <label>
+              <input type="radio" name={`${id}-dec`} checked={decoding === 'sample'} onChange={() => setDecoding('sample')} /> {t('editor.sample')}
+            </label>
             {decoding === 'beam' && (
               <label>
                 {t('editor.beamWidth')}{' '}
                 <input type="number" min={MIN_BEAM_WIDTH} max={MAX_PAGE_BEAM_WIDTH} value={beamWidth} onChange={(e) => setBeamWidth(Number(e.target.value))} />
               </label>
+            )}
+            {decoding === 'sample' && (
+              <span className="sampling">
+                <label>
+                  {t('editor.temperature')}{' '}
+                  <input type="number" min={MIN_TEMPERATURE} max={MAX_TEMPERATURE} step={0.1} value={sample.temperature} onChange={(e) => setSample({ temperature: Number(e.target.value) })} />
+                </label>
+                <label>
+                  {t('editor.sampleTopK')}{' '}
+                  <input type="number" min={0} max={MAX_SAMPLE_TOP_K} step={1} value={sample.topK} onChange={(e) => setSample({ topK: Number(e.target.value) })} />
+                </label>
+                <label>
+                  {t('editor.seed')}{' '}
+                  <input type="number" min={0} max={MAX_SAMPLE_SEED} step={1} value={sample.seed} onChange={(e) => setSample({ seed: Number(e.target.value) })} />
+                </label>
+                <button type="button" onClick={() => setSample({ seed: (sample.seed + 1) % (MAX_SAMPLE_SEED + 1) })}>
+                  {t('editor.resample')}
+                </button>
+              </span>
             )}
           </fieldset>
         )}
