@@ -54,7 +54,7 @@ describe('store', () => {
     await setUp('additive', 'the cat sat .');
     const other = await loadedModel('dot');
     const reverse = { ...other, manifest: { ...other.manifest, id: 'rev', task: 'reverse' } };
-    useStore.getState().addModel(reverse);
+    useStore.getState().addModel(reverse, 'shipped');
     const example = getTask('reverse').examples()[0]?.source;
     expect(useStore.getState().source).toBe(example);
     // a document put in place together with its model keeps its own sentence
@@ -74,7 +74,7 @@ describe('store', () => {
     expect(parsed.embed).toBe(true);
     resetStore();
     const model = await loadedModel('additive');
-    useStore.getState().addModel(model);
+    useStore.getState().addModel(model, 'shipped');
     applyShareState(useStore.getState(), parsed.state, parsed.embed);
     const after = useStore.getState();
     expect([after.modelId, after.source, after.target, after.values, after.transpose, after.palette, after.embed, after.step]).toEqual([
@@ -119,6 +119,9 @@ describe('persistence', () => {
     expect(sanitizeLocal({ source: 'ok', palette: 'rainbow', beamWidth: 99, theme: 'dark', __proto__: { polluted: 1 } })).toEqual({ source: 'ok', theme: 'dark' });
     expect(sanitizeLocal('garbage')).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // the model on show is remembered by its name: a shipped id or `user:` and an id
+    for (const modelId of ['en-fr-additive', 'user:en-fr-additive']) expect(sanitizeLocal({ modelId })).toEqual({ modelId });
+    for (const modelId of ['user:', 'user:../x', 'User:x', 'x'.repeat(65), 7]) expect(sanitizeLocal({ modelId })).toEqual({});
   });
 
   it('a long text is kept whole and survives a reload through local storage (a 28,000-character source came back as the default sentence)', async () => {

@@ -30,7 +30,7 @@ function noticeKeys(): string[] {
 
 beforeEach(async () => {
   resetStore();
-  useStore.getState().addModel(await loadedModel('additive'));
+  useStore.getState().addModel(await loadedModel('additive'), 'shipped');
   useStore.getState().loadDocument({ modelId: 'test-additive', source: 'the cat sat on the mat .', target: '' });
   history.replaceState(null, '', PAGE);
 });
