@@ -247,6 +247,7 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     set({ focus: cell });
   },
   loadDocument(doc) {
+    if (doc.modelId !== undefined) lastChoice = doc.modelId;
     set({ step: LAST_STEP, ...doc, edits: doc.edits ?? {}, focus: null });
     const { modelId, models } = get();
     if (!models[modelId]) void get().selectModel(modelId);
@@ -283,6 +284,13 @@ const createView: Slice<ViewSlice> = (set, get) => ({
     set(patch);
   },
 });
+
+/**
+ * The model chosen last (by the reader or the page): a load that finishes after another model was
+ * chosen keeps its model but does not switch to it (a slow first model must not replace the model
+ * the reader loaded from files meanwhile).
+ */
+let lastChoice: string | null = null;
 
 /** The catalog fetch under way, shared by everyone who waits for the list (cleared when it ends). */
 let catalogLoading: Promise<void> | null = null;
@@ -332,6 +340,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
     return catalogLoading;
   },
   async selectModel(ref) {
+    lastChoice = ref;
     const { models } = get();
     if (models[ref]) {
       set({ modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[ref]) });
@@ -342,7 +351,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
     try {
       const found = await findModel(get, ref);
       if (!found) {
-        set({ loading: null });
+        if (get().loading === ref) set({ loading: null });
         const id = manifestIdOf(ref);
         get().notify(
           'error',
@@ -356,11 +365,16 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       // a new task for the first analysis and its render: building the model's tables took one
       // already, and together they would hold the page for one long task
       await new Promise((resolve) => setTimeout(resolve, 0));
+      if (lastChoice !== ref) {
+        // another model was chosen meanwhile: keep this one for later, and stay on that one
+        set({ models: { ...get().models, [found.ref]: model }, ...(get().loading === ref ? { loading: null } : {}) });
+        return false;
+      }
       set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, edits: {}, focus: null, headView: null, positions: true, loading: null, ...sentenceFor(get(), model) });
       get().recompute();
       return true;
     } catch (err) {
-      set({ loading: null });
+      if (get().loading === ref) set({ loading: null });
       // whether the id is shipped at all decides the message: wait for the list if it is still on its way
       if (get().catalog === null) await get().loadCatalog();
       const known = isUserModelRef(ref) || (get().catalog?.some((c) => c.id === ref) ?? true);
@@ -384,6 +398,7 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
   },
   addModel(model, origin) {
     const ref = modelRef(model.manifest.id, origin);
+    lastChoice = ref;
     set({ models: { ...get().models, [ref]: model }, modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), model) });
     const id = model.manifest.id;
     if (origin === 'user' && (id === DEFAULT_MODEL_ID || get().catalog?.some((c) => c.id === id))) {

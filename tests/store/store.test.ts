@@ -7,6 +7,7 @@ import { getTask } from '../../src/data/tasks';
 import { MAX_INPUT_CHARS } from '../../src/data/limits';
 import { sanitizeLocal, useStore } from '../../src/store/store';
 import { initialState, loadedModel, resetStore, setUp } from '../ui/panels/helpers';
+import { checkpoint } from '../ui/train/helpers';
 
 beforeEach(resetStore);
 afterEach(() => {
@@ -47,6 +48,39 @@ describe('store', () => {
     expect(s.modelId).toBe('test-additive');
     expect(s.analysis?.trace).not.toBeNull();
     expect(s.notices.at(-1)?.text).toMatch(/could not be loaded|not one of the models/);
+    vi.unstubAllGlobals();
+  });
+
+  it('a model chosen while another is still loading stays on show when that load ends', async () => {
+    // the page's first model is slow to come; meanwhile the reader loads a model from files
+    await setUp('additive', 'the cat sat .');
+    const slow = await checkpoint('slow-model');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'slow-model', task: 'toy', variant: 'additive' }] }));
+        await gate;
+        if (path.endsWith('/slow-model/manifest.json')) return new Response(JSON.stringify(slow.manifest));
+        if (path.endsWith('/slow-model/model.safetensors')) return new Response(slow.weights.slice());
+        return new Response('nope', { status: 404 });
+      }),
+    );
+    const pending = useStore.getState().selectModel('slow-model');
+    await new Promise((r) => setTimeout(r, 20));
+    const mine = await loadedModel('dot');
+    useStore.getState().addModel(mine, 'user');
+    release();
+    expect(await pending).toBe(false);
+    const s = useStore.getState();
+    expect(s.modelId).toBe('user:test-dot');
+    expect(s.loading).toBeNull();
+    // the slow model is kept, and choosing it is now instant
+    expect(s.models['slow-model']).toBeTruthy();
+    expect(await useStore.getState().selectModel('slow-model')).toBe(true);
+    expect(useStore.getState().modelId).toBe('slow-model');
     vi.unstubAllGlobals();
   });
 
