@@ -101,6 +101,8 @@ describe('modelDb', () => {
       ['bytes', { bytes: '1024' }],
       ['savedAt', { savedAt: 1_700_000_000 }],
       ['manifest', { manifest: { id: metaB.id } }],
+      // found by the fuzz pass (modelDb.fuzz.test.ts): the manifest of another model, whose weights match
+      ['manifest', { manifest: (await getStoredModel('trained-toy-additive-h'))?.manifest.replace('trained-toy-additive-h', 'en-fr-additive') }],
     ];
     for (const [field, patch] of tampered) {
       await tamper(idb, { ...good, ...patch });
