@@ -6,7 +6,8 @@ import { defineConfig, devices } from '@playwright/test';
  * CHROMIUM_PATH overrides the browser binary.
  */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PORT = 4173;
+/** E2E_PORT: another port for the preview server (e.g. when another checkout's preview holds 4173). */
+const PORT = Number(process.env.E2E_PORT) || 4173;
 const CI = !!process.env.CI;
 
 export default defineConfig({

@@ -1,10 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
  * The strict Content-Security-Policy from RELIABILITY.md: no inline script or style, no eval,
  * no blob: workers. `vite preview` (and so every end-to-end run) sends it as a header; the
- * built index.html carries a <meta> copy for static hosts that cannot set headers.
+ * built index.html and embed.html carry a <meta> copy for static hosts that cannot set headers.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -19,8 +20,38 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-/** Header only: browsers ignore frame-ancestors in a <meta> CSP (and log an error about it). */
+/**
+ * Header only: browsers ignore frame-ancestors in a <meta> CSP (and log an error about it). The
+ * page itself may be framed by this site only (clickjacking: it can delete saved models).
+ */
 export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'self'`;
+
+/**
+ * The embed entry (docs/ARCHITECTURE.md, "Embedding"): a page of its own that shows only the
+ * heatmap and the stepper, whatever its link asks for, so that any site may frame it. The
+ * same policy otherwise: `frame-ancestors *` is the one difference.
+ */
+export const EMBED_PAGE = 'embed.html';
+export const EMBED_CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors *`;
+
+/** The CSP header a path gets: the embed entry's for /embed.html, the page's for everything else. */
+export function cspHeaderFor(url: string): string {
+  const path = new URL(url, 'http://host').pathname;
+  return path === `/${EMBED_PAGE}` ? EMBED_CONTENT_SECURITY_POLICY_HEADER : CONTENT_SECURITY_POLICY_HEADER;
+}
+
+/** `vite preview` sends the CSP header by path (preview.headers would give every path one policy). */
+function cspHeader(): Plugin {
+  return {
+    name: 'rnnsearch:csp-header',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        res.setHeader('Content-Security-Policy', cspHeaderFor(req.url ?? '/'));
+        next();
+      });
+    },
+  };
+}
 
 /**
  * Puts the <meta> CSP into the built index.html only. Not in dev: React's fast-refresh
@@ -49,7 +80,7 @@ export default defineConfig({
   // Relative asset URLs, so the built page works from any folder of any static host
   // (e.g. a GitHub Pages project site under /<repo>/), not only from a domain root.
   base: './',
-  plugins: [react(), cspMetaTag()],
+  plugins: [react(), cspMetaTag(), cspHeader()],
   server: {
     port: 5173,
     strictPort: true,
@@ -57,8 +88,8 @@ export default defineConfig({
   preview: {
     port: 4173,
     strictPort: true,
+    // Content-Security-Policy: by path, from cspHeader()
     headers: {
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
     },
@@ -67,6 +98,13 @@ export default defineConfig({
     // The modulepreload polyfill is bundled into the entry chunk (not inlined into the
     // HTML), so it is CSP-safe; keep it for browsers without <link rel="modulepreload">.
     modulePreload: { polyfill: true },
+    // two pages: the explorer, and the embed entry that other sites may frame
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        embed: fileURLToPath(new URL(EMBED_PAGE, import.meta.url)),
+      },
+    },
   },
   worker: {
     format: 'es',

@@ -50,7 +50,15 @@ export const MAX_PAGE_BEAM_WIDTH = 8;
 /** Decimals kept of each edited weight once a row is normalised to sum to 1. */
 export const EDIT_WEIGHT_DECIMALS = 4;
 
-const MODEL_ID = /^[a-z0-9-]{1,64}$/;
+/**
+ * How a link names a model of the reader's own (trained or loaded in a browser, docs/ARCHITECTURE.md,
+ * "Model names"): `user:` and its manifest id. A shipped model is named by its plain id, as links
+ * always have, so a user's model can never take a shipped model's name; a page older than this
+ * prefix refuses such a link as invalid rather than opening the shipped model of that id.
+ */
+export const USER_MODEL_PREFIX = 'user:';
+/** A model's name in a link: a shipped model's id, or USER_MODEL_PREFIX and a manifest id. */
+export const MODEL_REF = /^(?:user:)?[a-z0-9-]{1,64}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** An inflate that has not finished after this long is abandoned (it never should take it). */
@@ -87,7 +95,10 @@ export interface ShareView {
 /** The user's inputs that a permalink restores (version 1). */
 export interface ShareState {
   v: 1;
-  /** A model id, as in public/models/<id>/ (the id also fixes the attention variant). */
+  /**
+   * A shipped model's id, as in public/models/<id>/ (the id also fixes the attention variant), or
+   * `user:<manifest id>` for a model of the reader's own (USER_MODEL_PREFIX).
+   */
   model: string;
   source: string;
   /** A typed reference translation to force-decode; '' for free decoding. */
@@ -246,7 +257,7 @@ function validate(raw: unknown): Validation {
   const model = own(raw, 'model');
   const source = own(raw, 'source');
   const target = own(raw, 'target');
-  if (v !== SHARE_VERSION || typeof model !== 'string' || !MODEL_ID.test(model) || !isSentence(source) || !isSentence(target)) {
+  if (v !== SHARE_VERSION || typeof model !== 'string' || !MODEL_REF.test(model) || !isSentence(source) || !isSentence(target)) {
     return { state, problem: 'invalid', reset: [] };
   }
   state.model = model;

@@ -104,6 +104,7 @@ export function traceRows(trace: Pick<Trace, 'steps'>, kind: ValuesKind): Vec[] 
 export interface AlignmentJson {
   format: 'rnnsearch-alignment';
   version: 1;
+  /** The model's name as a link gives it: a shipped id, or `user:<manifest id>` for the reader's own. */
   model: string;
   variant: string;
   mode: string;

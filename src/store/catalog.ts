@@ -90,7 +90,10 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
   const bytes = async (file: string, what: string): Promise<Uint8Array> => new Uint8Array(await (await fetchChecked(new URL(file, folder).href, what, signal)).arrayBuffer());
   // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel);
   // they are fetched alongside the weights
-  const tf = parseManifest(manifest).tokenizer.files;
+  const parsed = parseManifest(manifest);
+  // the folder's name is the model's name: a manifest naming another model is not this one
+  if (parsed.id !== id) throw new CheckpointError('manifest', `the manifest in models/${id}/ names another model (“${parsed.id}”)`);
+  const tf = parsed.tokenizer.files;
   const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, `the ${side} tokenizer of ${id}`)]) : [];
   const [weights, ...files] = await Promise.all([bytes(name, `the weights of ${id}`), ...extra]);
   return loadModel(manifest, weights, Object.fromEntries(files));

@@ -290,6 +290,8 @@ export async function loadStoredModel(id: string): Promise<LoadedModel | null> {
     throw new CheckpointError('manifest', `the copy of “${id}” saved in this browser is damaged`);
   }
   const manifest = parseManifestText(stored.manifest);
+  // a record holds one model: a manifest of another id is not the model saved under this one
+  if (manifest.id !== id) throw damaged(id, 'manifest');
   // the stored tokenizer files are checked like any other (names, then SHA-256 by loadModel)
   const files: Record<string, Uint8Array> = {};
   const raw = stored.files;

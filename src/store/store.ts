@@ -15,6 +15,7 @@ import { Rng } from '../tensor';
 import { analyse, textPrefix, type Analysis, type Decoding, type Units } from './analysis';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { loadStoredModel } from './modelDb';
+import { isModelRef, isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
 import { fieldsFor, safeStorage } from './persistence';
 
 export type { Lang, Palette };
@@ -39,6 +40,8 @@ export type NoticeVar = string | number | NoticeMessage | readonly NoticeVar[];
 export type StoreNoticeKey =
   | 'notice.modelLoad'
   | 'notice.modelUnknown'
+  | 'notice.userModelMissing'
+  | 'notice.userModelShadow'
   | 'notice.storageFull'
   | 'notice.storageUnavailable'
   | 'notice.inputCut'
@@ -54,6 +57,7 @@ export interface Notice {
 }
 
 export interface DocumentSlice {
+  /** The model's name (src/store/modelRef.ts): a shipped id, or `user:` and a manifest id. */
   modelId: string;
   source: string;
   target: string;
@@ -140,11 +144,20 @@ export interface ModelsSlice {
   models: Record<string, LoadedModel>;
   loading: string | null;
   loadCatalog(): Promise<void>;
-  /** Load (if needed) and switch to a model; on failure the previous model stays. */
-  selectModel(id: string): Promise<boolean>;
-  /** Add a model that was loaded some other way (a file, IndexedDB) and switch to it. */
-  addModel(model: LoadedModel): void;
-  /** Keep a loaded model without switching to it (views that show several models). */
+  /**
+   * Load (if needed) and switch to a model by its name (src/store/modelRef.ts); on failure the
+   * previous model stays. A `user:` name is looked up in this browser only, a plain id among the
+   * shipped models (and, for names written before the two kinds existed, a model saved here under
+   * an id that no shipped model has).
+   */
+  selectModel(ref: string): Promise<boolean>;
+  /**
+   * Add a model that was loaded some other way and switch to it; returns the name it is kept
+   * under. 'user' (a file, the trainer, IndexedDB): `user:<manifest id>`, never a shipped model's
+   * name; 'shipped': its manifest id.
+   */
+  addModel(model: LoadedModel, origin: ModelOrigin): string;
+  /** Keep a loaded shipped model without switching to it (views that show several models). */
   cacheModel(model: LoadedModel): void;
 }
 
@@ -264,6 +277,7 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     set({ focus: cell });
   },
   loadDocument(doc) {
+    if (doc.modelId !== undefined) lastChoice = doc.modelId;
     set({ step: LAST_STEP, ...doc, edits: doc.edits ?? {}, focus: null });
     const { modelId, models } = get();
     if (!models[modelId]) void get().selectModel(modelId);
@@ -301,72 +315,144 @@ const createView: Slice<ViewSlice> = (set, get) => ({
   },
 });
 
+/**
+ * The model chosen last (by the reader or the page): a load that finishes after another model was
+ * chosen keeps its model but does not switch to it (a slow first model must not replace the model
+ * the reader loaded from files meanwhile).
+ */
+let lastChoice: string | null = null;
+
+/** The catalog fetch under way, shared by everyone who waits for the list (cleared when it ends). */
+let catalogLoading: Promise<void> | null = null;
+
+/** Whether a shipped model has this id: the default model always; any other once the list is in. */
+async function isShipped(get: () => Store, id: string): Promise<boolean> {
+  if (id === DEFAULT_MODEL_ID) return true;
+  if (get().catalog === null) await get().loadCatalog();
+  return get().catalog?.some((c) => c.id === id) ?? false;
+}
+
+/**
+ * The model a name stands for (src/store/modelRef.ts) and the name it is kept under, or null for
+ * a `user:` name that is not saved in this browser. A shipped id is fetched; a model saved here
+ * is only ever taken for a plain id that no shipped model has (a name written before the two
+ * kinds existed), and is then kept under its `user:` name.
+ */
+async function findModel(get: () => Store, ref: string): Promise<{ model: LoadedModel; ref: string } | null> {
+  if (isUserModelRef(ref)) {
+    const model = await loadStoredModel(manifestIdOf(ref));
+    return model ? { model, ref } : null;
+  }
+  if (!(await isShipped(get, ref))) {
+    const own = modelRef(ref, 'user');
+    const model = get().models[own] ?? (await loadStoredModel(ref));
+    if (model) return { model, ref: own };
+  }
+  return { model: await fetchModel(ref), ref };
+}
+
 const createModels: Slice<ModelsSlice> = (set, get) => ({
   catalog: null,
   catalogError: null,
   models: {},
   loading: null,
-  async loadCatalog() {
-    try {
-      const catalog = await fetchCatalog();
-      set({ catalog, catalogError: null });
-    } catch (err) {
-      set({ catalog: [], catalogError: err instanceof Error ? err.message : String(err) });
-    }
+  loadCatalog() {
+    catalogLoading ??= (async () => {
+      try {
+        const catalog = await fetchCatalog();
+        set({ catalog, catalogError: null });
+      } catch (err) {
+        set({ catalog: [], catalogError: err instanceof Error ? err.message : String(err) });
+      } finally {
+        catalogLoading = null;
+      }
+    })();
+    return catalogLoading;
   },
-  async selectModel(id) {
+  async selectModel(ref) {
+    lastChoice = ref;
     const { models } = get();
-    if (models[id]) {
-      set({ modelId: id, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[id]) });
+    if (models[ref]) {
+      set({ modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[ref]) });
       get().recompute();
       return true;
     }
-    set({ loading: id });
+    set({ loading: ref });
     try {
-      // a model saved in this browser (trained or loaded from files) before the shipped ones; the
-      // default model is always shipped, so the first load does not wait for IndexedDB
-      const shipped = get().catalog?.some((c) => c.id === id) ?? id === DEFAULT_MODEL_ID;
-      const model = (!shipped && (await loadStoredModel(id))) || (await fetchModel(id));
+      const found = await findModel(get, ref);
+      if (!found) {
+        if (get().loading === ref) set({ loading: null });
+        const id = manifestIdOf(ref);
+        get().notify(
+          'error',
+          `“${ref}” names a model of someone’s own (trained or loaded in their browser), and no model “${id}” is saved in this browser: ask for its files and load them in the Train view.`,
+          { key: 'notice.userModelMissing', vars: { id } },
+        );
+        keepAWorkingModel(set, get);
+        return false;
+      }
+      const { model } = found;
       // a new task for the first analysis and its render: building the model's tables took one
       // already, and together they would hold the page for one long task
       await new Promise((resolve) => setTimeout(resolve, 0));
-      set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, headView: null, positions: true, loading: null, ...sentenceFor(get(), model) });
+      if (lastChoice !== ref) {
+        // another model was chosen meanwhile: keep this one for later, and stay on that one
+        set({ models: { ...get().models, [found.ref]: model }, ...(get().loading === ref ? { loading: null } : {}) });
+        return false;
+      }
+      set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, edits: {}, focus: null, headView: null, positions: true, loading: null, ...sentenceFor(get(), model) });
       get().recompute();
       return true;
     } catch (err) {
-      set({ loading: null });
+      if (get().loading === ref) set({ loading: null });
       // whether the id is shipped at all decides the message: wait for the list if it is still on its way
       if (get().catalog === null) await get().loadCatalog();
-      const known = get().catalog?.some((c) => c.id === id) ?? true;
+      const known = isUserModelRef(ref) || (get().catalog?.some((c) => c.id === ref) ?? true);
       const reason = err instanceof Error ? err.message : String(err);
       const key: StoreNoticeKey = known ? 'notice.modelLoad' : 'notice.modelUnknown';
       get().notify(
         'error',
-        known ? `The model “${id}” could not be loaded: ${reason}` : `The model “${id}” is not one of the models shipped with this page, nor one saved in this browser (${reason}).`,
-        { key, vars: { id, reason } },
+        known ? `The model “${ref}” could not be loaded: ${reason}` : `The model “${ref}” is not one of the models shipped with this page, nor one saved in this browser (${reason}).`,
+        { key, vars: { id: ref, reason } },
       );
-      // keep (or fall back to) a model that works
-      const current = get().modelId;
-      if (!get().models[current]) {
-        const fallback = Object.keys(get().models)[0];
-        if (fallback) set({ modelId: fallback });
-      }
-      get().recompute();
+      keepAWorkingModel(set, get);
       return false;
     }
   },
   cacheModel(model) {
+    // shipped models only (the compare, length and story views): under their own ids
     const id = model.manifest.id;
     set({ models: { ...get().models, [id]: model } });
     // the explorer may have been waiting for this very model (a link to it)
     if (get().modelId === id && !get().analysis) get().recompute();
   },
-  addModel(model) {
+  addModel(model, origin) {
+    const ref = modelRef(model.manifest.id, origin);
+    lastChoice = ref;
+    set({ models: { ...get().models, [ref]: model }, modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), model) });
     const id = model.manifest.id;
-    set({ models: { ...get().models, [id]: model }, modelId: id, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), model) });
+    if (origin === 'user' && (id === DEFAULT_MODEL_ID || get().catalog?.some((c) => c.id === id))) {
+      // kept apart all the same; the reader should know why the picker lists two of that name
+      const title = model.manifest.title ?? id;
+      get().notify('warning', `Your model “${title}” has the id of a model shipped with this page (“${id}”): it is kept apart as one of your models, and links to it name it as yours.`, {
+        key: 'notice.userModelShadow',
+        vars: { title, id },
+      });
+    }
     get().recompute();
+    return ref;
   },
 });
+
+/** After a failed switch: keep the model on show, or fall back to any loaded one. */
+function keepAWorkingModel(set: (patch: Partial<Store>) => void, get: () => Store): void {
+  const current = get().modelId;
+  if (!get().models[current]) {
+    const fallback = Object.keys(get().models)[0];
+    if (fallback) set({ modelId: fallback });
+  }
+  get().recompute();
+}
 
 /**
  * Switching from a model of one task to a model of another (en-fr → reverse) replaces the
@@ -455,7 +541,7 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
   if (typeof value !== 'object' || value === null) return {};
   const v = value as Record<string, unknown>;
   const out: Partial<Store> = {};
-  if (typeof v.modelId === 'string' && /^[a-z0-9-]{1,64}$/.test(v.modelId)) out.modelId = v.modelId;
+  if (isModelRef(v.modelId)) out.modelId = v.modelId;
   // the same cap as typing (setSource, setTarget): what was kept is given back whole after a reload
   if (typeof v.source === 'string' && v.source.length <= MAX_INPUT_CHARS) out.source = v.source;
   if (typeof v.target === 'string' && v.target.length <= MAX_INPUT_CHARS) out.target = v.target;

@@ -1,10 +1,11 @@
 // The page: header with the model picker and the view switcher, notices, then one view —
 // the explorer, training in the page, the variant comparison, the length experiment or the
-// story. Embed mode (`&embed=1` in the fragment) shows only the heatmap and the stepper.
+// story. Embed mode (`&embed=1` in the fragment, or the embed entry embed.html, which other sites
+// may frame: docs/ARCHITECTURE.md, "Embedding") shows only the heatmap and the stepper.
 
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { PAGES, useStore, type Page } from '../store/store';
-import { boot } from './boot';
+import { boot, fullPageLink, subscribeAddress } from './boot';
 import { translate, useT, type MessageKey } from './i18n';
 import { ExamplesMenu, ModelPicker, Notices, ViewSettings } from './panels/Header';
 import { ExploreView, HeatmapSection } from './views/ExploreView';
@@ -22,8 +23,9 @@ const LengthView = lazy(loadLength);
 const StoryView = lazy(loadStory);
 const MemoryView = lazy(loadMemory);
 
-function usePrefetchViews(): void {
+function usePrefetchViews(on: boolean): void {
   useEffect(() => {
+    if (!on) return;
     const prefetch = (): void => {
       // a failed prefetch is retried by React.lazy when the view is opened
       for (const load of [loadTrain, loadCompare, loadLength, loadStory, loadMemory]) load().catch(() => undefined);
@@ -34,7 +36,7 @@ function usePrefetchViews(): void {
     }
     const id = setTimeout(prefetch, 2000);
     return () => clearTimeout(id);
-  }, []);
+  }, [on]);
 }
 
 function useThemeAndLang(): void {
@@ -88,27 +90,38 @@ const VIEWS: Record<Page, () => ReactNode> = {
   memory: () => <MemoryView />,
 };
 
-export function App() {
+/** The full page for the state on show (the embed view's credit), following the URL sync. */
+function useFullPageLink(): string {
+  return fullPageLink(useSyncExternalStore(subscribeAddress, () => location.href));
+}
+
+function EmbedView() {
   const t = useT();
-  const embed = useStore((s) => s.embed);
+  const fullPage = useFullPageLink();
+  return (
+    <main className="embed">
+      <Notices />
+      <HeatmapSection embed />
+      <p className="embed-credit">
+        <a href={fullPage} target="_blank" rel="noreferrer">
+          {t('app.title')}
+        </a>
+      </p>
+    </main>
+  );
+}
+
+/** `embedOnly`: the embed entry (embed.html), which shows the embed view whatever its link asks for. */
+export function App({ embedOnly = false }: { embedOnly?: boolean }) {
+  const t = useT();
+  const embed = useStore((s) => s.embed) || embedOnly;
   const page = useStore((s) => s.page);
   useThemeAndLang();
-  useEffect(() => boot(), []);
-  usePrefetchViews();
+  useEffect(() => boot({ embedOnly }), [embedOnly]);
+  // the embed view never shows the other views: nothing to fetch ahead
+  usePrefetchViews(!embed);
 
-  if (embed) {
-    return (
-      <main className="embed">
-        <Notices />
-        <HeatmapSection embed />
-        <p className="embed-credit">
-          <a href={location.href.replace(/&embed=1/, '')} target="_blank" rel="noreferrer">
-            {t('app.title')}
-          </a>
-        </p>
-      </main>
-    );
-  }
+  if (embed) return <EmbedView />;
   return (
     <>
       <a className="skip" href="#main">

@@ -21,14 +21,36 @@ export function pageOf(hash: string): Store['page'] | null {
   return isPage(view) ? view : null;
 }
 
+/**
+ * The embed entry (embed.html, which other sites may frame: docs/ARCHITECTURE.md, "Embedding"):
+ * set by boot, and then every link it applies is in embed mode, whatever the link says.
+ */
+let embedOnlyPage = false;
+
 async function applyHash(hash: string): Promise<boolean> {
   const store = useStore.getState();
   store.setView({ page: pageOf(hash) ?? 'explore' });
   const parsed = await parseFragment(hash);
   if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
   const hasLink = /(^#|&)s=/.test(hash);
-  if (hasLink || parsed.embed) applyShareState(useStore.getState(), parsed.state, parsed.embed);
-  return hasLink || parsed.embed;
+  const embed = parsed.embed || embedOnlyPage;
+  if (hasLink || embed) applyShareState(useStore.getState(), parsed.state, embed);
+  return hasLink || embed;
+}
+
+/**
+ * The address of the full page for an embedded one: the embed entry's folder (embed.html → ./) and
+ * the fragment without `embed=1`; the other parameters stay as they are.
+ */
+export function fullPageLink(href: string): string {
+  const url = new URL(href);
+  if (url.pathname.endsWith('/embed.html')) url.pathname = url.pathname.slice(0, -'embed.html'.length);
+  const kept = url.hash
+    .replace(/^#/, '')
+    .split('&')
+    .filter((part) => part !== '' && part !== 'embed=1');
+  url.hash = kept.join('&');
+  return url.href;
 }
 
 /** The real English→Chinese model is the natural first model for a reader of the Chinese interface. */
@@ -103,9 +125,30 @@ export function withoutLink(current: string, page: Store['page'], embed: boolean
   return all.startsWith('&') ? `#${all.slice(1)}` : all;
 }
 
+/** Who wants to know when the page rewrites its own address (replaceState fires no event). */
+const addressListeners = new Set<() => void>();
+
+/**
+ * Call `listener` whenever the page's address changes: the URL sync's rewrites and hashchange.
+ * Returns the unsubscribe function (for useSyncExternalStore).
+ */
+export function subscribeAddress(listener: () => void): () => void {
+  addressListeners.add(listener);
+  window.addEventListener('hashchange', listener);
+  return () => {
+    addressListeners.delete(listener);
+    window.removeEventListener('hashchange', listener);
+  };
+}
+
+function replaceAddress(url: string): void {
+  history.replaceState(null, '', url);
+  for (const listener of addressListeners) listener();
+}
+
 function writeFragment(fragment: string): void {
   lastWritten = fragment;
-  if (location.hash !== fragment) history.replaceState(null, '', `${location.pathname}${location.search}${fragment}`);
+  if (location.hash !== fragment) replaceAddress(`${location.pathname}${location.search}${fragment}`);
 }
 
 /**
@@ -191,12 +234,12 @@ async function openDroppedPngUnguarded(file: File): Promise<void> {
     return;
   }
   // a fragment-only URL: the path and the query stay the page's own
-  history.replaceState(null, '', validated);
+  replaceAddress(validated);
   lastWritten = validated;
   const store = useStore.getState();
   store.setView({ page: 'explore' });
   if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
-  applyShareState(useStore.getState(), parsed.state, parsed.embed);
+  applyShareState(useStore.getState(), parsed.state, parsed.embed || embedOnlyPage);
 }
 
 /**
@@ -233,7 +276,10 @@ function dropHandler(): () => void {
   };
 }
 
-export function boot(): () => void {
+/** Start the page; `embedOnly` for the embed entry (embed.html), which is in embed mode from the start. */
+export function boot(options: { embedOnly?: boolean } = {}): () => void {
+  embedOnlyPage = options.embedOnly === true;
+  if (embedOnlyPage) useStore.getState().setView({ embed: true });
   let remembered = false;
   try {
     remembered = globalThis.localStorage?.getItem('rnnsearch') != null;

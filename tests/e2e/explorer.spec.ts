@@ -192,6 +192,39 @@ test('the embed mode shows only the heatmap and the stepper', async ({ page }) =
   await expectNoAxeViolations(page);
 });
 
+/** Every element (and ::before/::after) whose transition or animation would take any time. */
+async function moving(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const seconds = (list: string): number => Math.max(...list.split(',').map((d) => (d.trim().endsWith('ms') ? parseFloat(d) / 1000 : parseFloat(d)) || 0));
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      for (const pseudo of [null, '::before', '::after']) {
+        const cs = getComputedStyle(el, pseudo);
+        const t = seconds(cs.transitionDuration) + seconds(cs.transitionDelay);
+        const a = cs.animationName === 'none' ? 0 : seconds(cs.animationDuration);
+        // the reduce rule leaves 0.01 ms: nothing a reader could see
+        if (t > 0.001 || a > 0.001) out.push(`${el.tagName.toLowerCase()}.${String(el.className)}${pseudo ?? ''}: ${cs.transitionDuration} ${cs.animationDuration}`);
+      }
+    }
+    return out;
+  });
+}
+
+test('prefers-reduced-motion: no transition or animation takes any time, in the explorer, the train view and the story', async ({ page }) => {
+  // with motion allowed the step weights' and predictions' bars do move, so the probe can see motion
+  await openExplorer(page);
+  await expect(page.locator('.sw-fill').first()).toBeVisible();
+  expect(await moving(page)).not.toEqual([]);
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  expect(await moving(page)).toEqual([]);
+  for (const view of ['train', 'story']) {
+    await page.goto(`/#view=${view}`);
+    await expect(page.getByRole('main')).toBeVisible();
+    await page.waitForTimeout(1500); // lazy view, and the story's figure
+    expect(await moving(page), view).toEqual([]);
+  }
+});
+
 test('dark theme and a phone-width layout keep working and accessible', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: 'dark' });

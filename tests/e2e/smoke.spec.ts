@@ -64,6 +64,27 @@ for (const colorScheme of ['light', 'dark'] as const) {
   });
 }
 
+test('the embed entry: the same policy, except that any site may frame it', async ({ page }) => {
+  // docs/ARCHITECTURE.md, "Embedding": frame-ancestors * for embed.html only; the page keeps 'self'
+  const response = await page.goto('/embed.html');
+  expect(response?.ok(), 'embed.html is served').toBe(true);
+  const headerPolicy = Object.fromEntries(parseCsp(response?.headers()['content-security-policy'] ?? ''));
+  expect(headerPolicy).toEqual({ ...EXPECTED_CSP, 'frame-ancestors': '*' });
+  const meta = page.locator('meta[http-equiv="Content-Security-Policy"]');
+  await expect(meta).toHaveCount(1);
+  expect(Object.fromEntries(parseCsp((await meta.getAttribute('content')) ?? ''))).toEqual(EXPECTED_CSP);
+  // every other path keeps frame-ancestors 'self'
+  for (const path of ['/', '/index.html', '/embed', '/embed.html/x']) {
+    const other = await page.request.get(path);
+    expect(Object.fromEntries(parseCsp(other.headers()['content-security-policy'] ?? ''))['frame-ancestors'], path).toBe("'self'");
+  }
+  // the embed view: the heatmap and the stepper, no editor and no views
+  await expect(page.getByRole('grid')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Next step' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Views' })).toHaveCount(0);
+});
+
 test('the error fixture sees a CSP violation when one happens', async ({ page, problems }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

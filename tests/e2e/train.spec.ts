@@ -82,7 +82,8 @@ test('train reverse in the worker, pause, download, reload, load the files, see 
   // a new page load: the saved model is in the picker; load the downloaded files
   await page.reload();
   await expect(modelPicker(page)).toBeEnabled({ timeout: 20_000 });
-  await expect(modelPicker(page).locator(`option[value="${manifest.id}"]`)).toHaveCount(1);
+  // the reader's own models are named `user:<id>` (docs/ARCHITECTURE.md, "Model names")
+  await expect(modelPicker(page).locator(`option[value="user:${manifest.id}"]`)).toHaveCount(1);
   if (!(await page.getByRole('heading', { name: 'Train a model in your browser' }).isVisible())) {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Train' }).click();
   }
@@ -94,8 +95,9 @@ test('train reverse in the worker, pause, download, reload, load the files, see 
   const grid = page.getByRole('grid');
   await expect(grid).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole('textbox', { name: 'Source sentence' })).toHaveValue('c a t');
-  await expect(modelPicker(page)).toHaveValue(manifest.id);
-  await expect(modelPicker(page).locator('option:checked')).toHaveText(manifest.title);
+  await expect(modelPicker(page)).toHaveValue(`user:${manifest.id}`);
+  await expect(modelPicker(page).locator('option:checked')).toHaveText(`${manifest.title} (yours)`);
+  await expect(page.locator('.model-line')).toContainText(`Your model “${manifest.title}”`);
   await expect(grid.getByRole('columnheader', { name: 'c', exact: true })).toBeVisible();
 
   // a corrupt pair: a clear message, and the model stays
@@ -106,7 +108,7 @@ test('train reverse in the worker, pause, download, reload, load the files, see 
     { name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: truncated },
   ]);
   await expect(page.getByText(/These files are not a model this page can load: .*truncated or from another checkpoint/)).toBeVisible();
-  await expect(modelPicker(page)).toHaveValue(manifest.id);
+  await expect(modelPicker(page)).toHaveValue(`user:${manifest.id}`);
   await expect(page.getByRole('heading', { name: 'Train a model in your browser' })).toBeVisible();
 });
 

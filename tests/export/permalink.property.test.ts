@@ -54,7 +54,7 @@ const edits = fc
 
 const shareState: fc.Arbitrary<ShareState> = fc.record({
   v: fc.constant(1 as const),
-  model: fc.stringMatching(/^[a-z0-9-]{1,64}$/),
+  model: fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,64}$/), fc.stringMatching(/^user:[a-z0-9-]{1,64}$/)),
   source: sentence,
   target: sentence,
   decoding: fc.constantFrom('greedy' as const, 'beam' as const),

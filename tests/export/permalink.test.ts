@@ -309,6 +309,11 @@ describe('schema: core fields reject the whole link', () => {
     ['empty model', { model: '' }],
     ['model of 65 characters', { model: 'a'.repeat(65) }],
     ['model not a string', { model: 7 }],
+    ['a user model with no id', { model: 'user:' }],
+    ['a user model named twice', { model: 'user:user:x' }],
+    ['another kind of name', { model: 'shipped:en-fr-additive' }],
+    ['a user model with capitals', { model: 'User:x' }],
+    ['a user model with a slash', { model: 'user:../x' }],
     ['source too long', { source: 'a'.repeat(5001) }],
     ['source not a string', { source: ['a'] }],
     ['target missing', { target: undefined }],
@@ -317,6 +322,14 @@ describe('schema: core fields reject the whole link', () => {
     const r = await parseFragment(record(patch));
     expect(r.problem).toBe('invalid');
     expectDefaults(r.state);
+  });
+
+  it('a link names a shipped model by its id and the reader’s own by `user:` and its id (docs/ARCHITECTURE.md, "Model names")', async () => {
+    for (const model of ['en-fr-additive', 'user:en-fr-additive', `user:${'a'.repeat(64)}`]) {
+      const r = await parseFragment(await buildFragment({ ...sample(), model }));
+      expect(r.problem, model).toBeNull();
+      expect(r.state.model).toBe(model);
+    }
   });
 
   it('sentences of exactly 5,000 characters are accepted', async () => {

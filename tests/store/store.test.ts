@@ -7,6 +7,7 @@ import { getTask } from '../../src/data/tasks';
 import { MAX_INPUT_CHARS } from '../../src/data/limits';
 import { sanitizeLocal, useStore } from '../../src/store/store';
 import { initialState, loadedModel, resetStore, setUp } from '../ui/panels/helpers';
+import { checkpoint } from '../ui/train/helpers';
 
 beforeEach(resetStore);
 afterEach(() => {
@@ -50,11 +51,44 @@ describe('store', () => {
     vi.unstubAllGlobals();
   });
 
+  it('a model chosen while another is still loading stays on show when that load ends', async () => {
+    // the page's first model is slow to come; meanwhile the reader loads a model from files
+    await setUp('additive', 'the cat sat .');
+    const slow = await checkpoint('slow-model');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'slow-model', task: 'toy', variant: 'additive' }] }));
+        await gate;
+        if (path.endsWith('/slow-model/manifest.json')) return new Response(JSON.stringify(slow.manifest));
+        if (path.endsWith('/slow-model/model.safetensors')) return new Response(slow.weights.slice());
+        return new Response('nope', { status: 404 });
+      }),
+    );
+    const pending = useStore.getState().selectModel('slow-model');
+    await new Promise((r) => setTimeout(r, 20));
+    const mine = await loadedModel('dot');
+    useStore.getState().addModel(mine, 'user');
+    release();
+    expect(await pending).toBe(false);
+    const s = useStore.getState();
+    expect(s.modelId).toBe('user:test-dot');
+    expect(s.loading).toBeNull();
+    // the slow model is kept, and choosing it is now instant
+    expect(s.models['slow-model']).toBeTruthy();
+    expect(await useStore.getState().selectModel('slow-model')).toBe(true);
+    expect(useStore.getState().modelId).toBe('slow-model');
+    vi.unstubAllGlobals();
+  });
+
   it('switching to a model of another built-in task loads that task’s example; a permalink keeps its sentence', async () => {
     await setUp('additive', 'the cat sat .');
     const other = await loadedModel('dot');
     const reverse = { ...other, manifest: { ...other.manifest, id: 'rev', task: 'reverse' } };
-    useStore.getState().addModel(reverse);
+    useStore.getState().addModel(reverse, 'shipped');
     const example = getTask('reverse').examples()[0]?.source;
     expect(useStore.getState().source).toBe(example);
     // a document put in place together with its model keeps its own sentence
@@ -74,7 +108,7 @@ describe('store', () => {
     expect(parsed.embed).toBe(true);
     resetStore();
     const model = await loadedModel('additive');
-    useStore.getState().addModel(model);
+    useStore.getState().addModel(model, 'shipped');
     applyShareState(useStore.getState(), parsed.state, parsed.embed);
     const after = useStore.getState();
     expect([after.modelId, after.source, after.target, after.values, after.transpose, after.palette, after.embed, after.step]).toEqual([
@@ -119,6 +153,9 @@ describe('persistence', () => {
     expect(sanitizeLocal({ source: 'ok', palette: 'rainbow', beamWidth: 99, theme: 'dark', __proto__: { polluted: 1 } })).toEqual({ source: 'ok', theme: 'dark' });
     expect(sanitizeLocal('garbage')).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // the model on show is remembered by its name: a shipped id or `user:` and an id
+    for (const modelId of ['en-fr-additive', 'user:en-fr-additive']) expect(sanitizeLocal({ modelId })).toEqual({ modelId });
+    for (const modelId of ['user:', 'user:../x', 'User:x', 'x'.repeat(65), 7]) expect(sanitizeLocal({ modelId })).toEqual({});
   });
 
   it('a long text is kept whole and survives a reload through local storage (a 28,000-character source came back as the default sentence)', async () => {

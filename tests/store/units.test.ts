@@ -42,7 +42,7 @@ describe('words and pieces in the store', () => {
   it('switching keeps the selected step (the piece ↔ the word it belongs to) and edits only work on pieces', async () => {
     const model = await subwordModel();
     const s = useStore.getState();
-    s.addModel(model);
+    s.addModel(model, 'shipped');
     s.loadDocument({ modelId: 'test-bpe', source: 'I think my cat is hungry.', target: "Je n'aime pas le café." });
     let a = useStore.getState().analysis;
     expect(a?.units).toBe('words');

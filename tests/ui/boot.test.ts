@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildFragment, defaultShareState, MAX_FRAGMENT_CHARS, type ShareState } from '../../src/export/permalink';
 import { MAX_PNG_LINK_CHARS, PERMALINK_KEYWORD } from '../../src/export/png';
 import { useStore } from '../../src/store/store';
-import { openDroppedPng, syncUrl } from '../../src/ui/boot';
+import { boot, fullPageLink, openDroppedPng, syncUrl } from '../../src/ui/boot';
 import type { MessageKey } from '../../src/ui/i18n';
 import { makePng, rawFragment, tEXt, validRecord } from '../export/helpers';
 import { loadedModel, resetStore } from './panels/helpers';
@@ -30,7 +30,7 @@ function noticeKeys(): string[] {
 
 beforeEach(async () => {
   resetStore();
-  useStore.getState().addModel(await loadedModel('additive'));
+  useStore.getState().addModel(await loadedModel('additive'), 'shipped');
   useStore.getState().loadDocument({ modelId: 'test-additive', source: 'the cat sat on the mat .', target: '' });
   history.replaceState(null, '', PAGE);
 });
@@ -143,5 +143,35 @@ describe('the URL sync', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('the embed entry (embed.html: docs/ARCHITECTURE.md, "Embedding")', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('stays in embed mode whatever its link, or a PNG dropped on it, says', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('{"models": []}')));
+    const link = await buildFragment(state()); // a link of the full page: no embed=1
+    history.replaceState(null, '', `/rnnsearch/embed.html${link}`);
+    const stop = boot({ embedOnly: true });
+    try {
+      await vi.waitFor(() => expect(useStore.getState().source).toBe('the black cat .'));
+      expect(useStore.getState().embed).toBe(true);
+      await openDroppedPng(pngWith(link));
+      expect(useStore.getState().embed).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('the full page is the embed entry’s folder, with the fragment less embed=1', () => {
+    expect(fullPageLink('https://example.org/rnnsearch/embed.html#s=AbC-_9&embed=1')).toBe('https://example.org/rnnsearch/#s=AbC-_9');
+    expect(fullPageLink('https://example.org/embed.html#embed=1&s=AbC&chapter=2')).toBe('https://example.org/#s=AbC&chapter=2');
+    expect(fullPageLink('https://example.org/rnnsearch/?lang=en#s=AbC&embed=1')).toBe('https://example.org/rnnsearch/?lang=en#s=AbC');
+    expect(fullPageLink('https://example.org/rnnsearch/embed.html#embed=1')).toBe('https://example.org/rnnsearch/');
+    // only the parameter itself: a payload that happens to contain the text stays whole
+    expect(fullPageLink('https://example.org/#s=xembed=1y&embed=1')).toBe('https://example.org/#s=xembed=1y');
   });
 });

@@ -1,12 +1,46 @@
-// The page header: title, model picker (task × variant from public/models), the examples menu of
-// the current model's task, theme and language.
+// The page header: title, model picker (task × variant from public/models, then the reader's own
+// models apart: docs/ARCHITECTURE.md, "Model names"), the examples menu of the current model's
+// task, theme and language.
 
 import { useEffect, useId } from 'react';
 import { examplesFor } from '../../data/corpora';
-import { useStoredModels } from '../../store/modelDb';
+import type { LoadedModel } from '../../model/bundle';
+import type { CatalogEntry } from '../../store/catalog';
+import { useStoredModels, type StoredModelMeta } from '../../store/modelDb';
+import { isUserModelRef, modelRef } from '../../store/modelRef';
 import { useStore, type Theme } from '../../store/store';
 import { useModel } from '../hooks';
 import { exampleLabel, modelKindTitle, noticeText, taskTitle, useLang, useT } from '../i18n';
+
+/** One option of the model picker. */
+interface PickerEntry {
+  /** The model's name (src/store/modelRef.ts): the option's value. */
+  ref: string;
+  task: string;
+  title: string;
+  /** The shipped model's catalog entry (named by its kind, with its BLEU). */
+  shipped?: CatalogEntry;
+}
+
+/**
+ * The picker's options: the shipped models by task (and any other shipped model loaded under its
+ * id), then the reader's own models (loaded or saved in this browser) in a group of their own,
+ * named as theirs: a user's model never wears a shipped model's name or BLEU.
+ */
+function pickerEntries(catalog: readonly CatalogEntry[], models: Record<string, LoadedModel>, stored: readonly StoredModelMeta[]): { shipped: PickerEntry[]; own: PickerEntry[] } {
+  const shipped: PickerEntry[] = catalog.map((e) => ({ ref: e.id, task: e.task, title: e.title, shipped: e }));
+  const own: PickerEntry[] = [];
+  for (const [ref, m] of Object.entries(models)) {
+    const entry = { ref, task: m.manifest.task, title: m.manifest.title ?? m.manifest.id };
+    if (isUserModelRef(ref)) own.push(entry);
+    else if (!shipped.some((e) => e.ref === ref)) shipped.push(entry);
+  }
+  for (const m of stored) {
+    const ref = modelRef(m.id, 'user');
+    if (!own.some((e) => e.ref === ref)) own.push({ ref, task: m.task, title: m.title });
+  }
+  return { shipped, own };
+}
 
 export function ModelPicker() {
   const t = useT();
@@ -21,18 +55,9 @@ export function ModelPicker() {
   useEffect(() => {
     void useStoredModels.getState().refresh();
   }, []);
-  // shipped models, plus any loaded another way (a file, the trainer) or saved in this browser
-  const entries = [...(catalog ?? [])];
-  const shipped = new Set(entries.map((e) => e.id));
-  for (const m of Object.values(models)) {
-    if (!entries.some((e) => e.id === m.manifest.id)) {
-      entries.push({ id: m.manifest.id, task: m.manifest.task, ...(m.manifest.family === 'transformer' ? { family: 'transformer' as const } : {}), variant: m.manifest.variant, title: m.manifest.title ?? m.manifest.id, metrics: {}, bytes: 0 });
-    }
-  }
-  for (const m of stored) {
-    if (!entries.some((e) => e.id === m.id)) entries.push({ id: m.id, task: m.task, variant: m.variant, title: m.title, metrics: {}, bytes: m.bytes });
-  }
-  const tasks = [...new Set(entries.map((e) => e.task))];
+  const { shipped, own } = pickerEntries(catalog ?? [], models, stored);
+  const tasks = [...new Set(shipped.map((e) => e.task))];
+  const listed = (ref: string): boolean => shipped.some((e) => e.ref === ref) || own.some((e) => e.ref === ref);
   return (
     <label className="picker fixed" htmlFor={id}>
       {/* the loading state stays on the label's line, so the header does not change height */}
@@ -45,20 +70,29 @@ export function ModelPicker() {
           </span>
         )}
       </span>
-      <select id={id} value={modelId} disabled={entries.length === 0} aria-busy={loading ? true : undefined} onChange={(e) => void selectModel(e.target.value)}>
-        {!entries.some((e) => e.id === modelId) && <option value={modelId}>{modelId}</option>}
+      <select id={id} value={modelId} disabled={shipped.length + own.length === 0} aria-busy={loading ? true : undefined} onChange={(e) => void selectModel(e.target.value)}>
+        {!listed(modelId) && <option value={modelId}>{modelId}</option>}
         {tasks.map((task) => (
           <optgroup key={task} label={taskTitle(lang, task)}>
-            {entries
+            {shipped
               .filter((e) => e.task === task)
               .map((e) => (
-                <option key={e.id} value={e.id}>
-                  {shipped.has(e.id) ? modelKindTitle(lang, e) : e.title}
-                  {e.metrics.bleu !== undefined ? ` · BLEU ${e.metrics.bleu.toFixed(1)}` : ''}
+                <option key={e.ref} value={e.ref}>
+                  {e.shipped ? modelKindTitle(lang, e.shipped) : e.title}
+                  {e.shipped?.metrics.bleu !== undefined ? ` · BLEU ${e.shipped.metrics.bleu.toFixed(1)}` : ''}
                 </option>
               ))}
           </optgroup>
         ))}
+        {own.length > 0 && (
+          <optgroup label={t('header.yourModels')}>
+            {own.map((e) => (
+              <option key={e.ref} value={e.ref}>
+                {t('header.yourModel', { title: e.title })}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
       <span className="sr-only" role="status">
         {loading ? t('app.loadingModel', { id: loading }) : ''}

@@ -10,6 +10,7 @@ import { traceRows, traceToJson, weightsToCsv } from '../../export/tables';
 import type { LoadedModel } from '../../model/bundle';
 import type { Trace } from '../../model/trace';
 import { isTaskId } from '../../data/tasks';
+import { isUserModelRef } from '../../store/modelRef';
 import { toShareState } from '../../store/share';
 import { useStore, type Palette } from '../../store/store';
 import { useModel, useTrace } from '../hooks';
@@ -93,12 +94,14 @@ export function SharePanel() {
   const t = useT();
   const trace = useTrace();
   const model = useModel();
+  // the model's name (src/store/modelRef.ts): files and the JSON say whose model it is
+  const ref = useStore((s) => s.modelId);
   // a key, not a text, so that a language switch re-translates it
   const [status, setStatus] = useState<MessageKey | null>(null);
 
   if (!trace || !model) return null;
   const rows = traceRows(trace, useStore.getState().values) ?? traceRows(trace, 'weights');
-  const base = safeFilename(`${model.manifest.id}-${trace.sourceTokens.slice(0, 6).join('-')}`);
+  const base = safeFilename(`${ref}-${trace.sourceTokens.slice(0, 6).join('-')}`);
 
   const spec = (): HeatmapSpec | null => {
     const s = useStore.getState();
@@ -108,7 +111,8 @@ export function SharePanel() {
     // the file speaks the page's language (the tokens and the sentence are the model's own)
     const lang = s.lang;
     const m = model.manifest;
-    const shipped = s.catalog?.some((c) => c.id === m.id) ?? false;
+    const own = isUserModelRef(s.modelId);
+    const shipped = !own && (s.catalog?.some((c) => c.id === m.id) ?? false);
     return {
       sourceTokens: trace.sourceTokens,
       targetTokens: trace.targetTokens,
@@ -117,8 +121,9 @@ export function SharePanel() {
       palette: s.palette,
       transpose: s.transpose,
       caption: {
-        // a shipped model is named by its task (its manifest title repeats the variant); your own keeps its title
-        model: shipped && isTaskId(m.task) ? taskTitle(lang, m.task) : (m.title ?? m.id),
+        // a shipped model is named by its task (its manifest title repeats the variant); your own is
+        // said to be yours, by its title, even when its manifest has a shipped model's id
+        model: own ? translate(lang, 'share.yourModel', { title: m.title ?? m.id }) : shipped && isTaskId(m.task) ? taskTitle(lang, m.task) : (m.title ?? m.id),
         variant: variantTitle(lang, m.variant),
         sentence: sourceSentence(useStore.getState().analysis?.pieces ?? trace, model),
       },
@@ -221,7 +226,7 @@ export function SharePanel() {
         </button>
         <button
           type="button"
-          onClick={() => void guard(async () => downloadBlob(new Blob([traceToJson(trace, model.manifest.id)], { type: 'application/json' }), `${base}.json`))}
+          onClick={() => void guard(async () => downloadBlob(new Blob([traceToJson(trace, ref)], { type: 'application/json' }), `${base}.json`))}
         >
           {t('share.json')}
         </button>

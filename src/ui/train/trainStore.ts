@@ -437,11 +437,15 @@ function sentenceFor(model: LoadedModel, probe: string | null): string | null {
   return examplesFor(task)[0]?.source ?? null;
 }
 
-/** Put a model in the explorer and go there (one click). */
+/**
+ * Put one of the reader's own models (trained here, loaded from files, saved in this browser) in
+ * the explorer and go there (one click). It is named `user:<id>` (src/store/modelRef.ts), so it
+ * never takes the place of a shipped model.
+ */
 export function openInExplorer(model: LoadedModel, sentence: string | null): void {
   const store = useStore.getState();
-  store.addModel(model);
-  if (sentence !== null) store.loadDocument({ modelId: model.manifest.id, source: sentence, target: '' });
+  const ref = store.addModel(model, 'user');
+  if (sentence !== null) store.loadDocument({ modelId: ref, source: sentence, target: '' });
   store.setView({ page: 'explore' });
 }
 

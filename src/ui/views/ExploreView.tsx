@@ -1,6 +1,7 @@
 // The explorer: the sentence boxes, then the heatmap with the stepper and the step's panels.
 
 import { getCorpus } from '../../data/corpora';
+import { isUserModelRef } from '../../store/modelRef';
 import { useStore } from '../../store/store';
 import { isTransformer } from '../../model/config';
 import { useAnalysis, useModel, useTrace } from '../hooks';
@@ -24,11 +25,17 @@ function ModelLine() {
   const model = useModel();
   const analysis = useAnalysis();
   const loading = useStore((s) => s.loading);
+  const own = useStore((s) => isUserModelRef(s.modelId));
   if (!model) return <p className="model-line">{loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}</p>;
   const variant = model.manifest.variant;
   const config = model.config;
   return (
     <p className="model-line">
+      {own && (
+        <>
+          <strong className="model-own">{t('model.yours', { title: model.manifest.title ?? model.manifest.id })}</strong> ·{' '}
+        </>
+      )}
       {isTransformer(config) ? (
         <>
           <strong>{t('family.transformer')}</strong> · <Notation text={t(variant === 'linear' ? 'family.transformer.linear' : 'family.transformer.softmax')} /> ·{' '}

@@ -25,7 +25,7 @@ async function transformerModel(variant: TransformerVariant): Promise<LoadedMode
 
 async function setUpTransformer(variant: TransformerVariant): Promise<void> {
   const s = useStore.getState();
-  s.addModel(await transformerModel(variant));
+  s.addModel(await transformerModel(variant), 'shipped');
   s.setSource(SOURCE);
   s.setStep(0);
 }

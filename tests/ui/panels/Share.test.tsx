@@ -90,12 +90,38 @@ describe('SharePanel', () => {
     const model = await loadModel(JSON.parse(JSON.stringify(saved.manifest)) as unknown, saved.weights);
     useStore.setState({ catalog: [{ id: 'en-fr-additive', task: 'en-fr', variant: 'additive', title: 'English → French · additive (Bahdanau)', metrics: {}, bytes: 1 }] });
     act(() => {
-      useStore.getState().addModel(model);
+      useStore.getState().addModel(model, 'shipped');
       useStore.getState().setSource('the cat sat .');
     });
     render(<SharePanel />);
     const doc = parseSvg(await (await download(/download svg/i)).blob.text());
     expect(doc.querySelector('.caption')?.textContent).toBe('English → French · synthetic grammar · Additive (Bahdanau) · the cat sat .');
+  });
+
+  it('names your own model as yours everywhere it goes, even when its manifest has a shipped model’s id', async () => {
+    // docs/RELIABILITY.md, "a user's checkpoint with a shipped model's id": caption, file names, JSON, link
+    const config = makeConfig('additive');
+    const params = initParams(config, 3, 'float32');
+    const training = { command: 'test', seconds: 1, steps: 0, seed: 1, data: 'fixtures', date: '2026-11-21T00:00:00Z' };
+    const saved = await saveModel({ id: 'en-fr-additive', task: 'en-fr', title: 'My letters', config, params, srcVocab, tgtVocab, tokenizer: { level: 'word', lowercase: true }, training, dtype: 'F32' });
+    const model = await loadModel(JSON.parse(JSON.stringify(saved.manifest)) as unknown, saved.weights);
+    useStore.setState({ catalog: [{ id: 'en-fr-additive', task: 'en-fr', variant: 'additive', title: 'English → French · additive (Bahdanau)', metrics: { bleu: 97.7 }, bytes: 1 }] });
+    act(() => {
+      useStore.getState().addModel(model, 'user');
+      useStore.getState().setSource('the cat sat .');
+    });
+    const writeText = vi.fn((_text: string) => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    render(<SharePanel />);
+    const svg = await download(/download svg/i);
+    expect(svg.name).toMatch(/^user-en-fr-additive-the-cat-sat-.*\.svg$/);
+    const doc = parseSvg(await svg.blob.text());
+    expect(doc.querySelector('.caption')?.textContent).toBe('your model “My letters” · Additive (Bahdanau) · the cat sat .');
+    const json = JSON.parse(await (await download(/json/i)).blob.text()) as { model: string };
+    expect(json.model).toBe('user:en-fr-additive');
+    fireEvent.click(screen.getByRole('button', { name: /copy link/i }));
+    await waitFor(() => expect(writeText).toHaveBeenCalled());
+    expect((await parseFragment(new URL(writeText.mock.calls[0]?.[0] ?? '').hash)).state.model).toBe('user:en-fr-additive');
   });
 
   it('exports the scores e when they are on show, as CSV (with a BOM for spreadsheets) and in the SVG', async () => {

@@ -34,7 +34,7 @@ export const SOURCE = 'the cat sat on the mat .';
 export async function setUp(variant: Variant, source = SOURCE, target = ''): Promise<LoadedModel> {
   const model = await loadedModel(variant);
   const s = useStore.getState();
-  s.addModel(model);
+  s.addModel(model, 'shipped'); // under its own id, as a shipped model is
   s.setSource(source);
   if (target) s.setTarget(target);
   // the store may move to another step on a new sentence (the last one, currently): start at 0

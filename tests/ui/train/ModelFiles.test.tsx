@@ -2,10 +2,13 @@
 // Loading a model from files (picker and drop), saving a trained model in this browser, and the
 // saved list with open / delete; a bad file gives a message and the current model stays.
 
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildFragment, parseFragment } from '../../../src/export/permalink';
 import { putStoredModel, setIndexedDbFactory, useStoredModels } from '../../../src/store/modelDb';
+import { toShareState } from '../../../src/store/share';
 import { useStore } from '../../../src/store/store';
+import { ModelPicker } from '../../../src/ui/panels/Header';
 import { ModelFiles } from '../../../src/ui/train/ModelPanels';
 import { readModelFiles } from '../../../src/ui/train/modelFiles';
 import { fakeIndexedDb } from './fakeIdb';
@@ -24,7 +27,7 @@ async function files(id: string, corrupt = false): Promise<File[]> {
 
 async function withCurrentModel(): Promise<string> {
   const model = await loadedModel('additive');
-  useStore.getState().addModel(model);
+  useStore.getState().addModel(model, 'shipped');
   return model.manifest.id;
 }
 
@@ -35,7 +38,8 @@ describe('loading a model from files', () => {
     fireEvent.change(screen.getByLabelText('Load a model from files'), { target: { files: await files('my-reverse-model') } });
     await flush(100);
     const s = useStore.getState();
-    expect(s.modelId).toBe('my-reverse-model');
+    // the reader's own model: named `user:<id>` (src/store/modelRef.ts)
+    expect(s.modelId).toBe('user:my-reverse-model');
     expect(s.page).toBe('explore');
     // a built-in task's model opens on one of that task's examples
     expect(s.source).toBe('c a t');
@@ -48,7 +52,7 @@ describe('loading a model from files', () => {
     const zone = label.closest('.train-drop') as HTMLElement;
     fireEvent.drop(zone, { dataTransfer: { files: await files('dropped-model'), types: ['Files'] } });
     await flush(100);
-    expect(useStore.getState().modelId).toBe('dropped-model');
+    expect(useStore.getState().modelId).toBe('user:dropped-model');
   });
 
   it('a corrupt or incomplete pair gives a clear message and the current model stays', async () => {
@@ -70,6 +74,47 @@ describe('loading a model from files', () => {
     expect(useStore.getState().modelId).toBe(current);
   });
 
+  it('files whose manifest has a shipped model’s id are kept apart as the reader’s own: picker, notice, link', async () => {
+    // the issue's case: the reversal model's files with the manifest's id changed to en-fr-additive
+    useStore.setState({ catalog: [{ id: 'en-fr-additive', task: 'en-fr', variant: 'additive', title: 'English → French · additive', metrics: { bleu: 97.7 }, bytes: 1 }] });
+    const shipped = await loadedModel('additive');
+    act(() => {
+      useStore.getState().addModel({ ...shipped, manifest: { ...shipped.manifest, id: 'en-fr-additive', task: 'en-fr' } }, 'shipped');
+    });
+    render(
+      <>
+        <ModelPicker />
+        <ModelFiles />
+      </>,
+    );
+    fireEvent.change(screen.getByLabelText('Load a model from files'), { target: { files: await files('en-fr-additive') } });
+    await flush(100);
+    const s = useStore.getState();
+    expect(s.modelId).toBe('user:en-fr-additive');
+    expect(s.models['en-fr-additive']?.manifest.task).toBe('en-fr'); // the shipped model is untouched
+    expect(s.models['user:en-fr-additive']?.manifest.task).toBe('reverse');
+    expect(s.notices.map((n) => n.message?.key)).toContain('notice.userModelShadow');
+    expect(s.notices.find((n) => n.message?.key === 'notice.userModelShadow')?.text).toBe(
+      'Your model “Test model en-fr-additive” has the id of a model shipped with this page (“en-fr-additive”): it is kept apart as one of your models, and links to it name it as yours.',
+    );
+    // the picker: the shipped entry keeps its name and BLEU; the reader's own is listed apart, as theirs
+    const picker = screen.getByRole('combobox', { name: 'Model' }) as HTMLSelectElement;
+    expect(picker.value).toBe('user:en-fr-additive');
+    expect(picker.selectedOptions[0]?.textContent).toBe('Test model en-fr-additive (yours)');
+    expect((picker.selectedOptions[0]?.parentElement as HTMLOptGroupElement).label).toBe('Your models (trained or loaded in this browser)');
+    const shippedOption = within(picker).getAllByRole('option').find((o) => (o as HTMLOptionElement).value === 'en-fr-additive');
+    expect(shippedOption?.textContent).toBe('Additive (Bahdanau) · BLEU 97.7');
+    // a link names the model as the reader's own
+    const parsed = await parseFragment(await buildFragment(toShareState(useStore.getState())));
+    expect(parsed.problem).toBeNull();
+    expect(parsed.state.model).toBe('user:en-fr-additive');
+    // and choosing the shipped entry shows the shipped model again
+    fireEvent.change(picker, { target: { value: 'en-fr-additive' } });
+    await flush(20);
+    expect(useStore.getState().modelId).toBe('en-fr-additive');
+    expect(useStore.getState().models[useStore.getState().modelId]?.manifest.task).toBe('en-fr');
+  });
+
   it('readModelFiles names the problem for a manifest of another format', async () => {
     const bad = { name: 'manifest.json', size: 20, text: async () => '{"format": "onnx"}', arrayBuffer: async () => new ArrayBuffer(0) };
     const weights = { name: 'w.safetensors', size: 8, text: async () => '', arrayBuffer: async () => new ArrayBuffer(8) };
@@ -88,7 +133,7 @@ describe('models saved in this browser', () => {
     expect(within(list).getByText('Test model trained-reverse-additive-a1')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Open Test model trained-reverse-additive-a1' }));
     await flush(100);
-    expect(useStore.getState().modelId).toBe('trained-reverse-additive-a1');
+    expect(useStore.getState().modelId).toBe('user:trained-reverse-additive-a1');
     expect(useStore.getState().page).toBe('explore');
     fireEvent.click(screen.getByRole('button', { name: 'Delete Test model trained-reverse-additive-a1' }));
     await flush(50);

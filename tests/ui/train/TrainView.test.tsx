@@ -230,8 +230,9 @@ describe('TrainView: the trained model', () => {
     expect(exported?.title).toMatch(/Reverse a sequence · Additive \(Bahdanau\) · trained in this page \(50 steps\)/);
     const s = useStore.getState();
     expect(s.page).toBe('explore');
-    expect(s.modelId).toBe('trained-toy-additive-t1');
-    expect(s.models['trained-toy-additive-t1']).toBeTruthy();
+    expect(s.modelId).toBe('user:trained-toy-additive-t1');
+    expect(s.models['user:trained-toy-additive-t1']).toBeTruthy();
+    expect(s.models['trained-toy-additive-t1']).toBeUndefined();
     expect(s.source).toBe('b a h d a n a u');
   });
 

@@ -101,6 +101,8 @@ describe('modelDb', () => {
       ['bytes', { bytes: '1024' }],
       ['savedAt', { savedAt: 1_700_000_000 }],
       ['manifest', { manifest: { id: metaB.id } }],
+      // found by the fuzz pass (modelDb.fuzz.test.ts): the manifest of another model, whose weights match
+      ['manifest', { manifest: (await getStoredModel('trained-toy-additive-h'))?.manifest.replace('trained-toy-additive-h', 'en-fr-additive') }],
     ];
     for (const [field, patch] of tampered) {
       await tamper(idb, { ...good, ...patch });
@@ -155,7 +157,7 @@ describe('modelDb', () => {
     expect(await getStoredModel('trained-toy-additive-f')).toBeNull();
   });
 
-  it('selectModel finds a model saved in this browser before fetching, and says plainly when there is none', async () => {
+  it('selectModel opens a `user:` name from this browser only, and says plainly when it is not saved here', async () => {
     setIndexedDbFactory(fakeIndexedDb());
     const a = await checkpoint('trained-toy-additive-g');
     await putStoredModel(a.manifest, a.weights);
@@ -163,12 +165,62 @@ describe('modelDb', () => {
     vi.stubGlobal('fetch', fetch);
     vi.stubGlobal('document', { baseURI: 'http://localhost/' });
     useStore.setState({ catalog: [] });
-    expect(await useStore.getState().selectModel('trained-toy-additive-g')).toBe(true);
-    expect(useStore.getState().modelId).toBe('trained-toy-additive-g');
+    expect(await useStore.getState().selectModel('user:trained-toy-additive-g')).toBe(true);
+    expect(useStore.getState().modelId).toBe('user:trained-toy-additive-g');
     expect(fetch).not.toHaveBeenCalled();
+
+    // a link to someone else's model: not fetched from the site, and the notice says whose it is
+    expect(await useStore.getState().selectModel('user:not-saved-here')).toBe(false);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(useStore.getState().notices.at(-1)?.message).toEqual({ key: 'notice.userModelMissing', vars: { id: 'not-saved-here' } });
+    expect(useStore.getState().modelId).toBe('user:trained-toy-additive-g');
 
     expect(await useStore.getState().selectModel('no-such-model')).toBe(false);
     expect(useStore.getState().notices.at(-1)?.text).toMatch(/The model “no-such-model” is not one of the models shipped with this page, nor one saved in this browser/);
-    expect(useStore.getState().modelId).toBe('trained-toy-additive-g');
+    expect(useStore.getState().modelId).toBe('user:trained-toy-additive-g');
+  });
+
+  it('a plain id written before the two kinds of name still opens a model saved here, as the reader’s own', async () => {
+    setIndexedDbFactory(fakeIndexedDb());
+    const a = await checkpoint('trained-toy-additive-k');
+    await putStoredModel(a.manifest, a.weights);
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('nope', { status: 404 })));
+    vi.stubGlobal('document', { baseURI: 'http://localhost/' });
+    useStore.setState({ catalog: [] });
+    expect(await useStore.getState().selectModel('trained-toy-additive-k')).toBe(true);
+    expect(useStore.getState().modelId).toBe('user:trained-toy-additive-k');
+    expect(Object.keys(useStore.getState().models)).toEqual(['user:trained-toy-additive-k']);
+  });
+
+  it('a model saved here under a shipped model’s id never stands in for the shipped one, even before the list is in', async () => {
+    // docs/RELIABILITY.md, "a user's checkpoint with a shipped model's id"
+    const idb = fakeIndexedDb();
+    setIndexedDbFactory(idb);
+    const mine = await checkpoint('en-fr-additive', 'reverse');
+    await putStoredModel(mine.manifest, mine.weights);
+    const shipped = await checkpoint('en-fr-additive', 'toy');
+    const index = { models: [{ id: 'en-fr-additive', task: 'toy', variant: 'additive', title: 'shipped', metrics: { bleu: 97.7 } }] };
+    const fetch = vi.fn(async (url: string) => {
+      const path = new URL(url).pathname;
+      if (path === '/models/index.json') return new Response(JSON.stringify(index));
+      if (path === '/models/en-fr-additive/manifest.json') return new Response(JSON.stringify(shipped.manifest));
+      if (path === '/models/en-fr-additive/model.safetensors') return new Response(shipped.weights.slice());
+      return new Response('nope', { status: 404 });
+    });
+    vi.stubGlobal('fetch', fetch);
+    vi.stubGlobal('document', { baseURI: 'http://localhost/' });
+    expect(useStore.getState().catalog).toBeNull(); // the list is still on its way
+    expect(await useStore.getState().selectModel('en-fr-additive')).toBe(true);
+    const s = useStore.getState();
+    expect(s.modelId).toBe('en-fr-additive');
+    expect(s.models['en-fr-additive']?.manifest.task).toBe('toy'); // the shipped weights
+    expect(fetch.mock.calls.map(([url]) => new URL(url).pathname)).toContain('/models/en-fr-additive/model.safetensors');
+
+    // the reader's own copy is there under its own name
+    expect(await useStore.getState().selectModel('user:en-fr-additive')).toBe(true);
+    const t = useStore.getState();
+    expect(t.modelId).toBe('user:en-fr-additive');
+    expect(t.models['user:en-fr-additive']?.manifest.task).toBe('reverse');
+    expect(t.models['en-fr-additive']?.manifest.task).toBe('toy');
   });
 });
