@@ -60,7 +60,8 @@ def encode(tensors: Iterable[Tuple[str, np.ndarray]], dtype: str = "F32", metada
         if dtype == "F16":
             if np.any(np.abs(a) > FLOAT16_MAX):
                 # values that round to 65504 are fine; anything that rounds to infinity is not
-                half = a.astype("<f2")
+                with np.errstate(over="ignore"):
+                    half = a.astype("<f2")
                 if not np.all(np.isfinite(half)):
                     raise CheckpointError("non-finite", f"tensor {name!r} overflows float16 (largest finite 65504); save as F32")
             data = a.astype("<f2").tobytes()
