@@ -17,11 +17,9 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
-import numpy as np
 import torch
 
 from .model import VARIANTS, Config, RNNSearch, param_specs
@@ -181,9 +179,3 @@ def save_checkpoint(
         f.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     return out
 
-
-def copy_checkpoint_files(src: str, dst: str, names) -> None:
-    """Copy files (e.g. tokenizers) from one checkpoint folder to another."""
-    os.makedirs(dst, exist_ok=True)
-    for name in names:
-        shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
