@@ -7,8 +7,9 @@ import { CURATED_STORIES } from '../../../src/data/tasks/babi';
 import { isValidShareState } from '../../../src/export/permalink';
 import { useMemoryStore } from '../../../src/store/memory';
 import { useStore } from '../../../src/store/store';
-import { en } from '../../../src/ui/i18n';
+import { en, MESSAGES, translate, type MessageKey } from '../../../src/ui/i18n';
 import { CHAPTERS, chapterState } from '../../../src/ui/story/chapters';
+import { citedReferences, isRefId, REFERENCES, referenceUrl, type Reference } from '../../../src/ui/story/references';
 import { chapterOf, withChapter } from '../../../src/ui/story/url';
 import { withOtherParams } from '../../../src/ui/boot';
 import { StoryView } from '../../../src/ui/views/StoryView';
@@ -170,7 +171,7 @@ describe('StoryView', () => {
     expect(screen.getByText(/wanted to remove that bottleneck/)).toBeTruthy();
   });
 
-  it('has no axe violations, on a chapter with a heatmap and on one without', async () => {
+  it('has no axe violations, on a chapter with a heatmap, on one without and on the last page', async () => {
     render(
       <main>
         <h1>RNNsearch</h1>
@@ -180,5 +181,76 @@ describe('StoryView', () => {
     expect(await axeViolations()).toEqual([]);
     fireEvent.click(screen.getByRole('button', { name: TITLES[2] }));
     expect(await axeViolations()).toEqual([]);
+    // the last page, with every paper of the story
+    fireEvent.click(screen.getByRole('button', { name: TITLES[TITLES.length - 1] }));
+    expect(await axeViolations()).toEqual([]);
+  });
+});
+
+describe('the story’s text and references', () => {
+  const STORY_KEYS = (Object.keys(en) as MessageKey[]).filter((k) => k.startsWith('story.'));
+
+  it('every story key, and every key a chapter names, says something in both languages', () => {
+    const named = CHAPTERS.flatMap((c) => [c.title, ...c.paragraphs, c.caption]);
+    for (const k of [...STORY_KEYS, ...named]) {
+      for (const lang of ['en', 'zh'] as const) expect(MESSAGES[lang][k]?.trim(), `${lang} ${k}`).toBeTruthy();
+    }
+  });
+
+  it('every chapter cites at least one paper, each once, and every citation resolves', () => {
+    for (const c of CHAPTERS) {
+      expect(c.references.length, c.title).toBeGreaterThan(0);
+      expect(new Set(c.references).size, c.title).toBe(c.references.length);
+      for (const id of c.references) {
+        expect(isRefId(id), id).toBe(true);
+        const ref: Reference = REFERENCES[id];
+        expect(ref.authors.length, id).toBeGreaterThan(0);
+        expect(ref.title.trim(), id).not.toBe('');
+        expect(ref.year, id).toBeGreaterThanOrEqual(1990);
+        expect(ref.venue ?? ref.arxiv, id).toBeTruthy();
+        if (ref.arxiv) expect(ref.arxiv, id).toMatch(/^\d{4}\.\d{4,5}$/);
+      }
+    }
+  });
+
+  it('every reference in the list is cited by some chapter', () => {
+    const cited = new Set(CHAPTERS.flatMap((c) => c.references));
+    expect(Object.keys(REFERENCES).filter((id) => !isRefId(id) || !cited.has(id))).toEqual([]);
+  });
+
+  it('each chapter ends with its references, and the last page lists every paper of the story', () => {
+    render(<StoryView />);
+    for (let k = 0; k < CHAPTERS.length; k++) {
+      const c = CHAPTERS[k]!;
+      fireEvent.click(within(screen.getByRole('navigation', { name: 'The story of attention' })).getByRole('button', { name: TITLES[k] }));
+      const own = screen.getByRole('region', { name: 'References' });
+      const items = within(own).getAllByRole('listitem');
+      expect(items.map((li) => li.querySelector('cite')?.textContent)).toEqual(c.references.map((id) => REFERENCES[id].title));
+      for (const [i, id] of c.references.entries()) {
+        const ref: Reference = REFERENCES[id];
+        expect(items[i]!.textContent).toContain(`${ref.authors.join(', ')} (${ref.year})`);
+        if (referenceUrl(ref)) expect(within(items[i]!).getByRole('link').getAttribute('href')).toBe(referenceUrl(ref));
+      }
+      const all = screen.queryByRole('region', { name: 'Every paper the story cites' });
+      if (k < CHAPTERS.length - 1) {
+        expect(all, `chapter ${k + 1}`).toBeNull();
+        continue;
+      }
+      // the last chapter in CHAPTERS, however many there are
+      expect(all).toBeTruthy();
+      const listed = within(all!).getAllByRole('listitem');
+      const every = citedReferences(CHAPTERS);
+      expect(new Set(every.map((r) => r.id))).toEqual(new Set(CHAPTERS.flatMap((x) => x.references)));
+      expect(listed.map((li) => li.querySelector('cite')?.textContent)).toEqual(every.map((r) => REFERENCES[r.id].title));
+      expect(listed[0]!.textContent).toMatch(/\(chapters? [\d, ]+\)$/);
+    }
+  });
+
+  it('the references speak Chinese around the papers’ own titles', () => {
+    useStore.setState({ lang: 'zh' });
+    render(<StoryView />);
+    const own = screen.getByRole('region', { name: '参考文献' });
+    expect(within(own).getAllByRole('listitem')[0]!.querySelector('cite')?.textContent).toBe(REFERENCES[CHAPTERS[0]!.references[0]!].title);
+    expect(translate('zh', 'story.refs.inChapters', { chapters: '1、3' })).toBe('（第 1、3 章）');
   });
 });
