@@ -160,7 +160,7 @@ describe('StoryView', () => {
     fireEvent.click(screen.getByRole('button', { name: TITLES[4] }));
     expect(heading().textContent).toBe(TITLES[4]);
     expect(screen.getByText(/The model of this chapter, “en-fr-transformer”, is not shipped with this page \(yet\)/)).toBeTruthy();
-    expect(screen.getByText(/The Transformer \(2017\) removed the recurrence/)).toBeTruthy();
+    expect(screen.getByText(/The Transformer \(Vaswani et al\. 2017\) removed the recurrence/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Explore this state' })).toBeNull();
   });
 
@@ -168,7 +168,7 @@ describe('StoryView', () => {
     useStore.setState({ catalog: [], catalogError: 'HTTP 500' });
     render(<StoryView />);
     expect(screen.getByRole('status').textContent).toMatch(/The list of shipped models could not be loaded: HTTP 500/);
-    expect(screen.getByText(/wanted to remove that bottleneck/)).toBeTruthy();
+    expect(screen.getByText(/set out to remove that bottleneck/)).toBeTruthy();
   });
 
   it('has no axe violations, on a chapter with a heatmap, on one without and on the last page', async () => {
