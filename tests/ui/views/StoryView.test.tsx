@@ -7,7 +7,8 @@ import { CURATED_STORIES } from '../../../src/data/tasks/babi';
 import { isValidShareState } from '../../../src/export/permalink';
 import { useMemoryStore } from '../../../src/store/memory';
 import { useStore } from '../../../src/store/store';
-import { en, MESSAGES, translate, type MessageKey } from '../../../src/ui/i18n';
+import { VARIANT_INFO } from '../../../src/model/config';
+import { en, MESSAGES, translate, variantSource, type MessageKey } from '../../../src/ui/i18n';
 import { CHAPTERS, chapterState } from '../../../src/ui/story/chapters';
 import { citedReferences, isRefId, REFERENCES, referenceUrl, type Reference } from '../../../src/ui/story/references';
 import { chapterOf, withChapter } from '../../../src/ui/story/url';
@@ -252,5 +253,19 @@ describe('the story’s text and references', () => {
     const own = screen.getByRole('region', { name: '参考文献' });
     expect(within(own).getAllByRole('listitem')[0]!.querySelector('cite')?.textContent).toBe(REFERENCES[CHAPTERS[0]!.references[0]!].title);
     expect(translate('zh', 'story.refs.inChapters', { chapters: '1、3' })).toBe('（第 1、3 章）');
+  });
+
+  it('credits each attention variant to its paper', () => {
+    expect(VARIANT_INFO.dot.source).toMatch(/^Luong et al\. 2015\b/);
+    expect(VARIANT_INFO.general.source).toMatch(/^Luong et al\. 2015\b/);
+    expect(VARIANT_INFO['scaled-dot'].source).toMatch(/^Vaswani et al\. 2017\b/);
+    expect(VARIANT_INFO['scaled-dot'].source).toMatch(/no √d/);
+    expect(VARIANT_INFO.none.source).toMatch(/Cho et al\. 2014.*one direction.*bidirectional/);
+    expect(VARIANT_INFO.additive.source).toMatch(/^Bahdanau, Cho & Bengio 2014/);
+    for (const v of ['dot', 'general'] as const) {
+      expect(variantSource('en', v)).toMatch(/Luong et al\. 2015/);
+      expect(variantSource('zh', v)).toMatch(/Luong 等人，2015/);
+      expect(VARIANT_INFO[v].source).not.toMatch(/Memory/);
+    }
   });
 });
