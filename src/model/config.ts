@@ -25,7 +25,9 @@ export const VARIANT_INFO: Record<Variant, { title: string; formula: string; sou
   none: {
     title: 'No attention (RNNencdec)',
     formula: 'c_i = [→h_Tx ; ←h_1] for every i',
-    source: 'Cho et al. 2014, the paper’s baseline',
+    // Cho et al.'s RNNencdec read the source with a one-directional encoder; ours keeps the
+    // bidirectional one of every other variant, so that only the attention differs
+    source: 'Cho et al. 2014, the paper’s baseline (theirs reads the source in one direction; ours reads a bidirectional summary)',
   },
   diagonal: {
     title: 'Hard-coded diagonal',
@@ -37,6 +39,7 @@ export const VARIANT_INFO: Record<Variant, { title: string; formula: string; sou
     formula: 'e_ij = v_aᵀ tanh(W_a s_{i−1} + U_a h_j)',
     source: 'Bahdanau, Cho & Bengio 2014',
   },
+  // dot and general are Luong, Pham & Manning's (2015), not End-To-End Memory Networks'
   dot: {
     title: 'Dot product',
     formula: 'e_ij = s_{i−1}ᵀ (→h_j + ←h_j)',
@@ -50,7 +53,9 @@ export const VARIANT_INFO: Record<Variant, { title: string; formula: string; sou
   'scaled-dot': {
     title: 'Scaled dot product, keys and values',
     formula: 'e_ij = (W_q s_{i−1})ᵀ (W_k h_j) / √d,  c_i = Σ_j α_ij W_v h_j',
-    source: 'End-To-End Memory Networks 2015 / Transformer 2017',
+    // the scaling by √d and the separate query/key/value projections are Vaswani et al.'s; End-To-End
+    // Memory Networks (Sukhbaatar et al. 2015) had separate key and value embeddings but no √d
+    source: 'Vaswani et al. 2017, the Transformer’s (End-To-End Memory Networks had keys and values but no √d)',
   },
   linear: {
     title: 'Linear attention (fast weights)',

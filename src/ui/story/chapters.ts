@@ -7,6 +7,7 @@ import { MAX_STEP, type ShareState, type ShareView } from '../../export/permalin
 import type { Variant } from '../../model/config';
 import type { Trace } from '../../model/trace';
 import type { MessageKey } from '../i18n';
+import type { RefId } from './references';
 
 export interface Chapter {
   /** The shipped model the chapter shows (en-fr-<variant>, or a Transformer: en-fr-transformer[-linear]). */
@@ -25,6 +26,8 @@ export interface Chapter {
   title: MessageKey;
   paragraphs: readonly MessageKey[];
   caption: MessageKey;
+  /** The papers the chapter's text cites, listed at its end (src/ui/story/references.ts). */
+  references: readonly RefId[];
   /**
    * A chapter told with memory networks instead of a translation model: a story and a question,
    * answered side by side by the shipped networks (src/ui/story/MemoryFigure.tsx).
@@ -56,6 +59,7 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch1.title',
     paragraphs: ['story.ch1.p1', 'story.ch1.p2', 'story.ch1.p3'],
     caption: 'story.ch1.caption',
+    references: ['cho2014', 'sutskever2014', 'cho2014properties', 'bahdanau2014'],
   },
   {
     model: 'en-fr-diagonal',
@@ -70,6 +74,7 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch2.title',
     paragraphs: ['story.ch2.p1', 'story.ch2.p2', 'story.ch2.p3'],
     caption: 'story.ch2.caption',
+    references: ['graves2012', 'graves2013', 'bahdanau2014'],
   },
   {
     model: 'en-fr-additive',
@@ -85,9 +90,12 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch3.title',
     paragraphs: ['story.ch3.p1', 'story.ch3.p2', 'story.ch3.p3'],
     caption: 'story.ch3.caption',
+    references: ['bahdanau2014', 'sutskever2014', 'graves2014ntm', 'weston2014'],
   },
   {
-    // a memory network's chapter: `model` is the network the Explore button opens
+    // a memory network's chapter: `model` is the network the Explore button opens. `variant` is
+    // only a placeholder here (a memory network is not one of RNNsearch's variants: the RNN's `dot`
+    // is Luong et al.'s, not End-To-End Memory Networks'); nothing reads it for a memory chapter.
     model: 'babi-memn2n-3hop',
     variant: 'dot',
     source: '',
@@ -97,6 +105,7 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch4.title',
     paragraphs: ['story.ch4.p1', 'story.ch4.p2'],
     caption: 'story.ch4.caption',
+    references: ['weston2014', 'bahdanau2014', 'sukhbaatar2015', 'weston2015babi'],
     memory: {
       story: (CURATED_STORIES[1] as (typeof CURATED_STORIES)[number]).story,
       question: (CURATED_STORIES[1] as (typeof CURATED_STORIES)[number]).question,
@@ -118,6 +127,7 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch5.title',
     paragraphs: ['story.ch5.p1', 'story.ch5.p2'],
     caption: 'story.ch5.caption',
+    references: ['vaswani2017', 'he2015', 'luong2015', 'sukhbaatar2015'],
   },
   {
     model: 'en-fr-transformer-linear',
@@ -129,6 +139,7 @@ export const CHAPTERS: readonly Chapter[] = [
     title: 'story.ch6.title',
     paragraphs: ['story.ch6.p1', 'story.ch6.p2', 'story.ch6.p3'],
     caption: 'story.ch6.caption',
+    references: ['schmidhuber1991', 'schmidhuber1993', 'katharopoulos2020', 'schlag2021'],
   },
   {
     // attention as a data-dependent weighted average: non-local means on an image, no model
@@ -142,6 +153,7 @@ export const CHAPTERS: readonly Chapter[] = [
     paragraphs: ['story.ch7.p1', 'story.ch7.p2'],
     caption: 'story.ch7.caption',
     filter: true,
+    references: ['smith1997', 'tomasi1998', 'buades2005', 'takeda2007', 'bahdanau2014'],
   },
 ];
 

@@ -1,7 +1,8 @@
 // The story: the history of attention in short chapters (README, "The story"; facts from the sources it credits),
 // each with a live state of the explorer shown right there (its model, its sentence, the cells to
 // notice) and a button that opens that state in the explorer, so the reader can leave the story
-// at any chapter and keep exploring. The chapter is kept in the fragment (`&chapter=3`).
+// at any chapter and keep exploring. The chapter is kept in the fragment (`&chapter=3`). Each chapter
+// ends with the papers it cites; the last one also lists every paper of the story.
 
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { applyShareState } from '../../store/share';
@@ -11,10 +12,14 @@ import { CHAPTERS, chapterState } from '../story/chapters';
 import { ChapterFigure, decode, useChapterModel } from '../story/ChapterFigure';
 import { FilterFigure } from '../story/FilterFigure';
 import { MemoryFigure } from '../story/MemoryFigure';
+import { citedReferences } from '../story/references';
+import { AllReferences, ChapterReferences } from '../story/ReferenceList';
 import { useMemoryStore } from '../../store/memory';
 import { chapterOf, writeChapter } from '../story/url';
 
 const COUNT = CHAPTERS.length;
+/** Every paper the story cites, listed on its last page. */
+const CITED = citedReferences(CHAPTERS);
 export function StoryView() {
   const t = useT();
   const id = useId();
@@ -127,6 +132,8 @@ export function StoryView() {
           )}
           {!ch.memory && !ch.filter && state.kind !== 'not-shipped' && <span className="note">{t('story.exploreHelp', { model: ch.model })}</span>}
         </div>
+        <ChapterReferences ids={ch.references} />
+        {chapter === COUNT && <AllReferences cited={CITED} />}
         <nav className="story-pager" aria-label={t('story.pager')}>
           <button type="button" onClick={() => go(chapter - 1)} disabled={!prev}>
             ← {prev ? t('story.prev', { title: t(prev.title) }) : t('story.prevNone')}

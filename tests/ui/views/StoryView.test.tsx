@@ -7,8 +7,10 @@ import { CURATED_STORIES } from '../../../src/data/tasks/babi';
 import { isValidShareState } from '../../../src/export/permalink';
 import { useMemoryStore } from '../../../src/store/memory';
 import { useStore } from '../../../src/store/store';
-import { en } from '../../../src/ui/i18n';
+import { VARIANT_INFO } from '../../../src/model/config';
+import { en, MESSAGES, translate, variantSource, type MessageKey } from '../../../src/ui/i18n';
 import { CHAPTERS, chapterState } from '../../../src/ui/story/chapters';
+import { citedReferences, isRefId, REFERENCES, referenceUrl, type Reference } from '../../../src/ui/story/references';
 import { chapterOf, withChapter } from '../../../src/ui/story/url';
 import { withOtherParams } from '../../../src/ui/boot';
 import { StoryView } from '../../../src/ui/views/StoryView';
@@ -159,7 +161,7 @@ describe('StoryView', () => {
     fireEvent.click(screen.getByRole('button', { name: TITLES[4] }));
     expect(heading().textContent).toBe(TITLES[4]);
     expect(screen.getByText(/The model of this chapter, “en-fr-transformer”, is not shipped with this page \(yet\)/)).toBeTruthy();
-    expect(screen.getByText(/The Transformer \(2017\) removed the recurrence/)).toBeTruthy();
+    expect(screen.getByText(/The Transformer \(Vaswani et al\. 2017\) removed the recurrence/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Explore this state' })).toBeNull();
   });
 
@@ -167,10 +169,10 @@ describe('StoryView', () => {
     useStore.setState({ catalog: [], catalogError: 'HTTP 500' });
     render(<StoryView />);
     expect(screen.getByRole('status').textContent).toMatch(/The list of shipped models could not be loaded: HTTP 500/);
-    expect(screen.getByText(/wanted to remove that bottleneck/)).toBeTruthy();
+    expect(screen.getByText(/set out to remove that bottleneck/)).toBeTruthy();
   });
 
-  it('has no axe violations, on a chapter with a heatmap and on one without', async () => {
+  it('has no axe violations, on a chapter with a heatmap, on one without and on the last page', async () => {
     render(
       <main>
         <h1>RNNsearch</h1>
@@ -180,5 +182,90 @@ describe('StoryView', () => {
     expect(await axeViolations()).toEqual([]);
     fireEvent.click(screen.getByRole('button', { name: TITLES[2] }));
     expect(await axeViolations()).toEqual([]);
+    // the last page, with every paper of the story
+    fireEvent.click(screen.getByRole('button', { name: TITLES[TITLES.length - 1] }));
+    expect(await axeViolations()).toEqual([]);
+  });
+});
+
+describe('the story’s text and references', () => {
+  const STORY_KEYS = (Object.keys(en) as MessageKey[]).filter((k) => k.startsWith('story.'));
+
+  it('every story key, and every key a chapter names, says something in both languages', () => {
+    const named = CHAPTERS.flatMap((c) => [c.title, ...c.paragraphs, c.caption]);
+    for (const k of [...STORY_KEYS, ...named]) {
+      for (const lang of ['en', 'zh'] as const) expect(MESSAGES[lang][k]?.trim(), `${lang} ${k}`).toBeTruthy();
+    }
+  });
+
+  it('every chapter cites at least one paper, each once, and every citation resolves', () => {
+    for (const c of CHAPTERS) {
+      expect(c.references.length, c.title).toBeGreaterThan(0);
+      expect(new Set(c.references).size, c.title).toBe(c.references.length);
+      for (const id of c.references) {
+        expect(isRefId(id), id).toBe(true);
+        const ref: Reference = REFERENCES[id];
+        expect(ref.authors.length, id).toBeGreaterThan(0);
+        expect(ref.title.trim(), id).not.toBe('');
+        expect(ref.year, id).toBeGreaterThanOrEqual(1990);
+        expect(ref.venue ?? ref.arxiv, id).toBeTruthy();
+        if (ref.arxiv) expect(ref.arxiv, id).toMatch(/^\d{4}\.\d{4,5}$/);
+      }
+    }
+  });
+
+  it('every reference in the list is cited by some chapter', () => {
+    const cited = new Set(CHAPTERS.flatMap((c) => c.references));
+    expect(Object.keys(REFERENCES).filter((id) => !isRefId(id) || !cited.has(id))).toEqual([]);
+  });
+
+  it('each chapter ends with its references, and the last page lists every paper of the story', () => {
+    render(<StoryView />);
+    for (let k = 0; k < CHAPTERS.length; k++) {
+      const c = CHAPTERS[k]!;
+      fireEvent.click(within(screen.getByRole('navigation', { name: 'The story of attention' })).getByRole('button', { name: TITLES[k] }));
+      const own = screen.getByRole('region', { name: 'References' });
+      const items = within(own).getAllByRole('listitem');
+      expect(items.map((li) => li.querySelector('cite')?.textContent)).toEqual(c.references.map((id) => REFERENCES[id].title));
+      for (const [i, id] of c.references.entries()) {
+        const ref: Reference = REFERENCES[id];
+        expect(items[i]!.textContent).toContain(`${ref.authors.join(', ')} (${ref.year})`);
+        if (referenceUrl(ref)) expect(within(items[i]!).getByRole('link').getAttribute('href')).toBe(referenceUrl(ref));
+      }
+      const all = screen.queryByRole('region', { name: 'Every paper the story cites' });
+      if (k < CHAPTERS.length - 1) {
+        expect(all, `chapter ${k + 1}`).toBeNull();
+        continue;
+      }
+      // the last chapter in CHAPTERS, however many there are
+      expect(all).toBeTruthy();
+      const listed = within(all!).getAllByRole('listitem');
+      const every = citedReferences(CHAPTERS);
+      expect(new Set(every.map((r) => r.id))).toEqual(new Set(CHAPTERS.flatMap((x) => x.references)));
+      expect(listed.map((li) => li.querySelector('cite')?.textContent)).toEqual(every.map((r) => REFERENCES[r.id].title));
+      expect(listed[0]!.textContent).toMatch(/\(chapters? [\d, ]+\)$/);
+    }
+  });
+
+  it('the references speak Chinese around the papers’ own titles', () => {
+    useStore.setState({ lang: 'zh' });
+    render(<StoryView />);
+    const own = screen.getByRole('region', { name: '参考文献' });
+    expect(within(own).getAllByRole('listitem')[0]!.querySelector('cite')?.textContent).toBe(REFERENCES[CHAPTERS[0]!.references[0]!].title);
+    expect(translate('zh', 'story.refs.inChapters', { chapters: '1、3' })).toBe('（第 1、3 章）');
+  });
+
+  it('credits each attention variant to its paper', () => {
+    expect(VARIANT_INFO.dot.source).toMatch(/^Luong et al\. 2015\b/);
+    expect(VARIANT_INFO.general.source).toMatch(/^Luong et al\. 2015\b/);
+    expect(VARIANT_INFO['scaled-dot'].source).toMatch(/^Vaswani et al\. 2017\b/);
+    expect(VARIANT_INFO['scaled-dot'].source).toMatch(/no √d/);
+    expect(VARIANT_INFO.none.source).toMatch(/Cho et al\. 2014.*one direction.*bidirectional/);
+    expect(VARIANT_INFO.additive.source).toMatch(/^Bahdanau, Cho & Bengio 2014/);
+    for (const v of ['dot', 'general'] as const) {
+      expect(variantSource('en', v)).toMatch(/Luong et al\. 2015/);
+      expect(variantSource('zh', v)).toMatch(/Luong 等人，2015/);
+      expect(VARIANT_INFO[v].source).not.toMatch(/Memory/);
+    }
   });
 });
