@@ -6,29 +6,11 @@
 // lost silently: the page gets a protocol error saying so (docs/RELIABILITY.md, "a message that
 // cannot be deserialised").
 
+import { sliceHost, workerScope } from './scope';
 import { TrainSession } from './session';
 
-interface WorkerScope {
-  postMessage(message: unknown): void;
-  addEventListener(type: 'message' | 'messageerror', listener: (event: MessageEvent) => void): void;
-}
-
-const scope = self as unknown as WorkerScope;
-const channel = new MessageChannel();
-const queue: Array<() => void> = [];
-channel.port1.onmessage = () => {
-  const fn = queue.shift();
-  fn?.();
-};
-
-const session = new TrainSession({
-  post: (message) => scope.postMessage(message),
-  schedule: (fn) => {
-    queue.push(fn);
-    channel.port2.postMessage(null);
-  },
-  now: () => performance.now(),
-});
+const scope = workerScope;
+const session = new TrainSession(sliceHost());
 
 scope.addEventListener('message', (event) => session.receive(event.data));
 scope.addEventListener('messageerror', () => session.unreadable());
