@@ -22,6 +22,22 @@ export async function currentLink(): Promise<string> {
   return `${location.origin}${location.pathname}${location.search}${fragment}`;
 }
 
+/** `value` inside a double-quoted HTML attribute. */
+function attr(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/**
+ * An iframe snippet that shows this state's heatmap on another site: the embed entry beside the
+ * page (`embed.html`, the one any site may frame; README "Embedding, and the header for hosts").
+ */
+export async function embedCode(title = 'RNNsearch: attention heatmap'): Promise<string> {
+  const fragment = await buildFragment(toShareState(useStore.getState()), { embed: false });
+  const folder = location.pathname.replace(/[^/]*$/, '');
+  const src = `${location.origin}${folder}embed.html${fragment}`;
+  return `<iframe src="${attr(src)}" title="${attr(title)}" width="720" height="560" loading="lazy"></iframe>`;
+}
+
 function effectiveTheme(): 'light' | 'dark' {
   const theme = useStore.getState().theme;
   if (theme !== 'auto') return theme;
@@ -98,6 +114,8 @@ export function SharePanel() {
   const ref = useStore((s) => s.modelId);
   // a key, not a text, so that a language switch re-translates it
   const [status, setStatus] = useState<MessageKey | null>(null);
+  // the embed code, shown to copy by hand when the clipboard refuses it
+  const [manual, setManual] = useState<string | null>(null);
 
   if (!trace || !model) return null;
   const rows = traceRows(trace, useStore.getState().values) ?? traceRows(trace, 'weights');
@@ -179,6 +197,24 @@ export function SharePanel() {
         </button>
         <button
           type="button"
+          onClick={() =>
+            void guard(async () => {
+              const code = await embedCode(t('share.embedTitle'));
+              try {
+                await navigator.clipboard.writeText(code);
+                setManual(null);
+                setStatus(isUserModelRef(ref) ? 'share.embedCopiedYours' : 'share.embedCopied');
+              } catch {
+                setManual(code);
+                setStatus('share.embedManual');
+              }
+            })
+          }
+        >
+          {t('share.embed')}
+        </button>
+        <button
+          type="button"
           disabled={!rows}
           onClick={() =>
             void guard(async () => {
@@ -234,6 +270,7 @@ export function SharePanel() {
       <p className="note" role="status">
         {t(status ?? 'share.dropHint')}
       </p>
+      {manual !== null && <textarea className="share-manual" readOnly value={manual} aria-label={t('share.embed')} rows={3} onFocus={(e) => e.currentTarget.select()} />}
     </section>
   );
 }

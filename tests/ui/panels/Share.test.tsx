@@ -174,6 +174,28 @@ describe('SharePanel', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/address bar/));
     expect(location.hash).toBe(new URL(link).hash);
   });
+
+  it('copies embed code: an iframe of embed.html beside the page with this state, attributes escaped; shown to copy by hand when the clipboard refuses', async () => {
+    await setUp('additive');
+    history.replaceState(null, '', '/rnnsearch/index.html#view=explore');
+    const writeText = vi.fn((_text: string) => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    render(<SharePanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy embed code' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Embed code copied/));
+    const code = writeText.mock.calls[0]?.[0] ?? '';
+    const m = /^<iframe src="([^"]+)" title="RNNsearch: attention heatmap" width="720" height="560" loading="lazy"><\/iframe>$/.exec(code);
+    expect(m, code).not.toBeNull();
+    const src = (m?.[1] ?? '').replaceAll('&amp;', '&');
+    expect(src.startsWith(`${location.origin}/rnnsearch/embed.html#s=`)).toBe(true);
+    const parsed = await parseFragment(new URL(src).hash);
+    expect(parsed.state.source).toBe('the cat sat on the mat .');
+    writeText.mockImplementation(() => Promise.reject(new Error('denied')));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy embed code' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/copy it by hand/));
+    expect((screen.getByRole('textbox', { name: 'Copy embed code' }) as HTMLTextAreaElement).value).toBe(code);
+    history.replaceState(null, '', '/');
+  });
 });
 
 describe('HeatmapToolbar', () => {
