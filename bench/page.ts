@@ -304,7 +304,7 @@ async function trainReverse(browser: Browser, url: string, log: (line?: string) 
     await page.goto(`${url}#view=train`);
     const play = page.getByRole('group', { name: 'Training controls' }).getByRole('button', { name: 'Train' });
     await play.waitFor({ timeout: 30_000 });
-    if (model) await page.getByLabel('Attention').selectOption(model);
+    if (model) await page.getByLabel('Attention', { exact: true }).selectOption(model);
     // let the page and the worker's code settle: page-load tasks are not part of training
     await page.waitForTimeout(1500);
     await browser.startTracing(page, { categories: ['toplevel'] });
