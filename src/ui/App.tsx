@@ -133,7 +133,7 @@ export function App({ embedOnly = false }: { embedOnly?: boolean }) {
           <p className="tagline">{t('app.tagline')}</p>
         </div>
         <div className="controls">
-          <ModelPicker />
+          {page !== 'memory' && <ModelPicker />}
           {page === 'explore' && <ExamplesMenu />}
           <ViewSettings />
         </div>
