@@ -15,12 +15,50 @@
 import { scaleLinear, scaleSequential } from 'd3-scale';
 import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';
 import type { Palette, ValuesKind } from './permalink';
-import { baseDirection, escapeXml, estimateTextWidth, notationText, parseNotation, truncateGraphemes } from './text';
+import { baseDirection, escapeXml, estimateTextWidth, graphemes, notationText, parseNotation, truncateGraphemes } from './text';
 
 /** The largest heatmap exported as SVG; past it the page draws with canvas. */
 export const MAX_SVG_CELLS = 256 * 256;
 /** Caption length, in graphemes, past which it is cut with an ellipsis. */
 export const CAPTION_MAX_GRAPHEMES = 120;
+/** The caption wraps at the figure's width, but never narrower than this (px). */
+export const CAPTION_MIN_WIDTH = 360;
+
+/**
+ * `text` in lines no wider than `maxWidth` by `measure`: broken at spaces (kept at the end of the
+ * line, so `lines.join('')` is the text with runs of spaces as one), and a word wider than a line
+ * (a long token, or Chinese without spaces) broken between characters.
+ */
+export function wrapText(text: string, maxWidth: number, measure: (s: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const push = (piece: string): void => {
+    const next = line === '' ? piece : `${line} ${piece}`;
+    if (line === '' || measure(next) <= maxWidth) line = next;
+    else {
+      // the space stays at the end of the line, so that the lines joined are the text again
+      lines.push(`${line} `);
+      line = piece;
+    }
+  };
+  for (const word of text.split(' ').filter((w) => w !== '')) {
+    if (measure(word) <= maxWidth) {
+      push(word);
+      continue;
+    }
+    // too wide alone: fill lines grapheme by grapheme (an emoji family is never split)
+    if (line !== '') line += ' ';
+    for (const ch of graphemes(word)) {
+      if (line !== '' && measure(line + ch) > maxWidth) {
+        lines.push(line);
+        line = '';
+      }
+      line += ch;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.length > 0 ? lines : [''];
+}
 /** Axis labels longer than this (in graphemes) are cut; the full token stays in the label's <title>. */
 export const LABEL_MAX_GRAPHEMES = 24;
 /** Longest axis title or heading drawn, in graphemes (the page's own words; a guard, not a layout). */
@@ -245,14 +283,12 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   const wide = (text: string): number => 1.15 * estimateTextWidth(text, textFont);
   const contentBottom = Math.max(gridTop + gridH, barTop + barH, gridTop + wide(notationText(rowTitle)));
   const captionY = contentBottom + gap * 3 + textFont;
-  const width = Math.ceil(
-    Math.max(
-      barX + barW + gap + tickW + pad,
-      gridLeft + wide(notationText(colTitle)) + pad,
-      pad + wide(caption) + pad,
-    ),
-  );
-  const height = Math.ceil(captionY + pad);
+  // the caption wraps to the figure's width (at least CAPTION_MIN_WIDTH), so the image hugs the figure
+  const figureW = Math.max(barX + barW + gap + tickW + pad, gridLeft + wide(notationText(colTitle)) + pad);
+  const captionLines = wrapText(caption, Math.max(figureW, CAPTION_MIN_WIDTH) - 2 * pad, wide);
+  const lineHeight = Math.round(textFont * 1.35);
+  const width = Math.ceil(Math.max(figureW, ...captionLines.map((l) => pad + wide(l) + pad)));
+  const height = Math.ceil(captionY + (captionLines.length - 1) * lineHeight + pad);
 
   // ---- drawing ----
   const out: string[] = [];
@@ -322,7 +358,9 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   });
   out.push('</g>\n');
 
-  out.push(`<text class="caption" x="${pad}" y="${captionY}" font-size="${textFont}" fill="${colours.muted}">${escapeXml(caption)}</text>\n`);
+  out.push(`<text class="caption" x="${pad}" y="${captionY}" font-size="${textFont}" fill="${colours.muted}">`);
+  captionLines.forEach((line, k) => out.push(`<tspan x="${pad}" dy="${k === 0 ? 0 : lineHeight}">${escapeXml(line)}</tspan>`));
+  out.push('</text>\n');
   out.push('</svg>\n');
   return { svg: out.join(''), width, height };
 }

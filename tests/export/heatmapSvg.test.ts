@@ -298,3 +298,23 @@ describe('buildHeatmapSvg', () => {
     expect(doc.getElementById(id)?.textContent).toBe('Attention heatmap (scores e): en-fr-additive · additive · the black cat .');
   });
 });
+
+describe('caption wrapping', () => {
+  it('wraps a long caption to the figure’s width, so the image hugs the heatmap; the lines join back into the caption', async () => {
+    const { wrapText, CAPTION_MIN_WIDTH } = await import('../../src/export/heatmapSvg');
+    const measure = (s: string): number => s.length * 7;
+    const text = 'the agreement on the European Economic Area was signed in August 1992 . 欧洲经济区协定于一九九二年八月签署';
+    const lines = wrapText(text, 200, measure);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const l of lines) expect(measure(l.trimEnd())).toBeLessThanOrEqual(200);
+    expect(lines.join('')).toBe(text);
+    expect(wrapText('', 100, measure)).toEqual(['']);
+    const sentence = 'the agreement on the European Economic Area was signed in August 1992 .';
+    const { svg, width } = buildHeatmapSvg(spec({ caption: { model: 'en-fr-additive', variant: 'Additive (Bahdanau)', sentence } }));
+    const doc = parse(svg);
+    expect(doc.querySelectorAll('.caption tspan').length).toBeGreaterThan(1);
+    expect(doc.querySelector('.caption')?.textContent).toBe(`en-fr-additive · Additive (Bahdanau) · ${sentence}`);
+    // no wider than the figure or the minimum caption width (the one-line caption made it far wider)
+    expect(width).toBeLessThanOrEqual(Math.max(CAPTION_MIN_WIDTH, buildHeatmapSvg(spec({ caption: { model: 'm', variant: 'v', sentence: 's' } })).width) + 1);
+  });
+});
