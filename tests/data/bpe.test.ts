@@ -167,6 +167,11 @@ describe('words made of pieces', () => {
     expect(new Set(g.wordOf).size).toBe(g.words.length);
   });
 
+  it('shows text that is only spaces as one visible "▁" word, not an empty one', () => {
+    const g = groupPieces(codec.tokenize(' '));
+    expect(g.words.every((w) => w.length > 0)).toBe(true);
+  });
+
   it('puts the bytes of one character in one word, and a lone ▁ with the word after it', () => {
     const g = groupPieces([WORD_MARK, '<0xE6>', '<0x88>', '<0x91>', '的', '猫', '</s>']);
     expect(g.wordOf[0]).toBe(g.wordOf[1]);
@@ -178,6 +183,8 @@ describe('words made of pieces', () => {
     const g = groupPieces(pieces);
     expect(g.wordOf.length).toBe(pieces.length);
     g.firstPiece.forEach((f, w) => expect(g.wordOf[f]).toBe(w));
-    expect(g.words.join('').replace(/\s/gu, '')).toBe(normalised(text).replace(/\s/gu, ''));
+    // a piece with nothing visible (a lone ▁, e.g. for text that is only spaces) shows as "▁" on purpose
+    const bare = (x: string): string => x.replace(/[\s▁]/gu, '');
+    expect(bare(g.words.join(''))).toBe(bare(normalised(text)));
   });
 });
