@@ -15,7 +15,7 @@ import { ModelPicker, Notices } from '../../src/ui/panels/Header';
 import { ModelFiles } from '../../src/ui/train/ModelPanels';
 import { ExploreView } from '../../src/ui/views/ExploreView';
 import { makeConfig, srcVocab, tgtVocab } from '../model/fixtures';
-import { resetStore } from './panels/helpers';
+import { captureDownloads, resetStore } from './panels/helpers';
 import { fakeIndexedDb } from './train/fakeIdb';
 import { flush } from './train/helpers';
 
@@ -34,21 +34,12 @@ async function hostileCheckpoint(id: string): Promise<{ manifest: object; weight
 }
 
 let downloads: Array<{ name: string; blob: Blob }> = [];
-let lastBlob: Blob | null = null;
 
 beforeEach(() => {
   resetStore();
   setIndexedDbFactory(fakeIndexedDb());
   useStoredModels.setState({ list: [], error: null });
-  downloads = [];
-  URL.createObjectURL = vi.fn((b: Blob) => {
-    lastBlob = b;
-    return 'blob:test';
-  });
-  URL.revokeObjectURL = vi.fn();
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    if (lastBlob) downloads.push({ name: this.download, blob: lastBlob });
-  });
+  downloads = captureDownloads();
 });
 
 afterEach(() => {

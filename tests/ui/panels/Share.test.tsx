@@ -9,7 +9,7 @@ import { initParams } from '../../../src/model/params';
 import { useStore } from '../../../src/store/store';
 import { HeatmapToolbar, SharePanel } from '../../../src/ui/panels/Share';
 import { makeConfig, srcVocab, tgtVocab } from '../../model/fixtures';
-import { currentTrace, resetStore, setUp } from './helpers';
+import { captureDownloads, currentTrace, resetStore, setUp } from './helpers';
 
 interface Download {
   name: string;
@@ -17,21 +17,10 @@ interface Download {
 }
 
 let downloads: Download[] = [];
-let lastBlob: Blob | null = null;
 
 beforeEach(() => {
   resetStore();
-  downloads = [];
-  lastBlob = null;
-  // downloadBlob: an object URL for the blob, then a click on a hidden <a download>
-  URL.createObjectURL = vi.fn((b: Blob) => {
-    lastBlob = b;
-    return 'blob:test';
-  });
-  URL.revokeObjectURL = vi.fn();
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    if (lastBlob) downloads.push({ name: this.download, blob: lastBlob });
-  });
+  downloads = captureDownloads();
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,6 +1,7 @@
 // Shared set-up for the step-panel tests: a real (small, untrained) model saved and loaded
 // through the checkpoint path, put into the store; the store reset between tests.
 
+import { vi } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import { loadModel, saveModel, type LoadedModel } from '../../../src/model/bundle';
 import type { Variant } from '../../../src/model/config';
@@ -53,4 +54,22 @@ export function resetStore(): void {
   cleanup();
   localStorage.clear();
   useStore.setState(initialState, true);
+}
+
+/**
+ * Capture the files downloadBlob saves (an object URL for the blob, then a click on a hidden
+ * <a download>): the returned list receives each one. Undo with vi.restoreAllMocks().
+ */
+export function captureDownloads(): Array<{ name: string; blob: Blob }> {
+  const downloads: Array<{ name: string; blob: Blob }> = [];
+  let lastBlob: Blob | null = null;
+  URL.createObjectURL = vi.fn((b: Blob) => {
+    lastBlob = b;
+    return 'blob:test';
+  });
+  URL.revokeObjectURL = vi.fn();
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    if (lastBlob) downloads.push({ name: this.download, blob: lastBlob });
+  });
+  return downloads;
 }
