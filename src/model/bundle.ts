@@ -24,6 +24,11 @@ export interface LoadedModel {
   /** The subword tokenizers (bpe models only), to save them again beside the weights. */
   bpe?: { source: BpeTokenizer; target: BpeTokenizer };
   inference: TranslationModel;
+  /**
+   * The checkpoint this model was loaded from, as given to loadModel (the bytes are not copied):
+   * the analysis worker loads its own copy from them (src/worker/analysisClient.ts).
+   */
+  checkpoint?: { manifest: unknown; weights: Uint8Array; files: ExtraFiles };
 }
 
 /**
@@ -148,7 +153,8 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
   await nextTask();
   const inference = createModel(config, params, srcVocab, tgtVocab);
   const tokenizer: TokenizerSettings = { level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase };
-  return { manifest, config, params, srcVocab, tgtVocab, tokenizer, codecs, ...(bpe ? { bpe } : {}), inference };
+  const checkpoint = { manifest: manifestValue, weights, files };
+  return { manifest, config, params, srcVocab, tgtVocab, tokenizer, codecs, ...(bpe ? { bpe } : {}), inference, checkpoint };
 }
 
 export interface SaveModelArgs {

@@ -1,6 +1,7 @@
 // The one zustand store, built from typed slices (zustand's own pattern): the document (what the
 // user typed and chose), the view (how it is shown), the models (catalog and loaded models), the
-// notices, and the derived analysis, recomputed whenever an input changes. Actions live beside
+// notices, and the derived analysis, which one subscription derives whenever an input changes
+// (src/store/derived.ts: no action refreshes it by hand). Actions live beside
 // the state they change.
 
 import { create, type StateCreator } from 'zustand';
@@ -12,7 +13,9 @@ import type { LoadedModel } from '../model/bundle';
 import { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE, sampleProblem, type SampleOptions } from '../model/decoding';
 import type { HeadView } from '../model/trace';
 import { Rng } from '../tensor';
-import { analyse, textPrefix, type Analysis, type Decoding, type Units } from './analysis';
+import { textPrefix, type Analysis, type Decoding, type Units } from '../model/analysis';
+import { AnalysisClient } from '../worker/analysisClient';
+import { clampStep, createDerivation } from './derived';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { loadStoredModel } from './modelDb';
 import { isModelRef, isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
@@ -45,6 +48,7 @@ export type StoreNoticeKey =
   | 'notice.storageFull'
   | 'notice.storageUnavailable'
   | 'notice.inputCut'
+  | 'notice.analysisWorker'
   | 'editor.side.source'
   | 'editor.side.target';
 
@@ -168,23 +172,19 @@ export interface NoticeSlice {
   dismiss(id: number): void;
 }
 
+/** Derived from the other slices by one subscription (src/store/derived.ts): never set by an action. */
 export interface DerivedSlice {
   analysis: Analysis | null;
-  recompute(): void;
+  /** A decoding of newer inputs is under way in the analysis worker (`analysis` is the previous one meanwhile). */
+  pending: boolean;
 }
 
 export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & DerivedSlice;
 type Slice<T> = StateCreator<Store, [['zustand/persist', unknown]], [], T>;
 
 let nextNoticeId = 1;
-/** "The last step", clamped to the trace when the analysis is recomputed. */
+/** "The last step", clamped to the trace when the analysis is derived (src/store/derived.ts). */
 const LAST_STEP = Number.MAX_SAFE_INTEGER;
-
-function editsMap(edits: Record<number, number[]>): Map<number, number[]> {
-  const m = new Map<number, number[]>();
-  for (const [k, v] of Object.entries(edits)) m.set(Number(k), v);
-  return m;
-}
 
 /**
  * What the page keeps of a typed or pasted text (docs/RELIABILITY.md, "a very long text typed or
@@ -197,12 +197,6 @@ function keptInput(text: string, side: 'source' | 'target', notify: NoticeSlice[
   const sideKey: StoreNoticeKey = side === 'source' ? 'editor.side.source' : 'editor.side.target';
   notify('warning', `The ${side} is longer than the page keeps (${max} characters): the rest was cut off.`, { key: 'notice.inputCut', vars: { side: { key: sideKey }, max } });
   return textPrefix(text, MAX_INPUT_CHARS);
-}
-
-function clampStep(step: number, analysis: Analysis | null): number {
-  const n = analysis?.trace?.steps.length ?? 0;
-  if (n === 0) return 0;
-  return Math.max(0, Math.min(n - 1, Math.round(step)));
 }
 
 const createDocument: Slice<DocumentSlice> = (set, get) => ({
@@ -219,11 +213,9 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
   positions: true,
   setHeadView(view) {
     set({ headView: view });
-    get().recompute();
   },
   setPositions(on) {
     set({ positions: on, edits: {} });
-    get().recompute();
   },
   shuffleSource(seed) {
     const words = get().source.trim().split(/\s+/).filter((w) => w.length > 0);
@@ -235,27 +227,22 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     for (let tries = 0; tries < 8 && shuffled === original; tries++) shuffled = rng.shuffle(words.slice()).join(' ');
     get().setSource(shuffled);
   },
-  // a new sentence shows its whole alignment: the step goes to the last one (clamped on recompute)
+  // a new sentence shows its whole alignment: the step goes to the last one (clamped when derived)
   setSource(text) {
     set({ source: keptInput(text, 'source', get().notify), edits: {}, focus: null, step: LAST_STEP });
-    get().recompute();
   },
   setTarget(text) {
     set({ target: keptInput(text, 'target', get().notify), edits: {}, focus: null, step: LAST_STEP });
-    get().recompute();
   },
   setDecoding(decoding) {
     set({ decoding, edits: {} });
-    get().recompute();
   },
   setSample(patch) {
     set({ sample: clampSample({ ...get().sample, ...patch }) });
-    if (get().decoding === 'sample') get().recompute();
   },
   setBeamWidth(width) {
     const w = Math.max(MIN_BEAM_WIDTH, Math.min(MAX_PAGE_BEAM_WIDTH, Math.round(width)));
     set({ beamWidth: w });
-    get().recompute();
   },
   setStep(step) {
     set({ step: clampStep(step, get().analysis) });
@@ -267,11 +254,9 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     // edits are made on the model's own units: the word view is read-only
     if (get().analysis?.units === 'words') return;
     set({ edits: { ...get().edits, [step]: weights } });
-    get().recompute();
   },
   clearEdits() {
     set({ edits: {} });
-    get().recompute();
   },
   setFocus(cell) {
     set({ focus: cell });
@@ -281,8 +266,6 @@ const createDocument: Slice<DocumentSlice> = (set, get) => ({
     set({ step: LAST_STEP, ...doc, edits: doc.edits ?? {}, focus: null });
     const { modelId, models } = get();
     if (!models[modelId]) void get().selectModel(modelId);
-    // with the model already loaded this clamps the step; otherwise the load's recompute will
-    get().recompute();
   },
 });
 
@@ -297,7 +280,6 @@ const createView: Slice<ViewSlice> = (set, get) => ({
     const spans = a?.units === 'words' ? a.trace?.spans : undefined;
     const pieceStep = spans ? (spans.target.lastPiece[s.step] ?? s.step) : s.step;
     set({ units, focus: null });
-    get().recompute();
     const b = get().analysis;
     const newSpans = b?.units === 'words' ? b.trace?.spans : undefined;
     set({ step: clampStep(newSpans ? (newSpans.target.wordOf[pieceStep] ?? pieceStep) : pieceStep, b) });
@@ -374,7 +356,6 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
     const { models } = get();
     if (models[ref]) {
       set({ modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[ref]) });
-      get().recompute();
       return true;
     }
     set({ loading: ref });
@@ -401,7 +382,6 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
         return false;
       }
       set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, edits: {}, focus: null, headView: null, positions: true, loading: null, ...sentenceFor(get(), model) });
-      get().recompute();
       return true;
     } catch (err) {
       if (get().loading === ref) set({ loading: null });
@@ -423,8 +403,6 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
     // shipped models only (the compare, length and story views): under their own ids
     const id = model.manifest.id;
     set({ models: { ...get().models, [id]: model } });
-    // the explorer may have been waiting for this very model (a link to it)
-    if (get().modelId === id && !get().analysis) get().recompute();
   },
   addModel(model, origin) {
     const ref = modelRef(model.manifest.id, origin);
@@ -439,7 +417,6 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
         vars: { title, id },
       });
     }
-    get().recompute();
     return ref;
   },
 });
@@ -451,7 +428,6 @@ function keepAWorkingModel(set: (patch: Partial<Store>) => void, get: () => Stor
     const fallback = Object.keys(get().models)[0];
     if (fallback) set({ modelId: fallback });
   }
-  get().recompute();
 }
 
 /**
@@ -481,29 +457,9 @@ const createNotices: Slice<NoticeSlice> = (set, get) => ({
   },
 });
 
-const createDerived: Slice<DerivedSlice> = (set, get) => ({
+const createDerived: Slice<DerivedSlice> = () => ({
   analysis: null,
-  recompute() {
-    const s = get();
-    const model = s.models[s.modelId];
-    if (!model) {
-      set({ analysis: null });
-      return;
-    }
-    const analysis = analyse({
-      model,
-      source: s.source,
-      target: s.target,
-      decoding: s.decoding,
-      beamWidth: s.beamWidth,
-      sample: s.sample,
-      edits: editsMap(s.edits),
-      units: s.units,
-      positions: s.positions,
-      ...(s.headView ? { headView: s.headView } : {}),
-    });
-    set({ analysis, step: clampStep(s.step, analysis) });
-  },
+  pending: false,
 });
 
 const LOCAL_FIELDS = fieldsFor('local');
@@ -557,3 +513,16 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
   if (v.units === 'pieces' || v.units === 'words') out.units = v.units;
   return out;
 }
+
+/**
+ * The analysis worker, where there are workers (not in Node tests): decodings of models it holds
+ * run there, the page renders (docs/ARCHITECTURE.md, "From keystroke to pixels").
+ */
+const analysisClient =
+  typeof Worker === 'function' && typeof window !== 'undefined'
+    ? new AnalysisClient({ onFail: (reason) => useStore.getState().notify('warning', reason, { key: 'notice.analysisWorker', vars: { reason } }) })
+    : undefined;
+
+const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient);
+useStore.subscribe((state) => derivation.update(state));
+derivation.update(useStore.getState());

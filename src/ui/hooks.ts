@@ -1,7 +1,8 @@
 // Named hooks over module-level selectors (zustand's guidance), plus small DOM hooks.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Analysis } from '../store/analysis';
+import type { Analysis } from '../model/analysis';
+import { clampStep } from '../store/derived';
 import { useStore, type Store } from '../store/store';
 import type { LoadedModel } from '../model/bundle';
 import type { Trace, TraceStep } from '../model/trace';
@@ -9,7 +10,9 @@ import type { Trace, TraceStep } from '../model/trace';
 const selectAnalysis = (s: Store): Analysis | null => s.analysis;
 const selectTrace = (s: Store): Trace | null => s.analysis?.trace ?? null;
 const selectModel = (s: Store): LoadedModel | null => s.models[s.modelId] ?? null;
-const selectStep = (s: Store): number => s.step;
+// the step within the trace on show: while a newer decoding is under way, "the last step" of the
+// new sentence is clamped to the analysis still shown
+const selectStep = (s: Store): number => clampStep(s.step, s.analysis);
 // Opening the page: no analysis yet, and the first model is loading or about to (none is loaded
 // and no error has been shown). Placeholders keep the layout still meanwhile.
 const selectFirstLoad = (s: Store): boolean =>

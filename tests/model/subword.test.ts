@@ -9,7 +9,7 @@ import { BPE_FILES, CheckpointError } from '../../src/model/checkpoint';
 import type { RnnConfig, Variant } from '../../src/model/config';
 import { initParams } from '../../src/model/params';
 import { wordTrace } from '../../src/model/wordTrace';
-import { analyse } from '../../src/store/analysis';
+import { analyse } from '../../src/model/analysis';
 
 const EN = ['I think my cat is hungry.', 'I miss you.', 'The cat is under the table.', "I don't like coffee.", 'My cat died yesterday.'];
 const FR = ['Je pense que mon chat a faim.', 'Tu me manques.', 'Le chat est sous la table.', "Je n'aime pas le café.", 'Mon chat est mort hier.'];

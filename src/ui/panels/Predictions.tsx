@@ -4,7 +4,7 @@
 // first part ways; attention edits add an unedited-vs-edited comparison (tokens, Δ log p per
 // step, total log p); beam search lists its hypotheses with their scores.
 
-import type { Analysis } from '../../store/analysis';
+import type { Analysis } from '../../model/analysis';
 import type { Trace } from '../../model/trace';
 import { useStore } from '../../store/store';
 import { fmt, fmtProb } from '../format';

@@ -6,7 +6,7 @@
 import { useMemo } from 'react';
 import { corpusBleu } from '../../data/metrics';
 import type { LoadedModel } from '../../model/bundle';
-import { analyse } from '../../store/analysis';
+import { analyse } from '../../model/analysis';
 import { useStore } from '../../store/store';
 import { outputText } from '../compare/compare';
 import { useShippedModels } from '../compare/shippedModels';

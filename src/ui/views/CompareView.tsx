@@ -4,7 +4,7 @@
 // the additive model's. Models load on demand; one that fails says so and the others carry on.
 
 import { useDeferredValue, useId, useMemo, useState } from 'react';
-import { analyse, type Analysis } from '../../store/analysis';
+import { analyse, type Analysis } from '../../model/analysis';
 import type { CatalogEntry } from '../../store/catalog';
 import { useStore } from '../../store/store';
 import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants, outputText, PREFERRED_TASK, sharedDomain } from '../compare/compare';

@@ -35,7 +35,7 @@ describe('compare: the arithmetic', () => {
 
   it('shares one colour domain: [0, 1] for weights, the union of the ranges for scores', async () => {
     const s = useStore.getState();
-    const { analyse } = await import('../../../src/store/analysis');
+    const { analyse } = await import('../../../src/model/analysis');
     const traces = (['en-fr-additive', 'en-fr-dot'] as const).map((id) => analyse({ model: s.models[id]!, source: SOURCE, target: '', decoding: 'greedy', beamWidth: 1, edits: new Map() }).trace);
     expect(sharedDomain(traces, 'weights')).toEqual([0, 1]);
     const [lo, hi] = sharedDomain(traces, 'scores');
@@ -44,7 +44,7 @@ describe('compare: the arithmetic', () => {
 
   it('agreement counts the steps whose argmax matches and marks the cells that differ', async () => {
     const s = useStore.getState();
-    const { analyse } = await import('../../../src/store/analysis');
+    const { analyse } = await import('../../../src/model/analysis');
     const target = 'le chat assis sur le tapis .';
     const a = analyse({ model: s.models['en-fr-additive']!, source: SOURCE, target, decoding: 'greedy', beamWidth: 1, edits: new Map() }).trace!;
     const d = analyse({ model: s.models['en-fr-diagonal']!, source: SOURCE, target, decoding: 'greedy', beamWidth: 1, edits: new Map() }).trace!;

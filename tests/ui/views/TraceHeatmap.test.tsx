@@ -4,7 +4,7 @@
 // several heatmaps can share.
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analyse } from '../../../src/store/analysis';
+import { analyse } from '../../../src/model/analysis';
 import { useStore } from '../../../src/store/store';
 import { TraceHeatmap } from '../../../src/ui/panels/Heatmap';
 import { loadedModel, resetStore, SOURCE } from '../panels/helpers';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TextCodec } from '../../src/data/codec';
 import { MAX_ANALYSED_CHARS, MAX_TOKENS_PER_SIDE } from '../../src/data/limits';
-import { analyse, analysedPrefix, tokenizeCapped } from '../../src/store/analysis';
+import { analyse, analysedPrefix, tokenizeCapped } from '../../src/model/analysis';
 import { loadedModel } from '../ui/panels/helpers';
 
 const base = { decoding: 'greedy' as const, beamWidth: 3, edits: new Map<number, number[]>() };

@@ -7,20 +7,24 @@
 import { MAX_ANALYSED_CHARS, MAX_TOKENS_PER_SIDE } from '../data/limits';
 import { truncateTokens } from '../data/tokenize';
 import type { TextCodec } from '../data/codec';
-import type { LoadedModel } from '../model/bundle';
-import { MAX_TARGET_TOKENS } from '../model/config';
-import { DecodeError, type BeamHypothesis, type DecodeErrorCode, type SampleOptions } from '../model/decoding';
-import type { EncodedInput } from '../model/family';
-import type { HeadView, Trace } from '../model/trace';
-import { withHeadView } from '../model/transformer/trace';
-import { wordTrace } from '../model/wordTrace';
+import type { LoadedModel } from './bundle';
+import { MAX_TARGET_TOKENS } from './config';
+import { DecodeError, type BeamHypothesis, type DecodeErrorCode, type SampleOptions } from './decoding';
+import type { EncodedInput } from './family';
+import type { HeadView, Trace } from './trace';
+import { withHeadView } from './transformer/trace';
+import { wordTrace } from './wordTrace';
 
 /** Subword models can be shown as the model's pieces or as whole words (see wordTrace.ts). */
 export type Units = 'pieces' | 'words';
 
 export type Decoding = 'greedy' | 'beam' | 'sample';
 
-export interface AnalysisInput {
+/**
+ * What the decoding depends on: the model and the document. Changing any of these decodes again
+ * (in the analysis worker for a model that lives there: src/store/derived.ts).
+ */
+export interface DecodeInput {
   model: LoadedModel;
   source: string;
   target: string;
@@ -30,12 +34,32 @@ export interface AnalysisInput {
   sample?: SampleOptions;
   /** Attention edits: step → weights over the source (</s> included), in pieces. */
   edits: ReadonlyMap<number, readonly number[]>;
-  /** How a subword model's trace is shown (ignored for word- and character-level models). */
-  units?: Units;
   /** Transformer models: add position encodings (default true). */
   positions?: boolean;
+}
+
+/**
+ * How a decoded analysis is shown: cheap to apply, so a switch of units or head never decodes again
+ * (and is applied on the main thread even when the decoding ran in a worker).
+ */
+export interface ViewInput {
+  /** How a subword model's trace is shown (ignored for word- and character-level models). */
+  units?: Units;
   /** Transformer models: which cross-attention head the common fields show (default: the last layer's mean). */
   headView?: HeadView;
+}
+
+export type AnalysisInput = DecodeInput & ViewInput;
+
+/** What the view stage needs to know of the model (plain data, so a worker's result can use it too). */
+export interface ViewModelInfo {
+  /** Either side is tokenised into subword pieces. */
+  subword: boolean;
+  family: 'rnnsearch' | 'transformer';
+}
+
+export function viewInfo(model: LoadedModel): ViewModelInfo {
+  return { subword: model.codecs.source.subword || model.codecs.target.subword, family: model.inference.family };
 }
 
 export interface Truncation {
@@ -92,12 +116,20 @@ function inWords(a: Analysis): Analysis {
   };
 }
 
+/** Decode and show: the two stages in one call (the compare view, the story, tests). */
 export function analyse(input: AnalysisInput): Analysis {
-  const a = inHeadView(analysePieces(input), input.headView);
-  const subword = input.model.codecs.source.subword || input.model.codecs.target.subword;
-  // the word view sums a source word's pieces' weights and shares (RNNsearch traces)
-  const words = subword && (input.units ?? 'words') === 'words' && input.model.inference.family === 'rnnsearch';
-  return words ? inWords(a) : { ...a, pieces: a.trace };
+  return viewAnalysis(decodeAnalysis(input), viewInfo(input.model), input);
+}
+
+/**
+ * The view stage: the chosen head of a Transformer, then the word view of a subword RNNsearch
+ * (the word view sums a source word's pieces' weights and shares). `pieces` keeps the model's own
+ * units. The input is the decode stage's result, never changed.
+ */
+export function viewAnalysis(a: Analysis, info: ViewModelInfo, view: ViewInput): Analysis {
+  const shown = inHeadView(a, view.headView);
+  const words = info.subword && (view.units ?? 'words') === 'words' && info.family === 'rnnsearch';
+  return words ? inWords(shown) : { ...shown, pieces: shown.trace };
 }
 
 /** Every trace of a Transformer analysis showing the chosen head (a no-op for other families). */
@@ -163,7 +195,11 @@ function usableEdits(edits: ReadonlyMap<number, readonly number[]>, srcLen: numb
   return out;
 }
 
-function analysePieces(input: AnalysisInput): Analysis {
+/**
+ * The decode stage: tokenise (with the caps), decode, and report bad input as `error`. Pure and
+ * plain-data in, plain-data out apart from the model, so that it runs the same in a worker.
+ */
+export function decodeAnalysis(input: DecodeInput): Analysis {
   const t0 = performance.now();
   const { model } = input;
   const inference = model.inference;

@@ -1,0 +1,159 @@
+// The analysis, derived from its inputs in one place (docs/ARCHITECTURE.md, "From keystroke to
+// pixels"). The store's actions only change inputs; one subscription notices which inputs changed
+// and derives what depends on them, so no action can forget to refresh the analysis and the page
+// can never show a stale one:
+//
+//   decode inputs (model, source, target, decoding, beam width, sampling, edits, positions)
+//     → decode stage (src/store/analysis.ts decodeAnalysis): heavy, runs in the analysis worker
+//       once the worker holds the model (src/worker/analysisClient.ts), on this thread before that
+//       and where there are no workers (tests, very old browsers)
+//   view inputs (units, head)
+//     → view stage (viewAnalysis): cheap, always here, so a switch of units or head is immediate
+//
+// A decoding that was superseded while it ran is dropped (the client never even sends a request
+// that was overtaken while waiting); the newest result is applied in one `set`, with the step
+// clamped to the new trace.
+
+import type { LoadedModel } from '../model/bundle';
+import type { SampleOptions } from '../model/decoding';
+import type { HeadView } from '../model/trace';
+import { decodeAnalysis, viewAnalysis, viewInfo, type Analysis, type Decoding, type DecodeInput, type Units } from '../model/analysis';
+
+/** The fields of the store the analysis depends on (a structural subset of Store). */
+export interface DerivationSource {
+  modelId: string;
+  models: Readonly<Record<string, LoadedModel>>;
+  source: string;
+  target: string;
+  decoding: Decoding;
+  beamWidth: number;
+  sample: SampleOptions;
+  edits: Record<number, number[]>;
+  positions: boolean;
+  units: Units;
+  headView: HeadView | null;
+  step: number;
+  analysis: Analysis | null;
+}
+
+/** Where a decoding runs; `decode` resolves to null when a newer request superseded it. */
+export interface Decoder {
+  /** True when this decoder will run the model off the main thread (it holds it, or can take it). */
+  accepts(model: LoadedModel): boolean;
+  decode(model: LoadedModel, input: Omit<DecodeInput, 'model'>): Promise<Analysis | null>;
+}
+
+interface DecodeKey {
+  model: LoadedModel | undefined;
+  source: string;
+  target: string;
+  decoding: Decoding;
+  beamWidth: number;
+  sample: SampleOptions;
+  edits: Record<number, number[]>;
+  positions: boolean;
+}
+
+function decodeKey(s: DerivationSource): DecodeKey {
+  return {
+    model: s.models[s.modelId],
+    source: s.source,
+    target: s.target,
+    decoding: s.decoding,
+    beamWidth: s.beamWidth,
+    sample: s.sample,
+    edits: s.edits,
+    positions: s.positions,
+  };
+}
+
+/** Inputs compare by identity: every action replaces what it changes (zustand's immutable updates). */
+function sameKey(a: DecodeKey, b: DecodeKey): boolean {
+  // sampling settings matter only when sampling
+  const sample = a.decoding !== 'sample' || a.sample === b.sample;
+  return a.model === b.model && a.source === b.source && a.target === b.target && a.decoding === b.decoding && a.beamWidth === b.beamWidth && sample && a.edits === b.edits && a.positions === b.positions;
+}
+
+function editsMap(edits: Record<number, number[]>): Map<number, number[]> {
+  const m = new Map<number, number[]>();
+  for (const [k, v] of Object.entries(edits)) m.set(Number(k), v);
+  return m;
+}
+
+/** A step within the trace: "the last step" (a huge number) and stale steps land on a real one. */
+export function clampStep(step: number, analysis: Analysis | null): number {
+  const n = analysis?.trace?.steps.length ?? 0;
+  if (n === 0) return 0;
+  return Math.max(0, Math.min(n - 1, Math.round(step)));
+}
+
+export interface Derivation {
+  /** Look at the state and derive what its changes call for (the store's subscriber). */
+  update(s: DerivationSource): void;
+  /** The decoded analysis (pieces, before the view stage) the page shows, for tests and the view stage. */
+  readonly decoded: Analysis | null;
+}
+
+/**
+ * The derivation for a store: `get`/`set` are the store's; `decoder` (optional) runs decodings
+ * elsewhere. `set` is only ever called with the derived fields (`analysis`, `step`, `pending`).
+ */
+export function createDerivation(
+  get: () => DerivationSource,
+  set: (patch: { analysis?: Analysis | null; step?: number; pending?: boolean }) => void,
+  decoder?: Decoder,
+): Derivation {
+  let key: DecodeKey | null = null;
+  let view: { units: Units; headView: HeadView | null } | null = null;
+  let decoded: Analysis | null = null;
+  let seq = 0;
+
+  const show = (a: Analysis | null, model: LoadedModel | undefined, extra: { pending?: boolean } = {}): void => {
+    const s = get();
+    view = { units: s.units, headView: s.headView };
+    const analysis = a && model ? viewAnalysis(a, viewInfo(model), { units: s.units, ...(s.headView ? { headView: s.headView } : {}) }) : null;
+    set({ analysis, step: clampStep(s.step, analysis), ...extra });
+  };
+
+  return {
+    get decoded() {
+      return decoded;
+    },
+    update(s) {
+      const next = decodeKey(s);
+      if (key && sameKey(key, next)) {
+        // only the view may have changed
+        if (view && (view.units !== s.units || view.headView !== s.headView)) show(decoded, next.model);
+        return;
+      }
+      key = next;
+      const id = ++seq;
+      const model = next.model;
+      if (!model) {
+        decoded = null;
+        show(null, undefined, { pending: false });
+        return;
+      }
+      const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions };
+      if (decoder?.accepts(model)) {
+        set({ pending: true });
+        void decoder.decode(model, input).then(
+          (a) => {
+            if (id !== seq || a === null) return;
+            decoded = a;
+            show(a, model, { pending: false });
+          },
+          () => {
+            // the worker failed: decode here instead (the client has already said why, once)
+            if (id !== seq) return;
+            decoded = decodeAnalysis({ model, ...input });
+            show(decoded, model, { pending: false });
+          },
+        );
+        return;
+      }
+      decoded = decodeAnalysis({ model, ...input });
+      show(decoded, model, { pending: false });
+    },
+  };
+}

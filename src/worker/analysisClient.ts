@@ -1,0 +1,208 @@
+// The page's side of the analysis worker (analysisSession.ts): the store's Decoder
+// (src/store/derived.ts) for models the worker holds.
+//
+// - A model is sent to the worker the first time the page decodes with it, as the checkpoint bytes
+//   it was loaded from (copied, never transferred: the page keeps using them). Until the worker
+//   says it holds the model, `accepts` is false and the page decodes on its own thread, so opening
+//   a model never waits for the worker's copy (the first heatmap comes as fast as before).
+// - At most one decoding is in flight. A request made meanwhile waits in a one-place queue; a newer
+//   one replaces it and the replaced one resolves to null at once (superseded: never sent).
+// - A worker that fails (an error event, a message that cannot be read, a model it cannot load) is
+//   given up: everything pending rejects, `accepts` is false from then on, and `onFail` says why
+//   once. The page then decodes on its own thread, as it did before there was a worker
+//   (docs/RELIABILITY.md, "worker boundary").
+
+import type { LoadedModel } from '../model/bundle';
+import type { Analysis } from '../model/analysis';
+import type { WorkerLike } from './client';
+import { MAX_WORKER_MODELS, type AnalysisCommand, type AnalysisEvent, type DecodeRequest } from './analysisSession';
+
+export function spawnAnalysisWorker(): WorkerLike {
+  return new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'rnnsearch-analysis' });
+}
+
+/** An event as sent, or null when it is not one the page understands. */
+export function parseAnalysisEvent(value: unknown): AnalysisEvent | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const int = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+  switch (v.type) {
+    case 'loaded':
+      return int(v.key) && typeof v.ms === 'number' ? { type: 'loaded', key: v.key, ms: v.ms } : null;
+    case 'load-failed':
+      return int(v.key) && typeof v.message === 'string' ? { type: 'load-failed', key: v.key, message: v.message.slice(0, 500) } : null;
+    case 'failed':
+      return int(v.id) && typeof v.message === 'string' ? { type: 'failed', id: v.id, message: v.message.slice(0, 500) } : null;
+    case 'result':
+      return int(v.id) && isAnalysis(v.analysis) ? { type: 'result', id: v.id, analysis: v.analysis } : null;
+    default:
+      return null;
+  }
+}
+
+/** The shape the panels rely on (a structured clone keeps typed arrays and plain objects as they were). */
+function isAnalysis(value: unknown): value is Analysis {
+  if (typeof value !== 'object' || value === null) return false;
+  const a = value as Record<string, unknown>;
+  const trace = a.trace as Record<string, unknown> | null;
+  const traceOk = trace === null || (typeof trace === 'object' && Array.isArray(trace.steps) && Array.isArray(trace.sourceTokens) && Array.isArray(trace.targetTokens));
+  return Array.isArray(a.sourceTokens) && Array.isArray(a.targetTokens) && Array.isArray(a.truncations) && (a.mode === 'free' || a.mode === 'forced') && traceOk && typeof a.ms === 'number';
+}
+
+interface Entry {
+  key: number;
+  ready: boolean;
+  /** Dropped from the worker to make room: sent again if it is needed again. */
+  dropped: boolean;
+}
+
+interface Pending {
+  id: number;
+  model: LoadedModel;
+  input: DecodeRequest;
+  resolve(a: Analysis | null): void;
+  reject(err: Error): void;
+}
+
+export interface AnalysisClientOptions {
+  spawn?: () => WorkerLike;
+  /** The worker was given up; `reason` is for the user. Called once. */
+  onFail?(reason: string): void;
+}
+
+export class AnalysisClient {
+  private worker: WorkerLike | null = null;
+  private dead = false;
+  private nextKey = 1;
+  private nextId = 1;
+  /** The key each model has in the worker, and whether the worker has said it holds it. */
+  private readonly keys = new WeakMap<LoadedModel, Entry>();
+  /** The same records by key (what the worker's replies name), least recently used first. */
+  private readonly entries = new Map<number, Entry>();
+  private inFlight: Pending | null = null;
+  private queued: Pending | null = null;
+  private readonly spawn: () => WorkerLike;
+  private readonly onFail: (reason: string) => void;
+  /** Load times reported by the worker (ms), newest last: the bench and tests read them. */
+  readonly loads: number[] = [];
+
+  constructor(opts: AnalysisClientOptions = {}) {
+    this.spawn = opts.spawn ?? spawnAnalysisWorker;
+    this.onFail = opts.onFail ?? (() => undefined);
+  }
+
+  /** True when the worker holds this model; otherwise starts sending it (when it can) and returns false. */
+  accepts(model: LoadedModel): boolean {
+    if (this.dead || !model.checkpoint) return false;
+    const known = this.keys.get(model);
+    if (known && !known.dropped) return known.ready;
+    const worker = this.ensureWorker();
+    if (!worker) return false;
+    const key = this.nextKey++;
+    const entry: Entry = { key, ready: false, dropped: false };
+    this.keys.set(model, entry);
+    this.entries.set(key, entry);
+    // the worker keeps MAX_WORKER_MODELS models: the least recently used one makes room
+    while (this.entries.size > MAX_WORKER_MODELS) {
+      const oldest = this.entries.values().next().value;
+      if (!oldest) break;
+      this.entries.delete(oldest.key);
+      oldest.dropped = true;
+      oldest.ready = false;
+      this.send({ type: 'drop', key: oldest.key });
+    }
+    const { manifest, weights, files } = model.checkpoint;
+    this.send({ type: 'load', key, manifest, weights, files });
+    return false;
+  }
+
+  /** Decode in the worker; null when a newer request superseded this one before it was sent. */
+  decode(model: LoadedModel, input: DecodeRequest): Promise<Analysis | null> {
+    return new Promise((resolve, reject) => {
+      if (this.dead) return reject(new Error('the analysis worker is gone'));
+      const p: Pending = { id: this.nextId++, model, input, resolve, reject };
+      if (this.inFlight) {
+        this.queued?.resolve(null);
+        this.queued = p;
+        return;
+      }
+      this.start(p);
+    });
+  }
+
+  /** Stop the worker (pending requests reject). */
+  dispose(): void {
+    this.giveUp(null);
+  }
+
+  private start(p: Pending): void {
+    const known = this.keys.get(p.model);
+    if (!known || known.dropped) {
+      p.reject(new Error('the model was never sent to the analysis worker'));
+      return;
+    }
+    // most recently used last
+    this.entries.delete(known.key);
+    this.entries.set(known.key, known);
+    this.inFlight = p;
+    this.send({ type: 'decode', id: p.id, key: known.key, input: p.input });
+  }
+
+  private ensureWorker(): WorkerLike | null {
+    if (this.worker || this.dead) return this.worker;
+    try {
+      const w = this.spawn();
+      w.addEventListener('message', (event) => this.receive((event as MessageEvent).data));
+      w.addEventListener('error', (event) => {
+        (event as ErrorEvent).preventDefault?.();
+        this.giveUp(`The analysis worker failed (${(event as ErrorEvent).message || 'unknown error'}); the page decodes on its own thread.`);
+      });
+      w.addEventListener('messageerror', () => this.giveUp('A message from the analysis worker could not be read; the page decodes on its own thread.'));
+      this.worker = w;
+    } catch (err) {
+      this.giveUp(`The analysis worker could not start (${err instanceof Error ? err.message : String(err)}); the page decodes on its own thread.`);
+    }
+    return this.worker;
+  }
+
+  private send(cmd: AnalysisCommand): void {
+    try {
+      this.worker?.postMessage(cmd);
+    } catch (err) {
+      this.giveUp(`A request could not be sent to the analysis worker (${err instanceof Error ? err.message : String(err)}); the page decodes on its own thread.`);
+    }
+  }
+
+  private receive(value: unknown): void {
+    const e = parseAnalysisEvent(value);
+    if (!e) return this.giveUp('The analysis worker sent a message the page cannot read; the page decodes on its own thread.');
+    if (e.type === 'loaded' || e.type === 'load-failed') {
+      if (e.type === 'load-failed') return this.giveUp(`The analysis worker could not load the model (${e.message}); the page decodes on its own thread.`);
+      this.loads.push(e.ms);
+      const entry = this.entries.get(e.key);
+      if (entry) entry.ready = true;
+      return;
+    }
+    const p = this.inFlight;
+    if (!p || p.id !== e.id) return;
+    this.inFlight = null;
+    if (e.type === 'result') p.resolve(e.analysis);
+    else p.reject(new Error(e.message));
+    const next = this.queued;
+    this.queued = null;
+    if (next) this.start(next);
+  }
+
+  private giveUp(reason: string | null): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.worker?.terminate();
+    this.worker = null;
+    const gone = new Error(reason ?? 'the analysis worker was stopped');
+    this.inFlight?.reject(gone);
+    this.queued?.reject(gone);
+    this.inFlight = null;
+    this.queued = null;
+    if (reason) this.onFail(reason);
+  }
+}

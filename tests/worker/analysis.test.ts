@@ -1,0 +1,198 @@
+// The analysis worker (session and client) and the store's derivation that uses it: the worker's
+// decodings equal the page's own, superseded requests are never sent, stale results are dropped,
+// and a worker that fails hands the decoding back to the page once, with a message.
+
+import { describe, expect, it } from 'vitest';
+import { decodeAnalysis, type Analysis } from '../../src/model/analysis';
+import type { LoadedModel } from '../../src/model/bundle';
+import { createDerivation, type Decoder, type DerivationSource } from '../../src/store/derived';
+import { AnalysisClient } from '../../src/worker/analysisClient';
+import { AnalysisSession, parseAnalysisCommand, type AnalysisEvent, type DecodeRequest } from '../../src/worker/analysisSession';
+import type { WorkerLike } from '../../src/worker/client';
+import { loadedModel } from '../ui/panels/helpers';
+
+const REQUEST: DecodeRequest = { source: 'the cat sat on the mat .', target: '', decoding: 'greedy', beamWidth: 4, edits: new Map() };
+
+/** A session answering through a list (structured clone as postMessage does). */
+function session(): { s: AnalysisSession; events: AnalysisEvent[]; settle(): Promise<void> } {
+  const events: AnalysisEvent[] = [];
+  const s = new AnalysisSession((e) => events.push(structuredClone(e)));
+  return { s, events, settle: () => new Promise((r) => setTimeout(r, 50)) };
+}
+
+describe('AnalysisSession (the worker side)', () => {
+  it('loads a model from its checkpoint bytes and decodes exactly as the page does', async () => {
+    const model = await loadedModel('additive');
+    const { s, events, settle } = session();
+    const cp = model.checkpoint;
+    if (!cp) throw new Error('no checkpoint bytes');
+    s.receive({ type: 'load', key: 1, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+    s.receive({ type: 'decode', id: 7, key: 1, input: REQUEST });
+    await settle();
+    expect(events.map((e) => e.type)).toEqual(['loaded', 'result']);
+    const result = events[1];
+    if (result?.type !== 'result') throw new Error('no result');
+    const here = decodeAnalysis({ model, ...REQUEST });
+    expect(result.id).toBe(7);
+    expect(result.analysis.trace?.targetTokens).toEqual(here.trace?.targetTokens);
+    expect(Array.from(result.analysis.trace?.steps[0]?.weights ?? [])).toEqual(Array.from(here.trace?.steps[0]?.weights ?? []));
+  });
+
+  it('answers a model it does not hold, a corrupt checkpoint and an unreadable command with messages', async () => {
+    const model = await loadedModel('additive');
+    const { s, events, settle } = session();
+    s.receive({ type: 'decode', id: 1, key: 9, input: REQUEST });
+    const cp = model.checkpoint;
+    if (!cp) throw new Error('no checkpoint bytes');
+    const bad = cp.weights.slice();
+    bad[bad.length - 1] ^= 0xff;
+    s.receive({ type: 'load', key: 2, manifest: cp.manifest, weights: bad, files: {} });
+    s.receive({ type: 'decode', id: 3, key: 2, input: { ...REQUEST, edits: 'no' } });
+    await settle();
+    expect(events[0]).toMatchObject({ type: 'failed', id: 1, message: expect.stringMatching(/does not hold/) });
+    expect(events.find((e) => e.type === 'failed' && e.id === 3)).toMatchObject({ message: expect.stringMatching(/edits/) });
+    expect(events.find((e) => e.type === 'load-failed')).toMatchObject({ key: 2, message: expect.stringMatching(/SHA-256|sha256/i) });
+    expect(parseAnalysisCommand(null)).toMatch(/object/);
+    expect(parseAnalysisCommand({ type: 'load', key: 1, weights: [1, 2], files: {} })).toMatch(/bytes/);
+  });
+});
+
+/** A Worker whose other side is a real AnalysisSession in this thread (messages cloned, delivered later). */
+class SessionWorker implements WorkerLike {
+  sent: Array<{ type: string }> = [];
+  private listeners = new Map<string, Set<(e: Event) => void>>();
+  private readonly session = new AnalysisSession((e) => setTimeout(() => this.emit(structuredClone(e)), 0));
+  terminated = false;
+  postMessage(message: unknown): void {
+    this.sent.push(message as { type: string });
+    const copy = structuredClone(message);
+    setTimeout(() => this.session.receive(copy), 0);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  addEventListener(type: string, l: (e: Event) => void): void {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type)?.add(l);
+  }
+  removeEventListener(type: string, l: (e: Event) => void): void {
+    this.listeners.get(type)?.delete(l);
+  }
+  emit(data: unknown): void {
+    for (const l of this.listeners.get('message') ?? []) l({ data } as MessageEvent);
+  }
+  fire(type: 'error'): void {
+    for (const l of this.listeners.get(type) ?? []) l({ type, message: 'boom', preventDefault() {} } as unknown as Event);
+  }
+}
+
+const tick = (ms = 60): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('AnalysisClient (the page side)', () => {
+  it('sends a model once, accepts it when the worker holds it, and never sends a superseded request', async () => {
+    const model = await loadedModel('additive');
+    const worker = new SessionWorker();
+    const client = new AnalysisClient({ spawn: () => worker });
+    expect(client.accepts(model)).toBe(false); // sent, not yet held
+    expect(client.accepts(model)).toBe(false);
+    await tick();
+    expect(worker.sent.filter((m) => m.type === 'load')).toHaveLength(1);
+    expect(client.accepts(model)).toBe(true);
+    const a = client.decode(model, { ...REQUEST, source: 'the cat' });
+    const b = client.decode(model, { ...REQUEST, source: 'the cat sat' });
+    const c = client.decode(model, { ...REQUEST, source: 'the cat sat on the mat' });
+    const [ra, rb, rc] = await Promise.all([a, b, c]);
+    expect(rb).toBeNull(); // replaced while waiting: never sent
+    expect(worker.sent.filter((m) => m.type === 'decode')).toHaveLength(2);
+    expect(ra?.sourceTokens).toEqual(['the', 'cat']);
+    expect(rc?.sourceTokens).toEqual(['the', 'cat', 'sat', 'on', 'the', 'mat']);
+  });
+
+  it('gives the worker up once when it fails: pending requests reject, nothing more is sent', async () => {
+    const model = await loadedModel('additive');
+    const worker = new SessionWorker();
+    const reasons: string[] = [];
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
+    client.accepts(model);
+    await tick();
+    const pending = client.decode(model, REQUEST);
+    worker.fire('error');
+    worker.fire('error');
+    await expect(pending).rejects.toThrow(/failed/);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/own thread/);
+    expect(worker.terminated).toBe(true);
+    expect(client.accepts(model)).toBe(false);
+  });
+
+  it('a message it cannot read ends the worker with a message', async () => {
+    const model = await loadedModel('additive');
+    const worker = new SessionWorker();
+    const reasons: string[] = [];
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
+    client.accepts(model);
+    worker.emit({ type: 'result', id: 1, analysis: { trace: 'nope' } });
+    expect(reasons[0]).toMatch(/cannot read/);
+  });
+});
+
+function source(model: LoadedModel, patch: Partial<DerivationSource> = {}): DerivationSource & { pending?: boolean } {
+  return { modelId: 'm', models: { m: model }, source: 'the cat', target: '', decoding: 'greedy', beamWidth: 4, sample: { temperature: 1, topK: 0, seed: 1 }, edits: {}, positions: true, units: 'words', headView: null, step: Number.MAX_SAFE_INTEGER, analysis: null, ...patch };
+}
+
+describe('createDerivation (the store’s one subscription)', () => {
+  it('decodes when an input changes, not when nothing did or only the view did, and clamps the step to the trace', async () => {
+    const model = await loadedModel('additive');
+    let state = source(model);
+    const d = createDerivation(
+      () => state,
+      (p) => (state = { ...state, ...p }),
+      { accepts: () => false, decode: () => Promise.resolve(null) },
+    );
+    d.update(state);
+    const first = state.analysis;
+    const decoded = d.decoded;
+    expect(first?.sourceTokens).toEqual(['the', 'cat']);
+    expect(state.step).toBe((first?.trace?.steps.length ?? 0) - 1);
+    d.update(state);
+    expect(state.analysis).toBe(first); // nothing changed: nothing derived
+    state = { ...state, units: 'pieces' };
+    d.update(state);
+    expect(d.decoded).toBe(decoded); // a view input: shown again, not decoded again
+    state = { ...state, source: 'the dog' };
+    d.update(state);
+    expect(d.decoded).not.toBe(decoded);
+    expect(state.analysis?.sourceTokens).toEqual(['the', 'dog']);
+    state = { ...state, models: {} };
+    d.update(state);
+    expect(state.analysis).toBeNull();
+  });
+
+  it('drops a worker result that a newer input overtook, and falls back to this thread when the worker fails', async () => {
+    const model = await loadedModel('additive');
+    let state: DerivationSource & { pending?: boolean } = source(model);
+    const waiting: Array<{ input: DecodeRequest; resolve(a: Analysis | null): void; reject(e: Error): void }> = [];
+    const decoder: Decoder = {
+      accepts: () => true,
+      decode: (_m, input) => new Promise((resolve, reject) => waiting.push({ input, resolve, reject })),
+    };
+    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), decoder);
+    d.update(state);
+    expect(state.pending).toBe(true);
+    state = { ...state, source: 'the dog sat' };
+    d.update(state);
+    const [old, latest] = waiting;
+    old?.resolve(decodeAnalysis({ model, ...(old.input) }));
+    await tick(0);
+    expect(state.analysis).toBeNull(); // the overtaken result is never shown
+    latest?.resolve(decodeAnalysis({ model, ...(latest.input) }));
+    await tick(0);
+    expect(state.analysis?.sourceTokens).toEqual(['the', 'dog', 'sat']);
+    expect(state.pending).toBe(false);
+    state = { ...state, source: 'a cat' };
+    d.update(state);
+    waiting[2]?.reject(new Error('gone'));
+    await tick(0);
+    expect(state.analysis?.sourceTokens).toEqual(['a', 'cat']);
+  });
+});
