@@ -74,8 +74,40 @@ export async function fetchCatalog(base = modelsBase(), signal?: AbortSignal): P
   return parseCatalog(await res.json());
 }
 
-/** Fetch and validate one shipped model; errors are Error/CheckpointError with clear messages. */
-export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal): Promise<LoadedModel> {
+/** Bytes received of the bytes expected (the manifest's byte lengths), while a model downloads. */
+export type LoadProgress = (loaded: number, total: number) => void;
+
+/**
+ * A response's body as bytes, reporting each chunk: `onChunk(n)` with the bytes of that chunk.
+ * Without a readable body (or no reporting wanted) it is read in one go.
+ */
+async function readBody(res: Response, onChunk?: (n: number) => void): Promise<Uint8Array> {
+  if (!onChunk || !res.body) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    onChunk(value.byteLength);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Fetch and validate one shipped model; errors are Error/CheckpointError with clear messages.
+ * `onProgress` hears how much of the weights and tokenizers has arrived (a large checkpoint takes
+ * a while: docs/ARCHITECTURE.md, "Large models").
+ */
+export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
   if (!ID.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
   const folder = new URL(`${id}/`, base);
   const manifestRes = await fetchChecked(new URL('manifest.json', folder).href, `the manifest of ${id}`, signal);
@@ -87,13 +119,23 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
   }
   const file = (manifest as { weights?: { file?: unknown } } | null)?.weights?.file;
   const name = typeof file === 'string' && /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(file) ? file : 'model.safetensors';
-  const bytes = async (file: string, what: string): Promise<Uint8Array> => new Uint8Array(await (await fetchChecked(new URL(file, folder).href, what, signal)).arrayBuffer());
+  let total = 0;
+  let loaded = 0;
+  const onChunk = onProgress
+    ? (n: number): void => {
+        loaded += n;
+        onProgress(loaded, Math.max(total, loaded));
+      }
+    : undefined;
+  const bytes = async (file: string, what: string): Promise<Uint8Array> => readBody(await fetchChecked(new URL(file, folder).href, what, signal), onChunk);
   // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel);
   // they are fetched alongside the weights
   const parsed = parseManifest(manifest);
   // the folder's name is the model's name: a manifest naming another model is not this one
   if (parsed.id !== id) throw new CheckpointError('manifest', `the manifest in models/${id}/ names another model (“${parsed.id}”)`);
   const tf = parsed.tokenizer.files;
+  // the tokenizers' sizes are not in the manifest: their bytes count as they come
+  total = parsed.weights.byteLength;
   const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, `the ${side} tokenizer of ${id}`)]) : [];
   const [weights, ...files] = await Promise.all([bytes(name, `the weights of ${id}`), ...extra]);
   return loadModel(manifest, weights, Object.fromEntries(files));

@@ -16,7 +16,7 @@ import { Rng } from '../tensor';
 import { textPrefix, type Analysis, type Decoding, type Units } from '../model/analysis';
 import { AnalysisClient } from '../worker/analysisClient';
 import { clampStep, createDerivation } from './derived';
-import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
+import { fetchCatalog, fetchModel, type CatalogEntry, type LoadProgress } from './catalog';
 import { loadStoredModel } from './modelDb';
 import { isModelRef, isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
 import { fieldsFor, safeStorage } from './persistence';
@@ -143,6 +143,8 @@ export interface ViewSlice {
 }
 
 export interface ModelsSlice {
+  /** While a model downloads: bytes received of the bytes expected (shown as a progress bar). */
+  loadProgress: { id: string; loaded: number; total: number } | null;
   catalog: CatalogEntry[] | null;
   catalogError: string | null;
   models: Record<string, LoadedModel>;
@@ -320,7 +322,7 @@ async function isShipped(get: () => Store, id: string): Promise<boolean> {
  * is only ever taken for a plain id that no shipped model has (a name written before the two
  * kinds existed), and is then kept under its `user:` name.
  */
-async function findModel(get: () => Store, ref: string): Promise<{ model: LoadedModel; ref: string } | null> {
+async function findModel(get: () => Store, ref: string, onProgress?: LoadProgress): Promise<{ model: LoadedModel; ref: string } | null> {
   if (isUserModelRef(ref)) {
     const model = await loadStoredModel(manifestIdOf(ref));
     return model ? { model, ref } : null;
@@ -330,10 +332,11 @@ async function findModel(get: () => Store, ref: string): Promise<{ model: Loaded
     const model = get().models[own] ?? (await loadStoredModel(ref));
     if (model) return { model, ref: own };
   }
-  return { model: await fetchModel(ref), ref };
+  return { model: await fetchModel(ref, undefined, undefined, onProgress), ref };
 }
 
 const createModels: Slice<ModelsSlice> = (set, get) => ({
+  loadProgress: null,
   catalog: null,
   catalogError: null,
   models: {},
@@ -358,9 +361,17 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       set({ modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[ref]) });
       return true;
     }
-    set({ loading: ref });
+    set({ loading: ref, loadProgress: null });
+    // at most ten updates a second: a large checkpoint arrives in thousands of chunks
+    let shown = 0;
+    const progress: LoadProgress = (loaded, total) => {
+      const now = performance.now();
+      if (now - shown < 100 && loaded < total) return;
+      shown = now;
+      if (get().loading === ref) set({ loadProgress: { id: ref, loaded, total } });
+    };
     try {
-      const found = await findModel(get, ref);
+      const found = await findModel(get, ref, progress);
       if (!found) {
         if (get().loading === ref) set({ loading: null });
         const id = manifestIdOf(ref);

@@ -12,7 +12,7 @@
 //   once. The page then decodes on its own thread, as it did before there was a worker
 //   (docs/RELIABILITY.md, "worker boundary").
 
-import type { LoadedModel } from '../model/bundle';
+import { parameterCount, type LoadedModel } from '../model/bundle';
 import type { Analysis } from '../model/analysis';
 import type { WorkerLike } from './client';
 import { MAX_WORKER_MODELS, type AnalysisCommand, type AnalysisEvent, type DecodeRequest } from './analysisSession';
@@ -48,6 +48,14 @@ function isAnalysis(value: unknown): value is Analysis {
   const traceOk = trace === null || (typeof trace === 'object' && Array.isArray(trace.steps) && Array.isArray(trace.sourceTokens) && Array.isArray(trace.targetTokens));
   return Array.isArray(a.sourceTokens) && Array.isArray(a.targetTokens) && Array.isArray(a.truncations) && (a.mode === 'free' || a.mode === 'forced') && traceOk && typeof a.ms === 'number';
 }
+
+/**
+ * Models above this many parameters are decoded only in the worker, even the first time (the page
+ * waits for the worker's copy rather than decode on its own thread). The real Tatoeba models
+ * (about 1.5 million) decode a sentence in 20–40 ms here and open faster on the page's thread;
+ * a paper-sized one (80 million) takes seconds (docs/ARCHITECTURE.md, "Large models").
+ */
+export const WORKER_ONLY_PARAMETERS = 4_000_000;
 
 interface Entry {
   key: number;
@@ -91,11 +99,16 @@ export class AnalysisClient {
     this.onFail = opts.onFail ?? (() => undefined);
   }
 
-  /** True when the worker holds this model; otherwise starts sending it (when it can) and returns false. */
+  /**
+   * True when the worker holds this model, or is loading a large one (whose decodings would hold
+   * the page for a long task: they wait for the worker instead). Otherwise starts sending it (when
+   * it can) and returns false: the page decodes this one itself.
+   */
   accepts(model: LoadedModel): boolean {
     if (this.dead || !model.checkpoint) return false;
+    const large = parameterCount(model.config) > WORKER_ONLY_PARAMETERS;
     const known = this.keys.get(model);
-    if (known && !known.dropped) return known.ready;
+    if (known && !known.dropped) return known.ready || large;
     const worker = this.ensureWorker();
     if (!worker) return false;
     const key = this.nextKey++;
@@ -113,7 +126,7 @@ export class AnalysisClient {
     }
     const { manifest, weights, files } = model.checkpoint;
     this.send({ type: 'load', key, manifest, weights, files });
-    return false;
+    return large && !this.dead;
   }
 
   /** Decode in the worker; null when a newer request superseded this one before it was sent. */

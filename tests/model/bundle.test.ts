@@ -53,8 +53,8 @@ describe('model bundle: save → load', () => {
 
   it('refuses a model over the parameter budget before the weights are read, naming its parameter count and the limit', async () => {
     const { manifest, weights } = await saved('additive', 'F32');
-    // within every per-size cap of the manifest (4096), far over the compute budget
-    const big = { ...manifest, sizes: { ...manifest.sizes, hidden: 4096 } };
+    // within every per-size cap of the manifest (4096), far over the memory budget
+    const big = { ...manifest, sizes: { embedding: 4096, hidden: 4096, alignment: 4096, maxout: 4096 } };
     const count = parameters(big);
     expect(count).toBeGreaterThan(MAX_MODEL_PARAMETERS);
     for (const file of [weights, new Uint8Array(0)]) {

@@ -4,6 +4,7 @@ import { getCorpus } from '../../data/corpora';
 import { isUserModelRef } from '../../store/modelRef';
 import { useStore } from '../../store/store';
 import { isTransformer } from '../../model/config';
+import { parameterCount, type LoadedModel } from '../../model/bundle';
 import { useAnalysis, useModel, useTrace } from '../hooks';
 import { FastWeights } from '../panels/FastWeights';
 import { HeadGrid } from '../panels/HeadGrid';
@@ -19,14 +20,43 @@ import { HeatmapToolbar, SharePanel } from '../panels/Share';
 import { StepWeights } from '../panels/StepWeights';
 import { Stepper } from '../panels/Stepper';
 
+/** "1.5 M parameters · 2.8 MiB": what a keystroke costs depends on the first (docs/ARCHITECTURE.md, "Large models"). */
+function modelSize(t: ReturnType<typeof useT>, model: LoadedModel): string {
+  const params = parameterCount(model.config);
+  const bytes = model.manifest.weights.byteLength;
+  return t('model.size', { params: (params / 1e6).toFixed(params < 1e7 ? 2 : 1), mib: (bytes / 2 ** 20).toFixed(1) });
+}
+
+/** A model's download: bytes received of the bytes expected, as a bar and in words. */
+export function LoadBar({ id }: { id: string }) {
+  const t = useT();
+  const p = useStore((s) => (s.loadProgress?.id === id ? s.loadProgress : null));
+  if (!p || p.total <= 0) return null;
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+  const label = t('app.loadProgress', { loaded: mib(p.loaded), total: mib(p.total) });
+  return (
+    <span className="load-bar">
+      {' '}
+      <progress max={p.total} value={Math.min(p.loaded, p.total)} aria-label={label} /> <span className="muted">{label}</span>
+    </span>
+  );
+}
+
 function ModelLine() {
   const t = useT();
   const lang = useLang();
   const model = useModel();
   const analysis = useAnalysis();
   const loading = useStore((s) => s.loading);
+  const pending = useStore((s) => s.pending);
   const own = useStore((s) => isUserModelRef(s.modelId));
-  if (!model) return <p className="model-line">{loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}</p>;
+  if (!model)
+    return (
+      <p className="model-line">
+        {loading ? t('app.loadingModel', { id: loading }) : t('app.noModel')}
+        {loading && <LoadBar id={loading} />}
+      </p>
+    );
   const variant = model.manifest.variant;
   const config = model.config;
   return (
@@ -48,7 +78,14 @@ function ModelLine() {
           <span className="muted">{variantSource(lang, variant)}</span>
         </>
       )}
+      <span className="muted"> · {modelSize(t, model)}</span>
       {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
+      {pending && (
+        <span className="muted pending" role="status">
+          {' '}
+          · {t('app.decoding')}
+        </span>
+      )}
       {getCorpus(model.manifest.task) && (
         <span className="model-data muted">
           {' '}
