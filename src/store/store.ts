@@ -527,10 +527,12 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
 
 /**
  * The analysis worker, where there are workers (not in Node tests): decodings of models it holds
- * run there, the page renders (docs/ARCHITECTURE.md, "From keystroke to pixels").
+ * run there, the page renders (docs/ARCHITECTURE.md, "From keystroke to pixels"). The bench sets
+ * `__rnnsearchMainThreadAnalysis` before the page's scripts run to measure the other placement.
  */
+const mainThreadOnly = typeof window !== 'undefined' && (window as { __rnnsearchMainThreadAnalysis?: unknown }).__rnnsearchMainThreadAnalysis === true;
 const analysisClient =
-  typeof Worker === 'function' && typeof window !== 'undefined'
+  typeof Worker === 'function' && typeof window !== 'undefined' && !mainThreadOnly
     ? new AnalysisClient({ onFail: (reason) => useStore.getState().notify('warning', reason, { key: 'notice.analysisWorker', vars: { reason } }) })
     : undefined;
 

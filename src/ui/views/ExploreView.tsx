@@ -1,5 +1,6 @@
 // The explorer: the sentence boxes, then the heatmap with the stepper and the step's panels.
 
+import { useEffect, useState } from 'react';
 import { getCorpus } from '../../data/corpora';
 import { isUserModelRef } from '../../store/modelRef';
 import { useStore } from '../../store/store';
@@ -19,6 +20,20 @@ import { SentenceEditor } from '../panels/SentenceEditor';
 import { HeatmapToolbar, SharePanel } from '../panels/Share';
 import { StepWeights } from '../panels/StepWeights';
 import { Stepper } from '../panels/Stepper';
+
+/** `value`, but true only once it has stayed true for `ms` (no flicker for quick decodings). */
+function useLasting(value: boolean, ms: number): boolean {
+  const [lasting, setLasting] = useState(false);
+  useEffect(() => {
+    if (!value) return;
+    const timer = setTimeout(() => setLasting(true), ms);
+    return () => {
+      clearTimeout(timer);
+      setLasting(false);
+    };
+  }, [value, ms]);
+  return value && lasting;
+}
 
 /** "1.5 M parameters · 2.8 MiB": what a keystroke costs depends on the first (docs/ARCHITECTURE.md, "Large models"). */
 function modelSize(t: ReturnType<typeof useT>, model: LoadedModel): string {
@@ -48,7 +63,7 @@ function ModelLine() {
   const model = useModel();
   const analysis = useAnalysis();
   const loading = useStore((s) => s.loading);
-  const pending = useStore((s) => s.pending);
+  const pending = useLasting(useStore((s) => s.pending), 250);
   const own = useStore((s) => isUserModelRef(s.modelId));
   if (!model)
     return (
@@ -79,13 +94,8 @@ function ModelLine() {
         </>
       )}
       <span className="muted"> · {modelSize(t, model)}</span>
-      {analysis && <span className="muted"> · {t('app.decodedIn', { ms: analysis.ms.toFixed(1) })}</span>}
-      {pending && (
-        <span className="muted pending" role="status">
-          {' '}
-          · {t('app.decoding')}
-        </span>
-      )}
+      {/* a decoding that takes a while (a large model, in the worker) says so in place of its time */}
+      {(analysis || pending) && <span className="muted"> · {pending ? <span role="status">{t('app.decoding')}</span> : t('app.decodedIn', { ms: analysis?.ms.toFixed(1) ?? '' })}</span>}
       {getCorpus(model.manifest.task) && (
         <span className="model-data muted">
           {' '}
