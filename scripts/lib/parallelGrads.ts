@@ -37,7 +37,7 @@ export class ParallelGradients extends Pool {
     void this.bind(config, params);
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     super.close();
     await Promise.resolve();
   }
