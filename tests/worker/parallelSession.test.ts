@@ -43,7 +43,11 @@ function harness(extra: Partial<SessionHost> = {}) {
       const parsed = parseFromWorker(structuredClone(m));
       if (!parsed.ok) invalid.push(`${m.type}: ${parsed.error}`);
       messages.push(m);
-      for (const w of [...waiters]) if (w.pred(m)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(m);
+      for (const w of [...waiters]) {
+        if (!w.pred(m)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
     },
     schedule: (fn) => setTimeout(fn, 0),
     now: () => performance.now(),
