@@ -40,13 +40,45 @@ export function cspHeaderFor(url: string): string {
   return path === `/${EMBED_PAGE}` ? EMBED_CONTENT_SECURITY_POLICY_HEADER : CONTENT_SECURITY_POLICY_HEADER;
 }
 
+/**
+ * Cross-origin isolation (README, "Cross-origin isolation"; docs/ARCHITECTURE.md, "Training on
+ * every core"): with these two headers `crossOriginIsolated` is true, SharedArrayBuffer exists, and
+ * the Train view computes gradients on several workers that share the weights. `require-corp`
+ * rather than `credentialless`: the page loads nothing from another origin (the CSP above allows
+ * only 'self', data: and blob:), so require-corp costs nothing here, and it is the value every
+ * browser with SharedArrayBuffer understands (Safari has no `credentialless`). Sent on every path,
+ * scripts included: a dedicated worker's own response decides its policy. Where a host cannot
+ * send them (GitHub Pages), the page trains on one worker and the Train view says so.
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * The embed entry is framed by other sites. COOP is ignored in a frame, and COEP only governs what
+ * the frame itself loads (all same-origin). A host page that is itself cross-origin isolated
+ * (COEP require-corp) may frame a cross-origin document only if that document opts in with
+ * `Cross-Origin-Resource-Policy: cross-origin`, so embed.html says so; nothing else does.
+ */
+export const EMBED_RESOURCE_POLICY = 'cross-origin';
+
+/** The headers a path gets beyond the preview's common ones: its CSP, and embed.html's CORP. */
+export function headersFor(url: string): Record<string, string> {
+  const path = new URL(url, 'http://host').pathname;
+  return {
+    'Content-Security-Policy': cspHeaderFor(url),
+    ...(path === `/${EMBED_PAGE}` ? { 'Cross-Origin-Resource-Policy': EMBED_RESOURCE_POLICY } : {}),
+  };
+}
+
 /** `vite preview` sends the CSP header by path (preview.headers would give every path one policy). */
 function cspHeader(): Plugin {
   return {
     name: 'rnnsearch:csp-header',
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
-        res.setHeader('Content-Security-Policy', cspHeaderFor(req.url ?? '/'));
+        for (const [name, value] of Object.entries(headersFor(req.url ?? '/'))) res.setHeader(name, value);
         next();
       });
     },
@@ -84,6 +116,8 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
+    // isolated in development too, so the Train view's workers behave as in production
+    headers: { ...ISOLATION_HEADERS },
   },
   preview: {
     port: 4173,
@@ -92,6 +126,7 @@ export default defineConfig({
     headers: {
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
+      ...ISOLATION_HEADERS,
     },
   },
   build: {

@@ -21,3 +21,4 @@ declare const console: {
   warn(...args: unknown[]): void;
   error(...args: unknown[]): void;
 };
+declare function clearTimeout(id: unknown): void;

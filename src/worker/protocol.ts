@@ -9,8 +9,8 @@
 //
 // Page → worker:  ping · train/start · train/pause · train/resume · train/step · train/reset ·
 //                 export/checkpoint
-// Worker → page:  ready · pong · train/state · data/ready · train/progress · train/snapshot ·
-//                 train/weights · train/guard · train/done · checkpoint · error
+// Worker → page:  ready · pong · train/state · data/ready · train/workers · train/progress ·
+//                 train/snapshot · train/weights · train/guard · train/done · checkpoint · error
 // The worker sends progress at most every PROGRESS_INTERVAL_MS (~10 Hz), snapshots every
 // `snapshotEvery` steps (coalesced to the same rate), weights at most every WEIGHTS_INTERVAL_MS.
 
@@ -43,6 +43,8 @@ export const LIMITS = {
   tensors: 64,
   tensorElements: 16 * 1024 * 1024,
   lossPoints: 1000,
+  /** Threads computing a run's gradients (the training worker and its gradient workers). */
+  workers: 16,
 } as const;
 
 // ---- shared pieces ---------------------------------------------------------------------------
@@ -119,8 +121,12 @@ export type RunState = 'idle' | 'preparing' | 'running' | 'paused' | 'done';
 
 export type ToWorker =
   | { type: 'ping'; seq: number }
-  /** Build the data and the model and start (or wait paused); replaces any run. */
-  | { type: 'train/start'; config: TrainConfig; paused: boolean; resume: ResumePoint | null }
+  /**
+   * Build the data and the model and start (or wait paused); replaces any run. `workers`: threads
+   * computing gradients (1 when absent; more only where memory can be shared). Not part of the
+   * config: it changes the speed, not the numbers (docs/ARCHITECTURE.md, "Training on every core").
+   */
+  | { type: 'train/start'; config: TrainConfig; paused: boolean; resume: ResumePoint | null; workers?: number }
   | { type: 'train/pause' }
   | { type: 'train/resume' }
   /** While paused: take `count` steps, then pause again. */
@@ -181,11 +187,26 @@ export interface Snapshot {
   forced: boolean;
 }
 
+/**
+ * How many threads compute the run's gradients (sent when a run starts and when that changes).
+ * `reason`: 'ok'; 'no-shared-memory' when more were asked for but this page cannot share memory
+ * (not cross-origin isolated); 'dropped' when a gradient worker failed and training goes on with
+ * the others (`message` says why, in English, like every worker error).
+ */
+export interface WorkersInfo {
+  type: 'train/workers';
+  workers: number;
+  requested: number;
+  reason: 'ok' | 'no-shared-memory' | 'dropped';
+  message: string | null;
+}
+
 export type FromWorker =
   | { type: 'ready'; protocol: number }
   | { type: 'pong'; seq: number }
   | { type: 'train/state'; state: RunState; step: number }
   | DataReady
+  | WorkersInfo
   | Progress
   | Snapshot
   | { type: 'train/weights'; step: number; tensors: WeightTensor[] }
@@ -403,7 +424,14 @@ export function parseToWorker(data: unknown): Validated<ToWorker> {
           const r = obj(resume, 'train/start.resume');
           point = { step: int(own(r, 'step'), 'train/start.resume.step', 0, LIMITS.steps), tensors: weightTensors(own(r, 'tensors'), 'train/start.resume.tensors') };
         }
-        return { type, config: parseTrainConfig(own(o, 'config'), 'train/start.config'), paused: bool(own(o, 'paused'), 'train/start.paused'), resume: point };
+        const workers = own(o, 'workers');
+        return {
+          type,
+          config: parseTrainConfig(own(o, 'config'), 'train/start.config'),
+          paused: bool(own(o, 'paused'), 'train/start.paused'),
+          resume: point,
+          ...(workers === undefined ? {} : { workers: int(workers, 'train/start.workers', 1, LIMITS.workers) }),
+        };
       }
       case 'train/pause':
       case 'train/resume':
@@ -477,6 +505,16 @@ export function parseFromWorker(data: unknown): Validated<FromWorker> {
             source: tokens(own(probe, 'source'), 'data/ready.probe.source', MAX_TOKENS_PER_SIDE + 1),
             target: target === null ? null : tokens(target, 'data/ready.probe.target', MAX_TARGET_TOKENS),
           },
+        };
+      }
+      case 'train/workers': {
+        const message = own(o, 'message');
+        return {
+          type,
+          workers: int(own(o, 'workers'), 'train/workers.workers', 1, LIMITS.workers),
+          requested: int(own(o, 'requested'), 'train/workers.requested', 1, LIMITS.workers),
+          reason: oneOf(own(o, 'reason'), 'train/workers.reason', ['ok', 'no-shared-memory', 'dropped'] as const),
+          message: message === null ? null : str(message, 'train/workers.message', LIMITS.textChars),
         };
       }
       case 'train/progress': {

@@ -4,6 +4,15 @@
 // throttled progress, probe snapshots, weights, guard reports and checkpoints. `train.worker.ts`
 // wires it to the worker's `self`; tests drive it directly in Node.
 //
+// Training on every core (docs/ARCHITECTURE.md): with `workers` > 1 and memory that can be shared
+// (the page is cross-origin isolated), the weights live in SharedArrayBuffers and each step's
+// gradients are computed by src/train/parallel.ts — the CLI's own code — on this thread and
+// `workers − 1` gradient workers that this session starts and keeps for the next run. A step then
+// awaits its gradients, so messages are handled meanwhile: a pause asked for during a step takes
+// effect when it ends (no step is cut), a reset or a new start drops the step's result. A gradient
+// worker that fails or hangs is dropped by the pool's deadline and the step is computed again on
+// the ones left (down to this thread alone), with a `train/workers` message saying so.
+//
 // Evaluation (every `evalEvery` steps and at the end): the Trainer's dev loss (which also keeps
 // the best weights), then greedy decoding of every dev pair for exact match and BLEU, spread over
 // slices. At the end the weights of the best dev loss are put back, as the CLI does.
@@ -15,7 +24,8 @@ import type { ModelConfig, TransformerVariant } from '../model/config';
 import { createModel, type TranslationModel } from '../model/family';
 import { defaultMaxLength } from '../model/decoding';
 import { initParams, type Params } from '../model/params';
-import { Trainer, type TrainSettings } from '../train/trainer';
+import { canShareMemory, GradientWorkerError, ParallelGradients, shareParams, type GradPort } from '../train/parallel';
+import { Trainer, type GuardReport, type StepReport, type TrainSettings } from '../train/trainer';
 import { buildRunData, DataError, type RunData } from './data';
 import {
   LIMITS,
@@ -31,6 +41,7 @@ import {
   type Snapshot,
   type ToWorker,
   type TrainConfig,
+  type WorkersInfo,
 } from './protocol';
 
 /** Work done between two yields to the message loop (a training step is never cut). */
@@ -44,6 +55,10 @@ export interface SessionHost {
   /** Run `fn` after the messages already queued (a macrotask). */
   schedule(fn: () => void): void;
   now(): number;
+  /** Start a gradient worker (absent: training runs on this thread only). */
+  spawnGradientWorker?(): GradPort;
+  /** Whether memory can be shared with gradient workers (default: canShareMemory()). */
+  sharedMemory?: boolean;
 }
 
 function clip(text: string): string {
@@ -134,12 +149,20 @@ class Run {
   private tokensPerSec = 0;
   elapsedMs = 0;
   readonly evals: EvalPoint[] = [];
+  /** A step is waiting for its gradients (parallel training). */
+  busy = false;
+  /** A pause arrived during a step: announce it when the step ends. */
+  pausePending = false;
+  /** Replaced or reset: a step still in flight is thrown away. */
+  disposed = false;
 
   constructor(
     private readonly host: SessionHost,
     readonly config: TrainConfig,
     readonly data: RunData,
     resume: ResumePoint | null,
+    private readonly pool: ParallelGradients | null = null,
+    private readonly requestedWorkers = 1,
   ) {
     const common = { srcVocabSize: data.srcVocab.size, tgtVocabSize: data.tgtVocab.size, lengthRatio: data.lengthRatio };
     // parseTrainConfig checked that a Transformer's variant is scaled-dot or linear
@@ -147,7 +170,9 @@ class Run {
       config.family === 'transformer' && config.transformer
         ? { family: 'transformer', variant: config.variant as TransformerVariant, sizes: { ...config.transformer }, ...common }
         : { variant: config.variant, sizes: { ...config.sizes }, ...common };
-    this.params = initParams(this.modelConfig, config.seed);
+    // shared memory only when gradient workers read it (the same values either way)
+    const init = initParams(this.modelConfig, config.seed);
+    this.params = pool ? shareParams(init) : init;
     const settings = trainerSettings(config);
     if (resume && resume.step > 0) {
       const values = new Map(resume.tensors.map((t) => [t.name, t.data] as const));
@@ -175,6 +200,16 @@ class Run {
       this.offset = 0;
       this.trainer = new Trainer(this.modelConfig, this.params, data.trainIds, data.devIds, settings);
     }
+    void pool?.bind(this.modelConfig, this.params);
+  }
+
+  /** Threads computing this run's gradients now. */
+  get workers(): number {
+    return this.pool ? this.pool.threads : 1;
+  }
+
+  workersInfo(reason: WorkersInfo['reason'], message: string | null): WorkersInfo {
+    return { type: 'train/workers', workers: this.workers, requested: this.requestedWorkers, reason, message: message === null ? null : clip(message) };
   }
 
   get step(): number {
@@ -190,8 +225,8 @@ class Run {
     return this.state === 'running' || (this.state === 'paused' && this.stepsToTake > 0);
   }
 
-  /** Do up to `budgetMs` of work. */
-  work(budgetMs: number): void {
+  /** Do up to `budgetMs` of work (a parallel step is awaited; a step is never cut). */
+  async work(budgetMs: number): Promise<void> {
     const now = (): number => this.host.now();
     const t0 = now();
     const deadline = t0 + budgetMs;
@@ -210,14 +245,46 @@ class Run {
         this.beginFinish();
         continue;
       }
-      this.trainOneStep();
-    } while (now() < deadline);
+      if (this.pool) {
+        this.busy = true;
+        let report: StepReport | GuardReport | null;
+        try {
+          report = await this.parallelStep();
+        } finally {
+          this.busy = false;
+        }
+        if (report === null || this.disposed) return;
+        this.afterStep(report);
+      } else {
+        this.afterStep(this.trainer.trainStep());
+      }
+    } while (now() < deadline && !this.pausePending);
     this.elapsedMs += now() - t0;
     this.flush(false);
   }
 
-  private trainOneStep(): void {
-    const report = this.trainer.trainStep();
+  /**
+   * One step with its gradients from the pool; null when the run was replaced meanwhile. A
+   * gradient worker that fails is dropped and the same batch computed again on the ones left.
+   */
+  private async parallelStep(): Promise<StepReport | GuardReport | null> {
+    const pool = this.pool as ParallelGradients;
+    const t0 = performance.now();
+    const pairs = this.trainer.nextPairs();
+    for (;;) {
+      try {
+        const { loss, tokens } = await pool.compute(pairs);
+        if (this.disposed) return null;
+        return this.trainer.applyGradients(loss, tokens, t0);
+      } catch (err) {
+        if (this.disposed) return null;
+        if (!(err instanceof GradientWorkerError)) throw err;
+        this.host.post(this.workersInfo('dropped', `${err.message}; training goes on with ${pool.threads} worker${pool.threads === 1 ? '' : 's'}`));
+      }
+    }
+  }
+
+  private afterStep(report: StepReport | GuardReport): void {
     if (this.stepsToTake > 0) this.stepsToTake--;
     if (report.type === 'guard') {
       this.host.post({ type: 'train/guard', step: this.offset + report.step, what: report.what, restoredStep: this.offset + report.restoredStep, message: clip(report.message) });
@@ -370,9 +437,39 @@ class Run {
 /** The worker's state machine: at most one run at a time. */
 export class TrainSession {
   private run: Run | null = null;
+  /** A slice is scheduled or running (a parallel slice awaits its steps). */
   private scheduled = false;
+  /** The gradient workers, kept from run to run while the number asked for stays the same. */
+  private pool: ParallelGradients | null = null;
 
   constructor(private readonly host: SessionHost) {}
+
+  /** The pool for `workers` threads, or null for this thread alone (or when memory cannot be shared). */
+  private poolFor(workers: number): ParallelGradients | null {
+    const spawn = this.host.spawnGradientWorker;
+    if (workers <= 1 || !spawn || !(this.host.sharedMemory ?? canShareMemory())) {
+      this.pool?.close();
+      this.pool = null;
+      return null;
+    }
+    if (this.pool && this.pool.threads === workers) return this.pool;
+    this.pool?.close();
+    const ports: GradPort[] = [];
+    try {
+      for (let k = 1; k < workers; k++) ports.push(spawn.call(this.host));
+    } catch (err) {
+      // a browser that cannot start one more worker: train on the ones that started
+      this.error('train', `a gradient worker could not be started (${errorMessage(err)})`, null);
+    }
+    this.pool = ports.length > 0 ? new ParallelGradients(ports) : null;
+    return this.pool;
+  }
+
+  /** Replace the run: a step still in flight for the old one is thrown away. */
+  private setRun(run: Run | null): void {
+    if (this.run) this.run.disposed = true;
+    this.run = run;
+  }
 
   /** Announce that the worker is up. */
   hello(): void {
@@ -404,15 +501,15 @@ export class TrainSession {
         this.host.post({ type: 'pong', seq: msg.seq });
         return;
       case 'train/start':
-        this.start(msg.config, msg.paused, msg.resume);
+        this.start(msg.config, msg.paused, msg.resume, msg.workers ?? 1);
         return;
       case 'train/pause':
         if (this.run && this.run.state === 'running') {
           this.run.state = 'paused';
           this.run.stepsToTake = 0;
-          this.run.flush(true);
-          this.run.sendWeights(true);
-          this.postState();
+          // during a parallel step: when it ends, so the weights sent are the paused run's
+          if (this.run.busy) this.run.pausePending = true;
+          else this.announcePause(this.run);
         }
         return;
       case 'train/resume':
@@ -429,13 +526,21 @@ export class TrainSession {
         }
         return;
       case 'train/reset':
-        this.run = null;
+        this.setRun(null);
         this.postState();
         return;
       case 'export/checkpoint':
         void this.exportCheckpoint(msg.requestId, msg.id, msg.title);
         return;
     }
+  }
+
+  /** The page learns of a pause with the weights it would resume from. */
+  private announcePause(run: Run): void {
+    run.pausePending = false;
+    run.flush(true);
+    run.sendWeights(true);
+    this.postState();
   }
 
   private postState(): void {
@@ -448,13 +553,13 @@ export class TrainSession {
     this.host.post({ type: 'error', scope, message: clip(message), requestId, lineErrors: lineErrors.slice(0, LIMITS.lineErrors) });
   }
 
-  private start(config: TrainConfig, paused: boolean, resume: ResumePoint | null): void {
-    this.run = null;
+  private start(config: TrainConfig, paused: boolean, resume: ResumePoint | null, workers: number): void {
+    this.setRun(null);
     this.host.post({ type: 'train/state', state: 'preparing', step: resume?.step ?? 0 });
     let run: Run;
     try {
       const data = buildRunData(config);
-      run = new Run(this.host, config, data, resume);
+      run = new Run(this.host, config, data, resume, this.poolFor(workers), workers);
       this.host.post({
         type: 'data/ready',
         train: data.trainIds.length,
@@ -472,7 +577,9 @@ export class TrainSession {
       this.postState();
       return;
     }
-    this.run = run;
+    this.setRun(run);
+    const shared = workers <= 1 || !this.host.spawnGradientWorker || (this.host.sharedMemory ?? canShareMemory());
+    this.host.post(run.workersInfo(shared ? 'ok' : 'no-shared-memory', null));
     run.state = paused ? 'paused' : 'running';
     // the untrained alignment opens the replay
     try {
@@ -493,27 +600,38 @@ export class TrainSession {
   }
 
   private slice(): void {
-    this.scheduled = false;
     const run = this.run;
-    if (!run) return;
-    const wasPausedStepping = run.state === 'paused' && run.stepsToTake > 0;
-    try {
-      run.work(SLICE_MS);
-    } catch (err) {
-      // a bug or an impossible state: stop this run, keep the worker
-      run.state = 'paused';
-      run.stepsToTake = 0;
-      this.error('train', `training stopped: ${errorMessage(err)}`, null);
-      this.postState();
+    if (!run) {
+      this.scheduled = false;
       return;
     }
-    if (this.run !== run) return;
-    if (wasPausedStepping && run.stepsToTake === 0 && run.state === 'paused') {
-      run.flush(true);
-      run.sendWeights(true);
-      this.postState();
-    }
-    this.kick();
+    const wasPausedStepping = run.state === 'paused' && run.stepsToTake > 0;
+    // `scheduled` stays true while the slice runs: a command that arrives during a parallel step
+    // must not start a second slice beside it
+    run.work(SLICE_MS).then(
+      () => {
+        this.scheduled = false;
+        if (this.run !== run) {
+          this.kick();
+          return;
+        }
+        if (run.pausePending || (wasPausedStepping && run.stepsToTake === 0 && run.state === 'paused')) this.announcePause(run);
+        this.kick();
+      },
+      (err: unknown) => {
+        this.scheduled = false;
+        if (this.run !== run) {
+          this.kick();
+          return;
+        }
+        // a bug or an impossible state: stop this run, keep the worker
+        run.state = 'paused';
+        run.stepsToTake = 0;
+        run.pausePending = false;
+        this.error('train', `training stopped: ${errorMessage(err)}`, null);
+        this.postState();
+      },
+    );
   }
 
   private async exportCheckpoint(requestId: number, id: string, title: string): Promise<void> {

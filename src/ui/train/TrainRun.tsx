@@ -71,8 +71,16 @@ export function TrainNotices() {
   const crash = useTrainStore((s) => s.crash);
   const error = useTrainStore((s) => s.error);
   const status = useTrainStore((s) => s.status);
+  const workersInfo = useTrainStore((s) => s.workersInfo);
   return (
     <div className="train-notices">
+      {workersInfo?.reason === 'dropped' && (
+        <div className="notice warning" role="status">
+          <p>
+            <strong>{t('train.workersDropped', { n: workersInfo.workers })}</strong> {workersInfo.message}
+          </p>
+        </div>
+      )}
       {crash && status === 'crashed' && (
         <div className="notice error" role="alert">
           <p>
@@ -133,6 +141,7 @@ export function TrainMetrics() {
   const lastEval = useTrainStore((s) => s.evals.at(-1) ?? null);
   const data = useTrainStore((s) => s.data);
   const done = useTrainStore((s) => s.done);
+  const workers = useTrainStore((s) => s.workersInfo?.workers ?? null);
   const exact = done?.exactMatch ?? lastEval?.exactMatch ?? null;
   const bleu = done?.bleu ?? lastEval?.bleu ?? null;
   const devLoss = done?.devLoss ?? lastEval?.devLoss ?? null;
@@ -148,6 +157,7 @@ export function TrainMetrics() {
         <Metric name="grad-norm" label={t('train.m.grad')} value={progress?.gradNorm ?? null} text={progress ? fmt(progress.gradNorm, 2) : '–'} />
         <Metric name="lr" label={t('train.m.lr')} value={progress?.lr ?? null} text={progress ? progress.lr.toExponential(1) : '–'} />
         <Metric name="elapsed" label={t('train.m.time')} value={progress?.elapsedMs ?? null} text={progress ? seconds(progress.elapsedMs, t) : '–'} />
+        <Metric name="workers" label={t('train.m.workers')} value={workers} text={workers === null ? '–' : String(workers)} />
       </dl>
       {data && <p className="note">{t('train.dataLine', { train: data.train, dev: data.dev, src: data.srcVocab, tgt: data.tgtVocab })}</p>}
       {data && data.warnings.length > 0 && (

@@ -7,7 +7,8 @@ import { TSV_MAX_BYTES } from '../../data/limits';
 import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type Variant } from '../../model/config';
 import { msg, taskTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
 import { TASK_CHOICES, familyDefaults, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from './defaults';
-import { setForm, setTask, setTsv, useTrainStore } from './trainStore';
+import { setForm, setTask, setTsv, setWorkers, useTrainStore } from './trainStore';
+import { coreCount, pageIsolated, workerChoices } from './workers';
 
 const TASK_NOTES: Record<TaskChoice, MessageKey> = {
   reverse: 'train.note.reverse',
@@ -129,6 +130,33 @@ export function LineErrors() {
   );
 }
 
+/**
+ * Threads for the run (docs/ARCHITECTURE.md, "Training on every core"). Where the page is not
+ * cross-origin isolated there is one choice, and this is the one place that says why.
+ */
+function WorkersField() {
+  const t = useT();
+  const id = useId();
+  const workers = useTrainStore((s) => s.workers);
+  const isolated = pageIsolated();
+  const choices = workerChoices(isolated);
+  return (
+    <div className="train-field wide">
+      <label htmlFor={id}>{t('train.workers')}</label>
+      <select id={id} value={Math.min(workers, choices.length)} disabled={choices.length === 1} aria-describedby={`${id}-help`} onChange={(e) => setWorkers(Number(e.target.value))}>
+        {choices.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+      <p className="note" id={`${id}-help`} data-isolated={isolated ? 'true' : 'false'}>
+        {isolated ? t('train.workersHelp', { cores: coreCount() }) : t('train.workersSingle')}
+      </p>
+    </div>
+  );
+}
+
 export function TrainSettings() {
   const t = useT();
   const lang = useLang();
@@ -206,6 +234,7 @@ export function TrainSettings() {
         </div>
         <Field field="probeSource" label="train.probeSource" kind="text" wide />
         <Field field="probeTarget" label="train.probeTarget" kind="text" wide />
+        <WorkersField />
       </fieldset>
       <LineErrorsOutsideTsv task={form.task} />
     </section>

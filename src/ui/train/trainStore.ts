@@ -17,9 +17,10 @@ import { VARIANT_INFO } from '../../model/config';
 import { putStoredModel, useStoredModels } from '../../store/modelDb';
 import { useStore } from '../../store/store';
 import { TrainClient, type WorkerLike } from '../../worker/client';
-import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor } from '../../worker/protocol';
+import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor, WorkersInfo } from '../../worker/protocol';
 import { errorMessage, msg, MessageError, notifyMessage, type Message } from '../i18n';
 import { defaultForm, familyDefaults, formToConfig, type FormErrors, type TaskChoice, type TrainForm, type TsvFile } from './defaults';
+import { clampWorkers, defaultWorkers } from './workers';
 
 export type TrainStatus = 'idle' | 'starting' | 'preparing' | 'running' | 'paused' | 'done' | 'crashed';
 
@@ -68,13 +69,17 @@ export interface TrainState {
   /** The step of the last weights received (what "resume" would start from). */
   weightsStep: number | null;
   busy: 'export' | 'save' | 'load' | null;
+  /** Threads asked for the next run (src/ui/train/workers.ts; not part of the run's config). */
+  workers: number;
+  /** How many threads the run computes its gradients on, as the worker last said. */
+  workersInfo: Omit<WorkersInfo, 'type'> | null;
 }
 
 function initialRun(): Pick<
   TrainState,
-  'data' | 'dataError' | 'lineErrors' | 'losses' | 'evals' | 'progress' | 'snapshots' | 'scrub' | 'guards' | 'crash' | 'done' | 'error' | 'weightsStep'
+  'data' | 'dataError' | 'lineErrors' | 'losses' | 'evals' | 'progress' | 'snapshots' | 'scrub' | 'guards' | 'crash' | 'done' | 'error' | 'weightsStep' | 'workersInfo'
 > {
-  return { data: null, dataError: null, lineErrors: [], losses: [], evals: [], progress: null, snapshots: [], scrub: null, guards: [], crash: null, done: null, error: null, weightsStep: null };
+  return { data: null, dataError: null, lineErrors: [], losses: [], evals: [], progress: null, snapshots: [], scrub: null, guards: [], crash: null, done: null, error: null, weightsStep: null, workersInfo: null };
 }
 
 export const useTrainStore = create<TrainState>()(() => ({
@@ -86,6 +91,7 @@ export const useTrainStore = create<TrainState>()(() => ({
   runId: null,
   ...initialRun(),
   busy: null,
+  workers: defaultWorkers(),
 }));
 
 // ---- the worker -------------------------------------------------------------------------------
@@ -117,7 +123,7 @@ export function resetTrainStore(): void {
   awaiting = null;
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = null;
-  useTrainStore.setState({ form: defaultForm('reverse'), formErrors: {}, tsv: null, status: 'idle', runConfig: null, runId: null, ...initialRun(), busy: null });
+  useTrainStore.setState({ form: defaultForm('reverse'), formErrors: {}, tsv: null, status: 'idle', runConfig: null, runId: null, ...initialRun(), busy: null, workers: defaultWorkers() });
 }
 
 function workersAvailable(): boolean {
@@ -211,6 +217,11 @@ function flushQueue(): void {
         next.dataError = null;
         break;
       }
+      case 'train/workers': {
+        const { type: _type, ...info } = m;
+        next.workersInfo = info;
+        break;
+      }
       case 'train/progress': {
         const { type: _type, losses: points, eval: ev, ...info } = m;
         next.progress = info;
@@ -283,6 +294,16 @@ export function setTsv(tsv: TsvFile | null, error: Message | null = null): void 
   useTrainStore.setState({ tsv, formErrors });
 }
 
+/** Threads for the next run (the choices of src/ui/train/workers.ts). */
+export function setWorkers(n: number): void {
+  useTrainStore.setState({ workers: clampWorkers(n) });
+}
+
+/** What train/start asks for: the chosen count, or 1 where memory cannot be shared. */
+function requestedWorkers(): number {
+  return clampWorkers(useTrainStore.getState().workers);
+}
+
 export function setScrub(index: number | null): void {
   const n = useTrainStore.getState().snapshots.length;
   useTrainStore.setState({ scrub: index === null || index >= n - 1 ? null : Math.max(0, Math.round(index)) });
@@ -314,7 +335,7 @@ export function start(paused = false, count = 0): boolean {
   queue = [];
   awaiting = 'preparing';
   useTrainStore.setState({ ...initialRun(), formErrors: {}, status: 'starting', runConfig: checked.config, runId: newRunId(checked.config) });
-  c.send({ type: 'train/start', config: checked.config, paused, resume: null });
+  c.send({ type: 'train/start', config: checked.config, paused, resume: null, workers: requestedWorkers() });
   if (paused && count > 0) c.send({ type: 'train/step', count });
   return true;
 }
@@ -376,7 +397,7 @@ export function resumeAfterCrash(): void {
     scrub: null,
   });
   awaiting = 'preparing';
-  c.send({ type: 'train/start', config: s.runConfig, paused: false, resume: { step: from.step, tensors: from.tensors } });
+  c.send({ type: 'train/start', config: s.runConfig, paused: false, resume: { step: from.step, tensors: from.tensors }, workers: requestedWorkers() });
 }
 
 /** After the worker died: a new worker, the same settings, from scratch. */
@@ -391,7 +412,7 @@ export function restartAfterCrash(): void {
   lastWeights = null;
   awaiting = 'preparing';
   useTrainStore.setState({ ...initialRun(), status: 'starting' });
-  c.send({ type: 'train/start', config: s.runConfig, paused: false, resume: null });
+  c.send({ type: 'train/start', config: s.runConfig, paused: false, resume: null, workers: requestedWorkers() });
 }
 
 /** Whether there is a model to export (the worker holds a run). */

@@ -1,0 +1,350 @@
+// Data-parallel gradients, ONE implementation for the Node CLIs (worker threads) and the page
+// (Web Workers inside the training worker). The batch is split into shares of about equal tokens;
+// the calling thread computes the first share itself, each gradient worker one other share with
+// the same weights (a SharedArrayBuffer: zero copy, every Adam update seen at once) and writes its
+// gradient into shared buffers of its own. The caller combines them weighted by tokens:
+//
+//     g = Σ_k n_k g_k / N        (g_k: the gradient of share k's mean loss, n_k its tokens)
+//
+// which is the exact gradient of the mean loss over the whole batch, so the Trainer's step
+// (guard, clip, Adam) is unchanged and the loss curve is the one-thread curve within float
+// round-off (docs/ARCHITECTURE.md, "Training on every core").
+//
+// Nothing here knows what a thread is: a gradient worker is a `GradPort` (post a message, hear
+// replies and failures, terminate). `scripts/lib/parallelGrads.ts` adapts Node's worker_threads,
+// `src/worker/gradPort.ts` the page's Web Workers; both worker entries run `gradientWorker`.
+// Messages are checked on both sides (docs/RELIABILITY.md, "the worker dies or sends garbage"),
+// and every request has a deadline, so a gradient worker that crashes, hangs or answers garbage
+// is dropped with a reason (`GradientWorkerError`) instead of leaving training waiting forever:
+// the caller decides whether to go on with the others (the page does; the CLI stops).
+
+import { makeBatch, type PairIds } from '../model/batch';
+import type { ModelConfig } from '../model/config';
+import { batchLoss } from '../model/family';
+import { Params } from '../model/params';
+import { Tensor, backward } from '../tensor';
+
+/** What a pool needs of one gradient worker (a Node worker thread, a Web Worker, a fake in tests). */
+export interface GradPort {
+  /** Send a request (structured clone; SharedArrayBuffers are shared, never copied). */
+  post(message: GradRequest): void;
+  /** Every message the worker sends (unchecked: the pool validates it). */
+  onMessage(listener: (data: unknown) => void): void;
+  /** The worker failed (crashed, failed to load, a message that could not be read). */
+  onError(listener: (reason: string) => void): void;
+  terminate(): void;
+}
+
+export type GradRequest =
+  | { type: 'init'; id: number; config: ModelConfig; names: string[]; shapes: number[][]; values: SharedArrayBuffer[]; grads: SharedArrayBuffer[] }
+  | { type: 'grad'; id: number; sources: Int32Array[]; targets: Int32Array[] };
+
+export type GradReply = { type: 'ready'; id: number } | { type: 'grad'; id: number; loss: number; tokens: number } | { type: 'error'; id: number; message: string };
+
+/** A gradient worker failed, hung past its deadline or answered garbage; it has been dropped. */
+export class GradientWorkerError extends Error {
+  override readonly name = 'GradientWorkerError';
+}
+
+/** Whether this thread can share memory with workers (the page: only when cross-origin isolated). */
+export function canShareMemory(): boolean {
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
+  // Node has SharedArrayBuffer and no crossOriginIsolated; a browser has both and says false
+  // when the page was not served with COOP/COEP (README, "Cross-origin isolation")
+  return typeof g.SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
+}
+
+/** A copy of the parameters whose values live in shared memory (so workers see every update). */
+export function shareParams(params: Params): Params {
+  return new Params(
+    params.list.map((p) => {
+      const data = new Float32Array(new SharedArrayBuffer(p.size * 4));
+      data.set(p.data);
+      return new Tensor(data, p.shape, true, p.name);
+    }),
+  );
+}
+
+/** Split pairs into `parts` shares of about equal tokens (greedy by size, largest first). */
+export function splitByTokens(pairs: readonly PairIds[], parts: number): PairIds[][] {
+  const shares: PairIds[][] = Array.from({ length: parts }, () => []);
+  const load = new Array<number>(parts).fill(0);
+  const order = [...pairs].sort((a, b) => b.target.length + b.source.length - (a.target.length + a.source.length));
+  for (const p of order) {
+    let k = 0;
+    for (let i = 1; i < parts; i++) if ((load[i] as number) < (load[k] as number)) k = i;
+    (shares[k] as PairIds[]).push(p);
+    load[k] = (load[k] as number) + p.target.length + p.source.length + 2;
+  }
+  return shares.filter((s) => s.length > 0);
+}
+
+// ---- messages, checked -------------------------------------------------------------------------
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isInt32Arrays(v: unknown): v is Int32Array[] {
+  return Array.isArray(v) && v.every((a) => a instanceof Int32Array);
+}
+
+/** A request as the gradient worker received it, or an error saying what is wrong. */
+export function parseGradRequest(data: unknown): { ok: true; value: GradRequest } | { ok: false; id: number; error: string } {
+  if (!isRecord(data)) return { ok: false, id: -1, error: 'a request must be an object' };
+  const id = Number.isSafeInteger(data.id) ? (data.id as number) : -1;
+  if (data.type === 'grad') {
+    const { sources, targets } = data;
+    if (!isInt32Arrays(sources) || !isInt32Arrays(targets) || sources.length !== targets.length) return { ok: false, id, error: 'grad: sources and targets must be Int32Array lists of one length' };
+    return { ok: true, value: { type: 'grad', id, sources, targets } };
+  }
+  if (data.type === 'init') {
+    const { config, names, shapes, values, grads } = data;
+    const n = Array.isArray(names) ? names.length : -1;
+    const shared = (a: unknown): a is SharedArrayBuffer[] => Array.isArray(a) && a.length === n && a.every((b) => b instanceof SharedArrayBuffer);
+    if (!isRecord(config) || n < 1 || !(names as unknown[]).every((s) => typeof s === 'string') || !Array.isArray(shapes) || shapes.length !== n || !shared(values) || !shared(grads)) {
+      return { ok: false, id, error: 'init: config, names, shapes and shared buffers must agree' };
+    }
+    return { ok: true, value: { type: 'init', id, config: config as unknown as ModelConfig, names: names as string[], shapes: shapes as number[][], values, grads } };
+  }
+  return { ok: false, id, error: 'unknown request type' };
+}
+
+function parseGradReply(data: unknown): GradReply | null {
+  if (!isRecord(data) || !Number.isSafeInteger(data.id)) return null;
+  const id = data.id as number;
+  if (data.type === 'ready') return { type: 'ready', id };
+  if (data.type === 'grad' && typeof data.loss === 'number' && Number.isSafeInteger(data.tokens) && (data.tokens as number) >= 0) return { type: 'grad', id, loss: data.loss, tokens: data.tokens as number };
+  if (data.type === 'error' && typeof data.message === 'string') return { type: 'error', id, message: data.message.slice(0, 500) };
+  return null;
+}
+
+// ---- the gradient worker's side -----------------------------------------------------------------
+
+/**
+ * The body of a gradient worker (Node thread or Web Worker): returns the message handler. `init`
+ * binds the shared weights and this worker's gradient buffers (sent again for every run); `grad`
+ * computes the gradient of one share's mean loss straight into the shared gradient buffers.
+ */
+export function gradientWorker(post: (reply: GradReply) => void): (data: unknown) => void {
+  let bound: { config: ModelConfig; params: Params; grads: Float32Array[] } | null = null;
+  return (data) => {
+    const parsed = parseGradRequest(data);
+    if (!parsed.ok) {
+      post({ type: 'error', id: parsed.id, message: parsed.error });
+      return;
+    }
+    const req = parsed.value;
+    try {
+      if (req.type === 'init') {
+        const params = new Params(req.names.map((name, i) => new Tensor(new Float32Array(req.values[i] as SharedArrayBuffer), req.shapes[i] as number[], true, name)));
+        const grads = req.grads.map((g) => new Float32Array(g));
+        params.list.forEach((p, i) => {
+          if ((grads[i] as Float32Array).length !== p.size) throw new Error(`init: the gradient buffer of ${p.name} has the wrong size`);
+        });
+        bound = { config: req.config, params, grads };
+        post({ type: 'ready', id: req.id });
+        return;
+      }
+      if (!bound) throw new Error('grad before init');
+      const { params, grads, config } = bound;
+      params.list.forEach((p, i) => {
+        const g = grads[i] as Float32Array;
+        g.fill(0);
+        p.grad = g; // backward accumulates straight into shared memory
+      });
+      const pairs = req.sources.map((source, k) => ({ source, target: req.targets[k] as Int32Array }));
+      const batch = makeBatch(pairs);
+      const { loss } = batchLoss(params, config, batch);
+      const value = loss.item();
+      if (Number.isFinite(value)) backward(loss);
+      post({ type: 'grad', id: req.id, loss: value, tokens: batch.tokens });
+    } catch (err) {
+      post({ type: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+}
+
+// ---- the caller's side ------------------------------------------------------------------------
+
+export interface ParallelOptions {
+  /**
+   * The least time a gradient worker gets to answer (ms). Its deadline is this, or 20 × the time
+   * the caller took for its own share if longer (a big model's share is slow, not hung).
+   */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_GRAD_TIMEOUT_MS = 10_000;
+
+interface Bound {
+  config: ModelConfig;
+  params: Params;
+  /** The workers given this run's weights, each with its gradient buffers. */
+  workers: Array<{ port: GradPort; grads: Float32Array[] }>;
+  ready: Promise<void>;
+}
+
+interface Waiting {
+  port: GradPort;
+  resolve(reply: GradReply): void;
+  reject(error: GradientWorkerError): void;
+  timer: unknown;
+}
+
+/**
+ * The gradient workers of one trainer. `bind` (again for each run) hands them the shared
+ * weights; `compute` fills the parameters' `.grad` with the gradient of a batch's mean loss. A
+ * worker that fails is terminated and left out from then on; `compute` then rejects with
+ * GradientWorkerError and may be called again with the same pairs on the workers left (with none
+ * left, the caller computes the whole batch: the one-thread path).
+ */
+export class ParallelGradients {
+  private ports: GradPort[];
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
+  private bound: Bound | null = null;
+  private readonly timeoutMs: number;
+  /** Why workers were dropped, oldest first (for the caller to report). */
+  readonly dropped: string[] = [];
+
+  constructor(ports: GradPort[], options: ParallelOptions = {}) {
+    this.ports = [...ports];
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_GRAD_TIMEOUT_MS;
+    for (const port of this.ports) {
+      port.onMessage((data) => this.receive(port, data));
+      port.onError((reason) => this.drop(port, `a gradient worker failed: ${reason}`));
+    }
+  }
+
+  /** Threads computing gradients: the caller and its live workers. */
+  get threads(): number {
+    return this.ports.length + 1;
+  }
+
+  /** Hand every worker the weights (`params` from shareParams) and a gradient buffer of its own. */
+  bind(config: ModelConfig, params: Params): Promise<void> {
+    const values = params.list.map((p) => {
+      const buf = p.data.buffer;
+      if (!(buf instanceof SharedArrayBuffer)) throw new Error('ParallelGradients: parameters must be shared (shareParams)');
+      return buf;
+    });
+    const names = params.list.map((p) => p.name as string);
+    const shapes = params.list.map((p) => [...p.shape]);
+    const workers = this.ports.map((port) => {
+      const buffers = params.list.map((p) => new SharedArrayBuffer(p.size * 4));
+      const reply = this.ask(port, (id) => ({ type: 'init', id, config, names, shapes, values, grads: buffers }), this.timeoutMs);
+      return { port, grads: buffers.map((b) => new Float32Array(b)), reply };
+    });
+    // a worker whose init failed has been dropped (and is left out by compute): not an error here
+    const ready = Promise.allSettled(workers.map((w) => w.reply)).then(() => undefined);
+    this.bound = { config, params, workers: workers.map(({ port, grads }) => ({ port, grads })), ready };
+    return ready;
+  }
+
+  /** Fill params[].grad with the gradient of the batch's mean loss per token; return that loss. */
+  async compute(pairs: readonly PairIds[]): Promise<{ loss: number; tokens: number }> {
+    const bound = this.bound;
+    if (!bound) throw new Error('ParallelGradients: bind() first');
+    await bound.ready;
+    const { config, params } = bound;
+    // the workers bound to this run that are still alive
+    const workers = bound.workers.filter((w) => this.ports.includes(w.port));
+    const shares = splitByTokens(pairs, workers.length + 1);
+    const t0 = performance.now();
+    // ask first, compute our own share meanwhile (the deadline is set once ours is done)
+    const remote = shares.slice(1).map((share, k) => {
+      const w = workers[k] as { port: GradPort; grads: Float32Array[] };
+      return { w, reply: this.ask(w.port, (id) => ({ type: 'grad', id, sources: share.map((p) => p.source), targets: share.map((p) => p.target) }), null) };
+    });
+    for (const p of params.list) p.zeroGrad();
+    const batch = makeBatch(shares[0] as PairIds[]);
+    const { loss } = batchLoss(params, config, batch);
+    const l0 = loss.item();
+    if (Number.isFinite(l0)) backward(loss);
+    const deadline = Math.max(this.timeoutMs, 20 * (performance.now() - t0));
+    for (const r of remote) this.arm(r.w.port, deadline);
+    const settled = await Promise.allSettled(remote.map((r) => r.reply));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason instanceof Error ? failure.reason : new GradientWorkerError(String(failure.reason));
+    const results = settled.map((s) => (s as PromiseFulfilledResult<GradReply>).value as Extract<GradReply, { type: 'grad' }>);
+    let tokens = batch.tokens;
+    for (const r of results) tokens += r.tokens;
+    // combine: g = Σ_k n_k g_k / N, where g_k is the gradient of share k's mean loss
+    const w0 = batch.tokens / tokens;
+    params.list.forEach((p, i) => {
+      const g = p.gradBuffer();
+      for (let e = 0; e < g.length; e++) g[e] = (g[e] as number) * w0;
+      results.forEach((r, k) => {
+        const gw = (remote[k] as (typeof remote)[number]).w.grads[i] as Float32Array;
+        const f = r.tokens / tokens;
+        for (let e = 0; e < g.length; e++) g[e] = (g[e] as number) + (gw[e] as number) * f;
+      });
+    });
+    let lossTotal = l0 * batch.tokens;
+    for (const r of results) lossTotal += r.loss * r.tokens;
+    return { loss: lossTotal / tokens, tokens };
+  }
+
+  /** Terminate every worker; pending requests reject. */
+  close(): void {
+    for (const port of [...this.ports]) this.drop(port, 'the gradient workers were stopped', false);
+  }
+
+  /** Send a request; its reply settles the promise. `timeoutMs` null: armed later (`arm`). */
+  private ask(port: GradPort, make: (id: number) => GradRequest, timeoutMs: number | null): Promise<GradReply> {
+    if (!this.ports.includes(port)) return Promise.reject(new GradientWorkerError('a gradient worker was already dropped'));
+    const id = this.nextId++;
+    return new Promise<GradReply>((resolve, reject) => {
+      this.waiting.set(id, { port, resolve, reject, timer: null });
+      if (timeoutMs !== null) this.arm(port, timeoutMs, id);
+      port.post(make(id));
+    });
+  }
+
+  /** Start the deadline of `port`'s waiting request (or of request `only`). */
+  private arm(port: GradPort, timeoutMs: number, only?: number): void {
+    for (const [id, w] of this.waiting) {
+      if (w.port !== port || w.timer !== null || (only !== undefined && id !== only)) continue;
+      w.timer = setTimeout(() => {
+        if (this.waiting.has(id)) this.drop(port, `a gradient worker did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
+      }, timeoutMs);
+    }
+  }
+
+  private receive(port: GradPort, data: unknown): void {
+    const reply = parseGradReply(data);
+    if (!reply) {
+      this.drop(port, 'a gradient worker sent a message that is not a reply');
+      return;
+    }
+    const w = this.waiting.get(reply.id);
+    if (!w || w.port !== port) return; // a reply to a request that was given up
+    this.waiting.delete(reply.id);
+    if (w.timer !== null) clearTimeout(w.timer);
+    if (reply.type === 'error') {
+      this.drop(port, `a gradient worker failed: ${reply.message}`);
+      w.reject(new GradientWorkerError(`a gradient worker failed: ${reply.message}`));
+      return;
+    }
+    w.resolve(reply);
+  }
+
+  /** Terminate `port`, reject what it owes, and leave it out from now on. */
+  private drop(port: GradPort, reason: string, record = true): void {
+    if (!this.ports.includes(port)) return;
+    this.ports = this.ports.filter((p) => p !== port);
+    if (record) this.dropped.push(reason);
+    try {
+      port.terminate();
+    } catch {
+      // already gone
+    }
+    for (const [id, w] of [...this.waiting]) {
+      if (w.port !== port) continue;
+      this.waiting.delete(id);
+      if (w.timer !== null) clearTimeout(w.timer);
+      w.reject(new GradientWorkerError(reason));
+    }
+  }
+}
