@@ -714,7 +714,7 @@ const zh: Messages = {
   'app.noModel': '尚未加载任何模型。',
   'app.decodedIn': '解码用时 {ms} 毫秒',
   'app.decoding': '正在解码…',
-  'app.loadProgress': '{loaded} / {total} MiB',
+  'app.loadProgress': '已载入 {loaded} / {total} MiB',
   'model.size': '{params} 百万参数，{mib} MiB',
   'app.docTitle': 'RNNsearch —— 注意力机制，实时呈现',
   'list.sep': '、',
