@@ -9,8 +9,8 @@
 //                      (src/tensor) through the family's own training forward, so that it is the
 //                      derivative of the very maths the page decodes with.
 //   leave-one-out      Δ_ij = log p(y_i | y_<i, x) − log p(y_i | y_<i, x without word j): the
-//                      same target forced after deleting the word (all of its pieces).
-//                      Positive: the word helped this choice.
+//                      same target forced after deleting the word (all of its pieces), with
+//                      the inference engine. Positive: the word helped this choice.
 //
 // Both are per target step and source unit, and so is attention; their agreement is Spearman's
 // rank correlation (ties get their average rank) over the source words (</s> left out: it cannot
@@ -25,27 +25,32 @@
 // steps runs through the batched GEMMs far faster than as many batch-1 passes, a chunk of steps
 // only decodes up to its last step, and only copy k's step k gets the deep output and the
 // softmax over the vocabulary (`outputRows`, the bulk of the cost with a real vocabulary).
-// Leave-one-out is likewise one padded batch (the whole source and each source without one
-// word; padding is masked exactly as in training) through the same forward without gradients,
-// rather than one decoding per word. The work is cut into units (a chunk of steps, a batch of
-// deletions) yielded one at a time, so that the page can spread it over tasks
-// (docs/RELIABILITY.md, "saliency on a long sentence").
+// Leave-one-out is one forced decoding per deleted word with the inference engine (batch 1, its
+// per-word tables cached): measured on the real model, 21 of them take less than half the time
+// of the same 21 sources as one padded batch through the autodiff forward. The work is cut into
+// units (a chunk of steps, one deletion) yielded one at a time, so that the page can spread it
+// over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
 //
 // Everything returned is plain data (typed arrays and numbers), so that it could cross a
 // postMessage from a worker unchanged.
 
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocab';
-import { Tensor, allocArray, backward, crossEntropy, gather, linear, noGrad, reshape } from '../tensor';
+import { Tensor, allocArray, backward, crossEntropy, gather, linear, reshape } from '../tensor';
 import type { Batch } from './batch';
 import { MAX_TARGET_TOKENS, isTransformer, type ModelConfig } from './config';
+import { DecodeError } from './decoding';
+import type { TranslationModel } from './family';
 import { forwardLoss } from './forward';
 import { Params } from './params';
 import { decode as transformerDecode, encode as transformerEncode } from './transformer/forward';
+import { TransformerModel } from './transformer/model';
 
-/** What the computation needs of a loaded model (a LoadedModel has both). */
+/** What the computation needs of a loaded model (a LoadedModel has all three). */
 export interface SaliencyModel {
   config: ModelConfig;
   params: Params;
+  /** The inference engine, for the leave-one-out decodings. */
+  inference: TranslationModel;
 }
 
 /** Contiguous groups of source pieces: the units shown (words of a subword model, else each token). */
@@ -65,8 +70,6 @@ export interface SaliencyRequest {
   positions?: boolean;
   /** Steps per backward chunk (default STEPS_PER_CHUNK). */
   chunk?: number;
-  /** Deleted words per leave-one-out batch (default DELETIONS_PER_BATCH). */
-  deletionsPerBatch?: number;
 }
 
 export interface Saliency {
@@ -90,12 +93,11 @@ export interface SaliencyProgress {
 
 /**
  * Steps whose gradients one forward/backward computes. Measured on the real default model
- * (tatoeba-en-fr) for a 20-word sentence: each chunk stays well under a 50 ms task, and larger
- * chunks win little because a chunk decodes up to its last step for every copy.
+ * (tatoeba-en-fr), a 20-word sentence forced to a 28-piece translation: chunks of 7 took the
+ * least time in all (4: 2.2×, 14: 1.3×, 28: 1.35× as long), because small batches run the GEMMs
+ * poorly and large ones decode every copy up to the chunk's last step.
  */
-export const STEPS_PER_CHUNK = 6;
-/** Deleted words whose forced decodings one padded batch computes. */
-export const DELETIONS_PER_BATCH = 8;
+export const STEPS_PER_CHUNK = 7;
 
 /** Each position its own unit. */
 export function positionUnits(n: number): SourceUnits {
@@ -198,18 +200,6 @@ function forwardRows(model: SaliencyModel, params: Params, p: Padded, ty: number
   return forwardLoss(params, config, batch, { outputRows: rows }).logits;
 }
 
-/** log softmax(row)[target]. */
-function logProbAt(logits: Tensor, r: number, target: number): number {
-  const V = logits.shape[1] as number;
-  const x = logits.data;
-  const o = r * V;
-  let max = -Infinity;
-  for (let c = 0; c < V; c++) max = Math.max(max, x[o + c] as number);
-  let total = 0;
-  for (let c = 0; c < V; c++) total += Math.exp((x[o + c] as number) - max);
-  return (x[o + target] as number) - max - Math.log(total);
-}
-
 /**
  * ∂ log p(y_k) / ∂x · x summed over the embedding, for the steps k in [from, to): one padded batch
  * of (to − from) copies of the sentence, decoded up to step to − 1, copy k's logits only at its
@@ -249,21 +239,19 @@ function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, t
   return g;
 }
 
-/** Per-step log-probabilities [sources × steps] of the target forced after each source (one padded batch, no gradients). */
-function batchLogProbs(model: SaliencyModel, sources: readonly Int32Array[], tgt: Int32Array, ty: number, positions: boolean): Float64Array {
-  const steps = tgt.length;
-  const p = padded(sources, tgt, steps);
-  const B = p.B;
-  const rows = Int32Array.from({ length: steps * B }, (_, r) => r);
-  const logits = noGrad(() => forwardRows(model, noGradParams(model.params), p, ty, rows, positions));
-  const out = new Float64Array(B * steps);
-  for (let b = 0; b < B; b++) for (let i = 0; i < steps; i++) out[b * steps + i] = logProbAt(logits, i * B + b, tgt[i] as number);
+/** Per-step log-probabilities of a forced target from the inference engine, or null when nothing is left to decode. */
+function forcedLogProbs(model: TranslationModel, ids: Int32Array, forced: Int32Array, positions: boolean, steps: number): Float64Array | null {
+  let trace;
+  try {
+    trace = model instanceof TransformerModel ? model.forced(model.encodeIds(ids, { positions }), forced) : model.forced(model.encodeIds(ids), forced);
+  } catch (err) {
+    // a sentence of one word has nothing left without it (empty-source): no number, said so
+    if (err instanceof DecodeError) return null;
+    throw err;
+  }
+  const out = new Float64Array(steps);
+  for (let i = 0; i < steps; i++) out[i] = trace.steps[i]?.token.logProb ?? NaN;
   return out;
-}
-
-/** The model's parameters as tensors that need no gradient (the same numbers). */
-function noGradParams(params: Params): Params {
-  return new Params(params.list.map((t) => new Tensor(t.data, t.shape.slice(), false, t.name)));
 }
 
 /**
@@ -289,10 +277,7 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   // the length the inference engine's forced decoding has (it appends </s> unless it is there)
   const ty = tgt[steps - 1] === EOS_ID ? steps : steps + 1;
   const gradChunks = Math.ceil(steps / chunk);
-  const deletions = U - 1;
-  const perBatch = Math.max(1, Math.floor(req.deletionsPerBatch ?? DELETIONS_PER_BATCH));
-  const looBatches = Math.ceil(deletions / perBatch) || 1;
-  const total = gradChunks + looBatches;
+  const total = gradChunks + 1 + (U - 1);
   let done = 0;
 
   const unitOf = new Int32Array(Tx);
@@ -308,18 +293,21 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
     yield { done: ++done, total };
   }
 
-  // leave-one-out: the whole source first, then the source without each unit (a sentence of one
-  // word has nothing left without it: no number, NaN, said so on the page)
-  const logProb = new Float64Array(steps);
+  // leave-one-out: the whole source, then the source without each unit, forced through the
+  // inference engine (a sentence of one word has nothing left without it: NaN, said so on the page)
+  const forced = tgt[steps - 1] === EOS_ID ? tgt.subarray(0, steps - 1) : tgt;
+  const logProb = forcedLogProbs(model.inference, src, forced, positions, steps);
+  if (!logProb) throw new RangeError('saliency: the source cannot be decoded');
+  yield { done: ++done, total };
   const leaveOneOut = new Float64Array(steps * U).fill(NaN);
-  for (let b0 = 0; b0 < looBatches; b0++) {
-    const us = Array.from({ length: Math.min(perBatch, deletions - b0 * perBatch) }, (_, k) => b0 * perBatch + k).filter((u) => (units.lastPiece[u] as number) - (units.firstPiece[u] as number) + 1 < Tx - 1);
-    const sources = [src, ...us.map((u) => Int32Array.from([...src.subarray(0, units.firstPiece[u]), ...src.subarray((units.lastPiece[u] as number) + 1)]))];
-    const lp = batchLogProbs(model, sources, tgt, ty, positions);
-    if (b0 === 0) logProb.set(lp.subarray(0, steps));
-    us.forEach((u, k) => {
-      for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = (lp[i] as number) - (lp[(k + 1) * steps + i] as number);
-    });
+  for (let u = 0; u < U - 1; u++) {
+    const first = units.firstPiece[u] as number;
+    const last = units.lastPiece[u] as number;
+    const ids = new Int32Array(Tx - (last - first + 1));
+    ids.set(src.subarray(0, first));
+    ids.set(src.subarray(last + 1), first);
+    const without = forcedLogProbs(model.inference, ids, forced, positions, steps);
+    if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = (logProb[i] as number) - (without[i] as number);
     yield { done: ++done, total };
   }
   return { steps, units: U, logProb, gradInput, leaveOneOut };

@@ -11,6 +11,7 @@ import { EOS_ID } from '../../src/data/vocab';
 import { VARIANTS, type ModelConfig, type TransformerConfig, type TransformerVariant } from '../../src/model/config';
 import { createModel, type TranslationModel } from '../../src/model/family';
 import { initParams, type Params } from '../../src/model/params';
+import type { SaliencyModel } from '../../src/model/saliency';
 import { averageRanks, computeSaliency, groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, spearman, stepAgreement, type SaliencyRequest } from '../../src/model/saliency';
 import { TransformerModel } from '../../src/model/transformer/model';
 import { makeConfig, srcVocab, tgtVocab } from './fixtures';
@@ -53,8 +54,13 @@ function finiteDifferences(config: ModelConfig, params: Params, src: Int32Array,
   return out;
 }
 
+/** The three things the computation reads of a loaded model. */
+function loaded(config: ModelConfig, params: Params): SaliencyModel {
+  return { config, params, inference: createModel(config, params, srcVocab, tgtVocab) };
+}
+
 function expectGradientsMatch(config: ModelConfig, params: Params, req: SaliencyRequest, positions = true): void {
-  const s = computeSaliency({ config, params }, req);
+  const s = computeSaliency(loaded(config, params), req);
   const fd = finiteDifferences(config, params, req.sourceIds, req.targetIds, positions);
   let largest = 0;
   for (let i = 0; i < s.steps; i++) {
@@ -92,8 +98,8 @@ describe('gradient × input against finite differences (float64)', () => {
     const params = initParams(config, 3, 'float64');
     const tgt = TGT.subarray(0, 3);
     expectGradientsMatch(config, params, { sourceIds: SRC, targetIds: tgt });
-    const a = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT, chunk: 1, deletionsPerBatch: 1 });
-    const b = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT, chunk: 100, deletionsPerBatch: 100 });
+    const a = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT, chunk: 1 });
+    const b = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT, chunk: 100 });
     for (let k = 0; k < a.gradInput.length; k++) expect(a.gradInput[k]).toBeCloseTo(b.gradInput[k] as number, 10);
     for (let k = 0; k < a.leaveOneOut.length; k++) {
       const x = a.leaveOneOut[k] as number;
@@ -106,7 +112,7 @@ describe('gradient × input against finite differences (float64)', () => {
   it('the log-probabilities are the inference engine’s', () => {
     for (const config of [makeConfig('scaled-dot'), transformerConfig('scaled-dot')]) {
       const params = initParams(config, 9, 'float64');
-      const s = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT });
+      const s = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT });
       const ref = inferenceLogProbs(config, params, SRC, TGT);
       ref.forEach((v, i) => expect(Math.abs((s.logProb[i] as number) - v)).toBeLessThan(1e-9));
     }
@@ -119,7 +125,7 @@ describe('leave-one-out', () => {
     const params = initParams(config, 21, 'float64');
     // units: "the" | "cat sat" (one word of two pieces) | "on" | "mat" | </s>
     const units = { firstPiece: [0, 1, 3, 4, 5], lastPiece: [0, 2, 3, 4, 5] };
-    const s = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT, units, deletionsPerBatch: 3 });
+    const s = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT, units });
     expect(s.units).toBe(5);
     const full = inferenceLogProbs(config, params, SRC, TGT);
     units.firstPiece.slice(0, -1).forEach((first, u) => {
@@ -131,7 +137,7 @@ describe('leave-one-out', () => {
     // </s> cannot be deleted
     for (let i = 0; i < s.steps; i++) expect(s.leaveOneOut[i * s.units + 4]).toBeNaN();
     // a unit's gradient × input is the sum over its pieces
-    const pieces = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT });
+    const pieces = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT });
     for (let i = 0; i < s.steps; i++) {
       expect(s.gradInput[i * 5 + 1]).toBeCloseTo((pieces.gradInput[i * 6 + 1] as number) + (pieces.gradInput[i * 6 + 2] as number), 12);
       expect(s.gradInput[i * 5 + 3]).toBeCloseTo(pieces.gradInput[i * 6 + 4] as number, 12);
@@ -145,7 +151,7 @@ describe('leave-one-out', () => {
     // source): with both zero, p(y_i) depends on y_{i−1} alone
     params.get('output.Co').data.fill(0);
     params.get('output.Uo').data.fill(0);
-    const s = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT });
+    const s = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT });
     for (let i = 0; i < s.steps; i++) {
       for (let u = 0; u < s.units - 1; u++) {
         expect(s.leaveOneOut[i * s.units + u]).toBe(0);
@@ -154,14 +160,14 @@ describe('leave-one-out', () => {
     }
     // and the same model with the output reading the context again: deleting words matters
     params.get('output.Co').data.fill(0.5);
-    const t = computeSaliency({ config, params }, { sourceIds: SRC, targetIds: TGT });
+    const t = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT });
     expect(Array.from(t.leaveOneOut.filter((v) => Number.isFinite(v))).some((v) => Math.abs(v) > 1e-6)).toBe(true);
   });
 
   it('a one-word sentence has nothing left without its word: NaN, not a crash', () => {
     const config = makeConfig('dot');
     const params = initParams(config, 4, 'float64');
-    const s = computeSaliency({ config, params }, { sourceIds: Int32Array.from([srcVocab.id('cat'), EOS_ID]), targetIds: TGT });
+    const s = computeSaliency(loaded(config, params), { sourceIds: Int32Array.from([srcVocab.id('cat'), EOS_ID]), targetIds: TGT });
     expect(s.units).toBe(2);
     expect(Array.from(s.leaveOneOut).every(Number.isNaN)).toBe(true);
     expect(Array.from(s.gradInput).every(Number.isFinite)).toBe(true);
@@ -169,7 +175,7 @@ describe('leave-one-out', () => {
 
   it('refuses requests it cannot answer with a clear error', () => {
     const config = makeConfig('additive');
-    const model = { config, params: initParams(config, 1, 'float64') };
+    const model = loaded(config, initParams(config, 1, 'float64'));
     expect(() => computeSaliency(model, { sourceIds: Int32Array.from([EOS_ID]), targetIds: TGT })).toThrow(/must hold a token/);
     expect(() => computeSaliency(model, { sourceIds: SRC, targetIds: new Int32Array(0) })).toThrow(/target is empty/);
     expect(() => computeSaliency(model, { sourceIds: Int32Array.from([999, EOS_ID]), targetIds: TGT })).toThrow(/out of range/);
@@ -179,23 +185,23 @@ describe('leave-one-out', () => {
 
   it('runs as units of work with progress to the total', () => {
     const config = makeConfig('general');
-    const model = { config, params: initParams(config, 1, 'float64') };
-    const job = saliencyJob(model, { sourceIds: SRC, targetIds: TGT, chunk: 2, deletionsPerBatch: 2 });
+    const model = loaded(config, initParams(config, 1, 'float64'));
+    const job = saliencyJob(model, { sourceIds: SRC, targetIds: TGT, chunk: 2 });
     const seen: Array<[number, number]> = [];
     for (;;) {
       const r = job.next();
       if (r.done) break;
       seen.push([r.value.done, r.value.total]);
     }
-    // 4 steps in chunks of 2, 5 deletions in batches of 2
-    expect(seen).toEqual([1, 2, 3, 4, 5].map((d) => [d, 5]));
+    // 4 steps in chunks of 2, the whole source, 5 deletions
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((d) => [d, 8]));
   });
 });
 
 describe('word view', () => {
   it('a target word’s numbers are the sums over its pieces’ steps', () => {
     const config = makeConfig('additive');
-    const s = computeSaliency({ config, params: initParams(config, 8, 'float64') }, { sourceIds: SRC, targetIds: TGT });
+    const s = computeSaliency(loaded(config, initParams(config, 8, 'float64')), { sourceIds: SRC, targetIds: TGT });
     const w = groupTargetSteps(s, { firstPiece: [0, 2, 3], lastPiece: [1, 2, 3] });
     expect(w.steps).toBe(3);
     for (let u = 0; u < s.units; u++) {
