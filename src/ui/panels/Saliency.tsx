@@ -18,7 +18,7 @@ import { groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, stepAg
 import type { Trace } from '../../model/trace';
 import type { Analysis } from '../../store/analysis';
 import { useStore } from '../../store/store';
-import { fmt } from '../format';
+import { fmt, fmtSmall } from '../format';
 import { useAnalysis, useModel, useStep } from '../hooks';
 import { useT } from '../i18n';
 import { Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
@@ -208,7 +208,7 @@ function SaliencyTable({ analysis, result, ms, i, subword }: { analysis: Analysi
         {tokens.map((token, u) => {
           const a = weights ? (weights[u] as number) : NaN;
           return (
-            <div className="sal-row" role="row" key={u} aria-label={t('sal.rowLabel', { token, alpha: fmt(a, 3), g: fmt(g[u] as number, 3), d: fmt(d[u] as number, 3) })}>
+            <div className="sal-row" role="row" key={u} aria-label={t('sal.rowLabel', { token, alpha: fmt(a, 3), g: fmtSmall(g[u] as number), d: fmtSmall(d[u] as number) })}>
               <span role="cell" className="sal-tok" title={token}>
                 <Tok token={token} unknown={trace.sourceUnknown[u] ?? false} />
               </span>
@@ -238,7 +238,7 @@ function Diverging({ value, max }: { value: number; max: number }) {
   const sign = value >= 0 ? 'pos' : 'neg';
   return (
     <span role="cell" className="sal-cell">
-      <span className="num">{fmt(value, 2)}</span>
+      <span className="num">{fmtSmall(value)}</span>
       <span className="sal-track diverging" aria-hidden="true">
         {finite && <span className={`sal-fill ${sign}`} style={value >= 0 ? { left: '50%', width: `${half}%` } : { right: '50%', width: `${half}%` }} />}
       </span>
