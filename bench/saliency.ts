@@ -138,7 +138,7 @@ export const saliencySection: Section = {
         detail: `p10 ${sig(t.p10, 3)} ms, median ${sig(t.median, 3)} ms (${r.steps} steps, ${r.req.sourceIds.length - 1} source pieces; ${sig(ratio, 3)}× the page's decoding of the sentence, ${sig(d.p10, 3)} ms); longest unit ${sig(longest, 3)} ms`,
       });
     });
-    ctx.log('ms for gradient × input + leave-one-out of every step (the greedy translation), and the longest unit of work:');
+    ctx.log('ms for gradient × input + leave-one-out of every step of the translation shown, the longest unit of work, and the page\'s decoding of the same sentence (same rounds):');
     ctx.log(
       formatTable(
         ['model', 'words', 'pieces', 'steps', 'ms', 'p10–p90 ms', 'longest unit ms', 'decode p10 ms', 'p10 vs decode'],
