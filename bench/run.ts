@@ -20,6 +20,7 @@ import { gruSection } from './gru';
 import { matmulSection } from './matmul';
 import { explorerSection } from './explorer';
 import { pageSection } from './page';
+import { saliencySection } from './saliency';
 import { sentenceSection } from './sentence';
 import { trainSection } from './train';
 import { transformerSection } from './transformer';
@@ -27,7 +28,7 @@ import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, trainSection, pageSection, explorerSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, saliencySection, trainSection, pageSection, explorerSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

@@ -57,6 +57,13 @@ export function gruWeights(params: Params, prefix: string): GruWeights {
 export interface ForwardOptions {
   /** Keep each step's scores e and weights α (batch-major [B, Tx]) for tests and probes. */
   record?: boolean;
+  /**
+   * Only these rows of the time-major [Ty·B] outputs get logits (and a loss): the deep output and
+   * the softmax over the vocabulary are most of a step's cost with a real vocabulary, and a caller
+   * that needs one step per sentence (the saliency's copies, src/model/saliency.ts) would
+   * otherwise pay them Ty times over. The loss is then the mean over these rows' targets.
+   */
+  outputRows?: Int32Array;
 }
 
 export interface ForwardResult {
@@ -64,7 +71,7 @@ export interface ForwardResult {
   loss: Tensor;
   /** Target tokens counted in the loss. */
   tokens: number;
-  /** Logits, time-major [Ty·B, V]. */
+  /** Logits, time-major [Ty·B, V] (with `outputRows`: [rows, V], in their order). */
   logits: Tensor;
   /** With `record`: per decoder step, scores and weights [B·Tx] (null where the variant has none). */
   steps?: Array<{ scores: Float32Array | Float64Array | null; weights: Float32Array | Float64Array | null }>;
@@ -210,12 +217,23 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
   }
 
   // ---- deep output with maxout, for all steps at once ----
-  const S = stackTime(prevStates); // [Ty, B, H]
-  const C = stackTime(contexts); // [Ty, B, 2H]
-  const tTilde = add(add(linear(S, P('output.Uo')), linear(tgtEmb, P('output.Vo'))), linear(C, P('output.Co'), P('output.bo')));
+  let S = stackTime(prevStates); // [Ty, B, H]
+  let C = stackTime(contexts); // [Ty, B, 2H]
+  let Ey = tgtEmb;
+  let targets: Int32Array = batch.tgtOut;
+  const rows = opts.outputRows;
+  if (rows) {
+    // the chosen rows of [Ty·B, ·] as [1, rows, ·] (gather differentiates into S and C)
+    const pick = (x: Tensor, d: number): Tensor => reshape(gather(reshape(x, [Ty * B, d]), rows, [1, rows.length]), [1, rows.length, d]);
+    S = pick(S, H);
+    C = pick(C, 2 * H);
+    Ey = pick(tgtEmb, tgtEmb.shape[2] as number);
+    targets = Int32Array.from(rows, (r) => batch.tgtOut[r] as number);
+  }
+  const tTilde = add(add(linear(S, P('output.Uo')), linear(Ey, P('output.Vo'))), linear(C, P('output.Co'), P('output.bo')));
   const t = maximum(slice(tTilde, 2, 0, L), slice(tTilde, 2, L, 2 * L)); // [Ty, B, L]
-  const logits = reshape(linear(t, P('output.Wo'), P('output.bw')), [Ty * B, config.tgtVocabSize]);
-  const loss = crossEntropy(logits, batch.tgtOut, { ignoreIndex: PAD_ID });
+  const logits = reshape(linear(t, P('output.Wo'), P('output.bw')), [targets.length, config.tgtVocabSize]);
+  const loss = crossEntropy(logits, targets, { ignoreIndex: PAD_ID });
   const result: ForwardResult = { loss, tokens: batch.tokens, logits };
   if (steps) result.steps = steps;
   return result;

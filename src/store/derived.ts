@@ -4,7 +4,7 @@
 // can never show a stale one:
 //
 //   decode inputs (model, source, target, decoding, beam width, sampling, edits, positions)
-//     → decode stage (src/store/analysis.ts decodeAnalysis): heavy, runs in the analysis worker
+//     → decode stage (src/model/analysis.ts decodeAnalysis): heavy, runs in the analysis worker
 //       once the worker holds the model (src/worker/analysisClient.ts), on this thread before that
 //       and where there are no workers (tests, very old browsers)
 //   view inputs (units, head)

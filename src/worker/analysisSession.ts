@@ -1,7 +1,7 @@
 // The explorer's decodings, off the main thread (docs/ARCHITECTURE.md, "From keystroke to pixels").
 // The worker holds its own copy of each model the explorer shows, loaded from the same checkpoint
 // bytes through the same validating loader as the page (src/model/bundle.ts), and answers one
-// decoding at a time with the decode stage of src/store/analysis.ts: the very function the main
+// decoding at a time with the decode stage of src/model/analysis.ts: the very function the main
 // thread would have run, so the two placements cannot disagree. The client
 // (src/worker/analysisClient.ts) keeps at most one request in flight and drops superseded ones
 // before they are sent. Messages both ways are plain data, checked on arrival

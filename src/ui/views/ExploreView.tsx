@@ -15,6 +15,7 @@ import { Equations } from '../panels/Equations';
 import { Notation } from '../panels/common';
 import { Heatmap } from '../panels/Heatmap';
 import { Predictions } from '../panels/Predictions';
+import { Saliency } from '../panels/Saliency';
 import { ScoreBreakdown } from '../panels/ScoreBreakdown';
 import { SentenceEditor } from '../panels/SentenceEditor';
 import { HeatmapToolbar, SharePanel } from '../panels/Share';
@@ -154,6 +155,7 @@ export function ExploreView() {
         <div className="col-side">
           <FastWeights />
           <StepWeights />
+          <Saliency />
           <ScoreBreakdown />
           <ContextVector />
           <Equations />

@@ -1,0 +1,420 @@
+// Attention is not explanation, shown (issue 16; docs/ARCHITECTURE.md, "Saliency beside
+// attention"). Two other answers to "which source words did this target word depend on?", to
+// set beside the attention row of a step:
+//
+//   gradient × input   g_ij = Σ_e ∂log p(y_i | y_<i, x) / ∂x_je · x_je, where x_j is source
+//                      position j's embedding (the table row the encoder gathers; for the
+//                      Transformer before the √d_model scale and the positions, which changes
+//                      nothing: the gradient scales by the inverse). Computed by our autodiff
+//                      (src/tensor) through the family's own training forward, so that it is the
+//                      derivative of the very maths the page decodes with.
+//   leave-one-out      Δ_ij = log p(y_i | y_<i, x) − log p(y_i | y_<i, x without word j): the
+//                      same target forced after deleting the word (all of its pieces), with
+//                      the inference engine. Positive: the word helped this choice.
+//
+// Both are per target step and source unit, and so is attention; their agreement is Spearman's
+// rank correlation (ties get their average rank) over the source words (</s> left out: it cannot
+// be deleted), of α against the magnitudes |g| and |Δ| ("did the word matter, either way", as
+// Jain & Wallace 2019 rank gradients and leave-one-out changes).
+//
+// The gradients of every step in one backward pass: reverse mode needs one pass per output (a
+// step's log-probability), so the sentence is copied once per step into one padded batch, each
+// copy with its own leaf holding the sentence's embeddings (a per-copy table of Tx rows, the ids
+// rewritten to index it), and copy k's loss is only step k's token. The copies do not interact,
+// so the gradient of the summed loss at copy k's rows is exactly ∂log p(y_k)/∂x. A batch of
+// steps runs through the batched GEMMs far faster than as many batch-1 passes, a chunk of steps
+// only decodes up to its last step, and only copy k's step k gets the deep output and the
+// softmax over the vocabulary (`outputRows`, the bulk of the cost with a real vocabulary).
+// Leave-one-out is one forced decoding per deleted word with the inference engine (batch 1, its
+// per-word tables cached): measured on the real model, 21 of them take less than half the time
+// of the same 21 sources as one padded batch through the autodiff forward. The work is cut into
+// units (a chunk of steps, one deletion) yielded one at a time, so that the page can spread it
+// over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
+//
+// Everything returned is plain data (typed arrays and numbers), so that it could cross a
+// postMessage from a worker unchanged.
+
+import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocab';
+import { Tensor, allocArray, backward, crossEntropy, gather, linear, reshape } from '../tensor';
+import type { Batch } from './batch';
+import { MAX_TARGET_TOKENS, isTransformer, type ModelConfig } from './config';
+import { DecodeError } from './decoding';
+import type { TranslationModel } from './family';
+import { forwardLoss } from './forward';
+import { Params } from './params';
+import { decode as transformerDecode, encode as transformerEncode } from './transformer/forward';
+import { TransformerModel } from './transformer/model';
+
+/** What the computation needs of a loaded model (a LoadedModel has all three). */
+export interface SaliencyModel {
+  config: ModelConfig;
+  params: Params;
+  /** The inference engine, for the leave-one-out decodings. */
+  inference: TranslationModel;
+}
+
+/** Contiguous groups of source pieces: the units shown (words of a subword model, else each token). */
+export interface SourceUnits {
+  firstPiece: readonly number[];
+  lastPiece: readonly number[];
+}
+
+export interface SaliencyRequest {
+  /** Source ids as the model saw them, </s> last. */
+  sourceIds: Int32Array;
+  /** The shown target's ids (a trace's `targetIds`: </s> last when decoding finished). */
+  targetIds: Int32Array;
+  /** The source units (default: each position its own unit); </s> must be a unit of its own, the last. */
+  units?: SourceUnits;
+  /** Transformer: position encodings on (default true), as the trace was decoded. */
+  positions?: boolean;
+  /** Steps per backward chunk (default STEPS_PER_CHUNK). */
+  chunk?: number;
+}
+
+export interface Saliency {
+  /** Target steps (the pieces of targetIds). */
+  steps: number;
+  /** Source units, </s> the last. */
+  units: number;
+  /** log p(y_i | y_<i, x) of each step under the whole source [steps]. */
+  logProb: Float64Array;
+  /** Gradient × input summed over each unit's pieces, [steps × units] row-major. */
+  gradInput: Float64Array;
+  /** log p − log p without the unit, [steps × units]; NaN for </s> and where nothing would be left. */
+  leaveOneOut: Float64Array;
+}
+
+/** Progress of the unit-by-unit computation. */
+export interface SaliencyProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Steps whose gradients one forward/backward computes. Measured on the real default model
+ * (tatoeba-en-fr), a 20-word sentence forced to a 28-piece translation: chunks of 7 took the
+ * least time in all (4: 2.2×, 14: 1.3×, 28: 1.35× as long), because small batches run the GEMMs
+ * poorly and large ones decode every copy up to the chunk's last step.
+ */
+export const STEPS_PER_CHUNK = 7;
+
+/** Each position its own unit. */
+export function positionUnits(n: number): SourceUnits {
+  return { firstPiece: Array.from({ length: n }, (_, k) => k), lastPiece: Array.from({ length: n }, (_, k) => k) };
+}
+
+function checkUnits(units: SourceUnits, Tx: number): void {
+  const n = units.firstPiece.length;
+  if (n === 0 || units.lastPiece.length !== n) throw new RangeError('saliency: the source units are empty or ragged');
+  let next = 0;
+  for (let u = 0; u < n; u++) {
+    if (units.firstPiece[u] !== next || (units.lastPiece[u] as number) < next) throw new RangeError(`saliency: source unit ${u} does not continue the previous one`);
+    next = (units.lastPiece[u] as number) + 1;
+  }
+  if (next !== Tx) throw new RangeError(`saliency: the source units cover ${next} of ${Tx} positions`);
+  if (units.firstPiece[n - 1] !== Tx - 1) throw new RangeError('saliency: </s> must be the last unit, on its own');
+}
+
+/** Parameters sharing the model's numbers without gradients, with `encoder.embedding` replaced by `table`. */
+function withSourceTable(params: Params, table: Tensor): Params {
+  return new Params(params.list.map((t) => (t.name === 'encoder.embedding' ? table : new Tensor(t.data, t.shape.slice(), false, t.name))));
+}
+
+/** The padded batch the training forwards read: sources (each ending in </s>) against one target, time-major. */
+interface Padded {
+  B: number;
+  Tx: number;
+  Ty: number;
+  /** [Tx, B] time-major source ids (PAD after a short source). */
+  srcIds: Int32Array;
+  /** [B, Tx] 1 on real positions. */
+  srcMask: Uint8Array;
+  srcLengths: Int32Array;
+  /** [Ty, B]: <s> y_0 … y_{Ty−2}. */
+  tgtIn: Int32Array;
+  /** [Ty, B]: y_0 … y_{Ty−1}. */
+  tgtOut: Int32Array;
+}
+
+function padded(sources: readonly Int32Array[], tgt: Int32Array, Ty: number): Padded {
+  const B = sources.length;
+  let Tx = 0;
+  for (const s of sources) Tx = Math.max(Tx, s.length);
+  const srcIds = new Int32Array(Tx * B).fill(PAD_ID);
+  const srcMask = new Uint8Array(B * Tx);
+  const srcLengths = new Int32Array(B);
+  sources.forEach((s, b) => {
+    for (let t = 0; t < s.length; t++) srcIds[t * B + b] = s[t] as number;
+    srcMask.fill(1, b * Tx, b * Tx + s.length);
+    srcLengths[b] = s.length;
+  });
+  const tgtIn = new Int32Array(Ty * B);
+  const tgtOut = new Int32Array(Ty * B);
+  for (let i = 0; i < Ty; i++) {
+    for (let b = 0; b < B; b++) {
+      tgtIn[i * B + b] = i === 0 ? BOS_ID : (tgt[i - 1] as number);
+      tgtOut[i * B + b] = tgt[i] as number;
+    }
+  }
+  return { B, Tx, Ty, srcIds, srcMask, srcLengths, tgtIn, tgtOut };
+}
+
+/** Time-major [T, B] → batch-major [B, T]. */
+function batchMajor(ids: Int32Array, T: number, B: number): Int32Array {
+  const out = new Int32Array(T * B);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out[b * T + t] = ids[t * B + b] as number;
+  return out;
+}
+
+/**
+ * Logits [rows, V] of the time-major rows `rows` (row i·B + b: step i of sentence b) under the
+ * family's training forward, with parameters `params` (whose `encoder.embedding` the source ids
+ * index). `ty` is the forced target's length (the diagonal variant spreads over it).
+ */
+function forwardRows(model: SaliencyModel, params: Params, p: Padded, ty: number, rows: Int32Array, positions: boolean): Tensor {
+  const { config } = model;
+  const { B, Tx, Ty } = p;
+  if (isTransformer(config)) {
+    const enc = transformerEncode(params, config, batchMajor(p.srcIds, Tx, B), p.srcMask, B, Tx, { positions });
+    const { hidden } = transformerDecode(params, config, enc, batchMajor(p.tgtIn, Ty, B), B, Ty, { positions }); // [B, Ty, D]
+    const D = hidden.shape[2] as number;
+    // batch-major rows of the decoder's output, for the time-major rows asked for
+    const picked = gather(reshape(hidden, [B * Ty, D]), Int32Array.from(rows, (r) => (r % B) * Ty + Math.floor(r / B)));
+    return linear(picked, params.get('output.W'), params.get('output.b'));
+  }
+  const stepMasks = Array.from({ length: Tx }, (_, t) => Uint8Array.from({ length: B }, (_, b) => (t < (p.srcLengths[b] as number) ? 1 : 0)));
+  const batch: Batch = {
+    size: B,
+    srcLen: Tx,
+    tgtLen: Ty,
+    srcIds: p.srcIds,
+    srcMask: p.srcMask,
+    srcStepMasks: stepMasks,
+    srcLengths: p.srcLengths,
+    tgtIn: p.tgtIn,
+    tgtOut: p.tgtOut,
+    tgtLengths: new Int32Array(B).fill(ty),
+    tokens: rows.length,
+  };
+  return forwardLoss(params, config, batch, { outputRows: rows }).logits;
+}
+
+/**
+ * ∂ log p(y_k) / ∂x · x summed over the embedding, for the steps k in [from, to): one padded batch
+ * of (to − from) copies of the sentence, decoded up to step to − 1, copy k's logits only at its
+ * own step. Returns [(to − from) × Tx].
+ */
+function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, ty: number, from: number, to: number, positions: boolean): Float64Array {
+  const B = to - from;
+  const Tx = src.length;
+  const table = model.params.get('encoder.embedding');
+  const E = table.shape[1] as number;
+  // one leaf per copy: the sentence's embedding rows, copy k at rows k·Tx … k·Tx + Tx − 1
+  const local = new Tensor(allocArray(table.dtype, B * Tx * E), [B * Tx, E], true, 'encoder.embedding');
+  for (let k = 0; k < B; k++) {
+    for (let t = 0; t < Tx; t++) local.data.set(table.data.subarray((src[t] as number) * E, ((src[t] as number) + 1) * E), (k * Tx + t) * E);
+  }
+  const p = padded(
+    Array.from({ length: B }, (_, k) => Int32Array.from({ length: Tx }, (_, t) => k * Tx + t)),
+    tgt,
+    to,
+  );
+  const rows = Int32Array.from({ length: B }, (_, k) => (from + k) * B + k);
+  const logits = forwardRows(model, withSourceTable(model.params, local), p, ty, rows, positions);
+  const targets = Int32Array.from({ length: B }, (_, k) => tgt[from + k] as number);
+  // Σ_k log p(y_k) = −B · mean cross-entropy: seeding backward with −B gives Σ_k ∇ log p(y_k)
+  const loss = crossEntropy(logits, targets);
+  backward(loss, { seed: loss.dtype === 'float64' ? Float64Array.of(-B) : Float32Array.of(-B) });
+  const grad = local.grad;
+  const g = new Float64Array(B * Tx);
+  for (let k = 0; k < B; k++) {
+    for (let t = 0; t < Tx; t++) {
+      let s = 0;
+      const o = (k * Tx + t) * E;
+      if (grad) for (let e = 0; e < E; e++) s += (grad[o + e] as number) * (local.data[o + e] as number);
+      g[k * Tx + t] = s;
+    }
+  }
+  return g;
+}
+
+/** Per-step log-probabilities of a forced target from the inference engine, or null when nothing is left to decode. */
+function forcedLogProbs(model: TranslationModel, ids: Int32Array, forced: Int32Array, positions: boolean, steps: number): Float64Array | null {
+  let trace;
+  try {
+    trace = model instanceof TransformerModel ? model.forced(model.encodeIds(ids, { positions }), forced) : model.forced(model.encodeIds(ids), forced);
+  } catch (err) {
+    // a sentence of one word has nothing left without it (empty-source): no number, said so
+    if (err instanceof DecodeError) return null;
+    throw err;
+  }
+  const out = new Float64Array(steps);
+  for (let i = 0; i < steps; i++) out[i] = trace.steps[i]?.token.logProb ?? NaN;
+  return out;
+}
+
+/**
+ * The computation as units of work, for the page to spread over tasks: each `next()` does one
+ * unit (a chunk of steps' gradients, or a batch of deletions) and yields the progress; the
+ * return value is the result. `computeSaliency` runs it to the end.
+ */
+export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Generator<SaliencyProgress, Saliency, void> {
+  const src = req.sourceIds;
+  const Tx = src.length;
+  if (Tx < 2 || src[Tx - 1] !== EOS_ID) throw new RangeError('saliency: the source must hold a token and end with </s>');
+  const tgt = req.targetIds;
+  const steps = tgt.length;
+  if (steps === 0) throw new RangeError('saliency: the target is empty');
+  if (steps > MAX_TARGET_TOKENS) throw new RangeError(`saliency: the target has ${steps} tokens; at most ${MAX_TARGET_TOKENS}`);
+  for (const id of src) if (!Number.isInteger(id) || id < 0 || id >= model.config.srcVocabSize) throw new RangeError(`saliency: source id ${id} is out of range`);
+  for (const id of tgt) if (!Number.isInteger(id) || id < 0 || id >= model.config.tgtVocabSize) throw new RangeError(`saliency: target id ${id} is out of range`);
+  const units = req.units ?? positionUnits(Tx);
+  checkUnits(units, Tx);
+  const U = units.firstPiece.length;
+  const positions = req.positions !== false;
+  const chunk = Math.max(1, Math.floor(req.chunk ?? STEPS_PER_CHUNK));
+  // the length the inference engine's forced decoding has (it appends </s> unless it is there)
+  const ty = tgt[steps - 1] === EOS_ID ? steps : steps + 1;
+  const gradChunks = Math.ceil(steps / chunk);
+  const total = gradChunks + 1 + (U - 1);
+  let done = 0;
+
+  const unitOf = new Int32Array(Tx);
+  for (let u = 0; u < U; u++) for (let j = units.firstPiece[u] as number; j <= (units.lastPiece[u] as number); j++) unitOf[j] = u;
+  const gradInput = new Float64Array(steps * U);
+  for (let c = 0; c < gradChunks; c++) {
+    const from = c * chunk;
+    const to = Math.min(steps, from + chunk);
+    const g = gradientChunk(model, src, tgt, ty, from, to, positions);
+    for (let k = 0; k < to - from; k++) {
+      for (let j = 0; j < Tx; j++) (gradInput[(from + k) * U + (unitOf[j] as number)] as number) += g[k * Tx + j] as number;
+    }
+    yield { done: ++done, total };
+  }
+
+  // leave-one-out: the whole source, then the source without each unit, forced through the
+  // inference engine (a sentence of one word has nothing left without it: NaN, said so on the page)
+  const forced = tgt[steps - 1] === EOS_ID ? tgt.subarray(0, steps - 1) : tgt;
+  const logProb = forcedLogProbs(model.inference, src, forced, positions, steps);
+  if (!logProb) throw new RangeError('saliency: the source cannot be decoded');
+  yield { done: ++done, total };
+  const leaveOneOut = new Float64Array(steps * U).fill(NaN);
+  for (let u = 0; u < U - 1; u++) {
+    const first = units.firstPiece[u] as number;
+    const last = units.lastPiece[u] as number;
+    const ids = new Int32Array(Tx - (last - first + 1));
+    ids.set(src.subarray(0, first));
+    ids.set(src.subarray(last + 1), first);
+    const without = forcedLogProbs(model.inference, ids, forced, positions, steps);
+    if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = (logProb[i] as number) - (without[i] as number);
+    yield { done: ++done, total };
+  }
+  return { steps, units: U, logProb, gradInput, leaveOneOut };
+}
+
+/** Run the whole computation at once (Node, the bench, the tests). */
+export function computeSaliency(model: SaliencyModel, req: SaliencyRequest): Saliency {
+  const job = saliencyJob(model, req);
+  for (;;) {
+    const r = job.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same numbers with the target steps grouped into words (the word view; docs/ARCHITECTURE.md,
+ * "Words and pieces"): a word's log-probability is the sum over its pieces, and both measures are
+ * linear in it, so a target word's g and Δ are the sums over its pieces' steps.
+ */
+export function groupTargetSteps(s: Saliency, target: SourceUnits): Saliency {
+  const W = target.firstPiece.length;
+  const U = s.units;
+  const logProb = new Float64Array(W);
+  const gradInput = new Float64Array(W * U);
+  const leaveOneOut = new Float64Array(W * U);
+  for (let w = 0; w < W; w++) {
+    for (let i = target.firstPiece[w] as number; i <= (target.lastPiece[w] as number) && i < s.steps; i++) {
+      logProb[w] = (logProb[w] as number) + (s.logProb[i] as number);
+      for (let u = 0; u < U; u++) {
+        gradInput[w * U + u] = (gradInput[w * U + u] as number) + (s.gradInput[i * U + u] as number);
+        leaveOneOut[w * U + u] = (leaveOneOut[w * U + u] as number) + (s.leaveOneOut[i * U + u] as number);
+      }
+    }
+  }
+  return { steps: W, units: U, logProb, gradInput, leaveOneOut };
+}
+
+/** Average ranks (1-based; tied values share the mean of their ranks). */
+export function averageRanks(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => (x[a] as number) - (x[b] as number));
+  const ranks = new Float64Array(n);
+  let k = 0;
+  while (k < n) {
+    let end = k;
+    while (end + 1 < n && x[order[end + 1] as number] === x[order[k] as number]) end++;
+    const r = (k + end) / 2 + 1;
+    for (let m = k; m <= end; m++) ranks[order[m] as number] = r;
+    k = end + 1;
+  }
+  return ranks;
+}
+
+/**
+ * Spearman's rank correlation: Pearson's correlation of the average ranks, which is the
+ * textbook definition with ties. NaN when it is undefined: fewer than two values, a value that
+ * is not finite, or either side all tied (no order to agree with).
+ */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  if (n !== b.length) throw new RangeError(`spearman: ${n} and ${b.length} values`);
+  if (n < 2) return NaN;
+  for (let k = 0; k < n; k++) if (!Number.isFinite(a[k] as number) || !Number.isFinite(b[k] as number)) return NaN;
+  const ra = averageRanks(a);
+  const rb = averageRanks(b);
+  const mean = (n + 1) / 2;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let k = 0; k < n; k++) {
+    const da = (ra[k] as number) - mean;
+    const db = (rb[k] as number) - mean;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  if (saa === 0 || sbb === 0) return NaN;
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** One step's agreement: ρ(α, |g|) and ρ(α, |Δ|) over the source words (</s>, the last unit, left out). */
+export function stepAgreement(weights: ArrayLike<number>, s: Saliency, step: number): { gradient: number; leaveOneOut: number } {
+  const n = s.units - 1;
+  if (weights.length !== s.units || step < 0 || step >= s.steps) return { gradient: NaN, leaveOneOut: NaN };
+  const a = Array.from({ length: n }, (_, u) => weights[u] as number);
+  const g = Array.from({ length: n }, (_, u) => Math.abs(s.gradInput[step * s.units + u] as number));
+  const d = Array.from({ length: n }, (_, u) => Math.abs(s.leaveOneOut[step * s.units + u] as number));
+  return { gradient: spearman(a, g), leaveOneOut: spearman(a, d) };
+}
+
+/** The sentence's agreement: the mean of the steps' ρ where defined, and how many steps it averages. */
+export function sentenceAgreement(rows: ReadonlyArray<ArrayLike<number> | null>, s: Saliency): { gradient: number; leaveOneOut: number; steps: { gradient: number; leaveOneOut: number } } {
+  let gs = 0;
+  let gn = 0;
+  let ls = 0;
+  let ln = 0;
+  rows.forEach((w, i) => {
+    if (!w) return;
+    const r = stepAgreement(w, s, i);
+    if (Number.isFinite(r.gradient)) {
+      gs += r.gradient;
+      gn++;
+    }
+    if (Number.isFinite(r.leaveOneOut)) {
+      ls += r.leaveOneOut;
+      ln++;
+    }
+  });
+  return { gradient: gn > 0 ? gs / gn : NaN, leaveOneOut: ln > 0 ? ls / ln : NaN, steps: { gradient: gn, leaveOneOut: ln } };
+}
