@@ -18,6 +18,7 @@ import { loadAvg, machineInfo } from './env';
 import { closeHosts, tfjsInfo } from './hosts';
 import { gruSection } from './gru';
 import { matmulSection } from './matmul';
+import { animationSection } from './animation';
 import { pageSection } from './page';
 import { sentenceSection } from './sentence';
 import { trainSection } from './train';
@@ -26,7 +27,7 @@ import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, trainSection, pageSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, trainSection, pageSection, animationSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

@@ -98,6 +98,15 @@ class GifWorkerClient {
     this.worker.postMessage(command);
   }
 
+  /** A palette or frame command whose pixels are `bitmap`, transferred (the worker reads them). */
+  sendBitmap(command: { type: 'palette' } | { type: 'frame'; index: number; delayMs: number }, bitmap: ImageBitmap): void {
+    if (this.failure) {
+      bitmap.close();
+      throw this.failure;
+    }
+    this.worker.postMessage({ ...command, bitmap }, [bitmap]);
+  }
+
   /** The next reply (ack or done). */
   reply(): Promise<GifReply> {
     if (this.failure) return Promise.reject(this.failure);
@@ -131,15 +140,23 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
   if (!ctx) throw new RasterError('encode', 'this browser gave no 2D canvas');
   const background = THEME_COLOURS[request.spec.theme].background;
 
-  const draw = async (k: number): Promise<void> => {
-    const { svg } = buildHeatmapSvg(frames[k] as HeatmapSpec);
-    const img = await loadImage(svgDataUrl(svg));
+  const paint = (img: HTMLImageElement): void => {
     // the background first: a video's even sides may add a pixel beyond the figure
     ctx.fillStyle = background;
     ctx.fillRect(0, 0, plan.width, plan.height);
     ctx.drawImage(img, 0, 0, sizes.width * plan.scale, sizes.height * plan.scale);
   };
-  const pixels = (): Uint8ClampedArray => ctx.getImageData(0, 0, plan.width, plan.height).data;
+  const draw = async (k: number): Promise<void> => {
+    const { svg } = buildHeatmapSvg(frames[k] as HeatmapSpec);
+    paint(await loadImage(svgDataUrl(svg)));
+  };
+  // the frame's pixels for the GIF worker: an ImageBitmap where the worker can read one (see
+  // gif.worker.ts: no megabytes allocated on this thread per frame), else the RGBA bytes
+  const bitmaps = typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
+  const send = async (client: GifWorkerClient, command: { type: 'palette' } | { type: 'frame'; index: number; delayMs: number }): Promise<void> => {
+    if (bitmaps) client.sendBitmap(command, await createImageBitmap(canvas));
+    else client.send({ ...command, rgba: ctx.getImageData(0, 0, plan.width, plan.height).data });
+  };
 
   if (format === 'video') {
     let video: typeof import('./video');
@@ -168,17 +185,19 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
   try {
     client.send({ type: 'start', width: plan.width, height: plan.height });
     await draw(frames.length - 1);
-    client.send({ type: 'palette', rgba: pixels() });
+    await send(client, { type: 'palette' });
     let pending: Promise<GifReply> | null = null;
     for (let k = 0; k < frames.length; k++) {
       aborted(signal);
-      // draw frame k while the worker encodes frame k − 1
-      await draw(k);
-      const rgba = pixels();
+      // the worker encodes frame k − 1 while frame k is built and its SVG image decoded; the
+      // canvas is drawn once that frame is in the worker's hands
+      const { svg } = buildHeatmapSvg(frames[k] as HeatmapSpec);
+      const img = await loadImage(svgDataUrl(svg));
       if (pending) await pending;
       aborted(signal);
       await nextTask();
-      client.send({ type: 'frame', index: k, rgba, delayMs: delays[k] as number });
+      paint(img);
+      await send(client, { type: 'frame', index: k, delayMs: delays[k] as number });
       pending = client.reply();
       if (k > 0) request.onProgress?.(k, frames.length);
     }
