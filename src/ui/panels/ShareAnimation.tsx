@@ -100,10 +100,16 @@ export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: 
         setStatus({ key: 'share.animLoadFailed', error: true });
         return;
       }
+      const link = await props.link();
+      // cancelled while the encoder was loading
+      if (controller.signal.aborted) {
+        setStatus({ key: 'share.animCancelled' });
+        return;
+      }
       const result = await animate.makeAnimation({
         spec,
         format,
-        link: await props.link(),
+        link,
         signal: controller.signal,
         onProgress: (done, total) => {
           if (!controller.signal.aborted) setStatus({ key: 'share.animEncoding', vars: { done, total } });
