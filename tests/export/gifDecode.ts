@@ -12,41 +12,65 @@ export interface DecodedFrame {
 }
 
 function lzwDecode(data: Uint8Array, minCodeSize: number, pixels: number): Uint8Array {
+  // each code is a prefix code and a last byte; a string is written back to front from its length
   const out = new Uint8Array(pixels);
+  const prefix = new Int16Array(4096);
+  const suffix = new Uint8Array(4096);
+  const first = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
   const clear = 1 << minCodeSize;
   const end = clear + 1;
+  for (let i = 0; i < clear; i++) {
+    prefix[i] = -1;
+    suffix[i] = i;
+    first[i] = i;
+    length[i] = 1;
+  }
   let size = minCodeSize + 1;
-  let dict: number[][] = [];
-  const reset = (): void => {
-    dict = [];
-    for (let i = 0; i < clear; i++) dict.push([i]);
-    dict.push([], []);
-    size = minCodeSize + 1;
-  };
-  reset();
+  let next = clear + 2;
+  let prev = -1;
   let bit = 0;
   let n = 0;
-  let prev: number[] | null = null;
   const total = data.length * 8;
-  while (bit + size <= total) {
+  const write = (code: number): void => {
+    const len = length[code] as number;
+    let at = n + len - 1;
+    for (let c = code; c >= 0 && at >= n; c = prefix[c] as number) {
+      if (at < pixels) out[at] = suffix[c] as number;
+      at--;
+    }
+    n += len;
+  };
+  while (bit + size <= total && n < pixels) {
     let code = 0;
-    for (let i = 0; i < size; i++, bit++) code |= ((data[bit >> 3] as number) >> (bit & 7) & 1) << i;
+    for (let i = 0; i < size; i++, bit++) code |= (((data[bit >> 3] as number) >> (bit & 7)) & 1) << i;
     if (code === clear) {
-      reset();
-      prev = null;
+      size = minCodeSize + 1;
+      next = clear + 2;
+      prev = -1;
       continue;
     }
     if (code === end) break;
-    let entry: number[];
-    if (code < dict.length) entry = dict[code] as number[];
-    else if (code === dict.length && prev) entry = [...prev, prev[0] as number];
-    else throw new Error(`bad LZW code ${code}`);
-    for (const v of entry) if (n < pixels) out[n++] = v;
-    if (prev && dict.length < 4096) dict.push([...prev, entry[0] as number]);
-    prev = entry;
-    if (dict.length === 1 << size && size < 12) size++;
+    if (prev < 0) {
+      if (code >= clear) throw new Error(`bad first LZW code ${code}`);
+      write(code);
+      prev = code;
+      continue;
+    }
+    if (code > next) throw new Error(`bad LZW code ${code}`);
+    const head = code < next ? (first[code] as number) : (first[prev] as number);
+    if (next < 4096) {
+      prefix[next] = prev;
+      suffix[next] = head;
+      first[next] = first[prev] as number;
+      length[next] = (length[prev] as number) + 1;
+      next++;
+    }
+    write(code);
+    prev = code;
+    if (next === 1 << size && size < 12) size++;
   }
-  if (n !== pixels) throw new Error(`LZW gave ${n} pixels, ${pixels} expected`);
+  if (n < pixels) throw new Error(`LZW gave ${n} pixels, ${pixels} expected`);
   return out;
 }
 
