@@ -11,13 +11,17 @@
 // "Sharing"). The main thread does one frame's drawing per task (tens of ms at most) and yields
 // between frames; every encoding step runs in the worker or in the browser's video encoder.
 //
+// The figure code (buildHeatmapSvg, and the image loading of the PNG export) is handed in by the
+// caller (`drawing`), not imported: this chunk then shares no module with the page's first bundle,
+// and the bundler keeps that bundle's chunks as they were (an import here of a module the page
+// also uses had split the page's shared chunks, 3 kB more to load on every visit).
+//
 // CSP (docs/RELIABILITY.md, "The static site"): the worker is a file of this site
 // (`worker-src 'self'`), the SVG images are data: URLs (`img-src data:`), nothing is eval'd.
 
 import { animationFrames, frameDelaysMs, planAnimation, type AnimationFormat, type AnimationPlan } from './animation';
-import { buildHeatmapSvg, THEME_COLOURS, type HeatmapSpec } from './heatmapSvg';
-import { loadImage, RasterError, svgDataUrl } from './raster';
-import { parseGifReply, type GifCommand, type GifReply } from '../worker/gifSession';
+import type { HeatmapSpec, HeatmapSvg } from './heatmapSvg';
+import { parseGifReply, type GifCommand, type GifReply } from '../worker/gifProtocol';
 
 /** How long the GIF worker may take to answer one message before the animation is given up. */
 export const GIF_WORKER_TIMEOUT_MS = 30_000;
@@ -27,8 +31,19 @@ export class EncoderLoadError extends Error {
   override name = 'EncoderLoadError';
 }
 
+/** The still export's code, as the page has it (heatmapSvg.ts, raster.ts). */
+export interface FigureDrawing {
+  /** buildHeatmapSvg. */
+  build(spec: HeatmapSpec): HeatmapSvg;
+  /** The SVG as a decoded image (raster.ts: loadImage of svgDataUrl). */
+  image(svg: string): Promise<HTMLImageElement>;
+  /** The figure's background colour (THEME_COLOURS[theme].background). */
+  background: string;
+}
+
 export interface AnimationRequest {
   spec: HeatmapSpec;
+  drawing: FigureDrawing;
   format: AnimationFormat;
   /** The permalink, written into the file (GIF comment, video comment tag). */
   link: string;
@@ -123,7 +138,8 @@ class GifWorkerClient {
 
 /**
  * The animation of `request.spec` as a file. Rejects with AnimationError (nothing to animate, too
- * big), HeatmapExportError (as the still export would), RasterError, EncoderLoadError,
+ * big), HeatmapExportError (as the still export would), RasterError (the image did not load),
+ * EncoderLoadError,
  * VideoUnsupportedError (video.ts), an AbortError when `signal` fires, or an encoder's error.
  */
 export async function makeAnimation(request: AnimationRequest): Promise<AnimationResult> {
@@ -131,14 +147,15 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
   const frames = animationFrames(request.spec);
   const delays = frameDelaysMs(frames.length);
   // every frame has the whole figure's size (animation.ts); the last one is built first
-  const sizes = buildHeatmapSvg(request.spec);
+  const { drawing } = request;
+  const sizes = drawing.build(request.spec);
   const plan = planAnimation(sizes, frames.length, { even: format === 'video' });
   const canvas = document.createElement('canvas');
   canvas.width = plan.width;
   canvas.height = plan.height;
   const ctx = canvas.getContext('2d', { willReadFrequently: format === 'gif' });
-  if (!ctx) throw new RasterError('encode', 'this browser gave no 2D canvas');
-  const background = THEME_COLOURS[request.spec.theme].background;
+  if (!ctx) throw new Error('this browser gave no 2D canvas');
+  const background = drawing.background;
 
   const paint = (img: HTMLImageElement): void => {
     // the background first: a video's even sides may add a pixel beyond the figure
@@ -147,8 +164,7 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
     ctx.drawImage(img, 0, 0, sizes.width * plan.scale, sizes.height * plan.scale);
   };
   const draw = async (k: number): Promise<void> => {
-    const { svg } = buildHeatmapSvg(frames[k] as HeatmapSpec);
-    paint(await loadImage(svgDataUrl(svg)));
+    paint(await drawing.image(drawing.build(frames[k] as HeatmapSpec).svg));
   };
   // the frame's pixels for the GIF worker: an ImageBitmap where the worker can read one (see
   // gif.worker.ts: no megabytes allocated on this thread per frame), else the RGBA bytes
@@ -191,8 +207,7 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
       aborted(signal);
       // the worker encodes frame k − 1 while frame k is built and its SVG image decoded; the
       // canvas is drawn once that frame is in the worker's hands
-      const { svg } = buildHeatmapSvg(frames[k] as HeatmapSpec);
-      const img = await loadImage(svgDataUrl(svg));
+      const img = await drawing.image(drawing.build(frames[k] as HeatmapSpec).svg);
       if (pending) await pending;
       aborted(signal);
       await nextTask();

@@ -13,7 +13,6 @@
 // when the reader asks for an animation.
 
 import type { HeatmapSpec } from './heatmapSvg';
-import { rasterSize } from './raster';
 
 /** Most frames (decoded target steps) an animation may have: the GIF would be far too long to watch. */
 export const MAX_ANIMATION_FRAMES = 120;
@@ -67,13 +66,9 @@ export function planAnimation(figure: { width: number; height: number }, steps: 
   }
   let smallest = Infinity;
   for (const scale of [2, 1] as const) {
-    let size: { width: number; height: number };
-    try {
-      size = scale === 2 ? rasterSize(figure.width, figure.height, 2) : { width: Math.ceil(figure.width), height: Math.ceil(figure.height) };
-    } catch {
-      continue;
-    }
-    if (!(size.width > 0 && size.height > 0)) continue;
+    // the still PNG's sizing (raster.ts rasterSize), with this module's own, smaller caps below
+    const size = { width: Math.ceil(figure.width * scale), height: Math.ceil(figure.height * scale) };
+    if (!(size.width > 0 && size.height > 0 && Number.isFinite(size.width) && Number.isFinite(size.height))) continue;
     const width = options.even ? size.width + (size.width % 2) : size.width;
     const height = options.even ? size.height + (size.height % 2) : size.height;
     const pixels = width * height;

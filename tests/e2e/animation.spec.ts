@@ -87,7 +87,7 @@ test('GIF: one frame per decoding step, filling in row by row, with the link; vi
 test('offline: the encoder’s files do not load; the page says so and keeps everything', async ({ page, problems }) => {
   await open(page);
   // the animation's code chunk, then (with the chunk back) the GIF worker's file, are unreachable
-  await page.route(/\/assets\/animate-[^/]*\.js$/, (route) => route.abort('internetdisconnected'));
+  await page.route(/\/assets\/animationRun-[^/]*\.js$/, (route) => route.abort('internetdisconnected'));
   const share = page.locator('section.share');
   const gifButton = share.getByRole('button', { name: 'Animation (GIF)' });
   const before = await page.evaluate(() => location.hash);
@@ -102,7 +102,7 @@ test('offline: the encoder’s files do not load; the page says so and keeps eve
   expect(taken.pageErrors).toEqual([]);
   for (const e of taken.consoleErrors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED|Failed to fetch dynamically imported module|Failed to load resource/);
 
-  await page.unroute(/\/assets\/animate-[^/]*\.js$/);
+  await page.unroute(/\/assets\/animationRun-[^/]*\.js$/);
   await page.route(/\/assets\/gif\.worker-[^/]*\.js$/, (route) => route.abort('internetdisconnected'));
   await gifButton.click();
   await expect(status).toHaveText('The animation encoder did not load (offline?). Nothing on the page changed; try again when online.');

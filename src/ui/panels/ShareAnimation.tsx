@@ -11,15 +11,15 @@
 // its state and its link are untouched, and pressing again tries again.
 
 import { useEffect, useRef, useState } from 'react';
-import type { HeatmapSpec } from '../../export/heatmapSvg';
-import { downloadBlob } from '../../export/raster';
-import { useT, type MessageKey } from '../i18n';
+import { buildHeatmapSvg, THEME_COLOURS, type HeatmapSpec } from '../../export/heatmapSvg';
+import { downloadBlob, loadImage, svgDataUrl } from '../../export/raster';
+import { useT } from '../i18n';
+import type { AnimationStatus } from './animationRun';
 
-/** How the animation code is loaded; tests replace `load` (an encoder that fails to load, …). */
+/** How the animation code is loaded (animationRun.ts and the encoders' driver); tests replace `load`. */
 export const animationLoader = {
-  load: () => import('../../export/animate'),
+  load: () => import('./animationRun'),
 };
-
 type VideoSupport = 'checking' | 'mp4' | 'webm' | 'none';
 
 let videoProbe: Promise<Exclude<VideoSupport, 'checking'>> | null = null;
@@ -53,21 +53,10 @@ export function resetVideoProbe(): void {
   videoProbe = null;
 }
 
-function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
-}
-
-interface Status {
-  key: MessageKey;
-  vars?: Record<string, string | number>;
-  /** An error, shown as one (role alert styling). */
-  error?: boolean;
-}
-
 export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: () => Promise<string>; base: string; disabled: boolean }) {
   const t = useT();
   const [video, setVideo] = useState<VideoSupport>('checking');
-  const [status, setStatus] = useState<Status | null>(null);
+  const [status, setStatus] = useState<AnimationStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
 
@@ -93,10 +82,11 @@ export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: 
     setBusy(true);
     setStatus({ key: 'share.animLoading' });
     try {
-      let animate: Awaited<ReturnType<typeof animationLoader.load>>;
+      let run: Awaited<ReturnType<typeof animationLoader.load>>;
       try {
-        animate = await animationLoader.load();
+        run = await animationLoader.load();
       } catch {
+        // offline, or the chunk is gone: nothing was touched
         setStatus({ key: 'share.animLoadFailed', error: true });
         return;
       }
@@ -106,20 +96,21 @@ export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: 
         setStatus({ key: 'share.animCancelled' });
         return;
       }
-      const result = await animate.makeAnimation({
-        spec,
-        format,
-        link,
-        signal: controller.signal,
-        onProgress: (done, total) => {
-          if (!controller.signal.aborted) setStatus({ key: 'share.animEncoding', vars: { done, total } });
-        },
-      });
-      if (controller.signal.aborted) return;
-      downloadBlob(result.blob, `${props.base}-decoding.${result.extension}`);
-      setStatus({ key: 'share.animDone', vars: { frames: result.plan.frames, size: sizeText(result.blob.size), format: result.extension.toUpperCase(), scale: result.plan.scale } });
-    } catch (err) {
-      setStatus(describe(err, controller.signal.aborted));
+      setStatus(
+        await run.runAnimation({
+          spec,
+          format,
+          link,
+          base: props.base,
+          // the still export's own code draws every frame (src/export/animate.ts: why it is handed in)
+          drawing: { build: buildHeatmapSvg, image: (svg) => loadImage(svgDataUrl(svg)), background: THEME_COLOURS[spec.theme].background },
+          save: downloadBlob,
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            if (!controller.signal.aborted) setStatus({ key: 'share.animEncoding', vars: { done, total } });
+          },
+        }),
+      );
     } finally {
       if (abort.current === controller) abort.current = null;
       setBusy(false);
@@ -147,18 +138,4 @@ export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: 
       </p>
     </div>
   );
-}
-
-/** The sentence for an animation that did not come out. */
-function describe(err: unknown, cancelled: boolean): Status {
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-  if (cancelled || name === 'AbortError') return { key: 'share.animCancelled' };
-  if (name === 'AnimationError') {
-    const e = err as { kind: string; detail: { count: number; limit: number } };
-    if (e.kind === 'empty') return { key: 'share.animEmpty', error: true };
-    return { key: e.kind === 'too-many-frames' ? 'share.animTooMany' : 'share.animTooLarge', vars: { count: e.detail.count, limit: e.detail.limit }, error: true };
-  }
-  if (name === 'EncoderLoadError') return { key: 'share.animLoadFailed', error: true };
-  if (name === 'VideoUnsupportedError') return { key: 'share.videoNoneNote', error: true };
-  return { key: 'share.animFailed', vars: { detail: err instanceof Error ? err.message : String(err) }, error: true };
 }

@@ -3,17 +3,21 @@
 // load, nothing to animate, too many steps, no video encoder in this browser, a cancel), in both
 // languages, and that a failure loses nothing (no file, the page's state unchanged). The
 // animation code itself is replaced through `animationLoader` (jsdom draws no SVG): the real
-// frames and files are checked in tests/export and in e2e `animation.spec.ts`.
+// frames and files are checked in tests/export and in e2e `animation.spec.ts`. Here the encoders'
+// driver (`makeAnimation`) is a mock; the panel's own code around it (animationRun.ts) is real.
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnimationError } from '../../../src/export/animation';
-import type { HeatmapSpec } from '../../../src/export/heatmapSvg';
+import { buildHeatmapSvg, type HeatmapSpec } from '../../../src/export/heatmapSvg';
 import { useStore } from '../../../src/store/store';
 import { SharePanel } from '../../../src/ui/panels/Share';
 import { animationLoader, resetVideoProbe } from '../../../src/ui/panels/ShareAnimation';
 import { captureDownloads, currentTrace, resetStore, setUp } from './helpers';
 
-type Loaded = Awaited<ReturnType<typeof animationLoader.load>>;
+import { makeAnimation } from '../../../src/export/animate';
+
+vi.mock('../../../src/export/animate', () => ({ makeAnimation: vi.fn() }));
+
 const realLoad = animationLoader.load;
 let downloads: Array<{ name: string; blob: Blob }> = [];
 
@@ -29,9 +33,10 @@ afterEach(() => {
   resetStore();
 });
 
-function stub(make: Loaded['makeAnimation']): ReturnType<typeof vi.fn> {
-  const fn = vi.fn(make);
-  animationLoader.load = () => Promise.resolve({ makeAnimation: fn } as unknown as Loaded);
+function stub(make: typeof makeAnimation): ReturnType<typeof vi.mocked<typeof makeAnimation>> {
+  const fn = vi.mocked(makeAnimation);
+  fn.mockReset();
+  fn.mockImplementation(make);
   return fn;
 }
 
@@ -48,8 +53,10 @@ describe('animation buttons', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Animation (GIF)' }));
     await waitFor(() => expect(downloads).toHaveLength(1));
     expect(downloads[0]?.name).toBe('test-additive-the-cat-sat-on-the-mat-decoding.gif');
-    const req = make.mock.calls[0]?.[0] as { spec: HeatmapSpec; format: string; link: string };
+    const req = make.mock.calls[0]?.[0] as { spec: HeatmapSpec; format: string; link: string; drawing: { build: unknown } };
     expect(req.format).toBe('gif');
+    // the frames are drawn by the still export's own code
+    expect(req.drawing.build).toBe(buildHeatmapSvg);
     expect(req.spec.targetTokens).toEqual(currentTrace().targetTokens);
     expect(req.spec.caption.sentence).toBe('the cat sat on the mat .');
     expect(req.link).toMatch(/#s=/);
