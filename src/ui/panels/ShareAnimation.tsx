@@ -133,7 +133,8 @@ export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: 
           </button>
         )}
       </div>
-      <p className={status?.error ? 'note error' : 'note'} role="status" data-testid="animation-status">
+      {/* a live region, not a second role="status": the panel's own status line stays the one */}
+      <p className={status?.error ? 'note error' : 'note'} aria-live="polite" data-testid="animation-status">
         {status ? t(status.key, status.vars) : video === 'none' ? t('share.videoNoneNote') : t('share.animHint')}
       </p>
     </div>
