@@ -196,7 +196,7 @@ interface TrainRun {
  * most CPU any task used (ms). On a loaded machine a task can take far longer than the CPU it
  * used: the thread waited for a core.
  */
-function traceTasks(trace: Buffer): { count: number; longestWallMs: number; longestCpuMs: number } | null {
+export function traceTasks(trace: Buffer): { count: number; longestWallMs: number; longestCpuMs: number } | null {
   let events: Array<{ name?: string; ph?: string; pid?: number; tid?: number; dur?: number; tdur?: number; args?: { name?: string } }>;
   try {
     const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: typeof events } | typeof events;

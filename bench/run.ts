@@ -19,6 +19,7 @@ import { closeHosts, tfjsInfo } from './hosts';
 import { gruSection } from './gru';
 import { matmulSection } from './matmul';
 import { explorerSection } from './explorer';
+import { animationSection } from './animation';
 import { pageSection } from './page';
 import { saliencySection } from './saliency';
 import { sentenceSection } from './sentence';
@@ -28,7 +29,7 @@ import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, saliencySection, trainSection, pageSection, explorerSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, saliencySection, trainSection, pageSection, explorerSection, animationSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

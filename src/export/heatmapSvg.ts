@@ -98,6 +98,14 @@ export interface HeatmapSpec {
   labels?: Partial<HeatmapLabels>;
   /** A target step to outline (the step on show); ignored when not an index of `values`. */
   highlightRow?: number;
+  /**
+   * Draw only the first `visibleRows` target steps (their cells and labels), the rest of the grid
+   * left empty inside a thin outline: one frame of the decoding animation (animation.ts), where
+   * frame k shows the steps 0..k the model has decoded so far. The layout (size, label room,
+   * colour scale) is computed from every step all the same, so that all frames have one size and
+   * one colour scale. Absent: every step.
+   */
+  visibleRows?: number;
   theme: 'light' | 'dark';
 }
 
@@ -305,9 +313,15 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   out.push('</linearGradient></defs>\n');
   out.push(`<rect class="background" width="${width}" height="${height}" fill="${colours.background}"/>\n`);
 
+  // a frame of the animation: target steps from `visible` on are not decoded yet
+  const visible = spec.visibleRows === undefined ? spec.targetTokens.length : Math.max(0, Math.min(spec.targetTokens.length, Math.floor(spec.visibleRows)));
+  if (visible < spec.targetTokens.length) {
+    out.push(`<rect class="pending" x="${gridLeft}" y="${gridTop}" width="${gridW}" height="${gridH}" fill="none" stroke="${colours.rule}"/>\n`);
+  }
   out.push('<g class="cells">\n');
   for (let r = 0; r < nRows; r++) {
     for (let c = 0; c < nCols; c++) {
+      if ((t ? c : r) >= visible) continue;
       const v = valueAt(r, c);
       const fill = Number.isFinite(v) ? colour(v) : MISSING_FILL;
       const tgt = (t ? colTokens[c] : rowTokens[r]) as string;
@@ -328,12 +342,14 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
 
   out.push(`<g class="row-labels" font-size="${labelFont}" fill="${colours.foreground}">\n`);
   rowTokens.forEach((tok, r) => {
+    if (!t && r >= visible) return;
     const y = r2(gridTop + r * cell + cell / 2 + labelFont * 0.35);
     out.push(`<text x="${gridLeft - gap}" y="${y}" ${bidi(tok, 'end')}>${labelContent(tok)}</text>\n`);
   });
   out.push('</g>\n');
   out.push(`<g class="column-labels" font-size="${labelFont}" fill="${colours.foreground}">\n`);
   colTokens.forEach((tok, c) => {
+    if (t && c >= visible) return;
     const x = r2(gridLeft + c * cell + cell / 2 + labelFont * 0.35);
     const y = gridTop - gap;
     out.push(`<text x="${x}" y="${y}" transform="rotate(-90 ${x} ${y})" ${bidi(tok, 'start')}>${labelContent(tok)}</text>\n`);

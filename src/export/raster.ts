@@ -51,7 +51,8 @@ export function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-function loadImage(src: string): Promise<HTMLImageElement> {
+/** BROWSER-ONLY. An image from `src` (an SVG data: URL), decoded; rejects with RasterError('load') or after IMAGE_LOAD_TIMEOUT_MS. */
+export function loadImage(src: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
     const img = new Image();
     const timer = setTimeout(() => {

@@ -14,6 +14,7 @@ import { isUserModelRef } from '../../store/modelRef';
 import { toShareState } from '../../store/share';
 import { useStore, type Palette } from '../../store/store';
 import { useModel, useTrace } from '../hooks';
+import { AnimationButtons } from './ShareAnimation';
 import { errorMessage, msg, MessageError, notifyMessage, taskTitle, translate, useT, variantTitle, type MessageKey } from '../i18n';
 
 /** The link that reopens exactly this state. */
@@ -270,6 +271,7 @@ export function SharePanel() {
       <p className="note" role="status">
         {t(status ?? 'share.dropHint')}
       </p>
+      <AnimationButtons spec={spec} link={currentLink} base={base} disabled={!rows} />
       {manual !== null && <textarea className="share-manual" readOnly value={manual} aria-label={t('share.embed')} rows={3} onFocus={(e) => e.currentTarget.select()} />}
     </section>
   );
