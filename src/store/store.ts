@@ -13,6 +13,7 @@ import { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE, sa
 import type { HeadView } from '../model/trace';
 import { Rng } from '../tensor';
 import { analyse, textPrefix, type Analysis, type Decoding, type Units } from './analysis';
+import { beamPathFor, createBeamPick, type BeamPickSlice } from './beamPick';
 import { fetchCatalog, fetchModel, type CatalogEntry } from './catalog';
 import { loadStoredModel } from './modelDb';
 import { isModelRef, isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
@@ -173,7 +174,7 @@ export interface DerivedSlice {
   recompute(): void;
 }
 
-export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & DerivedSlice;
+export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & DerivedSlice & BeamPickSlice;
 type Slice<T> = StateCreator<Store, [['zustand/persist', unknown]], [], T>;
 
 let nextNoticeId = 1;
@@ -501,6 +502,7 @@ const createDerived: Slice<DerivedSlice> = (set, get) => ({
       units: s.units,
       positions: s.positions,
       ...(s.headView ? { headView: s.headView } : {}),
+      beamPath: beamPathFor(s),
     });
     set({ analysis, step: clampStep(s.step, analysis) });
   },
@@ -516,6 +518,7 @@ export const useStore = create<Store>()(
       ...createModels(...a),
       ...createNotices(...a),
       ...createDerived(...a),
+      ...createBeamPick(...a),
     }),
     {
       name: 'rnnsearch',
