@@ -30,8 +30,8 @@ import { formatTable } from './table';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_INDEX = path.join(ROOT, 'dist', 'index.html');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const TRAIN_TIMEOUT_MS = 180_000;
 
 // ---- the build and the server ------------------------------------------------------------------
@@ -46,7 +46,7 @@ function newestMtime(target: string): number {
 }
 
 /** Build dist/ when it is missing or older than anything it is built from. */
-function ensureBuild(log: (line?: string) => void): void {
+export function ensureBuild(log: (line?: string) => void): void {
   const built = fs.statSync(DIST_INDEX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const sources = Math.max(...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => newestMtime(path.join(ROOT, p))));
   if (built >= sources) {
@@ -60,7 +60,7 @@ function ensureBuild(log: (line?: string) => void): void {
   log(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -73,7 +73,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startPreview(port: number): Promise<ChildProcess> {
+export async function startPreview(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,7 +96,7 @@ async function startPreview(port: number): Promise<ChildProcess> {
   throw new Error(`vite preview did not answer on port ${port} within 30 s: ${output.slice(-500)}`);
 }
 
-function stopPreview(child: ChildProcess): Promise<void> {
+export function stopPreview(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) {
       resolve();

@@ -22,11 +22,12 @@ import { pageSection } from './page';
 import { sentenceSection } from './sentence';
 import { trainSection } from './train';
 import { transformerSection } from './transformer';
+import { treeSection } from './tree';
 import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, trainSection, pageSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, trainSection, pageSection, treeSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

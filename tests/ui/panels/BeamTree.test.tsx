@@ -4,6 +4,7 @@
 // panels, the keyboard reaches every node, and "Force this branch" puts it into the target box.
 
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EOS_ID } from '../../../src/data/vocab';
 import { beamNodeTokens, type BeamTree, type BeamTreeNode } from '../../../src/model/decoding';
@@ -142,6 +143,23 @@ describe('BeamTreePanel', () => {
     act(() => useStore.getState().setSource('a dog ran .'));
     expect(useStore.getState().analysis?.beamPick).toBeNull();
     expect(useStore.getState().analysis?.trace).toBe(useStore.getState().analysis?.beams?.[0]?.trace);
+  });
+
+  it('passes axe (WCAG 2.1 A/AA rules jsdom can judge), a branch picked', async () => {
+    await beamMode(2);
+    const { container } = render(
+      <main>
+        <h1>RNNsearch</h1>
+        <BeamTreePanel />
+      </main>,
+    );
+    const pruned = tree().nodes.find((n) => n.status === 'pruned') as BeamTreeNode;
+    fireEvent.click(nodeEl(container, pruned.id));
+    const results = await axe.run(document.body, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      rules: { 'color-contrast': { enabled: false } },
+    });
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 
   it('speaks Chinese', async () => {
