@@ -25,11 +25,12 @@ import { saliencySection } from './saliency';
 import { sentenceSection } from './sentence';
 import { trainSection } from './train';
 import { transformerSection } from './transformer';
+import { treeSection } from './tree';
 import type { BenchContext, Section, TargetCheck } from './section';
 import { formatTable } from './table';
 import { FULL_TIMING, QUICK_TIMING } from './timing';
 
-const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, saliencySection, trainSection, pageSection, explorerSection, animationSection];
+const SECTIONS: readonly Section[] = [matmulSection, gruSection, sentenceSection, transformerSection, saliencySection, trainSection, pageSection, explorerSection, animationSection, treeSection];
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 

@@ -9,7 +9,7 @@ import { truncateTokens } from '../data/tokenize';
 import type { TextCodec } from '../data/codec';
 import type { LoadedModel } from './bundle';
 import { MAX_TARGET_TOKENS } from './config';
-import { DecodeError, type BeamHypothesis, type DecodeErrorCode, type SampleOptions } from './decoding';
+import { DecodeError, type BeamHypothesis, type BeamTree, type DecodeErrorCode, type SampleOptions } from './decoding';
 import type { EncodedInput } from './family';
 import type { HeadView, Trace } from './trace';
 import { withHeadView } from './transformer/trace';
@@ -36,6 +36,11 @@ export interface DecodeInput {
   edits: ReadonlyMap<number, readonly number[]>;
   /** Transformer models: add position encodings (default true). */
   positions?: boolean;
+  /**
+   * Beam mode: the node of the search tree the panels show, as its token ids (pieces) from the
+   * first step (src/store/beamPick.ts); absent, or naming no node of this search: hypothesis 0.
+   */
+  beamPath?: readonly number[] | null;
 }
 
 /**
@@ -47,6 +52,19 @@ export interface ViewInput {
   units?: Units;
   /** Transformer models: which cross-attention head the common fields show (default: the last layer's mean). */
   headView?: HeadView;
+}
+
+/**
+ * Which node of the beam's search tree the panels show. On a returned hypothesis' path: that
+ * hypothesis (the best through the node), at the node's step; off every path (a pruned
+ * candidate, or a hypothesis that died out): the branch's own trace, which ends at the node.
+ */
+export interface BeamPick {
+  node: number;
+  /** The hypothesis shown, or null for the branch's own trace. */
+  hypothesis: number | null;
+  /** The node's step, in pieces (the tree is always in the model's units). */
+  step: number;
 }
 
 export type AnalysisInput = DecodeInput & ViewInput;
@@ -90,6 +108,10 @@ export interface Analysis {
   divergence: number | null;
   /** Beam mode: every hypothesis, best first. */
   beams: BeamHypothesis[] | null;
+  /** Beam mode: the search tree, every candidate kept or pruned (in pieces; plain data). */
+  beamTree?: BeamTree | null;
+  /** Beam mode: the node the panels show, when one was picked and this search has it. */
+  beamPick?: BeamPick | null;
   error: { code: DecodeErrorCode | 'internal'; message: string } | null;
   /** Decoding time in milliseconds. */
   ms: number;
@@ -242,9 +264,18 @@ export function decodeAnalysis(input: DecodeInput): Analysis {
       return { ...base, trace, baseline, free, divergence, ms: performance.now() - t0 };
     }
     if (input.decoding === 'beam' && input.beamWidth > 1) {
-      const beams = inference.beam(enc, { width: input.beamWidth });
-      const trace = beams[0]?.trace ?? null;
-      return { ...base, trace, beams, ms: performance.now() - t0 };
+      const branch = input.beamPath && input.beamPath.length > 0 ? { branch: input.beamPath } : {};
+      const r = inference.beamTree(enc, { width: input.beamWidth, ...branch });
+      const beams = r.hypotheses;
+      let trace = beams[0]?.trace ?? null;
+      let beamPick: BeamPick | null = null;
+      const picked = r.branch ? r.tree.nodes[r.branch.node] : undefined;
+      if (r.branch && picked) {
+        const onPath = picked.hypothesis >= 0 ? beams[picked.hypothesis] : undefined;
+        trace = onPath ? onPath.trace : (r.branch.trace ?? trace);
+        beamPick = { node: picked.id, hypothesis: onPath ? picked.hypothesis : null, step: picked.step };
+      }
+      return { ...base, trace, beams, beamTree: r.tree, beamPick, ms: performance.now() - t0 };
     }
     const sample = input.decoding === 'sample' && input.sample ? { sample: input.sample } : {};
     const trace = inference.greedy(enc, { ...sample, ...(overrides ? { overrides } : {}) });

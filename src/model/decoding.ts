@@ -124,6 +124,46 @@ export interface BeamHypothesis {
   score: number;
 }
 
+export interface BeamTreeOptions extends BeamOptions {
+  /**
+   * A node of the tree to write the trace of ("what if it had chosen this word?"), named by its
+   * token ids from the first step: a name that means the same node in the same search, and
+   * nothing (rather than another node) in a different one.
+   */
+  branch?: readonly number[];
+}
+
+/** Beam search as the page shows it: the hypotheses, the search tree, and a branch's trace. */
+export interface BeamTreeResult {
+  hypotheses: BeamHypothesis[];
+  tree: BeamTree;
+  /**
+   * The node `branch` names (null when it names none), with its trace when the node is on no
+   * returned hypothesis' path (on one, that hypothesis' trace shows it at its step).
+   */
+  branch: { node: number; trace: Trace | null } | null;
+}
+
+/**
+ * Finish a family's beam search with its search tree: label the nodes with the target
+ * vocabulary's tokens and write the requested branch's trace with the family's own trace writer.
+ */
+export function beamTreeResult<R>(
+  result: BeamSearchResult<R>,
+  hypotheses: BeamHypothesis[],
+  opts: BeamTreeOptions,
+  token: (id: number) => string,
+  write: (decoded: Decoded<R>) => Trace,
+): BeamTreeResult {
+  for (const node of result.tree.nodes) node.piece = node.parent < 0 ? '<s>' : token(node.token);
+  let branch: BeamTreeResult['branch'] = null;
+  if (opts.branch && opts.branch.length > 0) {
+    const id = findBeamNode(result.tree, opts.branch);
+    if (id > 0) branch = { node: id, trace: (result.tree.nodes[id] as BeamTreeNode).hypothesis < 0 ? write(result.pathOf(id)) : null };
+  }
+  return { hypotheses, tree: result.tree, branch };
+}
+
 /** The default output budget for a source of Tx tokens (</s> included): 2·Tx + 10, capped. */
 export function defaultMaxLength(Tx: number): number {
   return Math.min(MAX_TARGET_TOKENS, 2 * Tx + 10);
@@ -258,6 +298,64 @@ interface BeamNode<S, R> {
   step: ChosenStep<R>;
   total: number;
   state: S;
+  /** Its index in the search tree's `nodes` (assigned when the step's cut is made). */
+  id: number;
+}
+
+/**
+ * What became of a node of the beam's search tree: `root` is <s>; `kept` made the step's cut and
+ * was expanded at the next step (or ran into the length limit); `finished` made the cut with </s>
+ * and left the beam as a complete hypothesis; `pruned` was one of the `width` best expansions of
+ * a live hypothesis but fell below the cut.
+ */
+export type BeamNodeStatus = 'root' | 'kept' | 'pruned' | 'finished';
+
+/**
+ * One node of the search tree. Plain data (numbers and strings only), so that a tree crosses a
+ * `postMessage` from an analysis worker unchanged (docs/ARCHITECTURE.md, "Model families").
+ */
+export interface BeamTreeNode {
+  /** Index in `BeamTree.nodes`. Nodes are stored step by step, each step's best total first. */
+  id: number;
+  /** The node it extends (−1 for the root). */
+  parent: number;
+  /** The decoding step that chose its token (−1 for the root). */
+  step: number;
+  /** Target token id (<s> for the root). */
+  token: number;
+  /** The token as the model writes it (a subword piece for a subword model); filled by the family. */
+  piece: string;
+  /** log p(token | its prefix, x): the edge's score. 0 for the root. */
+  logP: number;
+  /** Cumulative log-probability of the prefix ending here (what the cut ranks by). */
+  total: number;
+  /** Rank of the token in its parent's next-word distribution (1: most probable). */
+  rank: number;
+  status: BeamNodeStatus;
+  /**
+   * The best returned hypothesis whose path goes through this node (its index in the hypotheses,
+   * best first), or −1: a pruned node, or a kept one whose every descendant was pruned.
+   */
+  hypothesis: number;
+}
+
+/** The search tree of one beam search: every candidate considered, kept or pruned. */
+export interface BeamTree {
+  width: number;
+  /** How many decoding steps ran (the tree's depth below the root). */
+  steps: number;
+  /** nodes[0] is the root. */
+  nodes: BeamTreeNode[];
+  /** The node each returned hypothesis ends at, in the hypotheses' order (best first). */
+  ends: number[];
+}
+
+/** Beam search with its search tree, and a way back from any node to the steps that led there. */
+export interface BeamSearchResult<R> {
+  hypotheses: Array<Decoded<R> & { score: number }>;
+  tree: BeamTree;
+  /** The steps from the first to node `id` (a prefix, finished when it ends at </s>). */
+  pathOf(id: number): Decoded<R>;
 }
 
 /**
@@ -266,11 +364,26 @@ interface BeamNode<S, R> {
  * logP / len^alpha; unfinished survivors compete too, marked unfinished.
  */
 export function beamSearch<S, R>(stepper: Stepper<S, R>, opts: { width: number; maxLength: number; topK: number; alpha: number }): Array<Decoded<R> & { score: number }> {
+  return beamSearchTree(stepper, opts).hypotheses;
+}
+
+/**
+ * Beam search recording its search tree (docs/ARCHITECTURE.md, "Model families"): the candidates
+ * each step already builds (the `width` best expansions of every live hypothesis) get an id and a
+ * status when the cut is made, and the tree keeps them as plain nodes with parent pointers. The
+ * step records are shared with the nodes the search keeps anyway, so recording costs one small
+ * object per candidate (width² a step) beside width stepper calls that each run the decoder and
+ * a vocabulary-wide softmax.
+ */
+export function beamSearchTree<S, R>(stepper: Stepper<S, R>, opts: { width: number; maxLength: number; topK: number; alpha: number }): BeamSearchResult<R> {
   const { width, topK, alpha } = opts;
   if (!Number.isInteger(width) || width < 1 || width > MAX_BEAM_WIDTH) throw new DecodeError('bad-option', `beam width must be an integer in 1..${MAX_BEAM_WIDTH}, got ${width}`);
   type Live = { node: BeamNode<S, R> | null; state: S; prev: number; total: number };
   let live: Live[] = [{ node: null, state: stepper.initial, prev: BOS_ID, total: 0 }];
   const finished: BeamNode<S, R>[] = [];
+  const nodes: BeamTreeNode[] = [{ id: 0, parent: -1, step: -1, token: BOS_ID, piece: '', logP: 0, total: 0, rank: 1, status: 'root', hypothesis: -1 }];
+  const byId: Array<BeamNode<S, R> | null> = [null];
+  let steps = 0;
   for (let i = 0; i < opts.maxLength && live.length > 0; i++) {
     const candidates: BeamNode<S, R>[] = [];
     for (const hyp of live) {
@@ -284,27 +397,90 @@ export function beamSearch<S, R>(stepper: Stepper<S, R>, opts: { width: number; 
       for (let k = 0; k < width; k++) {
         const token = ids[k] as number;
         const logP = lps[k] as number;
-        candidates.push({ parent: hyp.node, step: { record: out.record, topIds, topLogP, token, logP, rank: k + 1 }, total: hyp.total + logP, state: out.next });
+        candidates.push({ parent: hyp.node, step: { record: out.record, topIds, topLogP, token, logP, rank: k + 1 }, total: hyp.total + logP, state: out.next, id: -1 });
       }
     }
     candidates.sort((a, b) => b.total - a.total);
+    const room = width - finished.length;
     const next: Live[] = [];
-    for (const c of candidates.slice(0, width - finished.length)) {
-      if (c.step.token === EOS_ID) finished.push(c);
-      else next.push({ node: c, state: c.state, prev: c.step.token, total: c.total });
+    for (let c = 0; c < candidates.length; c++) {
+      const cand = candidates[c] as BeamNode<S, R>;
+      const kept = c < room;
+      const eos = cand.step.token === EOS_ID;
+      cand.id = nodes.length;
+      nodes.push({
+        id: cand.id,
+        parent: cand.parent ? cand.parent.id : 0,
+        step: i,
+        token: cand.step.token,
+        piece: '',
+        logP: cand.step.logP,
+        total: cand.total,
+        rank: cand.step.rank,
+        status: !kept ? 'pruned' : eos ? 'finished' : 'kept',
+        hypothesis: -1,
+      });
+      // a pruned candidate keeps its record only through its parent's shared step: cheap to keep
+      byId.push(cand);
+      if (!kept) continue;
+      if (eos) finished.push(cand);
+      else next.push({ node: cand, state: cand.state, prev: cand.step.token, total: cand.total });
     }
     live = next;
+    steps = i + 1;
   }
   const ends = finished.map((node) => ({ node, done: true }));
   for (const l of live) if (l.node) ends.push({ node: l.node, done: false });
+  const pathOf = (node: BeamNode<S, R>): ChosenStep<R>[] => {
+    const path: ChosenStep<R>[] = [];
+    for (let n: BeamNode<S, R> | null = node; n; n = n.parent) path.push(n.step);
+    return path.reverse();
+  };
   const hyps = ends.map(({ node, done }) => {
-    const steps: ChosenStep<R>[] = [];
-    for (let n: BeamNode<S, R> | null = node; n; n = n.parent) steps.push(n.step);
-    steps.reverse();
-    return { steps, finished: done, score: node.total / Math.pow(steps.length, alpha) };
+    const path = pathOf(node);
+    return { steps: path, finished: done, score: node.total / Math.pow(path.length, alpha), end: node.id };
   });
   hyps.sort((a, b) => b.score - a.score);
-  return hyps.slice(0, width);
+  const kept = hyps.slice(0, width);
+  // every node on a returned hypothesis' path names the best such hypothesis (the first to mark it)
+  kept.forEach((h, k) => {
+    for (let id = h.end; id > 0 && (nodes[id] as BeamTreeNode).hypothesis < 0; id = (nodes[id] as BeamTreeNode).parent) (nodes[id] as BeamTreeNode).hypothesis = k;
+  });
+  if (kept.length > 0) (nodes[0] as BeamTreeNode).hypothesis = 0;
+  return {
+    hypotheses: kept.map(({ steps: s, finished: f, score }) => ({ steps: s, finished: f, score })),
+    tree: { width, steps, nodes, ends: kept.map((h) => h.end) },
+    pathOf(id) {
+      const node = byId[id];
+      if (!node) return { steps: [], finished: false };
+      return { steps: pathOf(node), finished: node.step.token === EOS_ID };
+    },
+  };
+}
+
+/** The node reached from the root by following `tokens` (one token id per step), or −1. */
+export function findBeamNode(tree: BeamTree, tokens: readonly number[]): number {
+  let at = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    let found = -1;
+    // children of `at` are stored among the nodes of step k, after the root and earlier steps
+    for (const n of tree.nodes) {
+      if (n.step === k && n.parent === at && n.token === tokens[k]) {
+        found = n.id;
+        break;
+      }
+    }
+    if (found < 0) return -1;
+    at = found;
+  }
+  return at;
+}
+
+/** The token ids from the first step to node `id` (empty for the root). */
+export function beamNodeTokens(tree: BeamTree, id: number): number[] {
+  const out: number[] = [];
+  for (let n = tree.nodes[id]; n && n.parent >= 0; n = tree.nodes[n.parent]) out.push(n.token);
+  return out.reverse();
 }
 
 /** The k largest entries of `values` (ids and values), largest first, written at `offset`. */

@@ -7,7 +7,7 @@ import type { Vocab } from '../data/vocab';
 import type { DType, Tensor } from '../tensor';
 import type { Batch } from './batch';
 import { familyOf, isTransformer, type Family, type ModelConfig, type Variant } from './config';
-import type { BeamHypothesis, BeamOptions, DecodeOptions } from './decoding';
+import type { BeamHypothesis, BeamOptions, BeamTreeOptions, BeamTreeResult, DecodeOptions } from './decoding';
 import type { ScoreTerms } from './explain';
 import { forwardLoss } from './forward';
 import { InferenceModel } from './inference';
@@ -46,6 +46,8 @@ export interface TranslationModel<E extends EncodedInput = EncodedInput> {
   forced(enc: E, targetIds: Int32Array, opts?: DecodeOptions): Trace;
   forcedTokens(enc: E, tokens: readonly string[], opts?: DecodeOptions): Trace;
   beam(enc: E, opts: BeamOptions): BeamHypothesis[];
+  /** Beam search with its search tree (every candidate, kept or pruned) and, on request, one branch's trace. */
+  beamTree(enc: E, opts: BeamTreeOptions): BeamTreeResult;
   /** The per-unit terms of score e_ij of a trace this model wrote; null where there is none. */
   explainScore(trace: Trace, i: number, j: number): ScoreTerms | null;
 }

@@ -23,7 +23,8 @@ import { scoreTerms, type ScoreTerms } from './explain';
 import type { DecodeMode, Trace, TraceStep, Vec } from './trace';
 import {
   DecodeError,
-  beamSearch,
+  beamSearchTree,
+  beamTreeResult,
   decodeSequence,
   withSampling,
   forcedWithEos,
@@ -35,6 +36,8 @@ import {
   traceTokens,
   type BeamHypothesis,
   type BeamOptions,
+  type BeamTreeOptions,
+  type BeamTreeResult,
   type DecodeOptions,
   type Decoded,
   type Stepper,
@@ -578,13 +581,22 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
    * logP / len^alpha. Every hypothesis carries its own trace.
    */
   beam(enc: EncodedSource, opts: BeamOptions): BeamHypothesis[] {
-    const hyps = beamSearch(this.stepper(enc, this.tyEstimate(enc.length), new Map()), {
+    return this.beamTree(enc, opts).hypotheses;
+  }
+
+  /**
+   * Beam search with its search tree (every candidate, kept or pruned) and, on request, the trace
+   * of one branch (src/model/decoding.ts, `beamTreeResult`).
+   */
+  beamTree(enc: EncodedSource, opts: BeamTreeOptions): BeamTreeResult {
+    const result = beamSearchTree(this.stepper(enc, this.tyEstimate(enc.length), new Map()), {
       width: opts.width,
       maxLength: resolveMaxLength(enc.length, opts.maxLength),
       topK: this.topKFor(opts.topK),
       alpha: opts.alpha ?? 1,
     });
-    return hyps.map((h) => ({ trace: this.writeTrace(enc, 'beam', h, new Map()), score: h.score }));
+    const hypotheses = result.hypotheses.map((h) => ({ trace: this.writeTrace(enc, 'beam', h, new Map()), score: h.score }));
+    return beamTreeResult(result, hypotheses, opts, (id) => this.tgtVocab.token(id), (d) => this.writeTrace(enc, 'beam', d, new Map()));
   }
 
   /** The layout of one step's record. */

@@ -3,7 +3,8 @@
 // and derives what depends on them, so no action can forget to refresh the analysis and the page
 // can never show a stale one:
 //
-//   decode inputs (model, source, target, decoding, beam width, sampling, edits, positions)
+//   decode inputs (model, source, target, decoding, beam width, sampling, edits, positions, the
+//   picked node of the beam tree)
 //     → decode stage (src/model/analysis.ts decodeAnalysis): heavy, runs in the analysis worker
 //       once the worker holds the model (src/worker/analysisClient.ts), on this thread before that
 //       and where there are no workers (tests, very old browsers)
@@ -17,6 +18,7 @@
 import type { LoadedModel } from '../model/bundle';
 import type { SampleOptions } from '../model/decoding';
 import type { HeadView } from '../model/trace';
+import { beamPathFor, type BeamPickState } from './beamPick';
 import { decodeAnalysis, viewAnalysis, viewInfo, type Analysis, type Decoding, type DecodeInput, type Units } from '../model/analysis';
 
 /** The fields of the store the analysis depends on (a structural subset of Store). */
@@ -32,6 +34,7 @@ export interface DerivationSource {
   positions: boolean;
   units: Units;
   headView: HeadView | null;
+  beamPick: BeamPickState | null;
   step: number;
   analysis: Analysis | null;
 }
@@ -52,6 +55,7 @@ interface DecodeKey {
   sample: SampleOptions;
   edits: Record<number, number[]>;
   positions: boolean;
+  beamPath: readonly number[] | null;
 }
 
 function decodeKey(s: DerivationSource): DecodeKey {
@@ -64,6 +68,7 @@ function decodeKey(s: DerivationSource): DecodeKey {
     sample: s.sample,
     edits: s.edits,
     positions: s.positions,
+    beamPath: beamPathFor(s),
   };
 }
 
@@ -71,7 +76,9 @@ function decodeKey(s: DerivationSource): DecodeKey {
 function sameKey(a: DecodeKey, b: DecodeKey): boolean {
   // sampling settings matter only when sampling
   const sample = a.decoding !== 'sample' || a.sample === b.sample;
-  return a.model === b.model && a.source === b.source && a.target === b.target && a.decoding === b.decoding && a.beamWidth === b.beamWidth && sample && a.edits === b.edits && a.positions === b.positions;
+  // and the picked node of the tree only in beam mode
+  const pick = a.decoding !== 'beam' || a.beamPath === b.beamPath;
+  return a.model === b.model && a.source === b.source && a.target === b.target && a.decoding === b.decoding && a.beamWidth === b.beamWidth && sample && pick && a.edits === b.edits && a.positions === b.positions;
 }
 
 function editsMap(edits: Record<number, number[]>): Map<number, number[]> {
@@ -134,7 +141,7 @@ export function createDerivation(
         show(null, undefined, { pending: false });
         return;
       }
-      const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions };
+      const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions, beamPath: next.beamPath };
       if (decoder?.accepts(model)) {
         set({ pending: true });
         void decoder.decode(model, input).then(

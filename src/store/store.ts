@@ -17,6 +17,7 @@ import { textPrefix, type Analysis, type Decoding, type Units } from '../model/a
 import { AnalysisClient } from '../worker/analysisClient';
 import { clampStep, createDerivation } from './derived';
 import { fetchCatalog, fetchModel, type CatalogEntry, type LoadProgress } from './catalog';
+import { createBeamPick, type BeamPickSlice } from './beamPick';
 import { loadStoredModel } from './modelDb';
 import { isModelRef, isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
 import { fieldsFor, safeStorage } from './persistence';
@@ -181,7 +182,7 @@ export interface DerivedSlice {
   pending: boolean;
 }
 
-export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & DerivedSlice;
+export type Store = DocumentSlice & ViewSlice & ModelsSlice & NoticeSlice & DerivedSlice & BeamPickSlice;
 type Slice<T> = StateCreator<Store, [['zustand/persist', unknown]], [], T>;
 
 let nextNoticeId = 1;
@@ -483,6 +484,7 @@ export const useStore = create<Store>()(
       ...createModels(...a),
       ...createNotices(...a),
       ...createDerived(...a),
+      ...createBeamPick(...a),
     }),
     {
       name: 'rnnsearch',

@@ -56,6 +56,7 @@ export function parseAnalysisCommand(value: unknown): AnalysisCommand | string {
       if (i.decoding !== 'greedy' && i.decoding !== 'beam' && i.decoding !== 'sample') return 'unknown decoding';
       if (!int(i.beamWidth)) return 'the beam width must be a non-negative integer';
       if (!(i.edits instanceof Map)) return 'the edits must be a Map';
+      if (i.beamPath !== undefined && i.beamPath !== null && !(Array.isArray(i.beamPath) && i.beamPath.every(int))) return 'the beam path must be token ids';
       return { type: 'decode', id: v.id, key: v.key, input: i as unknown as DecodeRequest };
     }
     default:

@@ -137,7 +137,7 @@ describe('AnalysisClient (the page side)', () => {
 });
 
 function source(model: LoadedModel, patch: Partial<DerivationSource> = {}): DerivationSource & { pending?: boolean } {
-  return { modelId: 'm', models: { m: model }, source: 'the cat', target: '', decoding: 'greedy', beamWidth: 4, sample: { temperature: 1, topK: 0, seed: 1 }, edits: {}, positions: true, units: 'words', headView: null, step: Number.MAX_SAFE_INTEGER, analysis: null, ...patch };
+  return { modelId: 'm', models: { m: model }, source: 'the cat', target: '', decoding: 'greedy', beamWidth: 4, sample: { temperature: 1, topK: 0, seed: 1 }, edits: {}, positions: true, units: 'words', headView: null, beamPick: null, step: Number.MAX_SAFE_INTEGER, analysis: null, ...patch };
 }
 
 describe('createDerivation (the store’s one subscription)', () => {
@@ -166,6 +166,39 @@ describe('createDerivation (the store’s one subscription)', () => {
     state = { ...state, models: {} };
     d.update(state);
     expect(state.analysis).toBeNull();
+  });
+
+  it('a node picked in the beam tree decodes again in beam mode and is shown; in greedy mode it changes nothing', async () => {
+    const model = await loadedModel('additive');
+    let state = source(model, { decoding: 'beam', beamWidth: 3, source: 'the cat sat on the mat' });
+    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), { accepts: () => false, decode: () => Promise.resolve(null) });
+    d.update(state);
+    const tree = state.analysis?.beamTree;
+    expect(tree?.nodes.length).toBeGreaterThan(3);
+    expect(state.analysis?.beamPick ?? null).toBeNull();
+    // a pruned candidate of step 1: its path is its own token id
+    const pruned = tree?.nodes.find((n) => n.step === 0 && n.hypothesis < 0);
+    expect(pruned).toBeDefined();
+    const path = [pruned?.token ?? -1];
+    state = { ...state, beamPick: { path, modelId: 'm', source: state.source } };
+    d.update(state);
+    expect(state.analysis?.beamPick?.node).toBe(pruned?.id);
+    expect(state.analysis?.beamPick?.hypothesis).toBeNull();
+    const decoded = d.decoded;
+    state = { ...state, decoding: 'greedy' };
+    d.update(state);
+    const greedy = d.decoded;
+    expect(greedy).not.toBe(decoded);
+    state = { ...state, beamPick: null };
+    d.update(state);
+    expect(d.decoded).toBe(greedy); // the pick is not an input of a greedy decoding
+  });
+
+  it('refuses a decode command whose beam path is not token ids', () => {
+    const events: unknown[] = [];
+    const session = new AnalysisSession((e) => events.push(e));
+    session.receive({ type: 'decode', id: 3, key: 0, input: { source: 'a', target: '', decoding: 'beam', beamWidth: 2, edits: new Map(), beamPath: [1, -2] } });
+    expect(events).toEqual([expect.objectContaining({ type: 'failed', id: 3, message: expect.stringMatching(/beam path/) })]);
   });
 
   it('drops a worker result that a newer input overtook, and falls back to this thread when the worker fails', async () => {

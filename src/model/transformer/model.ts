@@ -8,7 +8,8 @@ import { noGrad, type DType, type FloatArray } from '../../tensor';
 import { MAX_SOURCE_TOKENS, validateConfig, type TransformerConfig, type TransformerVariant } from '../config';
 import {
   DecodeError,
-  beamSearch,
+  beamSearchTree,
+  beamTreeResult,
   decodeSequence,
   withSampling,
   forcedWithEos,
@@ -17,6 +18,8 @@ import {
   resolveMaxLength,
   type BeamHypothesis,
   type BeamOptions,
+  type BeamTreeOptions,
+  type BeamTreeResult,
   type DecodeOptions,
   type Stepper,
 } from '../decoding';
@@ -144,9 +147,15 @@ export class TransformerModel implements TranslationModel<TransformerEncoded> {
   }
 
   beam(enc: TransformerEncoded, opts: BeamOptions): BeamHypothesis[] {
+    return this.beamTree(enc, opts).hypotheses;
+  }
+
+  /** Beam search with its search tree and, on request, one branch's trace (src/model/decoding.ts). */
+  beamTree(enc: TransformerEncoded, opts: BeamTreeOptions): BeamTreeResult {
     const maxLength = resolveMaxLength(enc.length, opts.maxLength);
-    const hyps = beamSearch(this.stepper(enc, maxLength, new Map()), { width: opts.width, maxLength, topK: this.topK(opts.topK), alpha: opts.alpha ?? 1 });
-    return hyps.map((h) => ({ trace: this.trace(enc, 'beam', h, new Map()), score: h.score }));
+    const result = beamSearchTree(this.stepper(enc, maxLength, new Map()), { width: opts.width, maxLength, topK: this.topK(opts.topK), alpha: opts.alpha ?? 1 });
+    const hypotheses = result.hypotheses.map((h) => ({ trace: this.trace(enc, 'beam', h, new Map()), score: h.score }));
+    return beamTreeResult(result, hypotheses, opts, (id) => this.tgtVocab.token(id), (d) => this.trace(enc, 'beam', d, new Map()));
   }
 
   /** q·k/√d (softmax heads) or φ(q)·φ(k) (linear) of the head the trace shows; null for a head average. */

@@ -50,9 +50,12 @@ export function Predictions() {
   const chosenId = step.token.id;
   const inTop = step.topK.some((e) => e.id === chosenId);
   const chosenP = Math.exp(step.token.logProb);
-  const mark = forced ? t('pr.forcedMark') : analysis.beams ? t('pr.beamMark') : t('pr.chosenMark');
+  const picked = analysis.beamPick !== null && analysis.beamPick !== undefined && analysis.beamPick.hypothesis !== 0;
+  const mark = forced ? t('pr.forcedMark') : analysis.beams ? t(picked ? 'pr.beamMarkPicked' : 'pr.beamMark') : t('pr.chosenMark');
   const prev = i > 0 ? trace.targetTokens[i - 1] : '<s>';
   const div = forced ? divergenceChoice(analysis) : null;
+  // the hypothesis the panels show: the one picked in the beam tree (none for a pruned branch), else the best
+  const shownHyp = analysis.beamPick ? analysis.beamPick.hypothesis : 0;
 
   return (
     <PanelSection title={t('predict.title')} className="pr">
@@ -127,14 +130,14 @@ export function Predictions() {
           <h3 className="pnl-h3">{t('pr.beamTitle', { n: analysis.beams.length })}</h3>
           <ol className="pr-beams">
             {analysis.beams.map((h, k) => (
-              <li key={k} className={k === 0 ? 'shown' : undefined}>
+              <li key={k} className={k === shownHyp ? 'shown' : undefined}>
                 <bdi dir="auto" className="pr-hyp">
                   {h.trace.targetTokens.join(' ')}
                 </bdi>
                 <span className="pr-beam-nums num">
                   {t('pr.beamScore', { score: fmt(h.score, 3), logp: fmt(h.trace.logProb, 3), len: h.trace.steps.length })}
                   {!h.trace.finished && ` · ${t('pr.unfinished')}`}
-                  {k === 0 && ` · ${t('pr.beamShown')}`}
+                  {k === shownHyp && ` · ${t('pr.beamShown')}`}
                 </span>
               </li>
             ))}

@@ -10,6 +10,7 @@ import { useAnalysis, useModel, useTrace } from '../hooks';
 import { FastWeights } from '../panels/FastWeights';
 import { HeadGrid } from '../panels/HeadGrid';
 import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
+import { BeamTreePanel } from '../panels/BeamTree';
 import { ContextVector } from '../panels/ContextVector';
 import { Equations } from '../panels/Equations';
 import { Notation } from '../panels/common';
@@ -148,6 +149,7 @@ export function ExploreView() {
       <div className="workspace">
         <div className="col-main">
           <HeatmapSection embed={false} />
+          <BeamTreePanel />
           <HeadGrid />
           <Predictions />
           <SharePanel />
