@@ -37,6 +37,8 @@ export interface DerivationSource {
   beamPick: BeamPickState | null;
   step: number;
   analysis: Analysis | null;
+  /** A decoding is under way in the worker (absent: false). */
+  pending?: boolean;
 }
 
 /** Where a decoding runs; `decode` resolves to null when a newer request superseded it. */
@@ -119,7 +121,17 @@ export function createDerivation(
     const s = get();
     view = { units: s.units, headView: s.headView };
     const analysis = a && model ? viewAnalysis(a, viewInfo(model), { units: s.units, ...(s.headView ? { headView: s.headView } : {}) }) : null;
-    set({ analysis, step: clampStep(s.step, analysis), ...extra });
+    // Only what changes is set: a store whose model has not arrived yet is left untouched (no
+    // write to local storage before boot has looked at it), and the step a link asked for waits
+    // for the analysis that can clamp it (without one there is nothing to clamp to).
+    const patch: { analysis?: Analysis | null; step?: number; pending?: boolean } = {};
+    if (analysis !== s.analysis) patch.analysis = analysis;
+    if (analysis) {
+      const step = clampStep(s.step, analysis);
+      if (step !== s.step) patch.step = step;
+    }
+    if (extra.pending !== undefined && extra.pending !== s.pending) patch.pending = extra.pending;
+    if (Object.keys(patch).length > 0) set(patch);
   };
 
   return {
@@ -143,7 +155,7 @@ export function createDerivation(
       }
       const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions, beamPath: next.beamPath };
       if (decoder?.accepts(model)) {
-        set({ pending: true });
+        if (s.pending !== true) set({ pending: true });
         void decoder.decode(model, input).then(
           (a) => {
             if (id !== seq || a === null) return;

@@ -90,6 +90,7 @@ test('offline: the encoder’s files do not load; the page says so and keeps eve
   await page.route(/\/assets\/animationRun-[^/]*\.js$/, (route) => route.abort('internetdisconnected'));
   const share = page.locator('section.share');
   const gifButton = share.getByRole('button', { name: 'Animation (GIF)' });
+  await page.waitForTimeout(600); // the URL sync writes 400 ms after the last change
   const before = await page.evaluate(() => location.hash);
   await gifButton.click();
   const status = page.getByTestId('animation-status');

@@ -168,6 +168,28 @@ describe('createDerivation (the store’s one subscription)', () => {
     expect(state.analysis).toBeNull();
   });
 
+  it('before the model arrives it sets nothing (a link’s step waits), then clamps that step to the trace', async () => {
+    const model = await loadedModel('additive');
+    let state = source(model, { models: {}, step: 2, pending: false });
+    const patches: unknown[] = [];
+    const d = createDerivation(() => state, (p) => {
+      patches.push(p);
+      state = { ...state, ...p };
+    });
+    d.update(state);
+    expect(patches).toEqual([]); // nothing to write: the store (and local storage) stay as they were
+    state = { ...state, models: { m: model } };
+    d.update(state);
+    expect(state.analysis?.trace?.steps.length).toBeGreaterThan(2);
+    expect(state.step).toBe(2); // the step asked for, not 0
+    state = { ...state, step: 99 };
+    d.update(state);
+    expect(state.step).toBe(99); // a step change alone derives nothing…
+    state = { ...state, source: 'the dog' };
+    d.update(state);
+    expect(state.step).toBe((state.analysis?.trace?.steps.length ?? 0) - 1); // …the next analysis clamps it
+  });
+
   it('a node picked in the beam tree decodes again in beam mode and is shown; in greedy mode it changes nothing', async () => {
     const model = await loadedModel('additive');
     let state = source(model, { decoding: 'beam', beamWidth: 3, source: 'the cat sat on the mat' });
