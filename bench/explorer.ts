@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from '@playwright/test';
-import { CHROMIUM, CHROMIUM_ARGS, PAGE_PROBES, ensureBuild, freePort, median, startPreview, stopPreview } from './page';
+import { CHROMIUM, CHROMIUM_ARGS, PAGE_PROBES, TYPING_PROBES, ensureBuild, freePort, median, startPreview, stopPreview } from './page';
 import type { BenchContext, Section, SectionResult, TargetCheck } from './section';
 import { formatTable } from './table';
 
@@ -30,18 +30,6 @@ const TYPED_14 = 'I think my little cat is very hungry because it is late tonigh
 /** 20 words for the paper-sized model (its vocabulary holds them: scripts/syntheticCheckpoint.ts). */
 const TYPED_20 = 'i really miss my family and my friends because the city is very big and i am tired today';
 
-/** Changes inside the heatmap grid only. */
-const GRID_PROBES = `
-window.__inputs = [];
-window.__updates = [];
-document.addEventListener('input', function () { window.__inputs.push(performance.now()); }, true);
-new MutationObserver(function (records) {
-  for (const r of records) {
-    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-    if (el && el.closest && el.closest('[role="grid"]')) { window.__updates.push(performance.now()); return; }
-  }
-}).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['style', 'aria-label', 'd', 'fill'] });
-`;
 
 interface TypingRun {
   label: string;
@@ -63,7 +51,7 @@ async function typeIn(browser: Browser, url: string, opts: { label: string; mode
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: PAGE_PROBES });
-    await page.addInitScript({ content: GRID_PROBES });
+    await page.addInitScript({ content: TYPING_PROBES });
     await page.addInitScript({ content: localState(opts.model, 'hello') });
     if (opts.placement === 'main') await page.addInitScript({ content: 'window.__rnnsearchMainThreadAnalysis = true;' });
     await page.goto(url);

@@ -229,12 +229,19 @@ interface Typing {
   keys: number;
 }
 
+/**
+ * Input events and changes inside the heatmap grid only: other changes (the sentence box itself,
+ * the "decoding…" note while the analysis worker runs) are not the heatmap following the typing.
+ */
 export const TYPING_PROBES = `
 window.__inputs = [];
 window.__updates = [];
 document.addEventListener('input', function () { window.__inputs.push(performance.now()); }, true);
-new MutationObserver(function () {
-  if (document.querySelector('[role="grid"]')) window.__updates.push(performance.now());
+new MutationObserver(function (records) {
+  for (const r of records) {
+    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    if (el && el.closest && el.closest('[role="grid"]')) { window.__updates.push(performance.now()); return; }
+  }
 }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['style', 'aria-label', 'd', 'fill'] });
 `;
 

@@ -48,15 +48,11 @@ export interface Decoder {
   decode(model: LoadedModel, input: Omit<DecodeInput, 'model'>): Promise<Analysis | null>;
 }
 
-interface DecodeKey {
+/** The document fields the decoding reads, compared one by one. */
+type DocumentInputs = Pick<DerivationSource, 'source' | 'target' | 'decoding' | 'beamWidth' | 'sample' | 'edits' | 'positions'>;
+
+interface DecodeKey extends DocumentInputs {
   model: LoadedModel | undefined;
-  source: string;
-  target: string;
-  decoding: Decoding;
-  beamWidth: number;
-  sample: SampleOptions;
-  edits: Record<number, number[]>;
-  positions: boolean;
   beamPath: readonly number[] | null;
 }
 
