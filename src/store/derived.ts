@@ -100,6 +100,21 @@ export interface Derivation {
 }
 
 /**
+ * The main-thread fast path (docs/ARCHITECTURE.md, "From a keystroke to pixels"): a model whose
+ * last decoding took at most this long is decoded on the main thread even when the worker holds
+ * it. Measured (`npm run bench -- --only explorer`, quiet machine): typing 14 words, the grammar
+ * model (decodings of 2–5 ms) painted in 12.6 ms on the main thread against 21.8 ms through the
+ * worker, whose round trip (structured clone of the trace both ways, a task on each side) costs
+ * more than such a decoding; longer decodings go to the worker, where they cannot make a long task.
+ */
+export const MAIN_THREAD_DECODE_MS = 8;
+
+export interface DerivationOptions {
+  /** Decode here when this model's last decoding took at most this many ms (default MAIN_THREAD_DECODE_MS; negative: never). */
+  mainThreadMs?: number;
+}
+
+/**
  * The derivation for a store: `get`/`set` are the store's; `decoder` (optional) runs decodings
  * elsewhere. `set` is only ever called with the derived fields (`analysis`, `step`, `pending`).
  */
@@ -107,7 +122,16 @@ export function createDerivation(
   get: () => DerivationSource,
   set: (patch: { analysis?: Analysis | null; step?: number; pending?: boolean }) => void,
   decoder?: Decoder,
+  options: DerivationOptions = {},
 ): Derivation {
+  const mainThreadMs = options.mainThreadMs ?? MAIN_THREAD_DECODE_MS;
+  /** Each model's last decoding time (wherever it ran): the fast path's predictor, as sentences change a word at a time. */
+  const lastMs = new WeakMap<LoadedModel, number>();
+  const decodeHere = (model: LoadedModel, input: Omit<DecodeInput, 'model'>): Analysis => {
+    const a = decodeAnalysis({ model, ...input });
+    lastMs.set(model, a.ms);
+    return a;
+  };
   let key: DecodeKey | null = null;
   let view: { units: Units; headView: HeadView | null } | null = null;
   let decoded: Analysis | null = null;
@@ -150,10 +174,13 @@ export function createDerivation(
         return;
       }
       const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions, beamPath: next.beamPath };
-      if (decoder?.accepts(model)) {
+      // accepts() first: it also hands the worker the model, so that it is ready when decodings grow
+      const offThread = decoder?.accepts(model) === true && !((lastMs.get(model) ?? Infinity) <= mainThreadMs);
+      if (decoder && offThread) {
         if (s.pending !== true) set({ pending: true });
         void decoder.decode(model, input).then(
           (a) => {
+            if (a) lastMs.set(model, a.ms);
             if (id !== seq || a === null) return;
             decoded = a;
             show(a, model, { pending: false });
@@ -161,13 +188,13 @@ export function createDerivation(
           () => {
             // the worker failed: decode here instead (the client has already said why, once)
             if (id !== seq) return;
-            decoded = decodeAnalysis({ model, ...input });
+            decoded = decodeHere(model, input);
             show(decoded, model, { pending: false });
           },
         );
         return;
       }
-      decoded = decodeAnalysis({ model, ...input });
+      decoded = decodeHere(model, input);
       show(decoded, model, { pending: false });
     },
   };

@@ -529,15 +529,17 @@ export function sanitizeLocal(value: unknown): Partial<Store> {
 
 /**
  * The analysis worker, where there are workers (not in Node tests): decodings of models it holds
- * run there, the page renders (docs/ARCHITECTURE.md, "From keystroke to pixels"). The bench sets
- * `__rnnsearchMainThreadAnalysis` before the page's scripts run to measure the other placement.
+ * run there unless they are quick (the fast path in src/store/derived.ts), the page renders
+ * (docs/ARCHITECTURE.md, "From a keystroke to pixels"). The bench sets
+ * `__rnnsearchAnalysisPlacement` ('main' or 'worker') before the page's scripts run to measure
+ * each placement against the default.
  */
-const mainThreadOnly = typeof window !== 'undefined' && (window as { __rnnsearchMainThreadAnalysis?: unknown }).__rnnsearchMainThreadAnalysis === true;
+const placement = typeof window !== 'undefined' ? (window as { __rnnsearchAnalysisPlacement?: unknown }).__rnnsearchAnalysisPlacement : undefined;
 const analysisClient =
-  typeof Worker === 'function' && typeof window !== 'undefined' && !mainThreadOnly
+  typeof Worker === 'function' && typeof window !== 'undefined' && placement !== 'main'
     ? new AnalysisClient({ onFail: (reason) => useStore.getState().notify('warning', reason, { key: 'notice.analysisWorker', vars: { reason } }) })
     : undefined;
 
-const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient);
+const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, placement === 'worker' ? { mainThreadMs: -1 } : {});
 useStore.subscribe((state) => derivation.update(state));
 derivation.update(useStore.getState());

@@ -231,7 +231,7 @@ describe('createDerivation (the store’s one subscription)', () => {
       accepts: () => true,
       decode: (_m, input) => new Promise((resolve, reject) => waiting.push({ input, resolve, reject })),
     };
-    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), decoder);
+    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), decoder, { mainThreadMs: -1 });
     d.update(state);
     expect(state.pending).toBe(true);
     state = { ...state, source: 'the dog sat' };
@@ -249,5 +249,39 @@ describe('createDerivation (the store’s one subscription)', () => {
     waiting[2]?.reject(new Error('gone'));
     await tick(0);
     expect(state.analysis?.sourceTokens).toEqual(['a', 'cat']);
+  });
+
+  it('the fast path: a model whose last decoding was quick is decoded here, a slow one in the worker', async () => {
+    const model = await loadedModel('additive');
+    let state: DerivationSource & { pending?: boolean } = source(model);
+    const sent: string[] = [];
+    const replies: Array<(a: Analysis) => void> = [];
+    const decoder: Decoder = {
+      accepts: () => true,
+      decode: (_m, input) => {
+        sent.push(input.source);
+        return new Promise((resolve) => replies.push(resolve));
+      },
+    };
+    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), decoder, { mainThreadMs: 8 });
+    d.update(state);
+    expect(sent).toEqual(['the cat']); // nothing known about the model yet: the worker
+    replies[0]?.({ ...decodeAnalysis({ model, ...source(model), edits: new Map() }), ms: 3 });
+    await tick(0);
+    state = { ...state, source: 'the dog' };
+    d.update(state);
+    expect(sent).toEqual(['the cat']); // 3 ms last time: decoded here, at once
+    expect(state.analysis?.sourceTokens).toEqual(['the', 'dog']);
+    expect(state.pending).toBe(false);
+    // a model whose last decoding (in the worker) took 40 ms: the next one goes to the worker again
+    const slow = { ...decodeAnalysis({ model, ...source(model), source: 'the dog', edits: new Map() }), ms: 40 };
+    state = { ...state, source: 'a dog' };
+    const slowDecoder: Decoder = { accepts: () => true, decode: (_m, input) => (sent.push(input.source), Promise.resolve(slow)) };
+    const d2 = createDerivation(() => state, (p) => (state = { ...state, ...p }), slowDecoder, { mainThreadMs: 8 });
+    d2.update(state);
+    await tick(0);
+    state = { ...state, source: 'a big dog' };
+    d2.update(state);
+    expect(sent).toEqual(['the cat', 'a dog', 'a big dog']); // first unknown, then 40 ms: both in the worker
   });
 });
