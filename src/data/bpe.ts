@@ -271,7 +271,7 @@ export function learnBpe(sentences: Iterable<string>, options: LearnBpeOptions):
   const pairWords = new Map<string, Set<number>>();
   const addPairs = (wi: number, sign: number): void => {
     const sym = words[wi] as string[];
-    const c = (counts[wi] as number) * sign;
+    const c = counts[wi] * sign;
     for (let k = 0; k + 1 < sym.length; k++) {
       const a = sym[k] as string;
       const b = sym[k + 1] as string;

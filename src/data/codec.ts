@@ -102,7 +102,7 @@ export function groupPieces(pieces: readonly string[]): WordGroups {
   }
   // A piece with nothing visible (a lone "▁") belongs to the word that follows it.
   for (let p = pieces.length - 2; p >= 0; p--) {
-    if (!special[p] && (start[p] as number) < 0 && !special[p + 1]) start[p] = start[p + 1] as number;
+    if (!special[p] && start[p] < 0 && !special[p + 1]) start[p] = start[p + 1];
   }
   // Word segments: [from, to) ranges of non-space segments.
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
@@ -113,7 +113,7 @@ export function groupPieces(pieces: readonly string[]): WordGroups {
     let hi = segStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((segStarts[mid] as number) <= offset) lo = mid;
+      if (segStarts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -124,7 +124,7 @@ export function groupPieces(pieces: readonly string[]): WordGroups {
   const lastPiece: number[] = [];
   let currentSeg = -2;
   for (let p = 0; p < pieces.length; p++) {
-    const s = special[p] ? -1 : start[p] as number;
+    const s = special[p] ? -1 : start[p];
     // a special, or the first piece, or a piece whose first character starts a new segment
     const seg = s < 0 ? (special[p] ? -3 - p : currentSeg) : segOf(s);
     const newWord = words.length === 0 || special[p] || special[p - 1] === true || seg !== currentSeg;
@@ -139,8 +139,8 @@ export function groupPieces(pieces: readonly string[]): WordGroups {
     currentSeg = seg;
   }
   for (let w = 0; w < words.length; w++) {
-    const ps = pieces.slice(firstPiece[w], (lastPiece[w] as number) + 1);
-    words[w] = special[firstPiece[w] as number] ? (ps[0] as string) : detokenizePieces(ps).trim() || (ps.join('') || '▁');
+    const ps = pieces.slice(firstPiece[w], lastPiece[w] + 1);
+    words[w] = special[firstPiece[w]] ? (ps[0] as string) : detokenizePieces(ps).trim() || (ps.join('') || '▁');
   }
   return { words, wordOf, firstPiece, lastPiece };
 }

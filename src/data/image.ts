@@ -43,6 +43,6 @@ export function addNoise(image: GreyImage, sigma: number, seed: number): GreyIma
 export function rmse(a: GreyImage, b: GreyImage): number {
   if (a.pixels.length !== b.pixels.length) throw new RangeError('rmse: images differ in size');
   let s = 0;
-  for (let k = 0; k < a.pixels.length; k++) s += ((a.pixels[k] as number) - (b.pixels[k] as number)) ** 2;
+  for (let k = 0; k < a.pixels.length; k++) s += (a.pixels[k] - b.pixels[k]) ** 2;
   return Math.sqrt(s / a.pixels.length);
 }

@@ -169,17 +169,17 @@ export function bleuByLength(
   if (hypotheses.length !== references.length || hypotheses.length !== sourceLengths.length) {
     throw new RangeError(`bleuByLength: ${hypotheses.length} hypotheses, ${references.length} references, ${sourceLengths.length} lengths`);
   }
-  if (edges.length < 2 || edges.some((e, k) => k > 0 && !(e > (edges[k - 1] as number)))) {
+  if (edges.length < 2 || edges.some((e, k) => k > 0 && !(e > edges[k - 1]))) {
     throw new RangeError('bleuByLength: edges must be at least two increasing numbers');
   }
   const groups: Array<{ hyps: string[]; refs: string[] }> = edges.map(() => ({ hyps: [], refs: [] }));
-  const last = edges[edges.length - 1] as number;
+  const last = edges[edges.length - 1];
   sourceLengths.forEach((len, s) => {
-    if (len < (edges[0] as number)) return;
+    if (len < edges[0]) return;
     let b = edges.length - 1; // overflow
     if (len <= last) {
       b = 0;
-      while (len > (edges[b + 1] as number)) b++;
+      while (len > edges[b + 1]) b++;
     }
     const group = groups[b] as { hyps: string[]; refs: string[] };
     group.hyps.push(hypotheses[s] as string);
@@ -191,7 +191,7 @@ export function bleuByLength(
     const overflow = b === edges.length - 1;
     if (overflow && count === 0) return;
     rows.push({
-      bucket: overflow ? `${last}+` : `${edges[b] as number}-${edges[b + 1] as number}`,
+      bucket: overflow ? `${last}+` : `${edges[b]}-${edges[b + 1]}`,
       bleu: count === 0 ? null : corpusBleu(group.hyps, group.refs, tokenizer).score,
       count,
     });
@@ -284,11 +284,11 @@ function accessor(name: string, weights: WeightMatrix, ty: number, tx: number): 
     rows.forEach((row, i) => {
       if (row.length !== tx) throw new RangeError(`${name}: row ${i} has ${row.length} weights, expected ${tx}`);
     });
-    return (i, j) => (rows[i] as ArrayLike<number>)[j] as number;
+    return (i, j) => (rows[i] as ArrayLike<number>)[j];
   }
   const flat = weights as ArrayLike<number>;
   if (flat.length !== ty * tx) throw new RangeError(`${name}: expected ${ty * tx} weights for ${ty}×${tx}, got ${flat.length}`);
-  return (i, j) => flat[i * tx + j] as number;
+  return (i, j) => flat[i * tx + j];
 }
 
 /**
@@ -317,7 +317,7 @@ export function hardAlignment(weights: WeightMatrix, ty: number, tx: number): Li
 export function attentionEntropy(row: ArrayLike<number>): number {
   let h = 0;
   for (let j = 0; j < row.length; j++) {
-    const p = row[j] as number;
+    const p = row[j];
     if (p > 0) h -= p * Math.log(p);
   }
   return h;
@@ -328,7 +328,7 @@ export function coverage(weights: WeightMatrix, ty: number, tx: number): number[
   const alpha = accessor('coverage', weights, ty, tx);
   const totals = new Array<number>(tx).fill(0);
   for (let i = 0; i < ty; i++) {
-    for (let j = 0; j < tx; j++) totals[j] = (totals[j] as number) + alpha(i, j);
+    for (let j = 0; j < tx; j++) totals[j] = totals[j] + alpha(i, j);
   }
   return totals;
 }

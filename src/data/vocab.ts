@@ -144,7 +144,7 @@ export class Vocab {
     const keepSpecials = options.keepSpecials ?? false;
     const out: string[] = [];
     for (let k = 0; k < ids.length; k++) {
-      const id = ids[k] as number;
+      const id = ids[k];
       if (id === EOS_ID && stopAtEos) break;
       if (!keepSpecials && (id === PAD_ID || id === BOS_ID || id === EOS_ID)) continue;
       out.push(this.token(id));

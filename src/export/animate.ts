@@ -212,7 +212,7 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
       aborted(signal);
       await nextTask();
       paint(img);
-      await send(client, { type: 'frame', index: k, delayMs: delays[k] as number });
+      await send(client, { type: 'frame', index: k, delayMs: delays[k] });
       pending = client.reply();
       if (k > 0) request.onProgress?.(k, frames.length);
     }

@@ -36,7 +36,7 @@ export interface GifInfo {
   problem: string | null;
 }
 
-const u16 = (b: Uint8Array, at: number): number => (b[at] as number) | ((b[at + 1] as number) << 8);
+const u16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
 
 /**
  * The blocks of `bytes` as a GifInfo, or null when it does not start like a GIF (no `GIF87a` /
@@ -48,7 +48,7 @@ export function readGifInfo(bytes: Uint8Array): GifInfo | null {
   if (version !== 'GIF87a' && version !== 'GIF89a') return null;
   const info: GifInfo = { version, width: u16(bytes, 6), height: u16(bytes, 8), frames: [], loop: null, comments: [], complete: false, problem: null };
   let at = 13;
-  const packed = bytes[10] as number;
+  const packed = bytes[10];
   if (packed & 0x80) at += 3 * (1 << ((packed & 7) + 1));
   let delayMs = 0;
   const decoder = new TextDecoder('utf-8');
@@ -56,7 +56,7 @@ export function readGifInfo(bytes: Uint8Array): GifInfo | null {
   /** Skips data sub-blocks from `p` (each a length byte then that many bytes, ended by 0); the offset after, or -1. */
   const skipSubBlocks = (p: number, collect?: number[][]): number => {
     while (p < bytes.length) {
-      const n = bytes[p] as number;
+      const n = bytes[p];
       if (n === 0) return p + 1;
       if (p + 1 + n > bytes.length) return -1;
       collect?.push(Array.from(bytes.subarray(p + 1, p + 1 + n)));
@@ -66,14 +66,14 @@ export function readGifInfo(bytes: Uint8Array): GifInfo | null {
   };
 
   while (at < bytes.length) {
-    const introducer = bytes[at] as number;
+    const introducer = bytes[at];
     if (introducer === 0x3b) {
       info.complete = true;
       return info;
     }
     if (introducer === 0x21) {
       if (at + 2 > bytes.length) break;
-      const label = bytes[at + 1] as number;
+      const label = bytes[at + 1];
       if (label === 0xf9 && bytes[at + 2] === 4 && at + 8 <= bytes.length) delayMs = u16(bytes, at + 4) * 10;
       if (label === 0xfe) {
         // a comment: decoded only up to the cap, so a hostile file cannot make us build a huge string
@@ -81,7 +81,7 @@ export function readGifInfo(bytes: Uint8Array): GifInfo | null {
         let p = at + 2;
         const parts: Uint8Array[] = [];
         while (p < bytes.length && bytes[p] !== 0) {
-          const n = bytes[p] as number;
+          const n = bytes[p];
           if (p + 1 + n > bytes.length) break;
           total += n;
           if (total <= MAX_GIF_COMMENT_CHARS) parts.push(bytes.subarray(p + 1, p + 1 + n));
@@ -118,7 +118,7 @@ export function readGifInfo(bytes: Uint8Array): GifInfo | null {
       }
       info.frames.push({ left: u16(bytes, at + 1), top: u16(bytes, at + 3), width: u16(bytes, at + 5), height: u16(bytes, at + 7), delayMs });
       delayMs = 0;
-      const fields = bytes[at + 9] as number;
+      const fields = bytes[at + 9];
       let p = at + 10;
       if (fields & 0x80) p += 3 * (1 << ((fields & 7) + 1));
       // LZW minimum code size, then the image data sub-blocks

@@ -180,7 +180,7 @@ export function colourDomain(values: ReadonlyArray<ArrayLike<number>>, kind: Val
   let hi = -Infinity;
   for (const row of values) {
     for (let j = 0; j < row.length; j++) {
-      const v = row[j] as number;
+      const v = row[j];
       if (Number.isFinite(v)) {
         if (v < lo) lo = v;
         if (v > hi) hi = v;

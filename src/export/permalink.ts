@@ -374,15 +374,15 @@ export function bytesToBase64Url(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
   }
   const rest = bytes.length - i;
   if (rest === 1) {
-    const n = (bytes[i] as number) << 16;
+    const n = bytes[i] << 16;
     out += B64[n >> 18] + B64[(n >> 12) & 63];
   } else if (rest === 2) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
     out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63];
   }
   return out;
@@ -396,7 +396,7 @@ export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
   let acc = 0;
   let bits = 0;
   for (let i = 0; i < text.length; i++) {
-    const v = B64_INDEX[text.charCodeAt(i)] as number;
+    const v = B64_INDEX[text.charCodeAt(i)];
     acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {

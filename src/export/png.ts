@@ -49,7 +49,7 @@ const CRC_TABLE = (() => {
 /** CRC-32 (ISO-HDLC, as in PNG and zlib) of `bytes[start, end)`, as an unsigned 32-bit number. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  for (let i = start; i < end; i++) c = (CRC_TABLE[(c ^ bytes[i]) & 0xff]) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
@@ -63,7 +63,7 @@ interface Chunk {
 }
 
 function u32(b: Uint8Array, at: number): number {
-  return (((b[at] as number) << 24) | ((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number)) >>> 0;
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
 function hasSignature(png: Uint8Array): boolean {
@@ -89,10 +89,10 @@ function* chunksOf(png: Uint8Array): Generator<Chunk, boolean, undefined> {
     const length = u32(png, at);
     if (length > MAX_CHUNK_LENGTH || at + 12 + length > png.length) return false;
     for (let i = 4; i < 8; i++) {
-      const c = png[at + i] as number;
+      const c = png[at + i];
       if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
     }
-    const type = String.fromCharCode(png[at + 4] as number, png[at + 5] as number, png[at + 6] as number, png[at + 7] as number);
+    const type = String.fromCharCode(png[at + 4], png[at + 5], png[at + 6], png[at + 7]);
     yield { offset: at, type, data: at + 8, length };
     at += 12 + length;
     if (type === 'IEND') return true;

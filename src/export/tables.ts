@@ -73,7 +73,7 @@ export function weightsToCsv(table: MatrixTable, options: { bom?: boolean } = {}
   table.rows.forEach((row, i) => {
     const f32 = row instanceof Float32Array;
     const cells = [csvTextCell(table.targetTokens[i] as string)];
-    for (let j = 0; j < row.length; j++) cells.push(formatNumber(row[j] as number, f32));
+    for (let j = 0; j < row.length; j++) cells.push(formatNumber(row[j], f32));
     lines.push(cells.join(','));
   });
   return `${options.bom === true ? CSV_BOM : ''}${lines.join('\r\n')}\r\n`;

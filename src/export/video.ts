@@ -77,7 +77,7 @@ export async function encodeVideo(request: VideoRequest): Promise<{ blob: Blob; 
     for (let k = 0; k < delaysMs.length; k++) {
       if (request.signal?.aborted) throw request.signal.reason ?? new DOMException('cancelled', 'AbortError');
       await request.draw(k);
-      const d = (delaysMs[k] as number) / 1000;
+      const d = delaysMs[k] / 1000;
       await source.add(t, d);
       t += d;
       request.onFrame?.(k + 1);

@@ -54,15 +54,15 @@ export function makeBatch(pairs: readonly PairIds[]): Batch {
   let tokens = 0;
   pairs.forEach((p, b) => {
     const sx = p.source.length;
-    for (let t = 0; t < sx; t++) srcIds[t * B + b] = p.source[t] as number;
+    for (let t = 0; t < sx; t++) srcIds[t * B + b] = p.source[t];
     srcIds[sx * B + b] = EOS_ID;
     srcLengths[b] = sx + 1;
     srcMask.fill(1, b * Tx, b * Tx + sx + 1);
     const ty = p.target.length;
     tgtIn[b] = BOS_ID;
     for (let t = 0; t < ty; t++) {
-      tgtIn[(t + 1) * B + b] = p.target[t] as number;
-      tgtOut[t * B + b] = p.target[t] as number;
+      tgtIn[(t + 1) * B + b] = p.target[t];
+      tgtOut[t * B + b] = p.target[t];
     }
     tgtOut[ty * B + b] = EOS_ID;
     tgtLengths[b] = ty + 1;
@@ -71,7 +71,7 @@ export function makeBatch(pairs: readonly PairIds[]): Batch {
   const srcStepMasks: Uint8Array[] = [];
   for (let t = 0; t < Tx; t++) {
     const m = new Uint8Array(B);
-    for (let b = 0; b < B; b++) m[b] = t < (srcLengths[b] as number) ? 1 : 0;
+    for (let b = 0; b < B; b++) m[b] = t < srcLengths[b] ? 1 : 0;
     srcStepMasks.push(m);
   }
   return { size: B, srcLen: Tx, tgtLen: Ty, srcIds, srcMask, srcStepMasks, srcLengths, tgtIn, tgtOut, tgtLengths, tokens };

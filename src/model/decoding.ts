@@ -69,11 +69,11 @@ export function temperedLogProbs(logProbs: ArrayLike<number>, temperature: numbe
     const ids = new Int32Array(topK);
     const vals = new Float64Array(topK);
     selectTopK(logProbs, topK, ids, vals, 0);
-    cutoff = vals[topK - 1] as number;
+    cutoff = vals[topK - 1];
   }
   let kept = 0;
   for (let v = 0; v < n; v++) {
-    const x = logProbs[v] as number;
+    const x = logProbs[v];
     // ties at the cut-off are kept only up to topK entries
     if (x > cutoff || (x === cutoff && kept < topK)) {
       out[v] = x / temperature;
@@ -81,11 +81,11 @@ export function temperedLogProbs(logProbs: ArrayLike<number>, temperature: numbe
     } else out[v] = -Infinity;
   }
   let max = -Infinity;
-  for (let v = 0; v < n; v++) if ((out[v] as number) > max) max = out[v] as number;
+  for (let v = 0; v < n; v++) if (out[v] > max) max = out[v];
   let total = 0;
-  for (let v = 0; v < n; v++) total += Math.exp((out[v] as number) - max);
+  for (let v = 0; v < n; v++) total += Math.exp(out[v] - max);
   const lse = max + Math.log(total);
-  for (let v = 0; v < n; v++) out[v] = (out[v] as number) - lse;
+  for (let v = 0; v < n; v++) out[v] = out[v] - lse;
 }
 
 /** The trace with its sampling settings recorded (when it was sampled). */
@@ -99,7 +99,7 @@ export function drawFrom(logProbs: Float64Array, rng: Rng): number {
   let r = rng.float();
   let last = 0;
   for (let v = 0; v < logProbs.length; v++) {
-    const p = Math.exp(logProbs[v] as number);
+    const p = Math.exp(logProbs[v]);
     if (p > 0) last = v;
     r -= p;
     if (r < 0) return v;
@@ -201,7 +201,7 @@ export function normaliseOverride(row: ArrayLike<number>, Tx: number, step: numb
     total += c;
   }
   if (total <= 0) out.fill(1 / Tx);
-  else for (let j = 0; j < Tx; j++) out[j] = (out[j] as number) / total;
+  else for (let j = 0; j < Tx; j++) out[j] = out[j] / total;
   return out;
 }
 
@@ -279,9 +279,9 @@ export function decodeSequence<S, R>(
       token = drawFrom(tempered, rng);
     } else {
       selectTopK(out.logProbs, topK, topIds, topLogP, 0);
-      token = forced ? (forced[i] as number) : (topIds[0] as number);
+      token = forced ? forced[i] : topIds[0];
     }
-    steps.push({ record: out.record, topIds, topLogP, token, logP: out.logProbs[token] as number, rank: rankOf(out.logProbs, token) });
+    steps.push({ record: out.record, topIds, topLogP, token, logP: out.logProbs[token], rank: rankOf(out.logProbs, token) });
     state = out.next;
     prev = token;
     if (token === EOS_ID) {
@@ -395,8 +395,8 @@ export function beamSearchTree<S, R>(stepper: Stepper<S, R>, opts: { width: numb
       const topIds = ids.slice(0, topK);
       const topLogP = lps.slice(0, topK);
       for (let k = 0; k < width; k++) {
-        const token = ids[k] as number;
-        const logP = lps[k] as number;
+        const token = ids[k];
+        const logP = lps[k];
         candidates.push({ parent: hyp.node, step: { record: out.record, topIds, topLogP, token, logP, rank: k + 1 }, total: hyp.total + logP, state: out.next, id: -1 });
       }
     }
@@ -487,13 +487,13 @@ export function beamNodeTokens(tree: BeamTree, id: number): number[] {
 export function selectTopK(values: ArrayLike<number>, k: number, ids: Int32Array, out: Float64Array, offset: number): void {
   let filled = 0;
   for (let v = 0; v < values.length; v++) {
-    const x = values[v] as number;
-    if (filled === k && x <= (out[offset + k - 1] as number)) continue;
+    const x = values[v];
+    if (filled === k && x <= out[offset + k - 1]) continue;
     // insertion into the sorted prefix
     let pos = filled < k ? filled : k - 1;
-    while (pos > 0 && (out[offset + pos - 1] as number) < x) {
-      out[offset + pos] = out[offset + pos - 1] as number;
-      ids[offset + pos] = ids[offset + pos - 1] as number;
+    while (pos > 0 && out[offset + pos - 1] < x) {
+      out[offset + pos] = out[offset + pos - 1];
+      ids[offset + pos] = ids[offset + pos - 1];
       pos--;
     }
     out[offset + pos] = x;
@@ -504,38 +504,38 @@ export function selectTopK(values: ArrayLike<number>, k: number, ids: Int32Array
 
 /** 1 + the number of entries strictly larger than values[index] (ties share the better rank). */
 export function rankOf(values: ArrayLike<number>, index: number): number {
-  const x = values[index] as number;
+  const x = values[index];
   let rank = 1;
-  for (let v = 0; v < values.length; v++) if ((values[v] as number) > x) rank++;
+  for (let v = 0; v < values.length; v++) if (values[v] > x) rank++;
   return rank;
 }
 
 /** log-softmax of `x` in place (max-subtracted); the one copy used by every family's output layer. */
 export function logSoftmaxInPlace(x: FloatArray): void {
   let max = -Infinity;
-  for (let v = 0; v < x.length; v++) if ((x[v] as number) > max) max = x[v] as number;
+  for (let v = 0; v < x.length; v++) if (x[v] > max) max = x[v];
   let total = 0;
-  for (let v = 0; v < x.length; v++) total += Math.exp((x[v] as number) - max);
+  for (let v = 0; v < x.length; v++) total += Math.exp(x[v] - max);
   const lse = max + Math.log(total);
-  for (let v = 0; v < x.length; v++) x[v] = (x[v] as number) - lse;
+  for (let v = 0; v < x.length; v++) x[v] = x[v] - lse;
 }
 
 /** softmax of `x[0..n)` into `out` (max-subtracted). */
 export function softmaxInto(x: ArrayLike<number>, n: number, out: FloatArray): void {
   let max = -Infinity;
-  for (let j = 0; j < n; j++) if ((x[j] as number) > max) max = x[j] as number;
+  for (let j = 0; j < n; j++) if (x[j] > max) max = x[j];
   let total = 0;
   for (let j = 0; j < n; j++) {
-    const v = Math.exp((x[j] as number) - max);
+    const v = Math.exp(x[j] - max);
     out[j] = v;
     total += v;
   }
-  for (let j = 0; j < n; j++) out[j] = (out[j] as number) / total;
+  for (let j = 0; j < n; j++) out[j] = out[j] / total;
 }
 
 /** The top-k entries of a chosen step as the trace shows them. */
 export function topEntries(step: ChosenStep<unknown>, token: (id: number) => string): Array<{ id: number; token: string; prob: number }> {
-  return Array.from(step.topIds, (id, k) => ({ id, token: token(id), prob: Math.exp(step.topLogP[k] as number) }));
+  return Array.from(step.topIds, (id, k) => ({ id, token: token(id), prob: Math.exp(step.topLogP[k]) }));
 }
 
 /** What every family's trace shares, from the decoded steps. */

@@ -51,16 +51,16 @@ export function scoreTerms(trace: Trace, i: number, j: number, va: ArrayLike<num
     act = new Float64Array(d);
     vaCopy = Float64Array.from(va);
     for (let k = 0; k < d; k++) {
-      sum[k] = (query[k] as number) + (key[k] as number);
-      act[k] = tanh(sum[k] as number);
-      terms[k] = (vaCopy[k] as number) * (act[k] as number);
+      sum[k] = query[k] + key[k];
+      act[k] = tanh(sum[k]);
+      terms[k] = vaCopy[k] * act[k];
     }
   } else {
     scale = trace.variant === 'scaled-dot' ? 1 / Math.sqrt(d) : 1;
-    for (let k = 0; k < d; k++) terms[k] = (query[k] as number) * (key[k] as number) * scale;
+    for (let k = 0; k < d; k++) terms[k] = query[k] * key[k] * scale;
   }
   let total = 0;
-  for (let k = 0; k < d; k++) total += terms[k] as number;
-  return { variant: trace.variant, i, j, query, key, sum, act, va: vaCopy, terms, total, score: step.scores[j] as number, scale };
+  for (let k = 0; k < d; k++) total += terms[k];
+  return { variant: trace.variant, i, j, query, key, sum, act, va: vaCopy, terms, total, score: step.scores[j], scale };
 }
 

@@ -88,7 +88,7 @@ function stackTime(xs: readonly Tensor[]): Tensor {
 /** Stack [B, D] tensors into [B, T, D] (batch-major, for attention). */
 function stackBatch(xs: readonly Tensor[]): Tensor {
   return concat(
-    xs.map((x) => reshape(x, [x.shape[0] as number, 1, x.shape[1] as number])),
+    xs.map((x) => reshape(x, [x.shape[0], 1, x.shape[1]])),
     1,
   );
 }
@@ -192,7 +192,7 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
       if (variant === 'diagonal') {
         const onehot = allocArray(dtype, B * Tx);
         for (let b = 0; b < B; b++) {
-          const j = diagonalPosition(i, batch.srcLengths[b] as number, batch.tgtLengths[b] as number);
+          const j = diagonalPosition(i, batch.srcLengths[b], batch.tgtLengths[b]);
           onehot[b * Tx + j] = 1;
         }
         weights = new Tensor(onehot, [B, Tx]);
@@ -202,7 +202,7 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
           scores = additiveScore(linear(s, P('attention.Wa')), k, P('attention.va'));
         } else {
           const q = variant === 'scaled-dot' ? linear(s, P('attention.Wq')) : s;
-          const d = q.shape[1] as number;
+          const d = q.shape[1];
           scores = reshape(matmul(reshape(q, [B, 1, d]), k, { transB: true }), [B, Tx]);
           if (variant === 'scaled-dot') scores = scale(scores, invSqrtD);
         }
@@ -227,8 +227,8 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
     const pick = (x: Tensor, d: number): Tensor => reshape(gather(reshape(x, [Ty * B, d]), rows, [1, rows.length]), [1, rows.length, d]);
     S = pick(S, H);
     C = pick(C, 2 * H);
-    Ey = pick(tgtEmb, tgtEmb.shape[2] as number);
-    targets = Int32Array.from(rows, (r) => batch.tgtOut[r] as number);
+    Ey = pick(tgtEmb, tgtEmb.shape[2]);
+    targets = Int32Array.from(rows, (r) => batch.tgtOut[r]);
   }
   const tTilde = add(add(linear(S, P('output.Uo')), linear(Ey, P('output.Vo'))), linear(C, P('output.Co'), P('output.bo')));
   const t = maximum(slice(tTilde, 2, 0, L), slice(tTilde, 2, L, 2 * L)); // [Ty, B, L]

@@ -283,7 +283,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       throw new DecodeError('source-too-long', `The source has ${Tx - 1} tokens; the model accepts at most ${MAX_SOURCE_TOKENS}.`);
     }
     for (let t = 0; t < Tx; t++) {
-      const id = ids[t] as number;
+      const id = ids[t];
       if (!Number.isInteger(id) || id < 0 || id >= this.config.srcVocabSize) throw new DecodeError('bad-option', `source id ${id} at ${t} is out of range`);
     }
     const { fwd, bwd, annotations } = this.runEncoder(ids);
@@ -292,7 +292,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     const s0 = allocArray(dtype, H);
     s0.set(w.initB);
     gemm(false, false, 1, H, H, bwd, 0, H, w.initW, 0, H, s0, 0, H, true);
-    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u] as number); // once per sentence: exact
+    for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u]); // once per sentence: exact
     return {
       tokens: tokens ?? Array.from(ids, (id) => this.srcVocab.token(id)),
       ids,
@@ -315,13 +315,13 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     let prev: FloatArray = allocArray(dtype, H);
     for (let t = 0; t < Tx; t++) {
       const out = sliceRows(fwd, t, H);
-      this.gruStep(this.encF.row(ids[t] as number), prev, w.encFwd.Uzr, w.encFwd.Uh, out, scratch, null, null);
+      this.gruStep(this.encF.row(ids[t]), prev, w.encFwd.Uzr, w.encFwd.Uh, out, scratch, null, null);
       prev = out;
     }
     prev = allocArray(dtype, H);
     for (let t = Tx - 1; t >= 0; t--) {
       const out = sliceRows(bwd, t, H);
-      this.gruStep(this.encB.row(ids[t] as number), prev, w.encBwd.Uzr, w.encBwd.Uh, out, scratch, null, null);
+      this.gruStep(this.encB.row(ids[t]), prev, w.encBwd.Uzr, w.encBwd.Uh, out, scratch, null, null);
       prev = out;
     }
     const annotations = allocArray(dtype, Tx * H2);
@@ -355,7 +355,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
         break;
       case 'dot':
         keys = allocArray(dtype, Tx * H);
-        for (let t = 0; t < Tx; t++) for (let u = 0; u < H; u++) keys[t * H + u] = (fwd[t * H + u] as number) + (bwd[t * H + u] as number);
+        for (let t = 0; t < Tx; t++) for (let u = 0; u < H; u++) keys[t * H + u] = fwd[t * H + u] + bwd[t * H + u];
         keyDim = H;
         break;
       case 'scaled-dot':
@@ -410,24 +410,24 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     const tanh = this.tanh;
     const zr = s.zr;
     if (zrPre) {
-      for (let u = 0; u < H2; u++) zr[u] = zrPre[u] as number;
+      for (let u = 0; u < H2; u++) zr[u] = zrPre[u];
     } else {
       gemm(false, false, 1, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, false);
     }
     const rh = s.rh;
     if (addX) {
-      for (let u = 0; u < H2; u++) zr[u] = sigmoid((zr[u] as number) + (x[u] as number) + (addX[u] as number));
+      for (let u = 0; u < H2; u++) zr[u] = sigmoid(zr[u] + x[u] + addX[u]);
     } else {
-      for (let u = 0; u < H2; u++) zr[u] = sigmoid((zr[u] as number) + (x[u] as number));
+      for (let u = 0; u < H2; u++) zr[u] = sigmoid(zr[u] + x[u]);
     }
-    for (let u = 0; u < H; u++) rh[u] = (zr[H + u] as number) * (h[u] as number);
+    for (let u = 0; u < H; u++) rh[u] = zr[H + u] * h[u];
     const cand = s.cand;
     gemm(false, false, 1, H, H, rh, 0, H, Uh, 0, H, cand, 0, H, false);
     for (let u = 0; u < H; u++) {
-      const pre = (cand[u] as number) + (x[H2 + u] as number) + (addX ? (addX[H2 + u] as number) : 0);
+      const pre = cand[u] + x[H2 + u] + (addX ? addX[H2 + u] : 0);
       const c = tanh(pre);
-      const z = zr[u] as number;
-      out[u] = (1 - z) * (h[u] as number) + z * c;
+      const z = zr[u];
+      out[u] = (1 - z) * h[u] + z * c;
     }
   }
 
@@ -448,7 +448,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     const H2 = 2 * H;
     gemm(false, false, 1, this.SQ, H, s, 0, H, w.stateProj, 0, this.SQ, sq, 0, this.SQ, false);
     const qOff = H2 + 2 * L;
-    if (this.queryDim > 0) for (let a = 0; a < A; a++) sc.q[a] = sq[qOff + a] as number;
+    if (this.queryDim > 0) for (let a = 0; a < A; a++) sc.q[a] = sq[qOff + a];
     // ---- attention: scores e_i, weights α_i, context projections ----
     if (variant !== 'none') {
       if (variant === 'diagonal') {
@@ -463,7 +463,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
           for (let j = 0; j < Tx; j++) {
             const base = j * A;
             let acc = 0;
-            for (let a = 0; a < A; a++) acc += (va[a] as number) * tanh((q[a] as number) + (keys[base + a] as number));
+            for (let a = 0; a < A; a++) acc += va[a] * tanh(q[a] + keys[base + a]);
             e[j] = acc;
           }
         } else {
@@ -477,7 +477,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
           for (let j = 0; j < Tx; j++) {
             const base = j * d;
             let acc = 0;
-            for (let k = 0; k < d; k++) acc += (q[k] as number) * (keys[base + k] as number);
+            for (let k = 0; k < d; k++) acc += q[k] * keys[base + k];
             e[j] = acc * f;
           }
         }
@@ -496,11 +496,11 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     const tt = sc.tt;
     tt.set(this.outEmb.row(prevToken));
     const cp = sc.cp;
-    for (let k = 0; k < 2 * L; k++) tt[k] = (tt[k] as number) + (cp[3 * H + k] as number) + (sq[H2 + k] as number);
+    for (let k = 0; k < 2 * L; k++) tt[k] = tt[k] + cp[3 * H + k] + sq[H2 + k];
     const t = sc.t;
     for (let k = 0; k < L; k++) {
-      const a = tt[k] as number;
-      const b = tt[k + L] as number;
+      const a = tt[k];
+      const b = tt[k + L];
       t[k] = a >= b ? a : b;
     }
     const logits = sc.logits;

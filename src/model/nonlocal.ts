@@ -39,7 +39,7 @@ function at(img: GreyImage, x: number, y: number): number {
   const h = img.height;
   const mx = x < 0 ? -x - 1 : x >= w ? 2 * w - x - 1 : x;
   const my = y < 0 ? -y - 1 : y >= h ? 2 * h - y - 1 : y;
-  return img.pixels[my * w + mx] as number;
+  return img.pixels[my * w + mx];
 }
 
 /** The patch around (x, y), row-major, p × p values. */
@@ -92,7 +92,7 @@ export function pixelAttention(img: GreyImage, x: number, y: number, s: NlmSetti
     const px = pos % img.width;
     const py = (pos - px) / img.width;
     keys.set(patchAt(img, px, py, s.patch), j * d);
-    values[j] = img.pixels[pos] as number;
+    values[j] = img.pixels[pos];
   });
   return noGrad(() => {
     const q = new Tensor(patchAt(img, x, y, s.patch), [1, d]);
@@ -100,7 +100,7 @@ export function pixelAttention(img: GreyImage, x: number, y: number, s: NlmSetti
     const scores = scale(sum(mul(diff, diff), 1), -1 / (d * s.h * s.h));
     const weights = softmax(scores);
     const output = matmul(reshape(weights, [1, n]), new Tensor(values, [n, 1]));
-    return { x, y, positions, scores: Float64Array.from(scores.data), weights: Float64Array.from(weights.data), output: output.data[0] as number };
+    return { x, y, positions, scores: Float64Array.from(scores.data), weights: Float64Array.from(weights.data), output: output.data[0] };
   });
 }
 
@@ -129,7 +129,7 @@ export function denoiser(img: GreyImage, s: NlmSettings): { image: GreyImage; ro
         const ki = (yy * W + xx) * d;
         let dist = 0;
         for (let t = 0; t < d; t++) {
-          const diff = (patches[ki + t] as number) - (patches[qi + t] as number);
+          const diff = patches[ki + t] - patches[qi + t];
           dist += diff * diff;
         }
         const sc = k * dist;
@@ -142,9 +142,9 @@ export function denoiser(img: GreyImage, s: NlmSettings): { image: GreyImage; ro
     n = 0;
     for (let yy = y0; yy <= y1; yy++) {
       for (let xx = x0; xx <= x1; xx++) {
-        const e = Math.exp((scores[n++] as number) - max);
+        const e = Math.exp(scores[n++] - max);
         z += e;
-        acc += e * (img.pixels[yy * W + xx] as number);
+        acc += e * img.pixels[yy * W + xx];
       }
     }
     return acc / z;

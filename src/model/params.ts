@@ -48,7 +48,7 @@ export class Params {
     for (const t of this.list) {
       const v = values.get(t.name as string);
       if (!v || v.length !== t.size) throw new Error(`Params.restore: missing or mis-sized values for ${t.name}`);
-      for (let i = 0; i < t.size; i++) t.data[i] = v[i] as number;
+      for (let i = 0; i < t.size; i++) t.data[i] = v[i];
     }
   }
 }

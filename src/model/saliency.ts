@@ -109,8 +109,8 @@ function checkUnits(units: SourceUnits, Tx: number): void {
   if (n === 0 || units.lastPiece.length !== n) throw new RangeError('saliency: the source units are empty or ragged');
   let next = 0;
   for (let u = 0; u < n; u++) {
-    if (units.firstPiece[u] !== next || (units.lastPiece[u] as number) < next) throw new RangeError(`saliency: source unit ${u} does not continue the previous one`);
-    next = (units.lastPiece[u] as number) + 1;
+    if (units.firstPiece[u] !== next || units.lastPiece[u] < next) throw new RangeError(`saliency: source unit ${u} does not continue the previous one`);
+    next = units.lastPiece[u] + 1;
   }
   if (next !== Tx) throw new RangeError(`saliency: the source units cover ${next} of ${Tx} positions`);
   if (units.firstPiece[n - 1] !== Tx - 1) throw new RangeError('saliency: </s> must be the last unit, on its own');
@@ -145,7 +145,7 @@ function padded(sources: readonly Int32Array[], tgt: Int32Array, Ty: number): Pa
   const srcMask = new Uint8Array(B * Tx);
   const srcLengths = new Int32Array(B);
   sources.forEach((s, b) => {
-    for (let t = 0; t < s.length; t++) srcIds[t * B + b] = s[t] as number;
+    for (let t = 0; t < s.length; t++) srcIds[t * B + b] = s[t];
     srcMask.fill(1, b * Tx, b * Tx + s.length);
     srcLengths[b] = s.length;
   });
@@ -153,8 +153,8 @@ function padded(sources: readonly Int32Array[], tgt: Int32Array, Ty: number): Pa
   const tgtOut = new Int32Array(Ty * B);
   for (let i = 0; i < Ty; i++) {
     for (let b = 0; b < B; b++) {
-      tgtIn[i * B + b] = i === 0 ? BOS_ID : (tgt[i - 1] as number);
-      tgtOut[i * B + b] = tgt[i] as number;
+      tgtIn[i * B + b] = i === 0 ? BOS_ID : tgt[i - 1];
+      tgtOut[i * B + b] = tgt[i];
     }
   }
   return { B, Tx, Ty, srcIds, srcMask, srcLengths, tgtIn, tgtOut };
@@ -163,7 +163,7 @@ function padded(sources: readonly Int32Array[], tgt: Int32Array, Ty: number): Pa
 /** Time-major [T, B] → batch-major [B, T]. */
 function batchMajor(ids: Int32Array, T: number, B: number): Int32Array {
   const out = new Int32Array(T * B);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out[b * T + t] = ids[t * B + b] as number;
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out[b * T + t] = ids[t * B + b];
   return out;
 }
 
@@ -178,12 +178,12 @@ function forwardRows(model: SaliencyModel, params: Params, p: Padded, ty: number
   if (isTransformer(config)) {
     const enc = transformerEncode(params, config, batchMajor(p.srcIds, Tx, B), p.srcMask, B, Tx, { positions });
     const { hidden } = transformerDecode(params, config, enc, batchMajor(p.tgtIn, Ty, B), B, Ty, { positions }); // [B, Ty, D]
-    const D = hidden.shape[2] as number;
+    const D = hidden.shape[2];
     // batch-major rows of the decoder's output, for the time-major rows asked for
     const picked = gather(reshape(hidden, [B * Ty, D]), Int32Array.from(rows, (r) => (r % B) * Ty + Math.floor(r / B)));
     return linear(picked, params.get('output.W'), params.get('output.b'));
   }
-  const stepMasks = Array.from({ length: Tx }, (_, t) => Uint8Array.from({ length: B }, (_, b) => (t < (p.srcLengths[b] as number) ? 1 : 0)));
+  const stepMasks = Array.from({ length: Tx }, (_, t) => Uint8Array.from({ length: B }, (_, b) => (t < p.srcLengths[b] ? 1 : 0)));
   const batch: Batch = {
     size: B,
     srcLen: Tx,
@@ -209,11 +209,11 @@ function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, t
   const B = to - from;
   const Tx = src.length;
   const table = model.params.get('encoder.embedding');
-  const E = table.shape[1] as number;
+  const E = table.shape[1];
   // one leaf per copy: the sentence's embedding rows, copy k at rows k·Tx … k·Tx + Tx − 1
   const local = new Tensor(allocArray(table.dtype, B * Tx * E), [B * Tx, E], true, 'encoder.embedding');
   for (let k = 0; k < B; k++) {
-    for (let t = 0; t < Tx; t++) local.data.set(table.data.subarray((src[t] as number) * E, ((src[t] as number) + 1) * E), (k * Tx + t) * E);
+    for (let t = 0; t < Tx; t++) local.data.set(table.data.subarray(src[t] * E, (src[t] + 1) * E), (k * Tx + t) * E);
   }
   const p = padded(
     Array.from({ length: B }, (_, k) => Int32Array.from({ length: Tx }, (_, t) => k * Tx + t)),
@@ -222,7 +222,7 @@ function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, t
   );
   const rows = Int32Array.from({ length: B }, (_, k) => (from + k) * B + k);
   const logits = forwardRows(model, withSourceTable(model.params, local), p, ty, rows, positions);
-  const targets = Int32Array.from({ length: B }, (_, k) => tgt[from + k] as number);
+  const targets = Int32Array.from({ length: B }, (_, k) => tgt[from + k]);
   // Σ_k log p(y_k) = −B · mean cross-entropy: seeding backward with −B gives Σ_k ∇ log p(y_k)
   const loss = crossEntropy(logits, targets);
   backward(loss, { seed: loss.dtype === 'float64' ? Float64Array.of(-B) : Float32Array.of(-B) });
@@ -232,7 +232,7 @@ function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, t
     for (let t = 0; t < Tx; t++) {
       let s = 0;
       const o = (k * Tx + t) * E;
-      if (grad) for (let e = 0; e < E; e++) s += (grad[o + e] as number) * (local.data[o + e] as number);
+      if (grad) for (let e = 0; e < E; e++) s += grad[o + e] * local.data[o + e];
       g[k * Tx + t] = s;
     }
   }
@@ -281,14 +281,14 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   let done = 0;
 
   const unitOf = new Int32Array(Tx);
-  for (let u = 0; u < U; u++) for (let j = units.firstPiece[u] as number; j <= (units.lastPiece[u] as number); j++) unitOf[j] = u;
+  for (let u = 0; u < U; u++) for (let j = units.firstPiece[u]; j <= units.lastPiece[u]; j++) unitOf[j] = u;
   const gradInput = new Float64Array(steps * U);
   for (let c = 0; c < gradChunks; c++) {
     const from = c * chunk;
     const to = Math.min(steps, from + chunk);
     const g = gradientChunk(model, src, tgt, ty, from, to, positions);
     for (let k = 0; k < to - from; k++) {
-      for (let j = 0; j < Tx; j++) (gradInput[(from + k) * U + (unitOf[j] as number)] as number) += g[k * Tx + j] as number;
+      for (let j = 0; j < Tx; j++) (gradInput[(from + k) * U + unitOf[j]]) += g[k * Tx + j];
     }
     yield { done: ++done, total };
   }
@@ -301,13 +301,13 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   yield { done: ++done, total };
   const leaveOneOut = new Float64Array(steps * U).fill(NaN);
   for (let u = 0; u < U - 1; u++) {
-    const first = units.firstPiece[u] as number;
-    const last = units.lastPiece[u] as number;
+    const first = units.firstPiece[u];
+    const last = units.lastPiece[u];
     const ids = new Int32Array(Tx - (last - first + 1));
     ids.set(src.subarray(0, first));
     ids.set(src.subarray(last + 1), first);
     const without = forcedLogProbs(model.inference, ids, forced, positions, steps);
-    if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = (logProb[i] as number) - (without[i] as number);
+    if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = logProb[i] - without[i];
     yield { done: ++done, total };
   }
   return { steps, units: U, logProb, gradInput, leaveOneOut };
@@ -334,11 +334,11 @@ export function groupTargetSteps(s: Saliency, target: SourceUnits): Saliency {
   const gradInput = new Float64Array(W * U);
   const leaveOneOut = new Float64Array(W * U);
   for (let w = 0; w < W; w++) {
-    for (let i = target.firstPiece[w] as number; i <= (target.lastPiece[w] as number) && i < s.steps; i++) {
-      logProb[w] = (logProb[w] as number) + (s.logProb[i] as number);
+    for (let i = target.firstPiece[w]; i <= target.lastPiece[w] && i < s.steps; i++) {
+      logProb[w] = logProb[w] + s.logProb[i];
       for (let u = 0; u < U; u++) {
-        gradInput[w * U + u] = (gradInput[w * U + u] as number) + (s.gradInput[i * U + u] as number);
-        leaveOneOut[w * U + u] = (leaveOneOut[w * U + u] as number) + (s.leaveOneOut[i * U + u] as number);
+        gradInput[w * U + u] = gradInput[w * U + u] + s.gradInput[i * U + u];
+        leaveOneOut[w * U + u] = leaveOneOut[w * U + u] + s.leaveOneOut[i * U + u];
       }
     }
   }
@@ -348,14 +348,14 @@ export function groupTargetSteps(s: Saliency, target: SourceUnits): Saliency {
 /** Average ranks (1-based; tied values share the mean of their ranks). */
 export function averageRanks(x: ArrayLike<number>): Float64Array {
   const n = x.length;
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => (x[a] as number) - (x[b] as number));
+  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => x[a] - x[b]);
   const ranks = new Float64Array(n);
   let k = 0;
   while (k < n) {
     let end = k;
-    while (end + 1 < n && x[order[end + 1] as number] === x[order[k] as number]) end++;
+    while (end + 1 < n && x[order[end + 1]] === x[order[k]]) end++;
     const r = (k + end) / 2 + 1;
-    for (let m = k; m <= end; m++) ranks[order[m] as number] = r;
+    for (let m = k; m <= end; m++) ranks[order[m]] = r;
     k = end + 1;
   }
   return ranks;
@@ -370,7 +370,7 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   if (n !== b.length) throw new RangeError(`spearman: ${n} and ${b.length} values`);
   if (n < 2) return NaN;
-  for (let k = 0; k < n; k++) if (!Number.isFinite(a[k] as number) || !Number.isFinite(b[k] as number)) return NaN;
+  for (let k = 0; k < n; k++) if (!Number.isFinite(a[k]) || !Number.isFinite(b[k])) return NaN;
   const ra = averageRanks(a);
   const rb = averageRanks(b);
   const mean = (n + 1) / 2;
@@ -378,8 +378,8 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let saa = 0;
   let sbb = 0;
   for (let k = 0; k < n; k++) {
-    const da = (ra[k] as number) - mean;
-    const db = (rb[k] as number) - mean;
+    const da = ra[k] - mean;
+    const db = rb[k] - mean;
     sab += da * db;
     saa += da * da;
     sbb += db * db;
@@ -392,9 +392,9 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function stepAgreement(weights: ArrayLike<number>, s: Saliency, step: number): { gradient: number; leaveOneOut: number } {
   const n = s.units - 1;
   if (weights.length !== s.units || step < 0 || step >= s.steps) return { gradient: NaN, leaveOneOut: NaN };
-  const a = Array.from({ length: n }, (_, u) => weights[u] as number);
-  const g = Array.from({ length: n }, (_, u) => Math.abs(s.gradInput[step * s.units + u] as number));
-  const d = Array.from({ length: n }, (_, u) => Math.abs(s.leaveOneOut[step * s.units + u] as number));
+  const a = Array.from({ length: n }, (_, u) => weights[u]);
+  const g = Array.from({ length: n }, (_, u) => Math.abs(s.gradInput[step * s.units + u]));
+  const d = Array.from({ length: n }, (_, u) => Math.abs(s.leaveOneOut[step * s.units + u]));
   return { gradient: spearman(a, g), leaveOneOut: spearman(a, d) };
 }
 

@@ -17,13 +17,13 @@ export type WordSpans = NonNullable<Trace['spans']>;
 
 function meanRows(rows: readonly Vec[], n: number): Float64Array {
   const out = new Float64Array(n);
-  for (const r of rows) for (let k = 0; k < n; k++) (out[k] as number) += (r[k] as number) / rows.length;
+  for (const r of rows) for (let k = 0; k < n; k++) out[k] += r[k] / rows.length;
   return out;
 }
 
 function sumBy(row: Vec, g: WordGroups): Float64Array {
   const out = new Float64Array(g.words.length);
-  for (let j = 0; j < row.length; j++) (out[g.wordOf[j] as number] as number) += row[j] as number;
+  for (let j = 0; j < row.length; j++) out[g.wordOf[j]] += row[j];
   return out;
 }
 
@@ -31,9 +31,9 @@ function logSumExpBy(row: Vec, g: WordGroups): Float64Array {
   const out = new Float64Array(g.words.length);
   for (let w = 0; w < g.words.length; w++) {
     let m = -Infinity;
-    for (let j = g.firstPiece[w] as number; j <= (g.lastPiece[w] as number); j++) m = Math.max(m, row[j] as number);
+    for (let j = g.firstPiece[w]; j <= g.lastPiece[w]; j++) m = Math.max(m, row[j]);
     let s = 0;
-    for (let j = g.firstPiece[w] as number; j <= (g.lastPiece[w] as number); j++) s += Math.exp((row[j] as number) - m);
+    for (let j = g.firstPiece[w]; j <= g.lastPiece[w]; j++) s += Math.exp(row[j] - m);
     out[w] = m === -Infinity ? -Infinity : m + Math.log(s);
   }
   return out;
@@ -44,9 +44,9 @@ function shares(trace: Trace, weights: Vec, g: WordGroups): Float64Array {
   const H2 = 2 * trace.hidden;
   const out = new Float64Array(g.words.length * H2);
   for (let j = 0; j < trace.srcLen; j++) {
-    const a = weights[j] as number;
-    const w = g.wordOf[j] as number;
-    for (let k = 0; k < H2; k++) (out[w * H2 + k] as number) += a * (trace.annotations[j * H2 + k] as number);
+    const a = weights[j];
+    const w = g.wordOf[j];
+    for (let k = 0; k < H2; k++) out[w * H2 + k] += a * trace.annotations[j * H2 + k];
   }
   return out;
 }
@@ -55,10 +55,10 @@ function shares(trace: Trace, weights: Vec, g: WordGroups): Float64Array {
 function meanBy(flat: Vec, dim: number, g: WordGroups): Float64Array {
   const out = new Float64Array(g.words.length * dim);
   for (let w = 0; w < g.words.length; w++) {
-    const first = g.firstPiece[w] as number;
-    const last = g.lastPiece[w] as number;
+    const first = g.firstPiece[w];
+    const last = g.lastPiece[w];
     const n = last - first + 1;
-    for (let j = first; j <= last; j++) for (let k = 0; k < dim; k++) (out[w * dim + k] as number) += (flat[j * dim + k] as number) / n;
+    for (let j = first; j <= last; j++) for (let k = 0; k < dim; k++) out[w * dim + k] += flat[j * dim + k] / n;
   }
   return out;
 }
@@ -75,7 +75,7 @@ export function wordTrace(trace: Trace, spans: WordSpans = wordSpans(trace)): Tr
   const nSrc = sg.words.length;
   const steps: TraceStep[] = [];
   for (let w = 0; w < tg.words.length; w++) {
-    const pieces = trace.steps.slice(tg.firstPiece[w], (tg.lastPiece[w] as number) + 1);
+    const pieces = trace.steps.slice(tg.firstPiece[w], tg.lastPiece[w] + 1);
     const first = pieces[0];
     const last = pieces[pieces.length - 1];
     if (!first || !last) continue;
@@ -105,13 +105,13 @@ export function wordTrace(trace: Trace, spans: WordSpans = wordSpans(trace)): Tr
   return {
     ...trace,
     sourceTokens: sg.words.slice(),
-    sourceIds: Int32Array.from(sg.firstPiece, (j) => trace.sourceIds[j] as number),
-    sourceUnknown: sg.firstPiece.map((first, w) => trace.sourceUnknown.slice(first, (sg.lastPiece[w] as number) + 1).some(Boolean)),
+    sourceIds: Int32Array.from(sg.firstPiece, (j) => trace.sourceIds[j]),
+    sourceUnknown: sg.firstPiece.map((first, w) => trace.sourceUnknown.slice(first, sg.lastPiece[w] + 1).some(Boolean)),
     srcLen: nSrc,
     annotations: meanBy(trace.annotations, H2, sg),
     keys: trace.keys ? meanBy(trace.keys, trace.keyDim, sg) : null,
     targetTokens: tg.words.slice(),
-    targetIds: Int32Array.from(tg.firstPiece, (i) => trace.targetIds[i] as number),
+    targetIds: Int32Array.from(tg.firstPiece, (i) => trace.targetIds[i]),
     steps,
     units: 'words',
     spans,

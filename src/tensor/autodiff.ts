@@ -49,7 +49,7 @@ export function accumulate(t: Tensor, delta: FloatArray, op: string): void {
     throw new ShapeError(`${op} backward: gradient has ${delta.length} elements, input ${shapeToString(t.shape)} has ${t.size}`);
   }
   const g = t.gradBuffer();
-  for (let i = 0; i < g.length; i++) g[i] += delta[i] as number;
+  for (let i = 0; i < g.length; i++) g[i] += delta[i];
 }
 
 /** The nodes reachable from `root` that require gradients, parents before children. */
@@ -98,7 +98,7 @@ export function backward(root: Tensor, opts: BackwardOptions = {}): void {
     if (opts.seed.length !== root.size) {
       throw new ShapeError(`backward: seed has ${opts.seed.length} elements, root ${shapeToString(root.shape)} has ${root.size}`);
     }
-    for (let i = 0; i < g.length; i++) g[i] += opts.seed[i] as number;
+    for (let i = 0; i < g.length; i++) g[i] += opts.seed[i];
   } else {
     for (let i = 0; i < g.length; i++) g[i] += 1;
   }

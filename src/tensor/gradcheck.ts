@@ -49,7 +49,7 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], 
   const objective = (): number => {
     const out = noGrad(() => f(...inputs));
     let s = 0;
-    for (let i = 0; i < out.size; i++) s += (out.data[i] as number) * (weights[i] as number);
+    for (let i = 0; i < out.size; i++) s += out.data[i] * weights[i];
     return s;
   };
 
@@ -69,14 +69,14 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], 
       indices = rng.shuffle(indices).slice(0, opts.maxPerInput);
     }
     for (const index of indices) {
-      const saved = x.data[index] as number;
+      const saved = x.data[index];
       x.data[index] = saved + eps;
       const plus = objective();
       x.data[index] = saved - eps;
       const minus = objective();
       x.data[index] = saved;
       const numeric = (plus - minus) / (2 * eps);
-      const analytic = analyticAll[index] as number;
+      const analytic = analyticAll[index];
       const excess = Math.abs(analytic - numeric) - (atol + rtol * Math.abs(numeric));
       checked++;
       const rec = { input, index, analytic, numeric };

@@ -12,7 +12,7 @@ export interface ParamOptions {
 
 function param(values: ArrayLike<number>, shape: Shape, opts: ParamOptions): Tensor {
   const data = allocArray(opts.dtype ?? 'float32', sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = values[i] as number;
+  for (let i = 0; i < data.length; i++) data[i] = values[i];
   return new Tensor(data, shape, true, opts.name);
 }
 
@@ -56,15 +56,15 @@ export function orthogonalValues(rng: Rng, rows: number, cols: number, gain = 1)
       for (let pass = 0; pass < 2; pass++) {
         for (const u of q) {
           let d = 0;
-          for (let j = 0; j < long; j++) d += (vec[j] as number) * (u[j] as number);
-          for (let j = 0; j < long; j++) vec[j] = (vec[j] as number) - d * (u[j] as number);
+          for (let j = 0; j < long; j++) d += vec[j] * u[j];
+          for (let j = 0; j < long; j++) vec[j] = vec[j] - d * u[j];
         }
       }
       let norm = 0;
-      for (let j = 0; j < long; j++) norm += (vec[j] as number) ** 2;
+      for (let j = 0; j < long; j++) norm += vec[j] ** 2;
       norm = Math.sqrt(norm);
       if (norm > 1e-8) {
-        for (let j = 0; j < long; j++) vec[j] = (vec[j] as number) / norm;
+        for (let j = 0; j < long; j++) vec[j] = vec[j] / norm;
         break;
       }
       vec = new Float64Array(long);
@@ -76,8 +76,8 @@ export function orthogonalValues(rng: Rng, rows: number, cols: number, gain = 1)
     const u = q[i] as Float64Array;
     for (let j = 0; j < long; j++) {
       // rows ≤ cols: vector i is row i; otherwise it is column i
-      if (rows <= cols) out[i * cols + j] = (u[j] as number) * gain;
-      else out[j * cols + i] = (u[j] as number) * gain;
+      if (rows <= cols) out[i * cols + j] = u[j] * gain;
+      else out[j * cols + i] = u[j] * gain;
     }
   }
   return out;

@@ -10,7 +10,7 @@ export function gradNorm(params: readonly Tensor[]): number {
   for (const p of params) {
     const g = p.grad;
     if (!g) continue;
-    for (let i = 0; i < g.length; i++) sq += (g[i] as number) * (g[i] as number);
+    for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
   }
   return Math.sqrt(sq);
 }
@@ -26,7 +26,7 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number
     for (const p of params) {
       const g = p.grad;
       if (!g) continue;
-      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * s;
+      for (let i = 0; i < g.length; i++) g[i] = g[i] * s;
     }
   }
   return norm;
@@ -80,9 +80,9 @@ export class Sgd implements Optimizer {
       const v = this.velocity[k] as FloatArray;
       const w = p.data;
       for (let i = 0; i < w.length; i++) {
-        const vi = this.momentum * (v[i] as number) + (g[i] as number);
+        const vi = this.momentum * v[i] + g[i];
         v[i] = vi;
-        w[i] = (w[i] as number) - this.lr * vi;
+        w[i] = w[i] - this.lr * vi;
       }
     });
   }
@@ -146,13 +146,13 @@ export class Adam implements Optimizer {
       const v = this.v[k] as Float64Array;
       const w = p.data;
       for (let i = 0; i < w.length; i++) {
-        const gi = g[i] as number;
-        const mi = beta1 * (m[i] as number) + (1 - beta1) * gi;
-        const vi = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
+        const gi = g[i];
+        const mi = beta1 * m[i] + (1 - beta1) * gi;
+        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
         // w −= lr · m̂ / (√v̂ + ε), with m̂ = m/c1 and v̂ = v/c2
-        w[i] = (w[i] as number) - (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + eps);
+        w[i] = w[i] - (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + eps);
       }
     });
   }

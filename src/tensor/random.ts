@@ -114,7 +114,7 @@ export class Rng {
     for (const w of weights) total += w;
     let r = this.float() * total;
     for (let i = 0; i < items.length; i++) {
-      r -= weights[i] as number;
+      r -= weights[i];
       if (r < 0) return items[i] as T;
     }
     return items[items.length - 1] as T;

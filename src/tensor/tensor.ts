@@ -89,7 +89,7 @@ export class Tensor {
   /** The size of one axis; negative axes count from the end. */
   dim(axis: number): number {
     const a = normalizeAxis(axis, this.shape.length, 'dim');
-    return this.shape[a] as number;
+    return this.shape[a];
   }
 
   /** The gradient buffer, allocated (zero) if needed. */
@@ -105,13 +105,13 @@ export class Tensor {
   /** The value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new ShapeError(`item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements`);
-    return this.data[0] as number;
+    return this.data[0];
   }
 
   /** A copy of the values as nested arrays (for tests and debugging). */
   toArray(): unknown {
     const build = (axis: number, offset: number): unknown => {
-      const n = this.shape[axis] as number;
+      const n = this.shape[axis];
       if (axis === this.shape.length - 1) return Array.from(this.data.subarray(offset, offset + n));
       const stride = sizeOf(this.shape.slice(axis + 1));
       const out: unknown[] = [];
@@ -146,9 +146,9 @@ export function stridedOffsets(shape: Shape, strides: ArrayLike<number>): Int32A
     out[e] = offset;
     for (let ax = rank - 1; ax >= 0; ax--) {
       counter[ax]++;
-      offset += strides[ax] as number;
-      if ((counter[ax] as number) < (shape[ax] as number)) break;
-      offset -= (strides[ax] as number) * (shape[ax] as number);
+      offset += strides[ax];
+      if (counter[ax] < shape[ax]) break;
+      offset -= strides[ax] * shape[ax];
       counter[ax] = 0;
     }
   }
@@ -191,7 +191,7 @@ export function tensor(values: ArrayLike<number>, shape?: Shape, opts: CreateOpt
   const s = shape ?? [values.length];
   checkShape(s, 'tensor');
   const data = allocArray(opts.dtype ?? 'float32', values.length);
-  for (let i = 0; i < values.length; i++) data[i] = values[i] as number;
+  for (let i = 0; i < values.length; i++) data[i] = values[i];
   return new Tensor(data, s, opts.requiresGrad ?? false, opts.name);
 }
 

@@ -72,9 +72,9 @@ export function splitByTokens(pairs: readonly PairIds[], parts: number): PairIds
   const order = [...pairs].sort((a, b) => b.target.length + b.source.length - (a.target.length + a.source.length));
   for (const p of order) {
     let k = 0;
-    for (let i = 1; i < parts; i++) if ((load[i] as number) < (load[k] as number)) k = i;
+    for (let i = 1; i < parts; i++) if (load[i] < load[k]) k = i;
     (shares[k] as PairIds[]).push(p);
-    load[k] = (load[k] as number) + p.target.length + p.source.length + 2;
+    load[k] = load[k] + p.target.length + p.source.length + 2;
   }
   return shares.filter((s) => s.length > 0);
 }
@@ -274,11 +274,11 @@ export class ParallelGradients {
     const w0 = batch.tokens / tokens;
     params.list.forEach((p, i) => {
       const g = p.gradBuffer();
-      for (let e = 0; e < g.length; e++) g[e] = (g[e] as number) * w0;
+      for (let e = 0; e < g.length; e++) g[e] = g[e] * w0;
       results.forEach((r, k) => {
         const gw = (remote[k] as (typeof remote)[number]).w.grads[i] as Float32Array;
         const f = r.tokens / tokens;
-        for (let e = 0; e < g.length; e++) g[e] = (g[e] as number) + (gw[e] as number) * f;
+        for (let e = 0; e < g.length; e++) g[e] = g[e] + gw[e] * f;
       });
     });
     let lossTotal = l0 * batch.tokens;

@@ -145,7 +145,7 @@ function chunksInOrder<E>(items: readonly E[], size: number, key: (e: E) => numb
 function allFinite(params: Params): boolean {
   for (const p of params.list) {
     const d = p.data;
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i] as number)) return false;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
   }
   return true;
 }

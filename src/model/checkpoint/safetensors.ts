@@ -372,7 +372,7 @@ function formatIndex(flat: number, shape: readonly number[]): string {
   const index: number[] = new Array<number>(shape.length);
   let rest = flat;
   for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const d = shape[axis] as number;
+    const d = shape[axis];
     index[axis] = rest % d;
     rest = Math.floor(rest / d);
   }

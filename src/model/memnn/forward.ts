@@ -137,7 +137,7 @@ export function makeQaBatch(examples: readonly QaIds[], options: QaBatchOptions)
 export function wordWeights(lengths: Int32Array, L: number, d: number, positionEncoding: boolean, dtype: DType): Tensor {
   const w = allocArray(dtype, lengths.length * L * d);
   for (let n = 0; n < lengths.length; n++) {
-    const J = lengths[n] as number;
+    const J = lengths[n];
     for (let j = 1; j <= J; j++) {
       const base = (n * L + j - 1) * d;
       for (let k = 1; k <= d; k++) w[base + k - 1] = positionEncoding ? 1 - j / J - (k / d) * (1 - (2 * j) / J) : 1;

@@ -105,7 +105,7 @@ export function evaluateMemory(model: MemoryModel, examples: readonly QaExample[
 
 function argmax(xs: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < xs.length; i++) if ((xs[i] as number) > (xs[best] as number)) best = i;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
   return best;
 }
 

@@ -35,7 +35,7 @@ export interface FastWeightStep {
 
 function rowOf(src: ArrayLike<number>, offset: number, n: number): Float32Array {
   const out = new Float32Array(n);
-  for (let k = 0; k < n; k++) out[k] = src[offset + k] as number;
+  for (let k = 0; k < n; k++) out[k] = src[offset + k];
   return out;
 }
 
@@ -55,20 +55,20 @@ export function replayFastWeights(detail: TransformerDetail, layer: number, head
     const k = rowOf(detail.selfKeys, base + j * dk, dk);
     const v = rowOf(detail.selfValues, base + j * dk, dk);
     write = new Float32Array(dk * dk);
-    for (let r = 0; r < dk; r++) for (let c = 0; c < dk; c++) write[r * dk + c] = (v[r] as number) * (k[c] as number);
-    for (let e = 0; e < W.length; e++) W[e] = (W[e] as number) + (write[e] as number);
-    for (let c = 0; c < dk; c++) z[c] = (z[c] as number) + (k[c] as number);
+    for (let r = 0; r < dk; r++) for (let c = 0; c < dk; c++) write[r * dk + c] = v[r] * k[c];
+    for (let e = 0; e < W.length; e++) W[e] = W[e] + write[e];
+    for (let c = 0; c < dk; c++) z[c] = z[c] + k[c];
   }
   const phiQ = rowOf(detail.selfQueries, base + t * dk, dk);
   const phiK = rowOf(detail.selfKeys, base + t * dk, dk);
   const v = rowOf(detail.selfValues, base + t * dk, dk);
   // recurrent read
   let den = 0;
-  for (let c = 0; c < dk; c++) den += (z[c] as number) * (phiQ[c] as number);
+  for (let c = 0; c < dk; c++) den += z[c] * phiQ[c];
   const recurrent = new Float32Array(dk);
   for (let r = 0; r < dk; r++) {
     let s = 0;
-    for (let c = 0; c < dk; c++) s += (W[r * dk + c] as number) * (phiQ[c] as number);
+    for (let c = 0; c < dk; c++) s += W[r * dk + c] * phiQ[c];
     recurrent[r] = s / den;
   }
   // parallel form over the stored keys and values
@@ -76,17 +76,17 @@ export function replayFastWeights(detail: TransformerDetail, layer: number, head
   let total = 0;
   for (let j = 0; j <= t; j++) {
     let sim = 0;
-    for (let c = 0; c < dk; c++) sim += (phiQ[c] as number) * (detail.selfKeys[base + j * dk + c] as number);
+    for (let c = 0; c < dk; c++) sim += phiQ[c] * detail.selfKeys[base + j * dk + c];
     total += sim;
-    for (let r = 0; r < dk; r++) parallel[r] = (parallel[r] as number) + sim * (detail.selfValues[base + j * dk + r] as number);
+    for (let r = 0; r < dk; r++) parallel[r] = parallel[r] + sim * detail.selfValues[base + j * dk + r];
   }
-  for (let r = 0; r < dk; r++) parallel[r] = (parallel[r] as number) / total;
+  for (let r = 0; r < dk; r++) parallel[r] = parallel[r] / total;
   const model = rowOf(detail.selfOutputs, base + t * dk, dk);
   let diff = 0;
   let diffModel = 0;
   for (let r = 0; r < dk; r++) {
-    diff = Math.max(diff, Math.abs((recurrent[r] as number) - (parallel[r] as number)));
-    diffModel = Math.max(diffModel, Math.abs((recurrent[r] as number) - (model[r] as number)));
+    diff = Math.max(diff, Math.abs(recurrent[r] - parallel[r]));
+    diffModel = Math.max(diffModel, Math.abs(recurrent[r] - model[r]));
   }
   const n = t + 1;
   return { t, dk, W, write, z, phiQ, phiK, v, recurrent, parallel, model, diff, diffModel, work: { recurrent: 2 * n * dk * dk, parallel: n * (n + 1) * dk } };

@@ -84,7 +84,7 @@ export function positionEncoding(T: number, D: number, dtype: 'float32' | 'float
 
 /** Token embeddings × √d_model, plus positions: [B, T, D] from batch-major ids [B·T]. */
 export function embed(table: Tensor, ids: Int32Array, B: number, T: number, positions: boolean): Tensor {
-  const D = table.shape[1] as number;
+  const D = table.shape[1];
   const x = scale(gather(table, ids, [B, T]), Math.sqrt(D));
   return positions ? add(x, positionEncoding(T, D, table.dtype)) : x;
 }
@@ -135,9 +135,9 @@ interface AttentionArgs {
 /** Multi-head attention: W_o · concat_h(attend(W_q^h x, W_k^h m, W_v^h m)). */
 function multiHead(a: AttentionArgs): Tensor {
   const P = (n: string): Tensor => a.params.get(`${a.prefix}.${n}`);
-  const B = a.query.shape[0] as number;
-  const tq = a.query.shape[1] as number;
-  const tk = a.memory.shape[1] as number;
+  const B = a.query.shape[0];
+  const tq = a.query.shape[1];
+  const tk = a.memory.shape[1];
   let q = splitHeads(linear(a.query, P('Wq')), a.heads);
   let k = splitHeads(linear(a.memory, P('Wk')), a.heads);
   const v = splitHeads(linear(a.memory, P('Wv')), a.heads);
@@ -148,11 +148,11 @@ function multiHead(a: AttentionArgs): Tensor {
     k = eluPlusOne(k);
     scores = matmul(q, k, { transB: true }); // φ(q_i)·φ(k_j) ≥ 0
     const keep = allocArray(scores.dtype, a.mask.length);
-    for (let e = 0; e < keep.length; e++) keep[e] = a.mask[e] as number;
+    for (let e = 0; e < keep.length; e++) keep[e] = a.mask[e];
     const masked = mul(scores, new Tensor(keep, scores.shape));
     weights = div(masked, sum(masked, -1, true));
   } else {
-    const dk = q.shape[2] as number;
+    const dk = q.shape[2];
     scores = scale(matmul(q, k, { transB: true }), 1 / Math.sqrt(dk));
     weights = softmax(scores, -1, a.mask);
   }
@@ -221,7 +221,7 @@ export function encode(params: Params, config: TransformerConfig, srcIds: Int32A
 export function decode(params: Params, config: TransformerConfig, enc: EncoderOutput, tgtIn: Int32Array, B: number, Ty: number, opts: TransformerRunOptions = {}): { hidden: Tensor; logits: Tensor } {
   const { heads, layers } = config.sizes;
   const linearAttention = config.variant === 'linear';
-  const Tx = enc.memory.shape[1] as number;
+  const Tx = enc.memory.shape[1];
   let y = embed(params.get('decoder.embedding'), tgtIn, B, Ty, opts.positions !== false);
   const causal = attentionMask(B, heads, Ty, Ty, (_b, q, k) => k <= q);
   const cross = attentionMask(B, heads, Ty, Tx, (b, _q, k) => enc.srcMask[b * Tx + k] === 1);
@@ -241,7 +241,7 @@ export function decode(params: Params, config: TransformerConfig, enc: EncoderOu
 /** Time-major [T, B] ids → batch-major [B, T]. */
 function batchMajor(ids: Int32Array, T: number, B: number): Int32Array {
   const out = new Int32Array(T * B);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out[b * T + t] = ids[t * B + b] as number;
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out[b * T + t] = ids[t * B + b];
   return out;
 }
 

@@ -48,17 +48,17 @@ function addNormInPlace(x: FloatArray, sub: FloatArray, g: FloatArray, b: FloatA
   const D = x.length;
   let mu = 0;
   for (let d = 0; d < D; d++) {
-    x[d] = (x[d] as number) + (sub[d] as number);
-    mu += x[d] as number;
+    x[d] = x[d] + sub[d];
+    mu += x[d];
   }
   mu /= D;
   let v = 0;
   for (let d = 0; d < D; d++) {
-    const c = (x[d] as number) - mu;
+    const c = x[d] - mu;
     v += c * c;
   }
   const s = 1 / Math.sqrt(v / D + 1e-5);
-  for (let d = 0; d < D; d++) x[d] = (g[d] as number) * (((x[d] as number) - mu) * s) + (b[d] as number);
+  for (let d = 0; d < D; d++) x[d] = g[d] * ((x[d] - mu) * s) + b[d];
 }
 
 /** The decoder's weights and the source's cross-attention keys and values, ready for steps. */
@@ -110,7 +110,7 @@ export class IncrementalDecoder {
       const V = allocArray(this.dtype, Tx * D);
       gemm(false, false, Tx, D, D, memory, 0, D, w.cross.Wk, 0, D, K, 0, D, false);
       gemm(false, false, Tx, D, D, memory, 0, D, w.cross.Wv, 0, D, V, 0, D, false);
-      if (this.linear) for (let e = 0; e < K.length; e++) K[e] = eluPlusOneScalar(K[e] as number);
+      if (this.linear) for (let e = 0; e < K.length; e++) K[e] = eluPlusOneScalar(K[e]);
       return { K, V };
     });
   }
@@ -128,18 +128,18 @@ export class IncrementalDecoder {
       const w = rec.weights.subarray(head * tk, (head + 1) * tk);
       for (let j = 0; j < tk; j++) {
         let acc = 0;
-        for (let c = 0; c < dk; c++) acc += (q[head * dk + c] as number) * (K[j * D + head * dk + c] as number);
+        for (let c = 0; c < dk; c++) acc += q[head * dk + c] * K[j * D + head * dk + c];
         s[j] = this.linear ? acc : acc * inv;
       }
       if (override) w.set(override.subarray(0, tk));
       else if (this.linear) {
         let total = 0;
-        for (let j = 0; j < tk; j++) total += s[j] as number;
-        for (let j = 0; j < tk; j++) w[j] = (s[j] as number) / total;
+        for (let j = 0; j < tk; j++) total += s[j];
+        for (let j = 0; j < tk; j++) w[j] = s[j] / total;
       } else softmaxInto(s, tk, w);
       for (let c = 0; c < dk; c++) {
         let acc = 0;
-        for (let j = 0; j < tk; j++) acc += (w[j] as number) * (V[j * D + head * dk + c] as number);
+        for (let j = 0; j < tk; j++) acc += w[j] * V[j * D + head * dk + c];
         concat[head * dk + c] = acc;
       }
     }
@@ -167,7 +167,7 @@ export class IncrementalDecoder {
     const scale = Math.sqrt(D);
     for (let d = 0; d < D; d++) {
       // as forward.ts: √D·E[y] + PE(i)
-      let v = (this.emb[prev * D + d] as number) * scale;
+      let v = this.emb[prev * D + d] * scale;
       if (positions) {
         const even = d - (d % 2);
         const angle = i / Math.pow(10000, even / D);
@@ -186,8 +186,8 @@ export class IncrementalDecoder {
       rowTimes(x, w.self.Wk, D, D, tmp);
       if (this.linear) {
         for (let d = 0; d < D; d++) {
-          q[d] = eluPlusOneScalar(q[d] as number);
-          tmp[d] = eluPlusOneScalar(tmp[d] as number);
+          q[d] = eluPlusOneScalar(q[d]);
+          tmp[d] = eluPlusOneScalar(tmp[d]);
         }
       }
       kv.K.set(tmp, i * D);
@@ -211,7 +211,7 @@ export class IncrementalDecoder {
       // cross-attention over the source
       const m = memory[l] as { K: FloatArray; V: FloatArray };
       rowTimes(x, w.cross.Wq, D, D, q);
-      if (this.linear) for (let d = 0; d < D; d++) q[d] = eluPlusOneScalar(q[d] as number);
+      if (this.linear) for (let d = 0; d < D; d++) q[d] = eluPlusOneScalar(q[d]);
       const cross: RowRecord = { kind: 'cross', layer: l, tk: Tx, weights: allocArray(dtype, h * Tx), scores: allocArray(dtype, h * Tx), queries: allocArray(dtype, D), outputs: allocArray(dtype, D) };
       const c = this.attend(q, m.K, m.V, Tx, cross, l === this.layers.length - 1 ? override : null);
       addNormInPlace(x, rowTimes(c, w.cross.Wo, D, D, tmp), w.ln[1]?.g as FloatArray, w.ln[1]?.b as FloatArray);
@@ -219,7 +219,7 @@ export class IncrementalDecoder {
       // position-wise feed-forward
       const F = this.config.sizes.ff;
       const hid = rowTimes(x, w.W1, D, F, allocArray(dtype, F), w.b1);
-      for (let f = 0; f < F; f++) if ((hid[f] as number) < 0) hid[f] = 0;
+      for (let f = 0; f < F; f++) if (hid[f] < 0) hid[f] = 0;
       addNormInPlace(x, rowTimes(hid, w.W2, F, D, tmp, w.b2), w.ln[2]?.g as FloatArray, w.ln[2]?.b as FloatArray);
     });
     const V = this.config.tgtVocabSize;

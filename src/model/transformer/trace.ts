@@ -175,9 +175,9 @@ export function withHeadView(trace: Trace, requested: HeadView): Trace {
       const row = at(d, Ty, Tx, layer, h, i);
       context.set(d.crossOutputs.subarray(at(d, Ty, dk, layer, h, i), at(d, Ty, dk, layer, h, i) + dk), h * dk);
       for (let j = 0; j < Tx; j++) {
-        const a = d.cross.weights[row + j] as number;
-        weights[j] = (weights[j] as number) + a / heads;
-        for (let k = 0; k < dk; k++) contributions[j * D + h * dk + k] = a * (annotations[j * D + h * dk + k] as number);
+        const a = d.cross.weights[row + j];
+        weights[j] = weights[j] + a / heads;
+        for (let k = 0; k < dk; k++) contributions[j * D + h * dk + k] = a * annotations[j * D + h * dk + k];
       }
     }
     return { ...s, weights, scores: null, query: null, context, contributions };

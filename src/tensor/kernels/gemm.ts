@@ -217,15 +217,15 @@ function packA(transA: boolean, a: FloatArray, aOff: number, lda: number, m0: nu
       const s1 = s0 + lda;
       const d = q * kc;
       for (let p = 0; p < kc; p++) {
-        PA0[d + p] = a[s0 + p] as number;
-        PA1[d + p] = a[s1 + p] as number;
+        PA0[d + p] = a[s0 + p];
+        PA1[d + p] = a[s1 + p];
       }
     }
     if (mc & 1) {
       const s0 = aOff + (m0 + mc - 1) * lda + k0;
       const d = pairs * kc;
       for (let p = 0; p < kc; p++) {
-        PA0[d + p] = a[s0 + p] as number;
+        PA0[d + p] = a[s0 + p];
         PA1[d + p] = 0;
       }
     }
@@ -234,11 +234,11 @@ function packA(transA: boolean, a: FloatArray, aOff: number, lda: number, m0: nu
     for (let p = 0; p < kc; p++) {
       const s = aOff + (k0 + p) * lda + m0;
       for (let q = 0; q < pairs; q++) {
-        PA0[q * kc + p] = a[s + 2 * q] as number;
-        PA1[q * kc + p] = a[s + 2 * q + 1] as number;
+        PA0[q * kc + p] = a[s + 2 * q];
+        PA1[q * kc + p] = a[s + 2 * q + 1];
       }
       if (mc & 1) {
-        PA0[pairs * kc + p] = a[s + mc - 1] as number;
+        PA0[pairs * kc + p] = a[s + mc - 1];
         PA1[pairs * kc + p] = 0;
       }
     }
@@ -255,9 +255,9 @@ function packB(transB: boolean, b: FloatArray, bOff: number, ldb: number, n0: nu
       let t = bOff + k0 * ldb + n0 + NR * q;
       const d = q * kc;
       for (let p = 0; p < kc; p++) {
-        PB0[d + p] = b[t] as number;
-        PB1[d + p] = b[t + 1] as number;
-        PB2[d + p] = b[t + 2] as number;
+        PB0[d + p] = b[t];
+        PB1[d + p] = b[t + 1];
+        PB2[d + p] = b[t + 2];
         t += ldb;
       }
     }
@@ -265,8 +265,8 @@ function packB(transB: boolean, b: FloatArray, bOff: number, ldb: number, n0: nu
       let t = bOff + k0 * ldb + n0 + NR * full;
       const d = full * kc;
       for (let p = 0; p < kc; p++) {
-        PB0[d + p] = b[t] as number;
-        PB1[d + p] = rest > 1 ? (b[t + 1] as number) : 0;
+        PB0[d + p] = b[t];
+        PB1[d + p] = rest > 1 ? b[t + 1] : 0;
         PB2[d + p] = 0;
         t += ldb;
       }
@@ -279,9 +279,9 @@ function packB(transB: boolean, b: FloatArray, bOff: number, ldb: number, n0: nu
       const s2 = s1 + ldb;
       const d = q * kc;
       for (let p = 0; p < kc; p++) {
-        PB0[d + p] = b[s0 + p] as number;
-        PB1[d + p] = b[s1 + p] as number;
-        PB2[d + p] = b[s2 + p] as number;
+        PB0[d + p] = b[s0 + p];
+        PB1[d + p] = b[s1 + p];
+        PB2[d + p] = b[s2 + p];
       }
     }
     if (rest > 0) {
@@ -289,8 +289,8 @@ function packB(transB: boolean, b: FloatArray, bOff: number, ldb: number, n0: nu
       const s1 = s0 + ldb;
       const d = full * kc;
       for (let p = 0; p < kc; p++) {
-        PB0[d + p] = b[s0 + p] as number;
-        PB1[d + p] = rest > 1 ? (b[s1 + p] as number) : 0;
+        PB0[d + p] = b[s0 + p];
+        PB1[d + p] = rest > 1 ? b[s1 + p] : 0;
         PB2[d + p] = 0;
       }
     }
@@ -311,24 +311,24 @@ function macroKernel(mc: number, nc: number, kc: number, c: FloatArray, cOff: nu
       if (mv === MR && nv === NR) {
         const o1 = o + ldc;
         if (acc) {
-          c[o] += TILE[0] as number;
-          c[o + 1] += TILE[1] as number;
-          c[o + 2] += TILE[2] as number;
-          c[o1] += TILE[3] as number;
-          c[o1 + 1] += TILE[4] as number;
-          c[o1 + 2] += TILE[5] as number;
+          c[o] += TILE[0];
+          c[o + 1] += TILE[1];
+          c[o + 2] += TILE[2];
+          c[o1] += TILE[3];
+          c[o1 + 1] += TILE[4];
+          c[o1 + 2] += TILE[5];
         } else {
-          c[o] = TILE[0] as number;
-          c[o + 1] = TILE[1] as number;
-          c[o + 2] = TILE[2] as number;
-          c[o1] = TILE[3] as number;
-          c[o1 + 1] = TILE[4] as number;
-          c[o1 + 2] = TILE[5] as number;
+          c[o] = TILE[0];
+          c[o + 1] = TILE[1];
+          c[o + 2] = TILE[2];
+          c[o1] = TILE[3];
+          c[o1 + 1] = TILE[4];
+          c[o1 + 2] = TILE[5];
         }
       } else {
         for (let i = 0; i < mv; i++) {
           for (let j = 0; j < nv; j++) {
-            const t = TILE[i * NR + j] as number;
+            const t = TILE[i * NR + j];
             if (acc) c[o + i * ldc + j] += t;
             else c[o + i * ldc + j] = t;
           }
@@ -353,15 +353,15 @@ function microKernel(kc: number, ia: number, ib: number): void {
   for (let p = 0; p < kc; p++) {
     const x = (ia + p) | 0;
     const y = (ib + p) | 0;
-    const a0 = PA0[x] as number;
-    const a1 = PA1[x] as number;
-    const b0 = PB0[y] as number;
+    const a0 = PA0[x];
+    const a1 = PA1[x];
+    const b0 = PB0[y];
     c00 += a0 * b0;
     c10 += a1 * b0;
-    const b1 = PB1[y] as number;
+    const b1 = PB1[y];
     c01 += a0 * b1;
     c11 += a1 * b1;
-    const b2 = PB2[y] as number;
+    const b2 = PB2[y];
     c02 += a0 * b2;
     c12 += a1 * b2;
   }
@@ -397,7 +397,7 @@ function rowTimesMatrix(
   for (let p0 = 0; p0 < k; p0 += VEC_LEN) {
     const kc = Math.min(VEC_LEN, k - p0);
     const xb = xOff + p0 * incx;
-    for (let p = 0; p < kc; p++) VX[p] = xs[xb + p * incx] as number;
+    for (let p = 0; p < kc; p++) VX[p] = xs[xb + p * incx];
     const acc = accumulate || p0 > 0;
     if (!transW) {
       const off = wOff + p0 * ldw;
@@ -438,15 +438,15 @@ function vecMatNF32(
     let s7 = 0;
     let r = (off + j) | 0;
     for (let p = 0; p < kc; p++) {
-      const xp = VX[p] as number;
-      s0 += xp * (w[r] as number);
-      s1 += xp * (w[(r + 1) | 0] as number);
-      s2 += xp * (w[(r + 2) | 0] as number);
-      s3 += xp * (w[(r + 3) | 0] as number);
-      s4 += xp * (w[(r + 4) | 0] as number);
-      s5 += xp * (w[(r + 5) | 0] as number);
-      s6 += xp * (w[(r + 6) | 0] as number);
-      s7 += xp * (w[(r + 7) | 0] as number);
+      const xp = VX[p];
+      s0 += xp * w[r];
+      s1 += xp * (w[(r + 1) | 0]);
+      s2 += xp * (w[(r + 2) | 0]);
+      s3 += xp * (w[(r + 3) | 0]);
+      s4 += xp * (w[(r + 4) | 0]);
+      s5 += xp * (w[(r + 5) | 0]);
+      s6 += xp * (w[(r + 6) | 0]);
+      s7 += xp * (w[(r + 7) | 0]);
       r = (r + ldw) | 0;
     }
     const o = cOff + j * incc;
@@ -474,7 +474,7 @@ function vecMatNF32(
     let s = 0;
     let r = (off + j) | 0;
     for (let p = 0; p < kc; p++) {
-      s += (VX[p] as number) * (w[r] as number);
+      s += VX[p] * w[r];
       r = (r + ldw) | 0;
     }
     if (acc) c[cOff + j * incc] += s;
@@ -506,15 +506,15 @@ function vecMatNF64(
     let s7 = 0;
     let r = (off + j) | 0;
     for (let p = 0; p < kc; p++) {
-      const xp = VX[p] as number;
-      s0 += xp * (w[r] as number);
-      s1 += xp * (w[(r + 1) | 0] as number);
-      s2 += xp * (w[(r + 2) | 0] as number);
-      s3 += xp * (w[(r + 3) | 0] as number);
-      s4 += xp * (w[(r + 4) | 0] as number);
-      s5 += xp * (w[(r + 5) | 0] as number);
-      s6 += xp * (w[(r + 6) | 0] as number);
-      s7 += xp * (w[(r + 7) | 0] as number);
+      const xp = VX[p];
+      s0 += xp * w[r];
+      s1 += xp * (w[(r + 1) | 0]);
+      s2 += xp * (w[(r + 2) | 0]);
+      s3 += xp * (w[(r + 3) | 0]);
+      s4 += xp * (w[(r + 4) | 0]);
+      s5 += xp * (w[(r + 5) | 0]);
+      s6 += xp * (w[(r + 6) | 0]);
+      s7 += xp * (w[(r + 7) | 0]);
       r = (r + ldw) | 0;
     }
     const o = cOff + j * incc;
@@ -542,7 +542,7 @@ function vecMatNF64(
     let s = 0;
     let r = (off + j) | 0;
     for (let p = 0; p < kc; p++) {
-      s += (VX[p] as number) * (w[r] as number);
+      s += VX[p] * w[r];
       r = (r + ldw) | 0;
     }
     if (acc) c[cOff + j * incc] += s;
@@ -581,15 +581,15 @@ function vecMatTF32(
     const r6 = (r5 + ldw) | 0;
     const r7 = (r6 + ldw) | 0;
     for (let p = 0; p < kc; p++) {
-      const xp = VX[p] as number;
-      s0 += xp * (w[(r0 + p) | 0] as number);
-      s1 += xp * (w[(r1 + p) | 0] as number);
-      s2 += xp * (w[(r2 + p) | 0] as number);
-      s3 += xp * (w[(r3 + p) | 0] as number);
-      s4 += xp * (w[(r4 + p) | 0] as number);
-      s5 += xp * (w[(r5 + p) | 0] as number);
-      s6 += xp * (w[(r6 + p) | 0] as number);
-      s7 += xp * (w[(r7 + p) | 0] as number);
+      const xp = VX[p];
+      s0 += xp * (w[(r0 + p) | 0]);
+      s1 += xp * (w[(r1 + p) | 0]);
+      s2 += xp * (w[(r2 + p) | 0]);
+      s3 += xp * (w[(r3 + p) | 0]);
+      s4 += xp * (w[(r4 + p) | 0]);
+      s5 += xp * (w[(r5 + p) | 0]);
+      s6 += xp * (w[(r6 + p) | 0]);
+      s7 += xp * (w[(r7 + p) | 0]);
     }
     const o = cOff + j * incc;
     if (acc) {
@@ -615,7 +615,7 @@ function vecMatTF32(
   for (; j < nc; j++) {
     let s = 0;
     const r = (off + j * ldw) | 0;
-    for (let p = 0; p < kc; p++) s += (VX[p] as number) * (w[(r + p) | 0] as number);
+    for (let p = 0; p < kc; p++) s += VX[p] * (w[(r + p) | 0]);
     if (acc) c[cOff + j * incc] += s;
     else c[cOff + j * incc] = s;
   }
@@ -652,15 +652,15 @@ function vecMatTF64(
     const r6 = (r5 + ldw) | 0;
     const r7 = (r6 + ldw) | 0;
     for (let p = 0; p < kc; p++) {
-      const xp = VX[p] as number;
-      s0 += xp * (w[(r0 + p) | 0] as number);
-      s1 += xp * (w[(r1 + p) | 0] as number);
-      s2 += xp * (w[(r2 + p) | 0] as number);
-      s3 += xp * (w[(r3 + p) | 0] as number);
-      s4 += xp * (w[(r4 + p) | 0] as number);
-      s5 += xp * (w[(r5 + p) | 0] as number);
-      s6 += xp * (w[(r6 + p) | 0] as number);
-      s7 += xp * (w[(r7 + p) | 0] as number);
+      const xp = VX[p];
+      s0 += xp * (w[(r0 + p) | 0]);
+      s1 += xp * (w[(r1 + p) | 0]);
+      s2 += xp * (w[(r2 + p) | 0]);
+      s3 += xp * (w[(r3 + p) | 0]);
+      s4 += xp * (w[(r4 + p) | 0]);
+      s5 += xp * (w[(r5 + p) | 0]);
+      s6 += xp * (w[(r6 + p) | 0]);
+      s7 += xp * (w[(r7 + p) | 0]);
     }
     const o = cOff + j * incc;
     if (acc) {
@@ -686,7 +686,7 @@ function vecMatTF64(
   for (; j < nc; j++) {
     let s = 0;
     const r = (off + j * ldw) | 0;
-    for (let p = 0; p < kc; p++) s += (VX[p] as number) * (w[(r + p) | 0] as number);
+    for (let p = 0; p < kc; p++) s += VX[p] * (w[(r + p) | 0]);
     if (acc) c[cOff + j * incc] += s;
     else c[cOff + j * incc] = s;
   }

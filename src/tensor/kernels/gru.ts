@@ -80,21 +80,21 @@ export function gruStep(
   for (let i = 0; i < B; i++) {
     const x0 = i * H3;
     const z0 = i * H2;
-    for (let u = 0; u < H2; u++) zr[z0 + u] = xProj[x0 + u] as number;
+    for (let u = 0; u < H2; u++) zr[z0 + u] = xProj[x0 + u];
   }
   gemm(false, false, B, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, true);
   for (let i = 0; i < B; i++) {
     const z0 = i * H2;
     const h0 = i * H;
-    for (let u = 0; u < H2; u++) zr[z0 + u] = sigmoid(zr[z0 + u] as number);
-    for (let u = 0; u < H; u++) rh[h0 + u] = (zr[z0 + H + u] as number) * (h[h0 + u] as number);
+    for (let u = 0; u < H2; u++) zr[z0 + u] = sigmoid(zr[z0 + u]);
+    for (let u = 0; u < H; u++) rh[h0 + u] = zr[z0 + H + u] * h[h0 + u];
   }
 
   // Candidate: h̃ = tanh(x_h + (r ⊙ h)·U_h).
   for (let i = 0; i < B; i++) {
     const x0 = i * H3 + H2;
     const h0 = i * H;
-    for (let u = 0; u < H; u++) ht[h0 + u] = xProj[x0 + u] as number;
+    for (let u = 0; u < H; u++) ht[h0 + u] = xProj[x0 + u];
   }
   gemm(false, false, B, H, H, rh, 0, H, Uh, 0, H, ht, 0, H, true);
 
@@ -103,10 +103,10 @@ export function gruStep(
     const z0 = i * H2;
     const h0 = i * H;
     for (let u = 0; u < H; u++) {
-      const c = Math.tanh(ht[h0 + u] as number);
+      const c = Math.tanh(ht[h0 + u]);
       ht[h0 + u] = c;
-      const z = zr[z0 + u] as number;
-      out[h0 + u] = (1 - z) * (h[h0 + u] as number) + z * c;
+      const z = zr[z0 + u];
+      out[h0 + u] = (1 - z) * h[h0 + u] + z * c;
     }
   }
 }

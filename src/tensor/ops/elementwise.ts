@@ -36,7 +36,7 @@ function broadcastStrides(shape: Shape, outShape: Shape): Int32Array {
   let stride = 1;
   for (let i = rank - 1; i >= 0; i--) {
     const k = shape.length - rank + i;
-    const d = k >= 0 ? (shape[k] as number) : 1;
+    const d = k >= 0 ? shape[k] : 1;
     strides[i] = d === 1 ? 0 : stride;
     stride *= d;
   }
@@ -67,12 +67,12 @@ function sameDtype(a: Tensor, b: Tensor, op: string): void {
 function reduceTo(dy: FloatArray, idx: Int32Array | null, inSize: number, scale?: FloatArray | null): FloatArray {
   const out = allocArray(dy instanceof Float64Array ? 'float64' : 'float32', inSize);
   if (idx === null) {
-    if (scale) for (let e = 0; e < dy.length; e++) out[e] = (dy[e] as number) * (scale[e] as number);
+    if (scale) for (let e = 0; e < dy.length; e++) out[e] = dy[e] * scale[e];
     else out.set(dy);
     return out;
   }
-  if (scale) for (let e = 0; e < dy.length; e++) out[idx[e] as number] += (dy[e] as number) * (scale[e] as number);
-  else for (let e = 0; e < dy.length; e++) out[idx[e] as number] += dy[e] as number;
+  if (scale) for (let e = 0; e < dy.length; e++) out[idx[e]] += dy[e] * scale[e];
+  else for (let e = 0; e < dy.length; e++) out[idx[e]] += dy[e];
   return out;
 }
 
@@ -89,21 +89,21 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
   const y = allocArray(a.dtype, n);
   switch (kind) {
     case 'add':
-      for (let e = 0; e < n; e++) y[e] = (ad[ia ? (ia[e] as number) : e] as number) + (bd[ib ? (ib[e] as number) : e] as number);
+      for (let e = 0; e < n; e++) y[e] = (ad[ia ? ia[e] : e]) + (bd[ib ? ib[e] : e]);
       break;
     case 'sub':
-      for (let e = 0; e < n; e++) y[e] = (ad[ia ? (ia[e] as number) : e] as number) - (bd[ib ? (ib[e] as number) : e] as number);
+      for (let e = 0; e < n; e++) y[e] = (ad[ia ? ia[e] : e]) - (bd[ib ? ib[e] : e]);
       break;
     case 'mul':
-      for (let e = 0; e < n; e++) y[e] = (ad[ia ? (ia[e] as number) : e] as number) * (bd[ib ? (ib[e] as number) : e] as number);
+      for (let e = 0; e < n; e++) y[e] = (ad[ia ? ia[e] : e]) * (bd[ib ? ib[e] : e]);
       break;
     case 'div':
-      for (let e = 0; e < n; e++) y[e] = (ad[ia ? (ia[e] as number) : e] as number) / (bd[ib ? (ib[e] as number) : e] as number);
+      for (let e = 0; e < n; e++) y[e] = (ad[ia ? ia[e] : e]) / (bd[ib ? ib[e] : e]);
       break;
     case 'maximum':
       for (let e = 0; e < n; e++) {
-        const u = ad[ia ? (ia[e] as number) : e] as number;
-        const v = bd[ib ? (ib[e] as number) : e] as number;
+        const u = ad[ia ? ia[e] : e];
+        const v = bd[ib ? ib[e] : e];
         y[e] = u >= v ? u : v;
       }
       break;
@@ -120,7 +120,7 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
         // d(a-b)/da = 1, d(a-b)/db = -1
         accumulate(a, reduceTo(dy, ia, a.size), kind);
         const gb = reduceTo(dy, ib, b.size);
-        for (let i = 0; i < gb.length; i++) gb[i] = -(gb[i] as number);
+        for (let i = 0; i < gb.length; i++) gb[i] = -gb[i];
         accumulate(b, gb, kind);
         break;
       }
@@ -135,12 +135,12 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
         const bE = expand(bd, ib, n);
         if (a.requiresGrad) {
           const inv = allocArray(a.dtype, n);
-          for (let e = 0; e < n; e++) inv[e] = 1 / (bE[e] as number);
+          for (let e = 0; e < n; e++) inv[e] = 1 / bE[e];
           accumulate(a, reduceTo(dy, ia, a.size, inv), kind);
         }
         if (b.requiresGrad) {
           const s = allocArray(a.dtype, n);
-          for (let e = 0; e < n; e++) s[e] = -(y[e] as number) / (bE[e] as number);
+          for (let e = 0; e < n; e++) s[e] = -y[e] / bE[e];
           accumulate(b, reduceTo(dy, ib, b.size, s), kind);
         }
         break;
@@ -150,8 +150,8 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
         const ma = allocArray(a.dtype, n);
         const mb = allocArray(a.dtype, n);
         for (let e = 0; e < n; e++) {
-          const u = ad[ia ? (ia[e] as number) : e] as number;
-          const v = bd[ib ? (ib[e] as number) : e] as number;
+          const u = ad[ia ? ia[e] : e];
+          const v = bd[ib ? ib[e] : e];
           if (u >= v) ma[e] = 1;
           else mb[e] = 1;
         }
@@ -167,7 +167,7 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
 function expand(data: FloatArray, idx: Int32Array | null, n: number): FloatArray {
   if (idx === null) return data;
   const out = allocArray(data instanceof Float64Array ? 'float64' : 'float32', n);
-  for (let e = 0; e < n; e++) out[e] = data[idx[e] as number] as number;
+  for (let e = 0; e < n; e++) out[e] = data[idx[e]];
   return out;
 }
 
@@ -183,10 +183,10 @@ export const maximum = (a: Tensor, b: Tensor): Tensor => binary(a, b, 'maximum')
 /** x · c for a constant c. */
 export function scale(x: Tensor, c: number): Tensor {
   const y = allocArray(x.dtype, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = (x.data[i] as number) * c;
+  for (let i = 0; i < y.length; i++) y[i] = x.data[i] * c;
   return record(new Tensor(y, x.shape), 'scale', [x], (dy) => {
     const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * c;
+    for (let i = 0; i < g.length; i++) g[i] = dy[i] * c;
     accumulate(x, g, 'scale');
   });
 }
@@ -197,13 +197,13 @@ export function neg(x: Tensor): Tensor {
 
 export function tanh(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x.data[i] as number);
+  for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x.data[i]);
   return record(new Tensor(y, x.shape), 'tanh', [x], (dy) => {
     // d tanh(x)/dx = 1 − tanh²(x), from the saved output
     const g = allocArray(x.dtype, x.size);
     for (let i = 0; i < g.length; i++) {
-      const t = y[i] as number;
-      g[i] = (dy[i] as number) * (1 - t * t);
+      const t = y[i];
+      g[i] = dy[i] * (1 - t * t);
     }
     accumulate(x, g, 'tanh');
   });
@@ -218,13 +218,13 @@ export function sigmoidScalar(v: number): number {
 
 export function sigmoid(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = sigmoidScalar(x.data[i] as number);
+  for (let i = 0; i < y.length; i++) y[i] = sigmoidScalar(x.data[i]);
   return record(new Tensor(y, x.shape), 'sigmoid', [x], (dy) => {
     // dσ/dx = σ(1 − σ), from the saved output (the stable form)
     const g = allocArray(x.dtype, x.size);
     for (let i = 0; i < g.length; i++) {
-      const s = y[i] as number;
-      g[i] = (dy[i] as number) * s * (1 - s);
+      const s = y[i];
+      g[i] = dy[i] * s * (1 - s);
     }
     accumulate(x, g, 'sigmoid');
   });
@@ -232,22 +232,22 @@ export function sigmoid(x: Tensor): Tensor {
 
 export function exp(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = Math.exp(x.data[i] as number);
+  for (let i = 0; i < y.length; i++) y[i] = Math.exp(x.data[i]);
   return record(new Tensor(y, x.shape), 'exp', [x], (dy) => {
     // d eˣ/dx = eˣ
     const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * (y[i] as number);
+    for (let i = 0; i < g.length; i++) g[i] = dy[i] * y[i];
     accumulate(x, g, 'exp');
   });
 }
 
 export function log(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = Math.log(x.data[i] as number);
+  for (let i = 0; i < y.length; i++) y[i] = Math.log(x.data[i]);
   return record(new Tensor(y, x.shape), 'log', [x], (dy) => {
     // d log x/dx = 1/x
     const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) / (x.data[i] as number);
+    for (let i = 0; i < g.length; i++) g[i] = dy[i] / x.data[i];
     accumulate(x, g, 'log');
   });
 }
@@ -256,13 +256,13 @@ export function log(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) {
-    const v = x.data[i] as number;
+    const v = x.data[i];
     y[i] = v > 0 ? v : 0;
   }
   return record(new Tensor(y, x.shape), 'relu', [x], (dy) => {
     // 1 where x > 0 (the kink at 0 gets 0)
     const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = (x.data[i] as number) > 0 ? (dy[i] as number) : 0;
+    for (let i = 0; i < g.length; i++) g[i] = x.data[i] > 0 ? dy[i] : 0;
     accumulate(x, g, 'relu');
   });
 }
@@ -270,11 +270,11 @@ export function relu(x: Tensor): Tensor {
 /** elu(x) + 1, positive everywhere: the feature map φ of linear attention (Katharopoulos et al. 2020). */
 export function eluPlusOne(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = eluPlusOneScalar(x.data[i] as number);
+  for (let i = 0; i < y.length; i++) y[i] = eluPlusOneScalar(x.data[i]);
   return record(new Tensor(y, x.shape), 'eluPlusOne', [x], (dy) => {
     // d/dx = 1 for x > 0, eˣ (= y) otherwise
     const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * ((x.data[i] as number) > 0 ? 1 : (y[i] as number));
+    for (let i = 0; i < g.length; i++) g[i] = dy[i] * (x.data[i] > 0 ? 1 : y[i]);
     accumulate(x, g, 'eluPlusOne');
   });
 }

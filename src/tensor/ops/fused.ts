@@ -57,11 +57,11 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
   for (let bi = 0; bi < B; bi++) {
     for (let u = 0; u < H; u++) {
       const e = bi * H + u;
-      const zv = sigmoid((xp[bi * H3 + u] as number) + (zr[bi * H2 + u] as number));
-      const rv = sigmoid((xp[bi * H3 + H + u] as number) + (zr[bi * H2 + H + u] as number));
+      const zv = sigmoid(xp[bi * H3 + u] + zr[bi * H2 + u]);
+      const rv = sigmoid(xp[bi * H3 + H + u] + zr[bi * H2 + H + u]);
       z[e] = zv;
       r[e] = rv;
-      rh[e] = rv * (hd[e] as number);
+      rh[e] = rv * hd[e];
     }
   }
   const cand = allocArray(dtype, B * H);
@@ -70,10 +70,10 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
   for (let bi = 0; bi < B; bi++) {
     for (let u = 0; u < H; u++) {
       const e = bi * H + u;
-      const c = tanh((xp[bi * H3 + H2 + u] as number) + (cand[e] as number));
+      const c = tanh(xp[bi * H3 + H2 + u] + cand[e]);
       cand[e] = c;
-      const zv = z[e] as number;
-      y[e] = (1 - zv) * (hd[e] as number) + zv * c;
+      const zv = z[e];
+      y[e] = (1 - zv) * hd[e] + zv * c;
     }
     if (rowMask && rowMask[bi] === 0) y.set(hd.subarray(bi * H, bi * H + H), bi * H);
   }
@@ -91,11 +91,11 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
     for (let bi = 0; bi < B; bi++) {
       for (let u = 0; u < H; u++) {
         const e = bi * H + u;
-        const g = dy[e] as number;
-        const zv = z[e] as number;
-        const c = cand[e] as number;
+        const g = dy[e];
+        const zv = z[e];
+        const c = cand[e];
         // h' = (1−z)h + z h̃:  ∂h'/∂z = h̃ − h,  ∂h'/∂h̃ = z;  z = σ(·): σ' = z(1−z);  h̃ = tanh(·): 1 − h̃²
-        dpre[bi * H3 + u] = g * (c - (hd[e] as number)) * zv * (1 - zv);
+        dpre[bi * H3 + u] = g * (c - hd[e]) * zv * (1 - zv);
         dpre[bi * H3 + H2 + u] = g * zv * (1 - c * c);
       }
     }
@@ -106,11 +106,11 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
     for (let bi = 0; bi < B; bi++) {
       for (let u = 0; u < H; u++) {
         const e = bi * H + u;
-        const rv = r[e] as number;
+        const rv = r[e];
         // ∂(r⊙h)/∂r = h, r = σ(·)
-        dpre[bi * H3 + H + u] = (drh[e] as number) * (hd[e] as number) * rv * (1 - rv);
+        dpre[bi * H3 + H + u] = drh[e] * hd[e] * rv * (1 - rv);
         // direct paths into h: (1 − z) and through r ⊙ h
-        if (dh) dh[e] = (dy[e] as number) * (1 - (z[e] as number)) + (drh[e] as number) * rv;
+        if (dh) dh[e] = dy[e] * (1 - z[e]) + drh[e] * rv;
       }
     }
     // through h·[U_z | U_r]  (the first 2H columns of dpre)
@@ -119,7 +119,7 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
     if (dh && rowMask) {
       for (let bi = 0; bi < B; bi++) {
         if (rowMask[bi] !== 0) continue;
-        for (let u = 0; u < H; u++) dh[bi * H + u] += dyIn[bi * H + u] as number;
+        for (let u = 0; u < H; u++) dh[bi * H + u] += dyIn[bi * H + u];
       }
     }
     if (dh) accumulate(h, dh, op);
@@ -138,7 +138,7 @@ export function additiveScore(q: Tensor, k: Tensor, v: Tensor): Tensor {
     throw new ShapeError(`${op}: expected q [B, A], k [B, T, A], v [A], got ${shapeToString(q.shape)}, ${shapeToString(k.shape)}, ${shapeToString(v.shape)}`);
   }
   const [B, A] = q.shape as [number, number];
-  const T = k.shape[1] as number;
+  const T = k.shape[1];
   if (k.shape[0] !== B || k.shape[2] !== A || v.shape[0] !== A) {
     throw new ShapeError(`${op}: shapes q ${shapeToString(q.shape)}, k ${shapeToString(k.shape)}, v ${shapeToString(v.shape)} do not agree`);
   }
@@ -155,9 +155,9 @@ export function additiveScore(q: Tensor, k: Tensor, v: Tensor): Tensor {
       const base = (b * T + t) * A;
       let s = 0;
       for (let a = 0; a < A; a++) {
-        const val = tanh((qd[b * A + a] as number) + (kd[base + a] as number));
+        const val = tanh(qd[b * A + a] + kd[base + a]);
         th[base + a] = val;
-        s += (vd[a] as number) * val;
+        s += vd[a] * val;
       }
       y[b * T + t] = s;
     }
@@ -169,12 +169,12 @@ export function additiveScore(q: Tensor, k: Tensor, v: Tensor): Tensor {
     const gv = v.requiresGrad ? v.gradBuffer() : null;
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
-        const g = dy[b * T + t] as number;
+        const g = dy[b * T + t];
         if (g === 0) continue;
         const base = (b * T + t) * A;
         for (let a = 0; a < A; a++) {
-          const tv = th[base + a] as number;
-          const d = g * (vd[a] as number) * (1 - tv * tv);
+          const tv = th[base + a];
+          const d = g * vd[a] * (1 - tv * tv);
           if (gq) gq[b * A + a] += d;
           if (gk) gk[base + a] += d;
           if (gv) gv[a] += g * tv;

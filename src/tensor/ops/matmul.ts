@@ -25,12 +25,12 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (a.dtype !== b.dtype) throw new ShapeError(`${describe()} (dtypes ${a.dtype} and ${b.dtype})`);
   if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) throw new ShapeError(`${describe()} (ranks must both be 2 or both 3)`);
   const batched = a.rank === 3;
-  const batch = batched ? (a.shape[0] as number) : 1;
+  const batch = batched ? a.shape[0] : 1;
   if (batched && b.shape[0] !== batch) throw new ShapeError(`${describe()} (batch sizes differ)`);
-  const ar = a.shape[a.rank - 2] as number;
-  const ac = a.shape[a.rank - 1] as number;
-  const br = b.shape[b.rank - 2] as number;
-  const bc = b.shape[b.rank - 1] as number;
+  const ar = a.shape[a.rank - 2];
+  const ac = a.shape[a.rank - 1];
+  const br = b.shape[b.rank - 2];
+  const bc = b.shape[b.rank - 1];
   const m = transA ? ac : ar;
   const k = transA ? ar : ac;
   const kb = transB ? bc : br;
@@ -102,7 +102,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     if (w.requiresGrad) gemm(true, false, fanIn, fanOut, rows, x.data, 0, fanIn, dy, 0, fanOut, w.gradBuffer(), 0, fanOut, true);
     if (b && b.requiresGrad) {
       const gb = allocArray(b.dtype, fanOut);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < fanOut; c++) gb[c] += dy[r * fanOut + c] as number;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < fanOut; c++) gb[c] += dy[r * fanOut + c];
       accumulate(b, gb, op);
     }
   });

@@ -7,7 +7,7 @@ import { ShapeError, Tensor, allocArray, shapeToString } from '../tensor';
 /** Layer norm of x [..., D] with gain γ [D] and bias β [D]. */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
   const op = 'layerNorm';
-  const D = x.shape[x.rank - 1] as number;
+  const D = x.shape[x.rank - 1];
   if (x.rank < 1 || gamma.rank !== 1 || beta.rank !== 1 || gamma.size !== D || beta.size !== D) {
     throw new ShapeError(`${op}: gain ${shapeToString(gamma.shape)} and bias ${shapeToString(beta.shape)} must both be [${D}] for input ${shapeToString(x.shape)}`);
   }
@@ -23,19 +23,19 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   for (let r = 0; r < rows; r++) {
     const o = r * D;
     let mu = 0;
-    for (let d = 0; d < D; d++) mu += xd[o + d] as number;
+    for (let d = 0; d < D; d++) mu += xd[o + d];
     mu /= D;
     let v = 0;
     for (let d = 0; d < D; d++) {
-      const c = (xd[o + d] as number) - mu;
+      const c = xd[o + d] - mu;
       v += c * c;
     }
     const s = 1 / Math.sqrt(v / D + eps);
     inv[r] = s;
     for (let d = 0; d < D; d++) {
-      const h = ((xd[o + d] as number) - mu) * s;
+      const h = (xd[o + d] - mu) * s;
       xhat[o + d] = h;
-      y[o + d] = (g[d] as number) * h + (b[d] as number);
+      y[o + d] = g[d] * h + b[d];
     }
   }
   return record(new Tensor(y, x.shape), op, [x, gamma, beta], (dy) => {
@@ -48,20 +48,20 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
       let m1 = 0;
       let m2 = 0;
       for (let d = 0; d < D; d++) {
-        const gy = dy[o + d] as number;
-        const h = xhat[o + d] as number;
-        db[d] = (db[d] as number) + gy;
-        dg[d] = (dg[d] as number) + gy * h;
-        const gh = gy * (g[d] as number);
+        const gy = dy[o + d];
+        const h = xhat[o + d];
+        db[d] = db[d] + gy;
+        dg[d] = dg[d] + gy * h;
+        const gh = gy * g[d];
         m1 += gh;
         m2 += gh * h;
       }
       m1 /= D;
       m2 /= D;
-      const s = inv[r] as number;
+      const s = inv[r];
       for (let d = 0; d < D; d++) {
-        const gh = (dy[o + d] as number) * (g[d] as number);
-        dx[o + d] = s * (gh - m1 - (xhat[o + d] as number) * m2);
+        const gh = dy[o + d] * g[d];
+        dx[o + d] = s * (gh - m1 - xhat[o + d] * m2);
       }
     }
     accumulate(x, dx, op);

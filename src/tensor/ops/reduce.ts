@@ -5,7 +5,7 @@ import { accumulate, record } from '../autodiff';
 import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, type Shape } from '../tensor';
 
 function around(shape: Shape, axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
 
 function reducedShape(shape: Shape, axis: number, keepDims: boolean): number[] {
@@ -18,14 +18,14 @@ function reducedShape(shape: Shape, axis: number, keepDims: boolean): number[] {
 function reduceSum(x: Tensor, axis: number | undefined, keepDims: boolean, factor: number, op: string): Tensor {
   if (axis === undefined) {
     let s = 0;
-    for (let i = 0; i < x.size; i++) s += x.data[i] as number;
+    for (let i = 0; i < x.size; i++) s += x.data[i];
     const y = allocArray(x.dtype, 1);
     y[0] = s * factor;
     const shape = keepDims ? x.shape.map(() => 1) : [];
     return record(new Tensor(y, shape), op, [x], (dy) => {
       // every input element contributed once, scaled by `factor`
       const g = allocArray(x.dtype, x.size);
-      g.fill((dy[0] as number) * factor);
+      g.fill(dy[0] * factor);
       accumulate(x, g, op);
     });
   }
@@ -35,16 +35,16 @@ function reduceSum(x: Tensor, axis: number | undefined, keepDims: boolean, facto
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < n; k++) {
       const base = (o * n + k) * inner;
-      for (let i = 0; i < inner; i++) y[o * inner + i] += x.data[base + i] as number;
+      for (let i = 0; i < inner; i++) y[o * inner + i] += x.data[base + i];
     }
   }
-  if (factor !== 1) for (let i = 0; i < y.length; i++) y[i] = (y[i] as number) * factor;
+  if (factor !== 1) for (let i = 0; i < y.length; i++) y[i] = y[i] * factor;
   return record(new Tensor(y, reducedShape(x.shape, ax, keepDims)), op, [x], (dy) => {
     const g = allocArray(x.dtype, x.size);
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < n; k++) {
         const base = (o * n + k) * inner;
-        for (let i = 0; i < inner; i++) g[base + i] = (dy[o * inner + i] as number) * factor;
+        for (let i = 0; i < inner; i++) g[base + i] = dy[o * inner + i] * factor;
       }
     }
     accumulate(x, g, op);
@@ -71,10 +71,10 @@ export type Mask = Uint8Array;
 
 function maskIndexer(mask: Mask | undefined, x: Tensor, op: string): ((e: number) => number) | null {
   if (!mask) return null;
-  if (mask.length === x.size) return (e) => mask[e] as number;
+  if (mask.length === x.size) return (e) => mask[e];
   if (mask.length > 0 && x.size % mask.length === 0) {
     const m = mask.length;
-    return (e) => mask[e % m] as number;
+    return (e) => mask[e % m];
   }
   throw new ShapeError(`${op}: mask of ${mask.length} elements does not fit logits ${shapeToString(x.shape)}`);
 }
@@ -99,7 +99,7 @@ function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: 
       for (let k = 0; k < n; k++) {
         const e = base + k * inner;
         if (keep && !keep(e)) continue;
-        const v = xd[e] as number;
+        const v = xd[e];
         if (v > max) max = v;
       }
       if (max === -Infinity) {
@@ -111,7 +111,7 @@ function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: 
       for (let k = 0; k < n; k++) {
         const e = base + k * inner;
         if (keep && !keep(e)) continue;
-        total += Math.exp((xd[e] as number) - max);
+        total += Math.exp(xd[e] - max);
       }
       const logTotal = Math.log(total);
       for (let k = 0; k < n; k++) {
@@ -119,7 +119,7 @@ function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: 
         if (keep && !keep(e)) {
           y[e] = logSpace ? -Infinity : 0;
         } else {
-          const z = (xd[e] as number) - max;
+          const z = xd[e] - max;
           y[e] = logSpace ? z - logTotal : Math.exp(z) / total;
         }
       }
@@ -136,25 +136,25 @@ function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: 
           for (let k = 0; k < n; k++) {
             const e = base + k * inner;
             if (keep && !keep(e)) continue;
-            s += dy[e] as number;
+            s += dy[e];
           }
           for (let k = 0; k < n; k++) {
             const e = base + k * inner;
             if (keep && !keep(e)) continue;
-            const yk = y[e] as number;
+            const yk = y[e];
             if (yk === -Infinity) continue;
-            g[e] = (dy[e] as number) - Math.exp(yk) * s;
+            g[e] = dy[e] - Math.exp(yk) * s;
           }
         } else {
           // y = softmax(x):  dx_k = y_k · (dy_k − Σ_l y_l dy_l)
           let s = 0;
           for (let k = 0; k < n; k++) {
             const e = base + k * inner;
-            s += (y[e] as number) * (dy[e] as number);
+            s += y[e] * dy[e];
           }
           for (let k = 0; k < n; k++) {
             const e = base + k * inner;
-            g[e] = (y[e] as number) * ((dy[e] as number) - s);
+            g[e] = y[e] * (dy[e] - s);
           }
         }
       }
@@ -195,22 +195,22 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
   let loss = 0;
   let count = 0;
   for (let r = 0; r < n; r++) {
-    const t = targets[r] as number;
+    const t = targets[r];
     if (t === ignore) continue;
     if (!Number.isInteger(t) || t < 0 || t >= v) {
       throw new ShapeError(`crossEntropy: target ${t} at row ${r} is out of range for ${v} classes`);
     }
     const base = r * v;
     let max = -Infinity;
-    for (let c = 0; c < v; c++) if ((x[base + c] as number) > max) max = x[base + c] as number;
+    for (let c = 0; c < v; c++) if (x[base + c] > max) max = x[base + c];
     let total = 0;
     for (let c = 0; c < v; c++) {
-      const e = Math.exp((x[base + c] as number) - max);
+      const e = Math.exp(x[base + c] - max);
       probs[base + c] = e;
       total += e;
     }
-    for (let c = 0; c < v; c++) probs[base + c] = (probs[base + c] as number) / total;
-    loss += max + Math.log(total) - (x[base + t] as number);
+    for (let c = 0; c < v; c++) probs[base + c] = probs[base + c] / total;
+    loss += max + Math.log(total) - x[base + t];
     count++;
   }
   const factor = opts.reduction === 'sum' || count === 0 ? 1 : 1 / count;
@@ -218,12 +218,12 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
   y[0] = loss * factor;
   return record(new Tensor(y, []), 'crossEntropy', [logits], (dy) => {
     const g = allocArray(logits.dtype, n * v);
-    const s = (dy[0] as number) * factor;
+    const s = dy[0] * factor;
     for (let r = 0; r < n; r++) {
-      const t = targets[r] as number;
+      const t = targets[r];
       if (t === ignore) continue;
       const base = r * v;
-      for (let c = 0; c < v; c++) g[base + c] = (probs[base + c] as number) * s;
+      for (let c = 0; c < v; c++) g[base + c] = probs[base + c] * s;
       g[base + t] -= s;
     }
     accumulate(logits, g, 'crossEntropy');

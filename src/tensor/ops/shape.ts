@@ -29,17 +29,17 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (p.length !== rank || new Set(p).size !== rank) {
     throw new ShapeError(`transpose: permutation [${perm?.join(', ')}] does not match shape ${shapeToString(x.shape)}`);
   }
-  const outShape = p.map((a) => x.shape[a] as number);
+  const outShape = p.map((a) => x.shape[a]);
   const inStrides = stridesOf(x.shape);
-  const stridesInOut = p.map((a) => inStrides[a] as number);
+  const stridesInOut = p.map((a) => inStrides[a]);
   const n = x.size;
   // for each output element, the input offset
   const src = stridedOffsets(outShape, stridesInOut);
   const y = allocArray(x.dtype, n);
-  for (let e = 0; e < n; e++) y[e] = x.data[src[e] as number] as number;
+  for (let e = 0; e < n; e++) y[e] = x.data[src[e]];
   return record(new Tensor(y, outShape), 'transpose', [x], (dy) => {
     const g = allocArray(x.dtype, n);
-    for (let e = 0; e < n; e++) g[src[e] as number] = dy[e] as number;
+    for (let e = 0; e < n; e++) g[src[e]] = dy[e];
     accumulate(x, g, 'transpose');
   });
 }
@@ -49,14 +49,14 @@ export function stridesOf(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i] as number;
+    s *= shape[i];
   }
   return strides;
 }
 
 /** outer × axis × inner view of a shape around one axis. */
 function around(shape: Shape, axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
 
 /** Join tensors along an axis; all other dimensions must agree. */
@@ -72,7 +72,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
           (x.dtype !== first.dtype ? ` (dtypes ${first.dtype} and ${x.dtype})` : ''),
       );
     }
-    total += x.shape[ax] as number;
+    total += x.shape[ax];
   }
   const outShape = first.shape.slice();
   outShape[ax] = total;
@@ -83,16 +83,16 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const starts: number[] = [];
   for (const x of xs) {
     starts.push(start);
-    const w = (x.shape[ax] as number) * inner;
+    const w = x.shape[ax] * inner;
     for (let o = 0; o < outer; o++) y.set(x.data.subarray(o * w, (o + 1) * w), o * rowOut + start);
     start += w;
   }
   return record(new Tensor(y, outShape), 'concat', xs, (dy) => {
     xs.forEach((x, k) => {
       if (!x.requiresGrad) return;
-      const w = (x.shape[ax] as number) * inner;
+      const w = x.shape[ax] * inner;
       const g = allocArray(x.dtype, x.size);
-      const s = starts[k] as number;
+      const s = starts[k];
       for (let o = 0; o < outer; o++) g.set(dy.subarray(o * rowOut + s, o * rowOut + s + w), o * w);
       accumulate(x, g, 'concat');
     });
@@ -102,7 +102,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
 /** Elements start..end−1 along an axis. */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const ax = normalizeAxis(axis, x.rank, 'slice');
-  const d = x.shape[ax] as number;
+  const d = x.shape[ax];
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > d || start > end) {
     throw new ShapeError(`slice: range ${start}..${end} is out of bounds for axis ${axis} of ${shapeToString(x.shape)}`);
   }
@@ -120,7 +120,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
     for (let o = 0; o < outer; o++) {
       const dst = o * rowIn + start * inner;
       const src = o * w;
-      for (let c = 0; c < w; c++) g[dst + c] += dy[src + c] as number;
+      for (let c = 0; c < w; c++) g[dst + c] += dy[src + c];
     }
   });
 }
@@ -147,14 +147,14 @@ export function split(x: Tensor, axis: number, sizes: readonly number[]): Tensor
  */
 export function gather(table: Tensor, indices: Int32Array | readonly number[], indexShape?: Shape): Tensor {
   if (table.rank < 1) throw new ShapeError(`gather: table must have rank ≥ 1, got ${shapeToString(table.shape)}`);
-  const v = table.shape[0] as number;
+  const v = table.shape[0];
   const row = table.size / Math.max(v, 1);
   const n = indices.length;
   const iShape = indexShape ?? [n];
   if (sizeOf(iShape) !== n) throw new ShapeError(`gather: index shape ${shapeToString(iShape)} does not hold ${n} indices`);
   const y = allocArray(table.dtype, n * row);
   for (let k = 0; k < n; k++) {
-    const id = indices[k] as number;
+    const id = indices[k];
     if (!Number.isInteger(id) || id < 0 || id >= v) {
       throw new ShapeError(`gather: index ${id} at position ${k} is out of range for a table of ${v} rows`);
     }
@@ -166,9 +166,9 @@ export function gather(table: Tensor, indices: Int32Array | readonly number[], i
     // Scatter-add straight into the table's gradient (no dense temporary of the table's size).
     const g = table.gradBuffer();
     for (let k = 0; k < n; k++) {
-      const base = (indices[k] as number) * row;
+      const base = indices[k] * row;
       const src = k * row;
-      for (let c = 0; c < row; c++) g[base + c] += dy[src + c] as number;
+      for (let c = 0; c < row; c++) g[base + c] += dy[src + c];
     }
   });
 }

@@ -61,7 +61,7 @@ export function sharedDomain(traces: ReadonlyArray<Trace | null>, kind: 'weights
 
 function argmax(row: ArrayLike<number>): number {
   let best = 0;
-  for (let j = 1; j < row.length; j++) if ((row[j] as number) > (row[best] as number)) best = j;
+  for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
   return best;
 }
 

@@ -80,7 +80,7 @@ export function HopView({ trace, lines, hop, onHop, compact = false, label }: Ho
                   {support.has(i) && <span className="sr-only"> ({t('mem.goldMark')})</span>}
                 </th>
                 {trace.hops.map((h, hh) => {
-                  const p = h.weights[i] as number;
+                  const p = h.weights[i];
                   const fill = colour(p);
                   return (
                     <td key={hh} className={`hv-cell num${hh === k ? ' hv-current' : ''}`} style={{ background: fill, color: textOn(fill) }} data-weight={p.toFixed(4)}>
@@ -88,7 +88,7 @@ export function HopView({ trace, lines, hop, onHop, compact = false, label }: Ho
                     </td>
                   );
                 })}
-                {!compact && <td className="num">{fmt(chosen?.scores[i] as number, 2)}</td>}
+                {!compact && <td className="num">{fmt(chosen?.scores[i], 2)}</td>}
               </tr>
             ))}
           </tbody>
@@ -102,7 +102,7 @@ export function HopView({ trace, lines, hop, onHop, compact = false, label }: Ho
 
 function HopVectors({ k, query, read }: { k: number; query: readonly number[]; read: readonly number[] }) {
   const t = useT();
-  const next = query.map((v, i) => v + (read[i] as number));
+  const next = query.map((v, i) => v + read[i]);
   const max = maxAbs(query, read, next);
   return (
     <section className="hv-vectors" aria-label={t('mem.vectors', { k: k + 1, d: query.length })}>

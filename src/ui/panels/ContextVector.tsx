@@ -21,7 +21,7 @@ export const TOP_SHARE = 0.1;
 
 export function maxAbs(...vectors: ArrayLike<number>[]): number {
   let m = 0;
-  for (const v of vectors) for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k] as number));
+  for (const v of vectors) for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k]));
   return m;
 }
 
@@ -48,7 +48,7 @@ export function stripPaths(values: ArrayLike<number>, max: number): StripPath[] 
   const top = max > 0 ? max : 1;
   const groups = new Map<number, StripPath>();
   for (let k = 0; k < values.length; k++) {
-    const v = values[k] as number;
+    const v = values[k];
     if (!Number.isFinite(v)) continue;
     const level = Math.round(Math.sqrt(Math.min(Math.abs(v) / top, 1)) * STRIP_LEVELS);
     if (level === 0) continue;
@@ -122,11 +122,11 @@ export function contributions(trace: Trace, weights: Vec, exact?: Vec): Contribu
   const H2 = 2 * trace.hidden;
   const out: Contribution[] = [];
   for (let j = 0; j < trace.srcLen; j++) {
-    const alpha = weights[j] as number;
+    const alpha = weights[j];
     const values = new Float64Array(H2);
     // the word view carries each word's exact share; otherwise α_ij·h_j
-    if (exact) for (let k = 0; k < H2; k++) values[k] = exact[j * H2 + k] as number;
-    else for (let k = 0; k < H2; k++) values[k] = alpha * (trace.annotations[j * H2 + k] as number);
+    if (exact) for (let k = 0; k < H2; k++) values[k] = exact[j * H2 + k];
+    else for (let k = 0; k < H2; k++) values[k] = alpha * trace.annotations[j * H2 + k];
     out.push({ j, alpha, values, norm: l2(values) });
   }
   return out;
@@ -190,8 +190,8 @@ export function ContextVector() {
   if (!scaled) {
     for (let k = 0; k < 2 * H; k++) {
       let s = 0;
-      for (const p of parts) s += p.values[k] as number;
-      drift = Math.max(drift, Math.abs(s - (step.context[k] as number)));
+      for (const p of parts) s += p.values[k];
+      drift = Math.max(drift, Math.abs(s - step.context[k]));
     }
   }
 

@@ -27,8 +27,8 @@ export function Equations() {
   const formula = variantFormula(lang, variant);
   const srcTok = <Tok token={trace.sourceTokens[j] ?? ''} unknown={trace.sourceUnknown[j] ?? false} />;
   const sub = (s: string): string => s.replaceAll('_ij', `_{${n},${j + 1}}`).replaceAll('_i', `_${n}`);
-  const e = step.scores ? (step.scores[j] as number) : null;
-  const a = step.weights ? (step.weights[j] as number) : null;
+  const e = step.scores ? step.scores[j] : null;
+  const a = step.weights ? step.weights[j] : null;
   const p = Math.exp(step.token.logProb);
   const H = trace.hidden;
   // a Transformer trace: the head the panels show (src/model/transformer/trace.ts), its own formulas

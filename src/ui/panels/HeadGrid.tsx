@@ -28,9 +28,9 @@ export function headRows(m: AttentionMaps, layer: number, head: number): Float32
 export function meanRows(m: AttentionMaps, layer: number): Float32Array[] {
   const rows = headRows(m, layer, 0);
   for (let h = 1; h < m.heads; h++) {
-    headRows(m, layer, h).forEach((row, r) => row.forEach((v, c) => ((rows[r] as Float32Array)[c] = ((rows[r] as Float32Array)[c] as number) + v)));
+    headRows(m, layer, h).forEach((row, r) => row.forEach((v, c) => ((rows[r] as Float32Array)[c] = ((rows[r] as Float32Array)[c]) + v)));
   }
-  for (const row of rows) for (let c = 0; c < row.length; c++) row[c] = (row[c] as number) / m.heads;
+  for (const row of rows) for (let c = 0; c < row.length; c++) row[c] = row[c] / m.heads;
   return rows;
 }
 

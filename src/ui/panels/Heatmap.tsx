@@ -55,7 +55,7 @@ interface Layout {
 function layoutOf(m: Matrix, transpose: boolean): Layout {
   const ty = m.rows.length;
   const tx = m.sourceTokens.length;
-  const val = (i: number, j: number): number => (m.rows[i] as Float32Array)[j] as number;
+  const val = (i: number, j: number): number => (m.rows[i] as Float32Array)[j];
   return transpose
     ? { nRows: tx, nCols: ty, rowLabels: m.sourceTokens, colLabels: m.targetTokens, toIJ: (r, c) => ({ i: c, j: r }), value: (r, c) => val(c, r) }
     : { nRows: ty, nCols: tx, rowLabels: m.targetTokens, colLabels: m.sourceTokens, toIJ: (r, c) => ({ i: r, j: c }), value: (r, c) => val(r, c) };
@@ -111,7 +111,7 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
     t('heatmap.cell', {
       target: trace.targetTokens[i] ?? '',
       source: trace.sourceTokens[j] ?? '',
-      value: fmt((matrix.rows[i] as Float32Array)[j] as number, 2),
+      value: fmt((matrix.rows[i] as Float32Array)[j], 2),
     });
   const onFocusCell = (i: number, j: number): void => {
     setFocus({ i, j });
@@ -215,7 +215,7 @@ export function TraceHeatmap(p: TraceHeatmapProps) {
   const available = Math.max(0, (width || 480) - labelW - extraW - 8);
   const cell = Math.max(compact ? 10 : 14, Math.min(compact ? 28 : 36, Math.floor(available / Math.max(layout.nCols, 1))));
   const cellName = (i: number, j: number): string => {
-    const name = t('heatmap.cell', { target: trace.targetTokens[i] ?? '', source: trace.sourceTokens[j] ?? '', value: fmt((matrix.rows[i] as Float32Array)[j] as number, 2) });
+    const name = t('heatmap.cell', { target: trace.targetTokens[i] ?? '', source: trace.sourceTokens[j] ?? '', value: fmt((matrix.rows[i] as Float32Array)[j], 2) });
     return p.markedLabel && p.marked?.(i, j) ? `${name} ${t('punct.paren', { text: p.markedLabel })}` : name;
   };
   return (

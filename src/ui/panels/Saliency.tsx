@@ -151,8 +151,8 @@ function SaliencyTable({ analysis, result, ms, i, subword }: { analysis: Analysi
   const words = U - 1;
   const tokens = trace.sourceTokens;
   if (i >= result.steps) return null;
-  const g = Array.from({ length: U }, (_, u) => result.gradInput[i * U + u] as number);
-  const d = Array.from({ length: U }, (_, u) => result.leaveOneOut[i * U + u] as number);
+  const g = Array.from({ length: U }, (_, u) => result.gradInput[i * U + u]);
+  const d = Array.from({ length: U }, (_, u) => result.leaveOneOut[i * U + u]);
   const maxAbs = (xs: number[]): number => xs.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
   const gMax = maxAbs(g);
   const dMax = maxAbs(d);
@@ -206,9 +206,9 @@ function SaliencyTable({ analysis, result, ms, i, subword }: { analysis: Analysi
           <span role="columnheader">{t('sal.loo')}</span>
         </div>
         {tokens.map((token, u) => {
-          const a = weights ? (weights[u] as number) : NaN;
+          const a = weights ? weights[u] : NaN;
           return (
-            <div className="sal-row" role="row" key={u} aria-label={t('sal.rowLabel', { token, alpha: fmt(a, 3), g: fmtSmall(g[u] as number), d: fmtSmall(d[u] as number) })}>
+            <div className="sal-row" role="row" key={u} aria-label={t('sal.rowLabel', { token, alpha: fmt(a, 3), g: fmtSmall(g[u]), d: fmtSmall(d[u]) })}>
               <span role="cell" className="sal-tok" title={token}>
                 <Tok token={token} unknown={trace.sourceUnknown[u] ?? false} />
               </span>
@@ -218,8 +218,8 @@ function SaliencyTable({ analysis, result, ms, i, subword }: { analysis: Analysi
                   {weights && <span className="sal-fill alpha" style={{ width: `${aMax > 0 ? (100 * a) / aMax : 0}%` }} />}
                 </span>
               </span>
-              <Diverging value={g[u] as number} max={gMax} />
-              <Diverging value={d[u] as number} max={dMax} />
+              <Diverging value={g[u]} max={gMax} />
+              <Diverging value={d[u]} max={dMax} />
             </div>
           );
         })}

@@ -60,7 +60,7 @@ export function termBarPaths(terms: ArrayLike<number>, y: (v: number) => number)
   const y0 = y(0);
   const out = { pos: { sign: 'pos' as const, d: '', count: 0 }, neg: { sign: 'neg' as const, d: '', count: 0 } };
   for (let k = 0; k < terms.length; k++) {
-    const v = terms[k] as number;
+    const v = terms[k];
     if (!Number.isFinite(v)) continue;
     const top = Math.min(y(v), y0);
     const h = Math.max(Math.abs(y(v) - y0), 0.4);
@@ -249,10 +249,10 @@ export function ScoreBreakdown() {
                 {Array.from(parts.terms, (v, k) => (
                   <tr key={k}>
                     <th scope="row">{k + 1}</th>
-                    <td>{fmt(parts.query[k] as number, 3)}</td>
-                    <td>{fmt(parts.key[k] as number, 3)}</td>
-                    {parts.act && <td>{fmt(parts.act[k] as number, 3)}</td>}
-                    {parts.va && <td>{fmt(parts.va[k] as number, 3)}</td>}
+                    <td>{fmt(parts.query[k], 3)}</td>
+                    <td>{fmt(parts.key[k], 3)}</td>
+                    {parts.act && <td>{fmt(parts.act[k], 3)}</td>}
+                    {parts.va && <td>{fmt(parts.va[k], 3)}</td>}
                     <td>{fmt(v, 4)}</td>
                   </tr>
                 ))}

@@ -118,7 +118,7 @@ export function SentenceEditor() {
               <ol className="token-list pieces" aria-label={t('editor.tokens')}>
                 {groups.words.map((word, w) => (
                   <li key={w} className={word === '</s>' ? 'special' : undefined} aria-label={word}>
-                    {pieceTokens.slice(groups.firstPiece[w], (groups.lastPiece[w] as number) + 1).map((p, k) => (
+                    {pieceTokens.slice(groups.firstPiece[w], groups.lastPiece[w] + 1).map((p, k) => (
                       <span key={k} className={p.startsWith(WORD_MARK) ? 'piece lead' : 'piece'} aria-hidden="true">
                         <bdi dir="auto">{p.startsWith(WORD_MARK) ? p.slice(1) || WORD_MARK : p}</bdi>
                       </span>

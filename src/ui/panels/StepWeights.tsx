@@ -31,11 +31,11 @@ export function redistribute(row: ArrayLike<number>, j: number, value: number): 
   const n = row.length;
   const v = clamp01(value);
   let rest = 0;
-  for (let k = 0; k < n; k++) if (k !== j) rest += clamp01(row[k] as number);
+  for (let k = 0; k < n; k++) if (k !== j) rest += clamp01(row[k]);
   const out = new Array<number>(n);
   for (let k = 0; k < n; k++) {
     if (k === j) out[k] = v;
-    else out[k] = rest > 1e-12 ? (clamp01(row[k] as number) * (1 - v)) / rest : n > 1 ? (1 - v) / (n - 1) : 0;
+    else out[k] = rest > 1e-12 ? (clamp01(row[k]) * (1 - v)) / rest : n > 1 ? (1 - v) / (n - 1) : 0;
   }
   return out;
 }

@@ -72,13 +72,13 @@ export function PanelEmpty({ title }: { title: ReactNode }) {
 
 export function argmax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let k = 1; k < values.length; k++) if ((values[k] as number) > (values[best] as number)) best = k;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
   return best;
 }
 
 export function l2(values: ArrayLike<number>): number {
   let s = 0;
-  for (let k = 0; k < values.length; k++) s += (values[k] as number) ** 2;
+  for (let k = 0; k < values.length; k++) s += values[k] ** 2;
   return Math.sqrt(s);
 }
 

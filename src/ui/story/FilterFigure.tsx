@@ -35,7 +35,7 @@ function paint(canvas: HTMLCanvasElement | null, img: GreyImage, colour?: (i: nu
   const data = ctx.createImageData(img.width, img.height);
   for (let i = 0; i < img.pixels.length; i++) {
     const c = colour?.(i) ?? null;
-    const g = Math.round(255 * Math.min(1, Math.max(0, img.pixels[i] as number)));
+    const g = Math.round(255 * Math.min(1, Math.max(0, img.pixels[i])));
     const [r, gg, b] = c ?? [g, g, g];
     data.data.set([r, gg, b, 255], 4 * i);
   }
@@ -81,7 +81,7 @@ export function FilterFigure({ caption }: { caption: string }) {
     const colour = colourScale(palette, [0, 1]);
     const byPixel = new Map<number, number>();
     // √(w / max), as the vector strips do, so that small weights still show
-    attention.positions.forEach((p, j) => byPixel.set(p, Math.sqrt((attention.weights[j] as number) / maxWeight)));
+    attention.positions.forEach((p, j) => byPixel.set(p, Math.sqrt(attention.weights[j] / maxWeight)));
     paint(weightsRef.current, NOISY, (i) => {
       const w = byPixel.get(i);
       return w === undefined ? null : rgb(colour(w));
@@ -158,7 +158,7 @@ export function FilterFigure({ caption }: { caption: string }) {
         {t('nlm.help')}
       </p>
       <p role="status" data-testid="nlm-readout">
-        {pickLabel} · {t('nlm.values', { noisy: fmt(NOISY.pixels[pick.y * SIZE + pick.x] as number, 3), output: fmt(attention.output, 3), clean: fmt(CLEAN.pixels[pick.y * SIZE + pick.x] as number, 3) })} ·{' '}
+        {pickLabel} · {t('nlm.values', { noisy: fmt(NOISY.pixels[pick.y * SIZE + pick.x], 3), output: fmt(attention.output, 3), clean: fmt(CLEAN.pixels[pick.y * SIZE + pick.x], 3) })} ·{' '}
         {t('nlm.spread', { n: fmt(effective, 1), of: attention.positions.length, max: fmt(maxWeight, 3) })}
       </p>
       <table className="nlm-lines">

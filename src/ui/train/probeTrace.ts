@@ -51,7 +51,7 @@ export function antiDiagonalShare(s: ProbeSnapshot): number {
   let hits = 0;
   for (let i = 0; i < rows; i++) {
     let best = 0;
-    for (let j = 1; j < s.cols; j++) if ((s.weights[i * s.cols + j] as number) > (s.weights[i * s.cols + best] as number)) best = j;
+    for (let j = 1; j < s.cols; j++) if (s.weights[i * s.cols + j] > s.weights[i * s.cols + best]) best = j;
     if (best === T - 1 - i) hits++;
   }
   return hits / rows;
