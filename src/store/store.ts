@@ -363,6 +363,8 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
       return true;
     }
     set({ loading: ref, loadProgress: null });
+    // what the reader had when they chose: text typed while the model loads is theirs to keep
+    const asked = { source: get().source, target: get().target };
     // at most ten updates a second: a large checkpoint arrives in thousands of chunks
     let shown = 0;
     const progress: LoadProgress = (loaded, total) => {
@@ -393,7 +395,8 @@ const createModels: Slice<ModelsSlice> = (set, get) => ({
         set({ models: { ...get().models, [found.ref]: model }, ...(get().loading === ref ? { loading: null } : {}) });
         return false;
       }
-      set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, edits: {}, focus: null, headView: null, positions: true, loading: null, ...sentenceFor(get(), model) });
+      const typed = get().source !== asked.source || get().target !== asked.target;
+      set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, edits: {}, focus: null, headView: null, positions: true, loading: null, ...(typed ? {} : sentenceFor(get(), model)) });
       return true;
     } catch (err) {
       if (get().loading === ref) set({ loading: null });
@@ -446,7 +449,9 @@ function keepAWorkingModel(set: (patch: Partial<Store>) => void, get: () => Stor
  * Switching from a model of one task to a model of another (en-fr → reverse) replaces the
  * sentences with the new task's first example: the old ones would be all <unk>. A document put
  * in place with its model (a permalink, the story) keeps its sentences: then the model shown
- * before is not loaded under that id, so there is no task to compare.
+ * before is not loaded under that id, so there is no task to compare. Nor does a sentence the
+ * reader typed while the model was loading get replaced (docs/RELIABILITY.md, "text typed while a
+ * model loads").
  */
 function sentenceFor(s: Store, next: LoadedModel): Partial<Store> {
   const previous = s.models[s.modelId];

@@ -96,6 +96,33 @@ describe('store', () => {
     expect(useStore.getState().source).toBe('the dog ran .');
   });
 
+  it('a sentence typed while a model of another task loads is kept, not replaced by that task’s example', async () => {
+    await setUp('additive', 'the cat sat .');
+    const slow = await checkpoint('slow-model');
+    const manifest = { ...slow.manifest, task: 'reverse' };
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'slow-model', task: 'reverse', variant: 'additive' }] }));
+        await gate;
+        if (path.endsWith('/slow-model/manifest.json')) return new Response(JSON.stringify(manifest));
+        if (path.endsWith('/slow-model/model.safetensors')) return new Response(slow.weights.slice());
+        return new Response('nope', { status: 404 });
+      }),
+    );
+    const pending = useStore.getState().selectModel('slow-model');
+    await new Promise((r) => setTimeout(r, 20));
+    useStore.getState().setSource('a b c');
+    release();
+    expect(await pending).toBe(true);
+    expect(useStore.getState().modelId).toBe('slow-model');
+    expect(useStore.getState().source).toBe('a b c');
+    vi.unstubAllGlobals();
+  });
+
   it('a share state round-trips through the permalink codec into the store', async () => {
     await setUp('additive', 'the cat sat .', 'le chat .');
     const s = useStore.getState();
