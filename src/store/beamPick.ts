@@ -6,8 +6,7 @@
 // sentence or the model changes: the analysis then shows hypothesis 0 again. It never goes into a
 // link or local storage (src/store/persistence.ts): a tree is recomputed, not shared.
 
-import type { StateCreator } from 'zustand';
-import type { Store } from './store';
+import { LAST_STEP, type Slice } from './slice';
 // the pick is a decode input: src/store/derived.ts decodes again when it changes
 
 export interface BeamPickState {
@@ -27,11 +26,6 @@ export interface BeamPickSlice {
    */
   pickBeamNode(path: readonly number[] | null, step: number | null): void;
 }
-
-/** "The last step": clamped to the trace when the analysis is derived (as the store does). */
-const LAST_STEP = Number.MAX_SAFE_INTEGER;
-
-type Slice<T> = StateCreator<Store, [['zustand/persist', unknown]], [], T>;
 
 export const createBeamPick: Slice<BeamPickSlice> = (set, get) => ({
   beamPick: null,

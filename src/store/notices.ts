@@ -1,0 +1,58 @@
+// The notices slice: messages the page shows above the views, each with its English text and the
+// message key that translates it (src/ui/i18n.ts).
+
+import type { Slice } from './slice';
+
+/**
+ * A notice's words as a key of the UI's message tables with its values, so that the page shows it
+ * in the reader's language (and again after a switch). A value may itself be a message, or a list
+ * of values (joined the language's way). The store only carries it: src/ui/i18n.ts translates.
+ */
+export interface NoticeMessage {
+  key: string;
+  vars?: Readonly<Record<string, NoticeVar>>;
+}
+export type NoticeVar = string | number | NoticeMessage | readonly NoticeVar[];
+
+/** The keys of the store's own notices and their values (src/ui/i18n.ts checks that its tables have them). */
+export type StoreNoticeKey =
+  | 'notice.modelLoad'
+  | 'notice.modelUnknown'
+  | 'notice.userModelMissing'
+  | 'notice.userModelShadow'
+  | 'notice.storageFull'
+  | 'notice.storageUnavailable'
+  | 'notice.inputCut'
+  | 'notice.analysisWorker'
+  | 'editor.side.source'
+  | 'editor.side.target';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'warning' | 'error';
+  /** The English text: what is shown when there is no message (or its key is unknown). */
+  text: string;
+  message?: NoticeMessage;
+}
+
+export interface NoticeSlice {
+  notices: Notice[];
+  /** Show a notice: `text` in English, and optionally the message that translates it. */
+  notify(kind: Notice['kind'], text: string, message?: NoticeMessage): void;
+  dismiss(id: number): void;
+}
+
+let nextNoticeId = 1;
+
+export const createNotices: Slice<NoticeSlice> = (set, get) => ({
+  notices: [],
+  notify(kind, text, message) {
+    // the same message twice in a row is shown once
+    const last = get().notices[get().notices.length - 1];
+    if (last && last.text === text) return;
+    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text, ...(message ? { message } : {}) }] });
+  },
+  dismiss(id) {
+    set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+});
