@@ -12,8 +12,8 @@
 // base64 @font-face and put first in the font-family list. Such a font is a Latin subset: CJK,
 // Arabic and emoji fall back to the system fonts of whatever shows the file.
 
-import { scaleLinear, scaleSequential } from 'd3-scale';
-import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';
+import { scaleLinear } from 'd3-scale';
+import { colourDomain, colourScale, heatmapLayout, interpolator } from './heatmapModel';
 import type { Palette, ValuesKind } from './permalink';
 import { baseDirection, escapeXml, estimateTextWidth, graphemes, notationText, parseNotation, truncateGraphemes } from './text';
 
@@ -76,9 +76,6 @@ export const THEME_COLOURS = Object.freeze({
   light: Object.freeze({ background: '#fbfaf7', foreground: '#1d2129', muted: '#545b68', rule: '#dfdcd3' }),
   dark: Object.freeze({ background: '#15181e', foreground: '#e6e8ec', muted: '#a4abb8', rule: '#2c313b' }),
 });
-
-/** Fill of a cell whose value is not a finite number. */
-export const MISSING_FILL = '#8c8c8c';
 
 /** What to draw: tokens, values (rows = target steps) and how to show them. */
 export interface HeatmapSpec {
@@ -158,7 +155,6 @@ export const AXIS_TITLES = Object.freeze({
   source: 'source j · annotation h_j',
 });
 
-const INTERPOLATORS: Record<Palette, (t: number) => string> = { cividis: interpolateCividis, viridis: interpolateViridis };
 
 const FONT_DATA_URL = /^data:(font\/(?:woff2|woff|ttf|otf)|application\/(?:font-woff2?|x-font-ttf|x-font-otf|font-sfnt));base64,[A-Za-z0-9+/]+={0,2}$/;
 const FONT_FORMATS: Record<string, string> = {
@@ -172,25 +168,6 @@ const FONT_FORMATS: Record<string, string> = {
   'application/x-font-otf': 'opentype',
   'application/font-sfnt': 'opentype',
 };
-
-/** The value range the colours span: [0, 1] for weights; the finite min and max for scores. */
-export function colourDomain(values: ReadonlyArray<ArrayLike<number>>, kind: ValuesKind): [number, number] {
-  if (kind === 'weights') return [0, 1];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const row of values) {
-    for (let j = 0; j < row.length; j++) {
-      const v = row[j];
-      if (Number.isFinite(v)) {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-  }
-  if (lo > hi) return [0, 1];
-  if (lo === hi) return [lo - 1, hi + 1];
-  return [lo, hi];
-}
 
 /** A cell's value as its <title> shows it. */
 export function formatCellValue(v: number, kind: ValuesKind): string {
@@ -245,11 +222,10 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   const style = fontFace(options.fontDataUrl);
   const colours = THEME_COLOURS[spec.theme];
   const t = spec.transpose;
-  const rowTokens = t ? spec.sourceTokens : spec.targetTokens;
-  const colTokens = t ? spec.targetTokens : spec.sourceTokens;
-  const nRows = rowTokens.length;
-  const nCols = colTokens.length;
-  const valueAt = (r: number, c: number): number => (t ? (spec.values[c] as ArrayLike<number>)[r] : (spec.values[r] as ArrayLike<number>)[c]) as number;
+  // the same layout as the page's grid, canvas and table (src/export/heatmapModel.ts)
+  const layout = heatmapLayout(spec, t);
+  const { nRows, nCols, rowLabels: rowTokens, colLabels: colTokens } = layout;
+  const valueAt = layout.value;
 
   // ---- layout (px) ----
   const cell = Math.max(4, Math.min(24, Math.floor(720 / Math.max(nRows, nCols))));
@@ -273,7 +249,7 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   const gridH = nRows * cell;
 
   const [lo, hi] = colourDomain(spec.values, spec.kind);
-  const colour = scaleSequential(INTERPOLATORS[spec.palette]).domain([lo, hi]).clamp(true);
+  const colour = colourScale(spec.palette, [lo, hi]);
   const barX = gridLeft + gridW + 20;
   const barW = 12;
   const barH = Math.max(96, Math.min(gridH, 240));
@@ -309,7 +285,7 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
   out.push(`<title id="rnnsearch-heatmap-title">${escapeXml(title)}</title>\n`);
   out.push(style);
   out.push('<defs><linearGradient id="rnnsearch-colour-bar" x1="0" y1="1" x2="0" y2="0">');
-  for (let k = 0; k <= 16; k++) out.push(`<stop offset="${r2(k / 16)}" stop-color="${INTERPOLATORS[spec.palette](k / 16)}"/>`);
+  for (let k = 0; k <= 16; k++) out.push(`<stop offset="${r2(k / 16)}" stop-color="${interpolator(spec.palette)(k / 16)}"/>`);
   out.push('</linearGradient></defs>\n');
   out.push(`<rect class="background" width="${width}" height="${height}" fill="${colours.background}"/>\n`);
 
@@ -323,7 +299,7 @@ export function buildHeatmapSvg(spec: HeatmapSpec, options: HeatmapSvgOptions = 
     for (let c = 0; c < nCols; c++) {
       if ((t ? c : r) >= visible) continue;
       const v = valueAt(r, c);
-      const fill = Number.isFinite(v) ? colour(v) : MISSING_FILL;
+      const fill = colour(v);
       const tgt = (t ? colTokens[c] : rowTokens[r]) as string;
       const src = (t ? rowTokens[r] : colTokens[c]) as string;
       const name = `${truncateGraphemes(tgt, 40)} ↔ ${truncateGraphemes(src, 40)}: ${formatCellValue(v, spec.kind)}`;

@@ -50,12 +50,12 @@ export {
   HeatmapExportError,
   LABEL_MAX_GRAPHEMES,
   MAX_SVG_CELLS,
-  MISSING_FILL,
   THEME_COLOURS,
   buildHeatmapSvg,
-  colourDomain,
   formatCellValue,
 } from './heatmapSvg';
+export { MISSING_FILL, colourDomain, colourScale, heatmapLayout, interpolator } from './heatmapModel';
+export type { ColourFn, HeatmapLayout, HeatmapValues } from './heatmapModel';
 export type { HeatmapSpec, HeatmapSvg, HeatmapSvgOptions } from './heatmapSvg';
 
 export {

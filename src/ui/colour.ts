@@ -2,23 +2,11 @@
 // draws. Colour-blind-safe sequential palettes (cividis, viridis); weights live on [0, 1], raw
 // scores on their own finite range.
 
-import { scaleSequential } from 'd3-scale';
-import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';
-import { colourDomain } from '../export/heatmapSvg';
-import type { Palette, ValueKind } from '../store/store';
+import { colourDomain } from '../export/heatmapModel';
+import type { ValueKind } from '../store/store';
 
-export type ColourFn = (v: number) => string;
-
-export function interpolator(palette: Palette): (t: number) => string {
-  return palette === 'viridis' ? interpolateViridis : interpolateCividis;
-}
-
-export function colourScale(palette: Palette, domain: [number, number]): ColourFn {
-  const scale = scaleSequential(interpolator(palette)).domain(domain).clamp(true);
-  return (v) => (Number.isFinite(v) ? scale(v) : '#8c8c8c');
-}
-
-export { colourDomain };
+// the scales themselves are the heatmap view-model's, shared with the exported SVG
+export { colourDomain, colourScale, interpolator, type ColourFn } from '../export/heatmapModel';
 
 /** Black or white text, whichever reads better on a fill from these palettes. */
 export function textOn(fill: string): string {

@@ -12,11 +12,11 @@ import {
   FONT_STACK,
   HeatmapExportError,
   MAX_SVG_CELLS,
-  MISSING_FILL,
   THEME_COLOURS,
   buildHeatmapSvg,
   type HeatmapSpec,
 } from '../../src/export/heatmapSvg';
+import { MISSING_FILL } from '../../src/export/heatmapModel';
 
 function parse(svg: string): Document {
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');

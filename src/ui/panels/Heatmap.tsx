@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { attentionEntropy, coverage } from '../../data/metrics';
 import type { Trace } from '../../model/trace';
 import { useStore } from '../../store/store';
+import { heatmapLayout, type HeatmapLayout } from '../../export/heatmapModel';
 import { colourScale, interpolator, textOn, valueDomain } from '../colour';
 import { fmt } from '../format';
 import { useFirstLoad, useStep, useTrace, useWidth } from '../hooks';
@@ -42,23 +43,9 @@ export function traceMatrix(trace: Trace, kind: 'weights' | 'scores'): Matrix | 
   };
 }
 
-interface Layout {
-  nRows: number;
-  nCols: number;
-  rowLabels: string[];
-  colLabels: string[];
-  /** Display cell (r, c) → (target step i, source position j). */
-  toIJ(r: number, c: number): { i: number; j: number };
-  value(r: number, c: number): number;
-}
-
-function layoutOf(m: Matrix, transpose: boolean): Layout {
-  const ty = m.rows.length;
-  const tx = m.sourceTokens.length;
-  const val = (i: number, j: number): number => (m.rows[i] as Float32Array)[j];
-  return transpose
-    ? { nRows: tx, nCols: ty, rowLabels: m.sourceTokens, colLabels: m.targetTokens, toIJ: (r, c) => ({ i: c, j: r }), value: (r, c) => val(c, r) }
-    : { nRows: ty, nCols: tx, rowLabels: m.targetTokens, colLabels: m.sourceTokens, toIJ: (r, c) => ({ i: r, j: c }), value: (r, c) => val(r, c) };
+/** The grid's layout: the heatmap view-model's, the same as the exported SVG's. */
+function layoutOf(m: Matrix, transpose: boolean): HeatmapLayout {
+  return heatmapLayout({ values: m.rows, sourceTokens: m.sourceTokens, targetTokens: m.targetTokens }, transpose);
 }
 
 export function Heatmap({ compact = false }: { compact?: boolean }) {
@@ -254,7 +241,7 @@ export function TraceHeatmap(p: TraceHeatmapProps) {
 }
 
 interface GridProps {
-  layout: Layout;
+  layout: HeatmapLayout;
   matrix: Matrix;
   transpose: boolean;
   colour: (v: number) => string;
@@ -449,7 +436,7 @@ function Grid(p: GridProps) {
   );
 }
 
-function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: Layout }) {
+function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: HeatmapLayout }) {
   const t = useT();
   return (
     <div className="hm-scroll">
@@ -484,7 +471,7 @@ function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: Layout }) {
   );
 }
 
-function HeatmapCanvas({ layout, colour, cell, label }: { layout: Layout; colour: (v: number) => string; cell: number; label: string }) {
+function HeatmapCanvas({ layout, colour, cell, label }: { layout: HeatmapLayout; colour: (v: number) => string; cell: number; label: string }) {
   const t = useT();
   const ref = useRef<HTMLCanvasElement | null>(null);
   const [hover, setHover] = useState('');
