@@ -11,9 +11,9 @@
 
 import { EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
 import { allocArray, concat, noGrad, type DType, type FloatArray } from '../tensor';
-import { fastSigmoid, fastTanh } from '../tensor/kernels/fastmath';
-import { sigmoidScalar } from '../tensor/ops/elementwise';
+import { fastTanh } from '../tensor/kernels/fastmath';
 import { gemm } from '../tensor/kernels/gemm';
+import { gruStep } from '../tensor/kernels/gru';
 import { diagonalPosition } from './batch';
 import { MAX_SOURCE_TOKENS, validateConfig, type RnnConfig, type Variant } from './config';
 import { gruWeights } from './forward';
@@ -177,11 +177,11 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
   private decIn!: LazyTable;
   private outEmb!: LazyTable;
   /**
-   * float32 models use the fast rational tanh/sigmoid (within 3e-7, below float32 resolution);
-   * float64 models (gradient and parity checks) use the exact library functions.
+   * float32 models use the fast rational tanh (within 3e-7, below float32 resolution); float64
+   * models (gradient and parity checks) the exact library function. The GRU kernel chooses its
+   * σ and tanh by the same rule.
    */
   private readonly tanh: (x: number) => number;
-  private readonly sigmoid: (x: number) => number;
 
   constructor(config: RnnConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab) {
     validateConfig(config);
@@ -202,7 +202,6 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     this.dtype = params.get('encoder.embedding').dtype;
     const dtype = this.dtype;
     this.tanh = dtype === 'float32' ? fastTanh : Math.tanh;
-    this.sigmoid = dtype === 'float32' ? fastSigmoid : sigmoidScalar;
     this.queryDim = config.variant === 'additive' || config.variant === 'scaled-dot' ? A : 0;
     this.SQ = 2 * H + 2 * L + this.queryDim;
     const get = (name: string): FloatArray => params.get(name).data;
@@ -315,13 +314,13 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     let prev: FloatArray = allocArray(dtype, H);
     for (let t = 0; t < Tx; t++) {
       const out = sliceRows(fwd, t, H);
-      this.gruStep(this.encF.row(ids[t]), prev, w.encFwd.Uzr, w.encFwd.Uh, out, scratch, null, null);
+      gruStep(1, this.H, this.encF.row(ids[t]), prev, w.encFwd.Uzr, w.encFwd.Uh, out, { zr: scratch.zr, rh: scratch.rh, hTilde: scratch.cand });
       prev = out;
     }
     prev = allocArray(dtype, H);
     for (let t = Tx - 1; t >= 0; t--) {
       const out = sliceRows(bwd, t, H);
-      this.gruStep(this.encB.row(ids[t]), prev, w.encBwd.Uzr, w.encBwd.Uh, out, scratch, null, null);
+      gruStep(1, this.H, this.encB.row(ids[t]), prev, w.encBwd.Uzr, w.encBwd.Uh, out, { zr: scratch.zr, rh: scratch.rh, hTilde: scratch.cand });
       prev = out;
     }
     const annotations = allocArray(dtype, Tx * H2);
@@ -394,41 +393,6 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       cand: allocArray(dtype, H),
       sNext: allocArray(dtype, H),
     };
-  }
-
-  /**
-   * One GRU step at batch 1 (the paper's form): h' = (1−z)h + z·tanh(x_h + (r⊙h)·U_h),
-   * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r). `x` holds x_z | x_r | x_h (input projections).
-   * `zrPre` holds h·[U_z|U_r] when the caller already computed it (the decoder does, in its
-   * merged state product); otherwise it is computed here into scratch. `addX`, when given, is
-   * added to x (the decoder's context projection).
-   */
-  private gruStep(x: FloatArray, h: FloatArray, Uzr: FloatArray, Uh: FloatArray, out: FloatArray, s: Scratch, addX: FloatArray | null, zrPre: FloatArray | null): void {
-    const H = this.H;
-    const H2 = 2 * H;
-    const sigmoid = this.sigmoid;
-    const tanh = this.tanh;
-    const zr = s.zr;
-    if (zrPre) {
-      for (let u = 0; u < H2; u++) zr[u] = zrPre[u];
-    } else {
-      gemm(false, false, 1, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, false);
-    }
-    const rh = s.rh;
-    if (addX) {
-      for (let u = 0; u < H2; u++) zr[u] = sigmoid(zr[u] + x[u] + addX[u]);
-    } else {
-      for (let u = 0; u < H2; u++) zr[u] = sigmoid(zr[u] + x[u]);
-    }
-    for (let u = 0; u < H; u++) rh[u] = zr[H + u] * h[u];
-    const cand = s.cand;
-    gemm(false, false, 1, H, H, rh, 0, H, Uh, 0, H, cand, 0, H, false);
-    for (let u = 0; u < H; u++) {
-      const pre = cand[u] + x[H2 + u] + (addX ? addX[H2 + u] : 0);
-      const c = tanh(pre);
-      const z = zr[u];
-      out[u] = (1 - z) * h[u] + z * c;
-    }
   }
 
   /**
@@ -507,8 +471,9 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     logits.set(w.outBias);
     gemm(false, false, 1, V, L, t, 0, L, w.outW, 0, V, logits, 0, V, true);
     logSoftmaxInPlace(logits);
-    // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]) with the context part precomputed ----
-    this.gruStep(this.decIn.row(prevToken), s, w.dec.Uzr, w.dec.Uh, sc.sNext, sc, cp, sq);
+    // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]): the one GRU kernel, with the context part
+    // (cp) added to the input and the gate product taken from the merged state product (sq) ----
+    gruStep(1, H, this.decIn.row(prevToken), s, w.dec.Uzr, w.dec.Uh, sc.sNext, { zr: sc.zr, rh: sc.rh, hTilde: sc.cand, addX: cp, zrPre: sq });
     return { logProbs: logits };
   }
 

@@ -11,6 +11,7 @@
 // (`xProj`, [B×3H]); U_z | U_r are stored side by side (`Uzr`, [H×2H]) so both gates come from
 // one product.
 
+import { fastSigmoid, fastTanh, sigmoidExact } from './fastmath';
 import { gemm, type FloatArray } from './gemm';
 
 /**
@@ -27,22 +28,32 @@ export interface GruStepBuffers {
   hTilde?: FloatArray;
 }
 
+/** gruStep's options: its buffers, and the two fusions of the RNNsearch decoder. */
+export interface GruStepOptions extends GruStepBuffers {
+  /**
+   * h·[U_z | U_r] already computed by the caller ([B×2H]; the decoder gets it from one product of
+   * s_{i−1} with all its state matrices): the gate product is skipped and `Uzr` is not read.
+   */
+  zrPre?: FloatArray;
+  /** Added to xProj ([B×3H]; the decoder's context projection C·c_i, a new input every step). */
+  addX?: FloatArray;
+}
+
 let scratchZr = new Float64Array(0);
 let scratchRh = new Float64Array(0);
 let scratchHt = new Float64Array(0);
-
-/** σ(x) without overflow: exp is only ever taken of a non-positive number. */
-export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
 
 /**
  * h' = GRU(h, x) for a batch of B rows, hidden size H (see the file header). All arrays are
  * row-major and start at index 0: xProj [B×3H] (x_z | x_r | x_h), h [B×H], Uzr [H×2H]
  * (U_z | U_r), Uh [H×H], out [B×H]. `out` must not overlap `h` (h is read after out is
- * written). Any mix of Float32Array and Float64Array; arithmetic in float64.
+ * written). Any mix of Float32Array and Float64Array.
+ *
+ * The one GRU step of the code base: the page's decoder and encoder (src/model/inference.ts),
+ * the training op `gruCell` (src/tensor/ops/fused.ts, which keeps the buffers for its backward)
+ * and the benchmark all run it. A float32 `out` gets the fast rational σ and tanh (within 3e-7,
+ * below float32 resolution), a float64 one the exact functions (gradient checks), so that
+ * training and inference compute the same function.
  */
 export function gruStep(
   B: number,
@@ -52,7 +63,7 @@ export function gruStep(
   Uzr: FloatArray,
   Uh: FloatArray,
   out: FloatArray,
-  scratch?: GruStepBuffers,
+  options?: GruStepOptions,
 ): void {
   if (!Number.isInteger(B) || B < 0 || !Number.isInteger(H) || H < 0) {
     throw new RangeError(`gruStep: B and H must be non-negative integers, got B=${B}, H=${H}`);
@@ -61,49 +72,48 @@ export function gruStep(
   const H3 = 3 * H;
   need('xProj', xProj, B * H3);
   need('h', h, B * H);
-  need('Uzr', Uzr, H * H2);
+  if (options?.zrPre) need('zrPre', options.zrPre, B * H2);
+  else need('Uzr', Uzr, H * H2);
+  if (options?.addX) need('addX', options.addX, B * H3);
   need('Uh', Uh, H * H);
   need('out', out, B * H);
   if (overlaps(out, B * H, h, B * H)) throw new RangeError('gruStep: out must not overlap h');
   if (B === 0 || H === 0) return;
 
-  const zr = scratch?.zr ?? grow('zr', B * H2);
-  const rh = scratch?.rh ?? grow('rh', B * H);
-  const ht = scratch?.hTilde ?? grow('hTilde', B * H);
-  if (scratch) {
-    checkScratch('zr', scratch.zr, B * H2, xProj, h, out, B, H);
-    checkScratch('rh', scratch.rh, B * H, xProj, h, out, B, H);
-    checkScratch('hTilde', scratch.hTilde, B * H, xProj, h, out, B, H);
+  const zr = options?.zr ?? grow('zr', B * H2);
+  const rh = options?.rh ?? grow('rh', B * H);
+  const ht = options?.hTilde ?? grow('hTilde', B * H);
+  if (options) {
+    checkScratch('zr', options.zr, B * H2, xProj, h, out, B, H);
+    checkScratch('rh', options.rh, B * H, xProj, h, out, B, H);
+    checkScratch('hTilde', options.hTilde, B * H, xProj, h, out, B, H);
   }
+  const f32 = out instanceof Float32Array;
+  const sigmoid = f32 ? fastSigmoid : sigmoidExact;
+  const tanh = f32 ? fastTanh : Math.tanh;
+  const zrPre = options?.zrPre;
+  const addX = options?.addX;
 
   // Gates: zr = σ([x_z | x_r] + h·[U_z | U_r]).
+  if (zrPre) for (let k = 0; k < B * H2; k++) zr[k] = zrPre[k];
+  else gemm(false, false, B, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, false);
   for (let i = 0; i < B; i++) {
     const x0 = i * H3;
     const z0 = i * H2;
-    for (let u = 0; u < H2; u++) zr[z0 + u] = xProj[x0 + u];
-  }
-  gemm(false, false, B, H2, H, h, 0, H, Uzr, 0, H2, zr, 0, H2, true);
-  for (let i = 0; i < B; i++) {
-    const z0 = i * H2;
     const h0 = i * H;
-    for (let u = 0; u < H2; u++) zr[z0 + u] = sigmoid(zr[z0 + u]);
+    if (addX) for (let u = 0; u < H2; u++) zr[z0 + u] = sigmoid(zr[z0 + u] + xProj[x0 + u] + addX[x0 + u]);
+    else for (let u = 0; u < H2; u++) zr[z0 + u] = sigmoid(zr[z0 + u] + xProj[x0 + u]);
     for (let u = 0; u < H; u++) rh[h0 + u] = zr[z0 + H + u] * h[h0 + u];
   }
 
-  // Candidate: h̃ = tanh(x_h + (r ⊙ h)·U_h).
+  // Candidate: h̃ = tanh(x_h + (r ⊙ h)·U_h); then h' = (1 − z) ⊙ h + z ⊙ h̃.
+  gemm(false, false, B, H, H, rh, 0, H, Uh, 0, H, ht, 0, H, false);
   for (let i = 0; i < B; i++) {
     const x0 = i * H3 + H2;
-    const h0 = i * H;
-    for (let u = 0; u < H; u++) ht[h0 + u] = xProj[x0 + u];
-  }
-  gemm(false, false, B, H, H, rh, 0, H, Uh, 0, H, ht, 0, H, true);
-
-  // Interpolate: h' = (1 − z) ⊙ h + z ⊙ h̃.
-  for (let i = 0; i < B; i++) {
     const z0 = i * H2;
     const h0 = i * H;
     for (let u = 0; u < H; u++) {
-      const c = Math.tanh(ht[h0 + u]);
+      const c = tanh(ht[h0 + u] + xProj[x0 + u] + (addX ? addX[x0 + u] : 0));
       ht[h0 + u] = c;
       const z = zr[z0 + u];
       out[h0 + u] = (1 - z) * h[h0 + u] + z * c;

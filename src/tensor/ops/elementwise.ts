@@ -1,6 +1,7 @@
 // Element-wise ops: binary ones with NumPy broadcasting, and unary maths. Each forward is followed
 // by its backward; a broadcast input's gradient is summed over the axes it was broadcast along.
 
+import { sigmoidExact } from '../kernels/fastmath';
 import { accumulate, record } from '../autodiff';
 import {
   ShapeError,
@@ -210,11 +211,8 @@ export function tanh(x: Tensor): Tensor {
 }
 
 /** The logistic function, computed without overflow for large |x|. */
-export function sigmoidScalar(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
+/** The exact σ (src/tensor/kernels/fastmath.ts): one definition for the op, the GRU kernel and inference. */
+export const sigmoidScalar = sigmoidExact;
 
 export function sigmoid(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);

@@ -10,8 +10,8 @@
 import { accumulate, record } from '../autodiff';
 import { gemm } from '../kernels/gemm';
 import { ShapeError, Tensor, allocArray, shapeToString, type FloatArray } from '../tensor';
-import { fastSigmoid, fastTanh } from '../kernels/fastmath';
-import { sigmoidScalar } from './elementwise';
+import { fastTanh } from '../kernels/fastmath';
+import { gruStep } from '../kernels/gru';
 
 /**
  * One GRU step for a batch, in the paper's form (reset gate applied before the recurrent product):
@@ -41,42 +41,17 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
   expect(Uh, [H, H], 'Uh');
   if (rowMask && rowMask.length !== B) throw new ShapeError(`${op}: row mask has ${rowMask.length} entries for a batch of ${B}`);
   const dtype = h.dtype;
-  const sigmoid = dtype === 'float32' ? fastSigmoid : sigmoidScalar;
-  const tanh = dtype === 'float32' ? fastTanh : Math.tanh;
   const H2 = 2 * H;
   const H3 = 3 * H;
   const hd = h.data;
-  const xp = xProj.data;
 
-  // gates: the recurrent part of z and r for the whole batch in one product
+  // the forward is the one GRU step kernel; it keeps z | r, r ⊙ h and h̃ for the backward
   const zr = allocArray(dtype, B * H2);
-  gemm(false, false, B, H2, H, hd, 0, H, Uzr.data, 0, H2, zr, 0, H2, false);
-  const z = allocArray(dtype, B * H);
-  const r = allocArray(dtype, B * H);
   const rh = allocArray(dtype, B * H);
-  for (let bi = 0; bi < B; bi++) {
-    for (let u = 0; u < H; u++) {
-      const e = bi * H + u;
-      const zv = sigmoid(xp[bi * H3 + u] + zr[bi * H2 + u]);
-      const rv = sigmoid(xp[bi * H3 + H + u] + zr[bi * H2 + H + u]);
-      z[e] = zv;
-      r[e] = rv;
-      rh[e] = rv * hd[e];
-    }
-  }
   const cand = allocArray(dtype, B * H);
-  gemm(false, false, B, H, H, rh, 0, H, Uh.data, 0, H, cand, 0, H, false);
   const y = allocArray(dtype, B * H);
-  for (let bi = 0; bi < B; bi++) {
-    for (let u = 0; u < H; u++) {
-      const e = bi * H + u;
-      const c = tanh(xp[bi * H3 + H2 + u] + cand[e]);
-      cand[e] = c;
-      const zv = z[e];
-      y[e] = (1 - zv) * hd[e] + zv * c;
-    }
-    if (rowMask && rowMask[bi] === 0) y.set(hd.subarray(bi * H, bi * H + H), bi * H);
-  }
+  gruStep(B, H, xProj.data, hd, Uzr.data, Uh.data, y, { zr, rh, hTilde: cand });
+  if (rowMask) for (let bi = 0; bi < B; bi++) if (rowMask[bi] === 0) y.set(hd.subarray(bi * H, bi * H + H), bi * H);
 
   return record(new Tensor(y, [B, H]), op, [xProj, h, Uzr, Uh], (dyIn) => {
     // a padded row passes its gradient straight to h and nothing to the gates
@@ -92,7 +67,7 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
       for (let u = 0; u < H; u++) {
         const e = bi * H + u;
         const g = dy[e];
-        const zv = z[e];
+        const zv = zr[bi * H2 + u];
         const c = cand[e];
         // h' = (1−z)h + z h̃:  ∂h'/∂z = h̃ − h,  ∂h'/∂h̃ = z;  z = σ(·): σ' = z(1−z);  h̃ = tanh(·): 1 − h̃²
         dpre[bi * H3 + u] = g * (c - hd[e]) * zv * (1 - zv);
@@ -106,11 +81,11 @@ export function gruCell(xProj: Tensor, h: Tensor, Uzr: Tensor, Uh: Tensor, rowMa
     for (let bi = 0; bi < B; bi++) {
       for (let u = 0; u < H; u++) {
         const e = bi * H + u;
-        const rv = r[e];
+        const rv = zr[bi * H2 + H + u];
         // ∂(r⊙h)/∂r = h, r = σ(·)
         dpre[bi * H3 + H + u] = drh[e] * hd[e] * rv * (1 - rv);
         // direct paths into h: (1 − z) and through r ⊙ h
-        if (dh) dh[e] = dy[e] * (1 - z[e]) + drh[e] * rv;
+        if (dh) dh[e] = dy[e] * (1 - zr[bi * H2 + u]) + drh[e] * rv;
       }
     }
     // through h·[U_z | U_r]  (the first 2H columns of dpre)

@@ -4,7 +4,8 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { FloatArray } from '../../../src/tensor/kernels/gemm';
-import { gruStep, sigmoid } from '../../../src/tensor/kernels/gru';
+import { sigmoidExact as sigmoid } from '../../../src/tensor/kernels/fastmath';
+import { gruStep } from '../../../src/tensor/kernels/gru';
 import { Rng } from '../../../src/tensor/random';
 
 interface Ref {
