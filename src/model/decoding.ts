@@ -367,6 +367,29 @@ export function beamSearch<S, R>(stepper: Stepper<S, R>, opts: { width: number; 
   return beamSearchTree(stepper, opts).hypotheses;
 }
 
+/** A hypothesis still being extended: its last node (null before the first step), state and score. */
+type LiveBeam<S, R> = { node: BeamNode<S, R> | null; state: S; prev: number; total: number };
+
+/** One step of the beam: the `width` best expansions of every live hypothesis, best total first. */
+function expandBeam<S, R>(stepper: Stepper<S, R>, live: readonly LiveBeam<S, R>[], i: number, width: number, topK: number): BeamNode<S, R>[] {
+  const candidates: BeamNode<S, R>[] = [];
+  for (const hyp of live) {
+    const out = stepper.step(hyp.state, hyp.prev, i);
+    const n = Math.max(topK, width);
+    const ids = new Int32Array(n);
+    const lps = new Float64Array(n);
+    selectTopK(out.logProbs, n, ids, lps, 0);
+    const topIds = ids.slice(0, topK);
+    const topLogP = lps.slice(0, topK);
+    for (let k = 0; k < width; k++) {
+      const token = ids[k];
+      const logP = lps[k];
+      candidates.push({ parent: hyp.node, step: { record: out.record, topIds, topLogP, token, logP, rank: k + 1 }, total: hyp.total + logP, state: out.next, id: -1 });
+    }
+  }
+  return candidates.sort((a, b) => b.total - a.total);
+}
+
 /**
  * Beam search recording its search tree (docs/ARCHITECTURE.md, "Model families"): the candidates
  * each step already builds (the `width` best expansions of every live hypothesis) get an id and a
@@ -378,31 +401,15 @@ export function beamSearch<S, R>(stepper: Stepper<S, R>, opts: { width: number; 
 export function beamSearchTree<S, R>(stepper: Stepper<S, R>, opts: { width: number; maxLength: number; topK: number; alpha: number }): BeamSearchResult<R> {
   const { width, topK, alpha } = opts;
   if (!Number.isInteger(width) || width < 1 || width > MAX_BEAM_WIDTH) throw new DecodeError('bad-option', `beam width must be an integer in 1..${MAX_BEAM_WIDTH}, got ${width}`);
-  type Live = { node: BeamNode<S, R> | null; state: S; prev: number; total: number };
-  let live: Live[] = [{ node: null, state: stepper.initial, prev: BOS_ID, total: 0 }];
+  let live: LiveBeam<S, R>[] = [{ node: null, state: stepper.initial, prev: BOS_ID, total: 0 }];
   const finished: BeamNode<S, R>[] = [];
   const nodes: BeamTreeNode[] = [{ id: 0, parent: -1, step: -1, token: BOS_ID, piece: '', logP: 0, total: 0, rank: 1, status: 'root', hypothesis: -1 }];
   const byId: Array<BeamNode<S, R> | null> = [null];
   let steps = 0;
   for (let i = 0; i < opts.maxLength && live.length > 0; i++) {
-    const candidates: BeamNode<S, R>[] = [];
-    for (const hyp of live) {
-      const out = stepper.step(hyp.state, hyp.prev, i);
-      const n = Math.max(topK, width);
-      const ids = new Int32Array(n);
-      const lps = new Float64Array(n);
-      selectTopK(out.logProbs, n, ids, lps, 0);
-      const topIds = ids.slice(0, topK);
-      const topLogP = lps.slice(0, topK);
-      for (let k = 0; k < width; k++) {
-        const token = ids[k];
-        const logP = lps[k];
-        candidates.push({ parent: hyp.node, step: { record: out.record, topIds, topLogP, token, logP, rank: k + 1 }, total: hyp.total + logP, state: out.next, id: -1 });
-      }
-    }
-    candidates.sort((a, b) => b.total - a.total);
+    const candidates = expandBeam(stepper, live, i, width, topK);
     const room = width - finished.length;
-    const next: Live[] = [];
+    const next: LiveBeam<S, R>[] = [];
     for (let c = 0; c < candidates.length; c++) {
       const cand = candidates[c] as BeamNode<S, R>;
       const kept = c < room;

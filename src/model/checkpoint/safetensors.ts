@@ -179,11 +179,36 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeSafetensorsOpti
   }
   if (!(bytes instanceof Uint8Array)) throw new CheckpointError('invalid-argument', 'the weights must be a Uint8Array');
 
-  // 1. The 8-byte header length, read as two u32 words (no BigInt, no 2^53 surprises).
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dataStart = readHeaderLength(bytes, view, maxHeaderBytes);
+  const dataLength = bytes.length - dataStart;
+  const parsed = readHeader(bytes, dataStart);
+
+  // 3. Every entry, copied field by field out of the parsed object (never merged).
+  const metadata: Record<string, string> = {};
+  const entries: Entry[] = [];
+  for (const name of Object.keys(parsed)) {
+    const value: unknown = parsed[name];
+    if (name === METADATA_KEY) {
+      readMetadata(value, metadata);
+      continue;
+    }
+    checkTensorName(name, 'header-json');
+    entries.push(readEntry(name, value, dataLength));
+  }
+  checkTiling(entries, dataLength);
+
+  // 5. The values, little-endian whatever the platform, through a DataView (any alignment).
+  const tensors = new Map<string, DecodedTensor>();
+  for (const entry of entries) tensors.set(entry.name, { shape: entry.shape, data: readValues(view, dataStart, entry), dtype: entry.dtype });
+  return { tensors, metadata };
+}
+
+/** 1. The 8-byte header length, read as two u32 words (no BigInt, no 2^53 surprises); returns where the data starts. */
+function readHeaderLength(bytes: Uint8Array, view: DataView, maxHeaderBytes: number): number {
   if (bytes.length < LENGTH_PREFIX_BYTES) {
     throw new CheckpointError('header-size', `the weights file is ${bytes.length} bytes long; a safetensors file starts with an 8-byte header length (is it truncated?)`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   if (high !== 0) {
@@ -195,10 +220,11 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeSafetensorsOpti
   if (low > bytes.length - LENGTH_PREFIX_BYTES) {
     throw new CheckpointError('header-size', `the header length field says ${low} bytes, but only ${bytes.length - LENGTH_PREFIX_BYTES} bytes follow it (is the file truncated?)`);
   }
-  const dataStart = LENGTH_PREFIX_BYTES + low;
-  const dataLength = bytes.length - dataStart;
+  return LENGTH_PREFIX_BYTES + low;
+}
 
-  // 2. The header: UTF-8, JSON, an object, no duplicate keys.
+/** 2. The header: UTF-8, JSON, an object, no duplicate keys. */
+function readHeader(bytes: Uint8Array, dataStart: number): Record<string, unknown> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(LENGTH_PREFIX_BYTES, dataStart));
@@ -215,21 +241,11 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeSafetensorsOpti
   if (!isPlainObject(parsed)) throw new CheckpointError('header-json', `the header must be a JSON object, got ${quote(parsed)}`);
   const duplicate = findDuplicateKey(text);
   if (duplicate !== null) throw new CheckpointError('header-json', `the header has the key ${quote(duplicate)} twice`);
+  return parsed;
+}
 
-  // 3. Every entry, copied field by field out of the parsed object (never merged).
-  const metadata: Record<string, string> = {};
-  const entries: Entry[] = [];
-  for (const name of Object.keys(parsed)) {
-    const value: unknown = parsed[name];
-    if (name === METADATA_KEY) {
-      readMetadata(value, metadata);
-      continue;
-    }
-    checkTensorName(name, 'header-json');
-    entries.push(readEntry(name, value, dataLength));
-  }
-
-  // 4. Spans tile the data section exactly: sorted by offset, each begins where the last ended.
+/** 4. Spans tile the data section exactly: sorted by offset, each begins where the last ended. */
+function checkTiling(entries: readonly Entry[], dataLength: number): void {
   const sorted = entries.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   let previous: Entry | null = null;
@@ -253,26 +269,24 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeSafetensorsOpti
   if (covered !== dataLength) {
     throw new CheckpointError('offsets', `the data section has ${dataLength} bytes, but the tensors cover only ${covered}: ${dataLength - covered} trailing bytes belong to no tensor`);
   }
+}
 
-  // 5. The values, little-endian whatever the platform, through a DataView (any alignment).
-  const tensors = new Map<string, DecodedTensor>();
-  for (const entry of entries) {
-    const data = new Float32Array(entry.count);
-    let position = dataStart + entry.begin;
-    if (entry.dtype === 'F32') {
-      for (let k = 0; k < entry.count; k++, position += 4) data[k] = view.getFloat32(position, true);
-    } else {
-      const halves = float16Table();
-      for (let k = 0; k < entry.count; k++, position += 2) data[k] = halves[view.getUint16(position, true)];
-    }
-    for (let k = 0; k < data.length; k++) {
-      if (!Number.isFinite(data[k])) {
-        throw new CheckpointError('non-finite', `tensor ${quote(entry.name)}: element ${formatIndex(k, entry.shape)} is ${data[k]}; a checkpoint must hold finite values only`);
-      }
-    }
-    tensors.set(entry.name, { shape: entry.shape, data, dtype: entry.dtype });
+/** One tensor's values as float32, every one finite. */
+function readValues(view: DataView, dataStart: number, entry: Entry): Float32Array {
+  const data = new Float32Array(entry.count);
+  let position = dataStart + entry.begin;
+  if (entry.dtype === 'F32') {
+    for (let k = 0; k < entry.count; k++, position += 4) data[k] = view.getFloat32(position, true);
+  } else {
+    const halves = float16Table();
+    for (let k = 0; k < entry.count; k++, position += 2) data[k] = halves[view.getUint16(position, true)];
   }
-  return { tensors, metadata };
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k])) {
+      throw new CheckpointError('non-finite', `tensor ${quote(entry.name)}: element ${formatIndex(k, entry.shape)} is ${data[k]}; a checkpoint must hold finite values only`);
+    }
+  }
+  return data;
 }
 
 function readMetadata(value: unknown, into: Record<string, string>): void {
