@@ -5,7 +5,7 @@
 // - safety: no HTML sinks (dangerouslySetInnerHTML, d3 .html(), innerHTML/outerHTML
 //   assignment, insertAdjacentHTML, document.write) and no eval / new Function
 //   (RELIABILITY.md: React text children and d3 .text() only; the CSP blocks eval anyway);
-// - layering: imports point down only, ui → store → model/data/train → tensor (DESIGN.md).
+// - layering: imports point down only, ui → store → model/data/train → tensor (docs/ARCHITECTURE.md, "Layers").
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -54,7 +54,7 @@ const LAYERS = ['tensor', 'model', 'data', 'train', 'worker', 'store', 'ui', 'ex
 const UI_PACKAGES = /** @type {const} */ ({
   regex: '^(react|react-dom|zustand|d3|d3-[a-z-]+)(/.*)?$',
   message:
-    'tensor/model/data/train run in Node, in a worker and in the page: no React, zustand or d3 here (DESIGN.md).',
+    'tensor/model/data/train run in Node, in a worker and in the page: no React, zustand or d3 here (docs/ARCHITECTURE.md, "Layers").',
 });
 
 /**
@@ -70,7 +70,7 @@ const UI_PACKAGES = /** @type {const} */ ({
  */
 function layerRules(layer, banned, banUiPackages) {
   const names = banned.join('|');
-  const message = `src/${layer} may not import from src/{${banned.join(',')}}: imports point down only, ui → store → model/data/train → tensor (DESIGN.md).`;
+  const message = `src/${layer} may not import from src/{${banned.join(',')}}: imports point down only, ui → store → model/data/train → tensor (docs/ARCHITECTURE.md, "Layers").`;
   const configs = [];
   for (let depth = 1; depth <= 6; depth++) {
     const up = '\\.\\./'.repeat(depth);
@@ -168,4 +168,8 @@ export default defineConfig([
   ...layerRules('data', ['store', 'ui', 'worker', 'export'], true),
   ...layerRules('train', ['store', 'ui', 'worker', 'export'], true),
   ...layerRules('store', ['ui'], false),
+  // export and worker sit beside store: below ui, and neither reads the store (a worker has none;
+  // export's animation talks to its worker through the worker's checked protocol module)
+  ...layerRules('export', ['store', 'ui'], false),
+  ...layerRules('worker', ['store', 'ui'], true),
 ]);
