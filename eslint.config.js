@@ -4,7 +4,7 @@
 // Two kinds of rule live here beyond the presets:
 // - safety: no HTML sinks (dangerouslySetInnerHTML, d3 .html(), innerHTML/outerHTML
 //   assignment, insertAdjacentHTML, document.write) and no eval / new Function
-//   (RELIABILITY.md: React text children and d3 .text() only; the CSP blocks eval anyway);
+//   (docs/RELIABILITY.md: React text children and d3 .text() only; the CSP blocks eval anyway);
 // - layering: imports point down only, ui → store → model/data/train → tensor (docs/ARCHITECTURE.md, "Layers").
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -17,7 +17,7 @@ const CODE = '**/*.{ts,tsx,js,mjs,cjs}';
 // ---- safety -------------------------------------------------------------------------------
 
 const HTML_SINK_MESSAGE =
-  'HTML sinks are banned (XSS): render text with React children or d3 .text(); see RELIABILITY.md.';
+  'HTML sinks are banned (XSS): render text with React children or d3 .text(); see docs/RELIABILITY.md.';
 
 const noHtmlSinks = [
   { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: HTML_SINK_MESSAGE },

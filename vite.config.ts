@@ -3,7 +3,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * The strict Content-Security-Policy from RELIABILITY.md: no inline script or style, no eval,
+ * The strict Content-Security-Policy (docs/RELIABILITY.md, "The static site"): no inline script or style, no eval,
  * no blob: workers. `vite preview` (and so every end-to-end run) sends it as a header; the
  * built index.html and embed.html carry a <meta> copy for static hosts that cannot set headers.
  */
