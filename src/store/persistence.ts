@@ -2,8 +2,17 @@
 // permalink (URL fragment), local storage (remembered on this device), and exports (the caption
 // and the PNG's embedded link). Typed arrays and traces never go anywhere: they are recomputed.
 
+import type { Store } from './store';
+
 export type Destination = 'url' | 'local' | 'export';
 
+/** The store's own fields (its actions left out): every one of them is classified below. */
+type StateField = { [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? never : K }[keyof Store];
+
+/**
+ * Keyed by the store's own fields, so that a new field does not compile until it is classified;
+ * an empty list: kept in the page only (derived, loaded, transient or per-visit state).
+ */
 export const PERSISTENCE = {
   page: ['url'],
   modelId: ['url', 'local', 'export'],
@@ -21,9 +30,24 @@ export const PERSISTENCE = {
   lang: ['url', 'local'],
   theme: ['url', 'local'],
   showTable: ['local'],
-} as const satisfies Record<string, readonly Destination[]>;
+  // the page's own: recomputed, reloaded or meaningful for this visit only
+  focus: [],
+  headView: [],
+  positions: [],
+  playing: [],
+  embed: [],
+  loadProgress: [],
+  catalog: [],
+  catalogError: [],
+  models: [],
+  loading: [],
+  notices: [],
+  analysis: [],
+  pending: [],
+  beamPick: [],
+} as const satisfies Record<StateField, readonly Destination[]>;
 
-export type PersistedField = keyof typeof PERSISTENCE;
+export type PersistedField = { [K in keyof typeof PERSISTENCE]: (typeof PERSISTENCE)[K] extends readonly [] ? never : K }[keyof typeof PERSISTENCE];
 
 export function fieldsFor(destination: Destination): PersistedField[] {
   return (Object.keys(PERSISTENCE) as PersistedField[]).filter((k) => (PERSISTENCE[k] as readonly Destination[]).includes(destination));

@@ -7,21 +7,20 @@
 
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../export/permalink';
-import { MAX_INPUT_CHARS } from '../data/limits';
 import type { Analysis } from '../model/analysis';
 import { AnalysisClient } from '../worker/analysisClient';
 import { createBeamPick, type BeamPickSlice } from './beamPick';
 import { createDerivation } from './derived';
-import { createDocument, isSampleOptions, type DocumentSlice } from './document';
-import { isModelRef } from './modelRef';
+import { createDocument, type DocumentSlice } from './document';
 import { createModels, type ModelsSlice } from './models';
 import { createNotices, type NoticeMessage, type NoticeSlice, type StoreNoticeKey } from './notices';
+import { sanitizeLocal } from './localRecord';
 import { fieldsFor, safeStorage } from './persistence';
 import type { Slice } from './slice';
 import { createView, type ViewSlice } from './view';
 
 // what the rest of the page imports from the store, wherever a slice defines it
+export { sanitizeLocal } from './localRecord';
 export { clampSample, DEFAULT_MODEL_ID, DEFAULT_SAMPLE, DEFAULT_SOURCE, isSampleOptions, type DocumentSlice } from './document';
 export type { ModelsSlice } from './models';
 export type { Notice, NoticeMessage, NoticeSlice, NoticeVar, StoreNoticeKey } from './notices';
@@ -70,28 +69,6 @@ export const useStore = create<Store>()(
 function storageNotice(text: string): NoticeMessage {
   const key: StoreNoticeKey = /\bfull\b/.test(text) ? 'notice.storageFull' : 'notice.storageUnavailable';
   return { key, vars: { what: /\(([^)]*)\)/.exec(text)?.[1] ?? '' } };
-}
-
-/** Keep only well-formed local fields (storage is user-editable). */
-export function sanitizeLocal(value: unknown): Partial<Store> {
-  if (typeof value !== 'object' || value === null) return {};
-  const v = value as Record<string, unknown>;
-  const out: Partial<Store> = {};
-  if (isModelRef(v.modelId)) out.modelId = v.modelId;
-  // the same cap as typing (setSource, setTarget): what was kept is given back whole after a reload
-  if (typeof v.source === 'string' && v.source.length <= MAX_INPUT_CHARS) out.source = v.source;
-  if (typeof v.target === 'string' && v.target.length <= MAX_INPUT_CHARS) out.target = v.target;
-  if (v.decoding === 'greedy' || v.decoding === 'beam' || v.decoding === 'sample') out.decoding = v.decoding;
-  if (isSampleOptions(v.sample)) out.sample = v.sample;
-  if (typeof v.beamWidth === 'number' && Number.isInteger(v.beamWidth) && v.beamWidth >= MIN_BEAM_WIDTH && v.beamWidth <= MAX_PAGE_BEAM_WIDTH) out.beamWidth = v.beamWidth;
-  if (v.values === 'weights' || v.values === 'scores') out.values = v.values;
-  if (typeof v.transpose === 'boolean') out.transpose = v.transpose;
-  if (v.palette === 'cividis' || v.palette === 'viridis') out.palette = v.palette;
-  if (v.theme === 'auto' || v.theme === 'light' || v.theme === 'dark') out.theme = v.theme;
-  if (v.lang === 'en' || v.lang === 'zh') out.lang = v.lang;
-  if (typeof v.showTable === 'boolean') out.showTable = v.showTable;
-  if (v.units === 'pieces' || v.units === 'words') out.units = v.units;
-  return out;
 }
 
 /**

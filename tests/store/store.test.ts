@@ -5,6 +5,7 @@ import { PERSISTENCE, fieldsFor, safeStorage } from '../../src/store/persistence
 import { applyShareState, toShareState } from '../../src/store/share';
 import { getTask } from '../../src/data/tasks';
 import { MAX_INPUT_CHARS } from '../../src/data/limits';
+import { LocalRecordSchema } from '../../src/store/localRecord';
 import { sanitizeLocal, useStore } from '../../src/store/store';
 import { initialState, loadedModel, resetStore, setUp } from '../ui/panels/helpers';
 import { checkpoint } from '../ui/train/helpers';
@@ -158,6 +159,16 @@ describe('persistence', () => {
     expect(fieldsFor('local')).not.toContain('edits');
     expect(fieldsFor('local')).toContain('lang');
     expect(Object.keys(PERSISTENCE)).toContain('showTable');
+  });
+
+  it('classifies every field of the store, and the local record’s schema has exactly the local fields', () => {
+    const state = Object.entries(useStore.getState())
+      .filter(([, v]) => typeof v !== 'function')
+      .map(([k]) => k)
+      .sort();
+    expect(Object.keys(PERSISTENCE).sort()).toEqual(state);
+    expect(Object.keys(LocalRecordSchema.entries).sort()).toEqual([...fieldsFor('local')].sort());
+    expect(fieldsFor('local')).not.toContain('analysis'); // classified, kept in the page only
   });
 
   it('local storage that throws (disabled or full) is caught and reported once', () => {
