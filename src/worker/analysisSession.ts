@@ -7,15 +7,21 @@
 // before they are sent. Messages both ways are plain data, checked on arrival
 // (docs/RELIABILITY.md, "worker boundary").
 
+import * as v from 'valibot';
 import { loadModel, type ExtraFiles, type LoadedModel } from '../model/bundle';
 import { decodeAnalysis, type Analysis, type DecodeInput } from '../model/analysis';
 
 /** The decode stage's input without the model, as it crosses to the worker. */
 export type DecodeRequest = Omit<DecodeInput, 'model'>;
 
-/** Page → worker. */
+
+/**
+ * Page → worker. The schema below reads it; parseAnalysisCommand returns the schema's output as
+ * this type, so the compiler checks that the two agree (the page writes it with readonly maps and
+ * arrays, which the schema's own type would not accept).
+ */
 export type AnalysisCommand =
-  | { type: 'load'; key: number; manifest: unknown; weights: Uint8Array; files: ExtraFiles }
+  | { type: 'load'; key: number; manifest?: unknown; weights: Uint8Array; files: ExtraFiles }
   | { type: 'drop'; key: number }
   | { type: 'decode'; id: number; key: number; input: DecodeRequest };
 
@@ -32,36 +38,38 @@ export type AnalysisEvent =
  */
 export const MAX_WORKER_MODELS = 4;
 
-const int = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const id = (what: string) => v.pipe(v.number(`${what} must be a non-negative integer`), v.safeInteger(`${what} must be a non-negative integer`), v.minValue(0, `${what} must be a non-negative integer`));
+const isId = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const bytes = (what: string) => v.instance(Uint8Array, `${what} must be bytes`);
+
+/** The decode stage's input as it crosses (the model is the worker's own, named by `key`). */
+const DecodeRequestSchema = v.object({
+  source: v.string('the sentences must be strings'),
+  target: v.string('the sentences must be strings'),
+  decoding: v.picklist(['greedy', 'beam', 'sample'], 'unknown decoding'),
+  beamWidth: id('the beam width'),
+  sample: v.optional(v.object({ temperature: v.number(), topK: v.number(), seed: v.number() }, 'the sampling settings must be numbers')),
+  edits: v.map(v.number(), v.array(v.number()), 'the edits must be a Map of weights'),
+  positions: v.optional(v.boolean('positions must be true or false')),
+  beamPath: v.nullish(v.array(id('each token id of the beam path'), 'the beam path must be token ids')),
+});
+
+/** Page → worker: one schema per command (docs/ARCHITECTURE.md, "Schemas at the boundaries"). */
+const AnalysisCommandSchema = v.variant(
+  'type',
+  [
+    v.object({ type: v.literal('load'), key: id('the model key'), manifest: v.optional(v.unknown()), weights: bytes('the weights'), files: v.record(v.string(), bytes('the extra files'), 'the extra files must be bytes by name') }),
+    v.object({ type: v.literal('drop'), key: id('the model key') }),
+    v.object({ type: v.literal('decode'), id: id('the request id'), key: id('the model key'), input: v.object(DecodeRequestSchema.entries, 'the decoding input must be an object') }),
+  ],
+  (issue) => `unknown command ${JSON.stringify(String(issue.input)).slice(0, 40)}`,
+);
 
 /** A command as sent, or a message saying what is wrong with it. */
 export function parseAnalysisCommand(value: unknown): AnalysisCommand | string {
   if (typeof value !== 'object' || value === null) return 'a command must be an object';
-  const v = value as Record<string, unknown>;
-  if (!int(v.key)) return 'the model key must be a non-negative integer';
-  switch (v.type) {
-    case 'load': {
-      if (!(v.weights instanceof Uint8Array)) return 'the weights must be bytes';
-      const files = v.files;
-      if (typeof files !== 'object' || files === null || Object.values(files).some((f) => !(f instanceof Uint8Array))) return 'the extra files must be bytes by name';
-      return { type: 'load', key: v.key, manifest: v.manifest, weights: v.weights, files: files as ExtraFiles };
-    }
-    case 'drop':
-      return { type: 'drop', key: v.key };
-    case 'decode': {
-      if (!int(v.id)) return 'the request id must be a non-negative integer';
-      const i = v.input as Record<string, unknown> | null;
-      if (typeof i !== 'object' || i === null) return 'the decoding input must be an object';
-      if (typeof i.source !== 'string' || typeof i.target !== 'string') return 'the sentences must be strings';
-      if (i.decoding !== 'greedy' && i.decoding !== 'beam' && i.decoding !== 'sample') return 'unknown decoding';
-      if (!int(i.beamWidth)) return 'the beam width must be a non-negative integer';
-      if (!(i.edits instanceof Map)) return 'the edits must be a Map';
-      if (i.beamPath !== undefined && i.beamPath !== null && !(Array.isArray(i.beamPath) && i.beamPath.every(int))) return 'the beam path must be token ids';
-      return { type: 'decode', id: v.id, key: v.key, input: i as unknown as DecodeRequest };
-    }
-    default:
-      return `unknown command ${JSON.stringify(String(v.type)).slice(0, 40)}`;
-  }
+  const r = v.safeParse(AnalysisCommandSchema, value);
+  return r.success ? r.output : (r.issues[0]?.message ?? 'the command cannot be read');
 }
 
 export class AnalysisSession {
@@ -77,9 +85,9 @@ export class AnalysisSession {
     const cmd = parseAnalysisCommand(value);
     if (typeof cmd === 'string') {
       // a command that cannot be read names no request: nothing to answer but the page's own watchdog
-      const v = value as { id?: unknown; key?: unknown } | null;
-      if (v && int(v.id)) this.post({ type: 'failed', id: v.id, message: `The page sent a request the analysis worker cannot read: ${cmd}.` });
-      else if (v && int(v.key)) this.post({ type: 'load-failed', key: v.key, message: `The page sent a model the analysis worker cannot read: ${cmd}.` });
+      const sent = value as { id?: unknown; key?: unknown } | null;
+      if (sent && isId(sent.id)) this.post({ type: 'failed', id: sent.id, message: `The page sent a request the analysis worker cannot read: ${cmd}.` });
+      else if (sent && isId(sent.key)) this.post({ type: 'load-failed', key: sent.key, message: `The page sent a model the analysis worker cannot read: ${cmd}.` });
       return;
     }
     if (cmd.type === 'load') this.load(cmd);
