@@ -440,13 +440,13 @@ function vecMatNF32(
     for (let p = 0; p < kc; p++) {
       const xp = VX[p];
       s0 += xp * w[r];
-      s1 += xp * (w[(r + 1) | 0]);
-      s2 += xp * (w[(r + 2) | 0]);
-      s3 += xp * (w[(r + 3) | 0]);
-      s4 += xp * (w[(r + 4) | 0]);
-      s5 += xp * (w[(r + 5) | 0]);
-      s6 += xp * (w[(r + 6) | 0]);
-      s7 += xp * (w[(r + 7) | 0]);
+      s1 += xp * w[(r + 1) | 0];
+      s2 += xp * w[(r + 2) | 0];
+      s3 += xp * w[(r + 3) | 0];
+      s4 += xp * w[(r + 4) | 0];
+      s5 += xp * w[(r + 5) | 0];
+      s6 += xp * w[(r + 6) | 0];
+      s7 += xp * w[(r + 7) | 0];
       r = (r + ldw) | 0;
     }
     const o = cOff + j * incc;
@@ -508,13 +508,13 @@ function vecMatNF64(
     for (let p = 0; p < kc; p++) {
       const xp = VX[p];
       s0 += xp * w[r];
-      s1 += xp * (w[(r + 1) | 0]);
-      s2 += xp * (w[(r + 2) | 0]);
-      s3 += xp * (w[(r + 3) | 0]);
-      s4 += xp * (w[(r + 4) | 0]);
-      s5 += xp * (w[(r + 5) | 0]);
-      s6 += xp * (w[(r + 6) | 0]);
-      s7 += xp * (w[(r + 7) | 0]);
+      s1 += xp * w[(r + 1) | 0];
+      s2 += xp * w[(r + 2) | 0];
+      s3 += xp * w[(r + 3) | 0];
+      s4 += xp * w[(r + 4) | 0];
+      s5 += xp * w[(r + 5) | 0];
+      s6 += xp * w[(r + 6) | 0];
+      s7 += xp * w[(r + 7) | 0];
       r = (r + ldw) | 0;
     }
     const o = cOff + j * incc;
@@ -582,14 +582,14 @@ function vecMatTF32(
     const r7 = (r6 + ldw) | 0;
     for (let p = 0; p < kc; p++) {
       const xp = VX[p];
-      s0 += xp * (w[(r0 + p) | 0]);
-      s1 += xp * (w[(r1 + p) | 0]);
-      s2 += xp * (w[(r2 + p) | 0]);
-      s3 += xp * (w[(r3 + p) | 0]);
-      s4 += xp * (w[(r4 + p) | 0]);
-      s5 += xp * (w[(r5 + p) | 0]);
-      s6 += xp * (w[(r6 + p) | 0]);
-      s7 += xp * (w[(r7 + p) | 0]);
+      s0 += xp * w[(r0 + p) | 0];
+      s1 += xp * w[(r1 + p) | 0];
+      s2 += xp * w[(r2 + p) | 0];
+      s3 += xp * w[(r3 + p) | 0];
+      s4 += xp * w[(r4 + p) | 0];
+      s5 += xp * w[(r5 + p) | 0];
+      s6 += xp * w[(r6 + p) | 0];
+      s7 += xp * w[(r7 + p) | 0];
     }
     const o = cOff + j * incc;
     if (acc) {
@@ -615,7 +615,7 @@ function vecMatTF32(
   for (; j < nc; j++) {
     let s = 0;
     const r = (off + j * ldw) | 0;
-    for (let p = 0; p < kc; p++) s += VX[p] * (w[(r + p) | 0]);
+    for (let p = 0; p < kc; p++) s += VX[p] * w[(r + p) | 0];
     if (acc) c[cOff + j * incc] += s;
     else c[cOff + j * incc] = s;
   }
@@ -653,14 +653,14 @@ function vecMatTF64(
     const r7 = (r6 + ldw) | 0;
     for (let p = 0; p < kc; p++) {
       const xp = VX[p];
-      s0 += xp * (w[(r0 + p) | 0]);
-      s1 += xp * (w[(r1 + p) | 0]);
-      s2 += xp * (w[(r2 + p) | 0]);
-      s3 += xp * (w[(r3 + p) | 0]);
-      s4 += xp * (w[(r4 + p) | 0]);
-      s5 += xp * (w[(r5 + p) | 0]);
-      s6 += xp * (w[(r6 + p) | 0]);
-      s7 += xp * (w[(r7 + p) | 0]);
+      s0 += xp * w[(r0 + p) | 0];
+      s1 += xp * w[(r1 + p) | 0];
+      s2 += xp * w[(r2 + p) | 0];
+      s3 += xp * w[(r3 + p) | 0];
+      s4 += xp * w[(r4 + p) | 0];
+      s5 += xp * w[(r5 + p) | 0];
+      s6 += xp * w[(r6 + p) | 0];
+      s7 += xp * w[(r7 + p) | 0];
     }
     const o = cOff + j * incc;
     if (acc) {
@@ -686,7 +686,7 @@ function vecMatTF64(
   for (; j < nc; j++) {
     let s = 0;
     const r = (off + j * ldw) | 0;
-    for (let p = 0; p < kc; p++) s += VX[p] * (w[(r + p) | 0]);
+    for (let p = 0; p < kc; p++) s += VX[p] * w[(r + p) | 0];
     if (acc) c[cOff + j * incc] += s;
     else c[cOff + j * incc] = s;
   }
