@@ -118,8 +118,11 @@ export function App({ embedOnly = false }: { embedOnly?: boolean }) {
   const page = useStore((s) => s.page);
   useThemeAndLang();
   useEffect(() => boot({ embedOnly }), [embedOnly]);
-  // the embed view never shows the other views: nothing to fetch ahead
-  usePrefetchViews(!embed);
+  // the other views' code is fetched ahead once the first heatmap is up (before, compiling it
+  // would compete with the model's own setup on the main thread); the embed view never shows them
+  // (asking again later is free: a module already loaded resolves at once)
+  const shown = useStore((s) => s.analysis !== null);
+  usePrefetchViews(!embed && shown);
 
   if (embed) return <EmbedView />;
   return (
