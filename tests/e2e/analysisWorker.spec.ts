@@ -1,12 +1,13 @@
 // The explorer's analysis worker (docs/ARCHITECTURE.md, "From a keystroke to pixels"): typing is
-// decoded there once it holds the model, and a worker that cannot start hands the decoding back
-// to the page with one notice, the page working as before.
+// decoded there once it holds the model (unless a decoding is quick enough for the main thread:
+// the fast path), and a worker that cannot start hands the decoding back to the page with one
+// notice, the page working as before.
 
 import { expect, test } from './fixtures.ts';
 
 const grid = (page: import('@playwright/test').Page) => page.getByRole('grid').first();
 
-test('typing is decoded in the analysis worker: the worker starts, and the heatmap follows the text', async ({ page }) => {
+test('the worker starts with the page, and the heatmap follows the text as the page places each decoding', async ({ page }) => {
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
   await page.goto('/');
@@ -21,6 +22,20 @@ test('typing is decoded in the analysis worker: the worker starts, and the heatm
   await expect(grid(page).getByRole('columnheader', { name: 'sleeps' })).toBeVisible();
   await expect(page.getByText(/decoded in [\d.]+ ms/)).toBeVisible();
   await expect(page.getByText(/M parameters, [\d.]+ MiB/)).toBeVisible();
+});
+
+test('with every decoding sent to the worker (the fast path off), typing still updates the heatmap, with no notice', async ({ page }) => {
+  await page.addInitScript({ content: "window.__rnnsearchAnalysisPlacement = 'worker';" });
+  await page.goto('/');
+  await expect(grid(page).getByRole('columnheader').first()).toBeVisible({ timeout: 20_000 });
+  // once the worker has answered it holds the model: from then on only it decodes
+  await page.waitForTimeout(1000);
+  const source = page.getByRole('textbox', { name: 'Source sentence' });
+  await source.fill('');
+  await source.pressSequentially('My brother reads books.', { delay: 60 });
+  await expect(grid(page).getByRole('columnheader', { name: 'brother' })).toBeVisible();
+  await expect(grid(page).getByRole('columnheader', { name: 'books' })).toBeVisible();
+  await expect(page.getByText(/analysis worker failed/)).toHaveCount(0);
 });
 
 test('a worker that cannot start: one notice, and the page decodes on its own thread', async ({ page, problems }) => {
