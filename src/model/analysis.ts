@@ -80,6 +80,14 @@ export function viewInfo(model: LoadedModel): ViewModelInfo {
   return { subword: model.codecs.source.subword || model.codecs.target.subword, family: model.inference.family };
 }
 
+/**
+ * Whether a model's traces can be shown in whole words: subword RNNsearch models. A Transformer's
+ * heads and self-attention have no word view (yet), so it always shows its pieces.
+ */
+export function hasWordView(info: ViewModelInfo): boolean {
+  return info.subword && info.family === 'rnnsearch';
+}
+
 export interface Truncation {
   side: 'source' | 'target';
   /** Tokens before the token cap (of the analysed prefix only, when `chars` is set). */
@@ -150,7 +158,7 @@ export function analyse(input: AnalysisInput): Analysis {
  */
 export function viewAnalysis(a: Analysis, info: ViewModelInfo, view: ViewInput): Analysis {
   const shown = inHeadView(a, view.headView);
-  const words = info.subword && (view.units ?? 'words') === 'words' && info.family === 'rnnsearch';
+  const words = hasWordView(info) && (view.units ?? 'words') === 'words';
   return words ? inWords(shown) : { ...shown, pieces: shown.trace };
 }
 

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { TextCodec } from '../../src/data/codec';
 import { MAX_ANALYSED_CHARS, MAX_TOKENS_PER_SIDE } from '../../src/data/limits';
-import { analyse, analysedPrefix, tokenizeCapped } from '../../src/model/analysis';
+import { analyse, analysedPrefix, hasWordView, tokenizeCapped, viewAnalysis } from '../../src/model/analysis';
 import { loadedModel } from '../ui/panels/helpers';
 
 const base = { decoding: 'greedy' as const, beamWidth: 3, edits: new Map<number, number[]>() };
+
+describe('the word view', () => {
+  it('exists for subword RNNsearch models only: a subword Transformer keeps its pieces whatever units are asked for', async () => {
+    expect(hasWordView({ subword: true, family: 'rnnsearch' })).toBe(true);
+    expect(hasWordView({ subword: true, family: 'transformer' })).toBe(false);
+    expect(hasWordView({ subword: false, family: 'rnnsearch' })).toBe(false);
+    const model = await loadedModel('additive');
+    const a = analyse({ model, source: 'the cat sat .', target: '', decoding: 'greedy', beamWidth: 2, edits: new Map() });
+    const shown = viewAnalysis(a, { subword: true, family: 'transformer' }, { units: 'words' });
+    expect(shown.units).toBe('pieces');
+    expect(shown.trace).toBe(shown.pieces);
+  });
+});
 
 describe('analyse (inputs → what the panels show)', () => {
   it('free decoding: tokens, a trace, no baseline, time measured', async () => {

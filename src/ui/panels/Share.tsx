@@ -7,6 +7,7 @@ import { HeatmapExportError, buildHeatmapSvg, type HeatmapSpec } from '../../exp
 import { buildFragment } from '../../export/permalink';
 import { copyPngToClipboard, downloadBlob, safeFilename, svgToPngBlob, withPermalink } from '../../export/raster';
 import { traceRows, traceToJson, weightsToCsv } from '../../export/tables';
+import { hasWordView, viewInfo } from '../../model/analysis';
 import type { LoadedModel } from '../../model/bundle';
 import type { Trace } from '../../model/trace';
 import { isTaskId } from '../../data/tasks';
@@ -62,11 +63,14 @@ export function HeatmapToolbar() {
   const units = useStore((s) => s.units);
   const setUnits = useStore((s) => s.setUnits);
   const subword = model?.codecs.source.subword === true;
+  // the words/pieces choice only where a word view exists (subword RNNsearch); a subword
+  // Transformer shows its pieces and says so in the note below
+  const wordView = model ? hasWordView(viewInfo(model)) : false;
   const hasScores = trace?.steps.every((s) => s.scores !== null) ?? false;
   return (
     <>
     <div className="toolbar" role="toolbar" aria-label={t('heatmap.title')}>
-      {subword && (
+      {wordView && (
         <div className="segmented" role="radiogroup" aria-label={t('heatmap.units')}>
           <button type="button" role="radio" aria-checked={units === 'words'} onClick={() => setUnits('words')} title={t('heatmap.wordsRule')}>
             {t('heatmap.words')}
