@@ -107,11 +107,28 @@ export function configFromManifest(manifest: Manifest): ModelConfig {
 }
 
 /**
- * Validate a manifest (parsed JSON of unknown shape) and its weights, and build the model.
- * Throws CheckpointError (with a code and a user-facing message) on any problem.
+ * Everything of a model but its weights, checked and built: the manifest, the vocabularies, the
+ * configuration and the tokenizers. A page fetching a model prepares it while the weights are still
+ * on their way (src/store/catalog.ts; docs/ARCHITECTURE.md, "Loading a model").
  */
-export async function loadModel(manifestValue: unknown, weights: Uint8Array, files: ExtraFiles = {}): Promise<LoadedModel> {
-  const manifest = parseManifest(manifestValue);
+export interface PreparedModel {
+  manifestValue: unknown;
+  manifest: Manifest;
+  config: ModelConfig;
+  srcVocab: Vocab;
+  tgtVocab: Vocab;
+  codecs: LoadedModel['codecs'];
+  bpe?: LoadedModel['bpe'];
+  files: ExtraFiles;
+}
+
+/**
+ * Validate a manifest (parsed JSON of unknown shape) and the files beside it, and build what does
+ * not need the weights. Throws CheckpointError (with a code and a user-facing message) on any problem.
+ * `parsed`: `parseManifest(manifestValue)`, when the caller has it already.
+ */
+export async function prepareModel(manifestValue: unknown, files: ExtraFiles = {}, parsed?: Manifest): Promise<PreparedModel> {
+  const manifest = parsed ?? parseManifest(manifestValue);
   let srcVocab: Vocab;
   let tgtVocab: Vocab;
   try {
@@ -129,8 +146,6 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
       `manifest.sizes: the model has ${parameters.toLocaleString('en-US')} parameters; the limit is ${MAX_MODEL_PARAMETERS.toLocaleString('en-US')}: more than the page can hold in memory`,
     );
   }
-  let bpe: LoadedModel['bpe'];
-  let codecs: LoadedModel['codecs'];
   const tf = manifest.tokenizer.files;
   if (manifest.tokenizer.level === 'bpe' && tf) {
     // each tokenizer in its own task, so that opening a model never holds the page for long
@@ -138,20 +153,32 @@ export async function loadModel(manifestValue: unknown, weights: Uint8Array, fil
     await nextTask();
     const target = await readTokenizer(tf.target, files, 'target', manifest.vocab.target);
     await nextTask();
-    bpe = { source, target };
-    codecs = { source: bpeCodec(bpe.source), target: bpeCodec(bpe.target) };
-  } else {
-    const c = settingsCodec({ level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase });
-    codecs = { source: c, target: c };
+    const bpe = { source, target };
+    return { manifestValue, manifest, config, srcVocab, tgtVocab, bpe, codecs: { source: bpeCodec(source), target: bpeCodec(target) }, files };
   }
+  const c = settingsCodec({ level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase });
+  return { manifestValue, manifest, config, srcVocab, tgtVocab, codecs: { source: c, target: c }, files };
+}
+
+/** Check a prepared model's weights against its manifest and build the model. Throws CheckpointError. */
+export async function finishModel(prepared: PreparedModel, weights: Uint8Array): Promise<LoadedModel> {
+  const { manifest, config, srcVocab, tgtVocab, codecs, bpe, files } = prepared;
   const expected = new Map(paramSpecs(config).map((s) => [s.name, s.shape] as const));
   const values = await verifyCheckpoint(manifest, weights, expected);
   const params = paramsFromValues(config, values);
   await nextTask();
   const inference = createModel(config, params, srcVocab, tgtVocab);
   const tokenizer: TokenizerSettings = { level: manifest.tokenizer.level, lowercase: manifest.tokenizer.lowercase };
-  const checkpoint = { manifest: manifestValue, weights, files };
+  const checkpoint = { manifest: prepared.manifestValue, weights, files };
   return { manifest, config, params, srcVocab, tgtVocab, tokenizer, codecs, ...(bpe ? { bpe } : {}), inference, checkpoint };
+}
+
+/**
+ * Validate a manifest (parsed JSON of unknown shape) and its weights, and build the model.
+ * Throws CheckpointError (with a code and a user-facing message) on any problem.
+ */
+export async function loadModel(manifestValue: unknown, weights: Uint8Array, files: ExtraFiles = {}): Promise<LoadedModel> {
+  return finishModel(await prepareModel(manifestValue, files), weights);
 }
 
 export interface SaveModelArgs {

@@ -2,8 +2,8 @@
 // each folder holds manifest.json + weights. Fetching validates everything (the model loader
 // checks byte length, SHA-256 and every tensor) and reports problems as user-facing messages.
 
-import { loadModel, type LoadedModel } from '../model/bundle';
-import { CheckpointError, parseManifest } from '../model/checkpoint';
+import { finishModel, prepareModel, type LoadedModel } from '../model/bundle';
+import { CheckpointError, DEFAULT_WEIGHTS_FILE, parseManifest } from '../model/checkpoint';
 import { isVariant, type Variant } from '../model/config';
 
 export interface CatalogEntry {
@@ -103,13 +103,40 @@ async function readBody(res: Response, onChunk?: (n: number) => void): Promise<U
 }
 
 /**
+ * Start fetching a file that may not be wanted: it can be cancelled, and its failure is only seen
+ * by whoever awaits it.
+ */
+function speculate(url: string, what: string, signal?: AbortSignal): { response: Promise<Response>; cancel(): void } {
+  const control = new AbortController();
+  if (signal?.aborted) control.abort();
+  else signal?.addEventListener('abort', () => control.abort(), { once: true });
+  const response = fetchChecked(url, what, control.signal);
+  response.catch(() => undefined);
+  return { response, cancel: () => control.abort() };
+}
+
+/**
  * Fetch and validate one shipped model; errors are Error/CheckpointError with clear messages.
  * `onProgress` hears how much of the weights and tokenizers has arrived (a large checkpoint takes
  * a while: docs/ARCHITECTURE.md, "Large models").
+ *
+ * Nothing waits that need not (docs/ARCHITECTURE.md, "Loading a model"): the weights are asked
+ * for alongside the manifest under their usual name (a manifest naming another file cancels that
+ * request), and the manifest and tokenizers are checked and built while the weights arrive.
  */
 export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
   if (!ID.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
   const folder = new URL(`${id}/`, base);
+  const guess = speculate(new URL(DEFAULT_WEIGHTS_FILE, folder).href, `the weights of ${id}`, signal);
+  try {
+    return await fetchModelFiles(id, folder, guess, signal, onProgress);
+  } catch (err) {
+    guess.cancel();
+    throw err;
+  }
+}
+
+async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof speculate>, signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
   const manifestRes = await fetchChecked(new URL('manifest.json', folder).href, `the manifest of ${id}`, signal);
   let manifest: unknown;
   try {
@@ -117,9 +144,11 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
   } catch {
     throw new CheckpointError('manifest', `the manifest of ${id} is not valid JSON`);
   }
-  const file = (manifest as { weights?: { file?: unknown } } | null)?.weights?.file;
-  const name = typeof file === 'string' && /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(file) ? file : 'model.safetensors';
-  let total = 0;
+  const parsed = parseManifest(manifest);
+  // the folder's name is the model's name: a manifest naming another model is not this one
+  if (parsed.id !== id) throw new CheckpointError('manifest', `the manifest in models/${id}/ names another model (“${parsed.id}”)`);
+  // the tokenizers' sizes are not in the manifest: their bytes count as they come
+  const total = parsed.weights.byteLength;
   let loaded = 0;
   const onChunk = onProgress
     ? (n: number): void => {
@@ -127,16 +156,16 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
         onProgress(loaded, Math.max(total, loaded));
       }
     : undefined;
-  const bytes = async (file: string, what: string): Promise<Uint8Array> => readBody(await fetchChecked(new URL(file, folder).href, what, signal), onChunk);
-  // Subword models keep their tokenizer.json files beside the weights (names checked by loadModel);
-  // they are fetched alongside the weights
-  const parsed = parseManifest(manifest);
-  // the folder's name is the model's name: a manifest naming another model is not this one
-  if (parsed.id !== id) throw new CheckpointError('manifest', `the manifest in models/${id}/ names another model (“${parsed.id}”)`);
+  const what = `the weights of ${id}`;
+  const named = parsed.weights.file === DEFAULT_WEIGHTS_FILE;
+  if (!named) guess.cancel();
+  const weightsRes = named ? guess.response : fetchChecked(new URL(parsed.weights.file, folder).href, what, signal);
+  const weights = weightsRes.then((res) => readBody(res, onChunk));
+  weights.catch(() => undefined);
+  // Subword models keep their tokenizer.json files beside the weights (names checked by parseManifest)
   const tf = parsed.tokenizer.files;
-  // the tokenizers' sizes are not in the manifest: their bytes count as they come
-  total = parsed.weights.byteLength;
+  const bytes = async (file: string, what: string): Promise<Uint8Array> => readBody(await fetchChecked(new URL(file, folder).href, what, signal), onChunk);
   const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, `the ${side} tokenizer of ${id}`)]) : [];
-  const [weights, ...files] = await Promise.all([bytes(name, `the weights of ${id}`), ...extra]);
-  return loadModel(manifest, weights, Object.fromEntries(files));
+  const prepared = await prepareModel(manifest, Object.fromEntries(await Promise.all(extra)), parsed);
+  return finishModel(prepared, await weights);
 }

@@ -5,7 +5,7 @@
 
 import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { PAGES, useStore, type Page } from '../store/store';
-import { boot, fullPageLink, subscribeAddress } from './boot';
+import { fullPageLink, subscribeAddress } from './boot';
 import { translate, useT, type MessageKey } from './i18n';
 import { ExamplesMenu, ModelPicker, Notices, ViewSettings } from './panels/Header';
 import { ExploreView, HeatmapSection } from './views/ExploreView';
@@ -117,7 +117,6 @@ export function App({ embedOnly = false }: { embedOnly?: boolean }) {
   const embed = useStore((s) => s.embed) || embedOnly;
   const page = useStore((s) => s.page);
   useThemeAndLang();
-  useEffect(() => boot({ embedOnly }), [embedOnly]);
   // the other views' code is fetched ahead once the first heatmap is up (before, compiling it
   // would compete with the model's own setup on the main thread); the embed view never shows them
   // (asking again later is free: a module already loaded resolves at once)

@@ -36,4 +36,75 @@ describe('fetchModel', () => {
     expect(err).toBeInstanceOf(CheckpointError);
     expect((err as Error).message).toBe('the manifest in models/en-fr-additive/ names another model (“reverse-additive”)');
   });
+
+  it('asks for the weights alongside the manifest, not after it', async () => {
+    const cp = await checkpoint('en-fr-additive');
+    const asked: string[] = [];
+    let releaseManifest = (): void => undefined;
+    const manifestHeld = new Promise<void>((resolve) => (releaseManifest = resolve));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        asked.push(path);
+        if (path.endsWith('/manifest.json')) {
+          await manifestHeld;
+          return new Response(JSON.stringify(cp.manifest));
+        }
+        if (path.endsWith('/model.safetensors')) return new Response(cp.weights.slice());
+        return new Response('nope', { status: 404 });
+      }),
+    );
+    const loading = fetchModel('en-fr-additive', 'http://localhost/models/');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // the manifest has not arrived, and both requests are out
+    expect(asked.sort()).toEqual(['/models/en-fr-additive/manifest.json', '/models/en-fr-additive/model.safetensors']);
+    releaseManifest();
+    expect((await loading).manifest.id).toBe('en-fr-additive');
+  });
+
+  it('cancels the guessed weights when the manifest names another file, and fetches that one', async () => {
+    const cp = await checkpoint('en-fr-additive');
+    const manifest = structuredClone(cp.manifest) as { weights: { file: string } };
+    manifest.weights.file = 'weights-v2.safetensors';
+    const aborted: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        const path = new URL(url).pathname;
+        if (path.endsWith('/manifest.json')) return new Response(JSON.stringify(manifest));
+        if (path.endsWith('/weights-v2.safetensors')) return new Response(cp.weights.slice());
+        // the guess: held open until it is cancelled
+        return new Promise<Response>((_, reject) => {
+          init?.signal?.addEventListener('abort', () => {
+            aborted.push(path);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        });
+      }),
+    );
+    const model = await fetchModel('en-fr-additive', 'http://localhost/models/');
+    expect(model.manifest.weights.file).toBe('weights-v2.safetensors');
+    expect(aborted).toEqual(['/models/en-fr-additive/model.safetensors']);
+  });
+
+  it('a manifest that cannot be fetched cancels the guessed weights and says what failed', async () => {
+    const aborted: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        const path = new URL(url).pathname;
+        if (path.endsWith('/manifest.json')) return new Response('gone', { status: 404 });
+        return new Promise<Response>((_, reject) => {
+          init?.signal?.addEventListener('abort', () => {
+            aborted.push(path);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        });
+      }),
+    );
+    const err = await fetchModel('en-fr-additive', 'http://localhost/models/').catch((e: unknown) => e);
+    expect((err as Error).message).toBe('could not fetch the manifest of en-fr-additive: HTTP 404');
+    expect(aborted).toEqual(['/models/en-fr-additive/model.safetensors']);
+  });
 });
