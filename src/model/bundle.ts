@@ -2,7 +2,7 @@
 // settings and the inference engine; loading validates everything before anything is used, and
 // saving produces the manifest + safetensors pair that loading accepts.
 
-import type { TokenizerSettings } from '../data/tokenize';
+import { warmWordSegmenter, type TokenizerSettings } from '../data/tokenize';
 import { Vocab, VocabError } from '../data/vocab';
 import { BpeError, BpeTokenizer, MAX_TOKENIZER_CHARS } from '../data/bpe';
 import { bpeCodec, settingsCodec, type TextCodec } from '../data/codec';
@@ -146,6 +146,8 @@ export async function prepareModel(manifestValue: unknown, files: ExtraFiles = {
       `manifest.sizes: the model has ${parameters.toLocaleString('en-US')} parameters; the limit is ${MAX_MODEL_PARAMETERS.toLocaleString('en-US')}: more than the page can hold in memory`,
     );
   }
+  // every tokeniser's word view or word level segments words: its first use costs the most
+  warmWordSegmenter();
   const tf = manifest.tokenizer.files;
   if (manifest.tokenizer.level === 'bpe' && tf) {
     // each tokenizer in its own task, so that opening a model never holds the page for long
