@@ -141,7 +141,32 @@ export function HeatmapSection({ embed }: { embed: boolean }) {
   );
 }
 
+/**
+ * False until the first analysis has been painted: on opening the page the heatmap is drawn
+ * first and the panels around it one frame later, so that they do not hold back the first
+ * heatmap (docs/ARCHITECTURE.md, "Loading a model"). Mounted with an analysis (coming back from
+ * another view), it is true at once.
+ */
+function usePaintedOnce(ready: boolean): boolean {
+  const [painted, setPainted] = useState(ready);
+  useEffect(() => {
+    if (!ready || painted) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const after = (): void => {
+      timer = setTimeout(() => setPainted(true), 0);
+    };
+    // the frame that paints the heatmap, then a task of its own for the panels
+    const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(after) : (after(), undefined);
+    return () => {
+      if (frame !== undefined) cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [ready, painted]);
+  return painted;
+}
+
 export function ExploreView() {
+  const panels = usePaintedOnce(useAnalysis() !== null);
   return (
     <>
       <SentenceEditor />
@@ -149,18 +174,26 @@ export function ExploreView() {
       <div className="workspace">
         <div className="col-main">
           <HeatmapSection embed={false} />
-          <BeamTreePanel />
-          <HeadGrid />
-          <Predictions />
-          <SharePanel />
+          {panels && (
+            <>
+              <BeamTreePanel />
+              <HeadGrid />
+              <Predictions />
+              <SharePanel />
+            </>
+          )}
         </div>
         <div className="col-side">
-          <FastWeights />
-          <StepWeights />
-          <Saliency />
-          <ScoreBreakdown />
-          <ContextVector />
-          <Equations />
+          {panels && (
+            <>
+              <FastWeights />
+              <StepWeights />
+              <Saliency />
+              <ScoreBreakdown />
+              <ContextVector />
+              <Equations />
+            </>
+          )}
         </div>
       </div>
     </>

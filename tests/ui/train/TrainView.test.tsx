@@ -224,7 +224,8 @@ describe('TrainView: the trained model', () => {
     };
     await say(progress(50));
     fireEvent.click(button('Use in explorer'));
-    await flush(50);
+    // loading the model takes a few tasks (hashing, IndexedDB): as many as it takes on a busy machine
+    for (let waited = 0; useStore.getState().modelId !== 'user:trained-toy-additive-t1' && waited < 5000; waited += 50) await flush(50);
     const exported = worker().last('export/checkpoint');
     expect(exported?.id).toMatch(/^trained-reverse-additive-/);
     expect(exported?.title).toMatch(/Reverse a sequence · Additive \(Bahdanau\) · trained in this page \(50 steps\)/);
