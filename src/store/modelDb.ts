@@ -23,6 +23,7 @@ import * as v from 'valibot';
 import { isVariant, type Variant } from '../model/config';
 import { modelIdSchema } from '../model/domain';
 import { ownObject, text } from '../model/schema';
+import { MessageError, trainMsg, type TrainMessage } from './notices';
 
 export const DB_NAME = 'rnnsearch-models';
 export const DB_VERSION = 1;
@@ -85,6 +86,13 @@ export class ModelDbError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
+export function errorNotice(err: unknown): TrainMessage {
+  if (err instanceof MessageError) return err.msg as TrainMessage;
+  if (err instanceof ModelDbError && err.code !== 'failed') return trainMsg(err.code === 'quota' ? 'db.quota' : 'db.unavailable');
+  return trainMsg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
 }
 
 const UNAVAILABLE = 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.';
