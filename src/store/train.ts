@@ -79,7 +79,7 @@ export interface TrainState {
   /** The step of the last weights received (what "resume" would start from). */
   weightsStep: number | null;
   busy: 'export' | 'save' | 'load' | null;
-  /** Threads asked for the next run (src/ui/train/workers.ts; not part of the run's config). */
+  /** Threads asked for the next run (src/store/trainWorkers.ts; not part of the run's config). */
   workers: number;
   /** How many threads the run computes its gradients on, as the worker last said. */
   workersInfo: Omit<WorkersInfo, 'type'> | null;
@@ -304,7 +304,7 @@ export function setTsv(tsv: TsvFile | null, error: Message | null = null): void 
   useTrainStore.setState({ tsv, formErrors });
 }
 
-/** Threads for the next run (the choices of src/ui/train/workers.ts). */
+/** Threads for the next run (the choices of src/store/trainWorkers.ts). */
 export function setWorkers(n: number): void {
   useTrainStore.setState({ workers: clampWorkers(n) });
 }
