@@ -21,7 +21,7 @@
 
 import { animationFrames, frameDelaysMs, planAnimation, type AnimationFormat, type AnimationPlan } from './animation';
 import type { HeatmapSpec, HeatmapSvg } from './heatmapSvg';
-import { parseGifReply, type GifCommand, type GifReply } from '../worker/gifProtocol';
+import type { GifCommand, GifReply } from '../worker/gifProtocol';
 
 /** How long the GIF worker may take to answer one message before the animation is given up. */
 export const GIF_WORKER_TIMEOUT_MS = 30_000;
@@ -39,6 +39,12 @@ export interface FigureDrawing {
   image(svg: string): Promise<HTMLImageElement>;
   /** The figure's background colour (THEME_COLOURS[theme].background). */
   background: string;
+  /**
+   * The GIF worker's reply schema (src/worker/gifProtocol.ts parseGifReply), handed in for the
+   * same reason: it uses valibot, which the page's first bundle holds, and an import of it here
+   * would split that bundle's shared chunks.
+   */
+  parseGifReply(data: unknown): GifReply | null;
 }
 
 export interface AnimationRequest {
@@ -70,14 +76,14 @@ class GifWorkerClient {
   private waiting: { resolve(r: GifReply): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> } | null = null;
   private failure: Error | null = null;
 
-  constructor() {
+  constructor(private readonly parseReply: (data: unknown) => GifReply | null) {
     try {
       this.worker = new Worker(new URL('../worker/gif.worker.ts', import.meta.url), { type: 'module', name: 'rnnsearch-gif' });
     } catch (err) {
       throw new EncoderLoadError(`the GIF encoder could not start (${err instanceof Error ? err.message : String(err)})`);
     }
     this.worker.addEventListener('message', (e) => {
-      const reply = parseGifReply(e.data);
+      const reply = this.parseReply(e.data);
       if (!reply) return this.fail(new Error('the GIF worker sent a reply that is not one'));
       if (reply.type === 'error') return this.fail(new Error(`the GIF worker: ${reply.message}`));
       const w = this.waiting;
@@ -195,7 +201,7 @@ export async function makeAnimation(request: AnimationRequest): Promise<Animatio
     return { blob, extension, plan };
   }
 
-  const client = new GifWorkerClient();
+  const client = new GifWorkerClient(drawing.parseGifReply);
   const onAbort = (): void => client.fail(new DOMException('the animation was cancelled', 'AbortError') as Error);
   signal?.addEventListener('abort', onAbort);
   try {

@@ -21,10 +21,27 @@
 // Uses CompressionStream / DecompressionStream ('deflate-raw'; Baseline 2023: Chrome 80,
 // Firefox 113, Safari 16.4; Node 20 here), looked up on globalThis at call time.
 
-import { sampleProblem } from '../model/decoding';
+import * as v from 'valibot';
 import { MAX_TARGET_TOKENS } from '../model/config';
+import {
+  BeamWidthSchema,
+  DECODING_MODES,
+  LANGS,
+  MAX_SENTENCE_CHARS,
+  ModelRefSchema,
+  PALETTES,
+  SampleSchema,
+  THEMES,
+  UNITS,
+  VALUES_KINDS,
+} from '../model/domain';
+import { intIn, isRecord, ownObject } from '../model/schema';
 import { MAX_TOKENS_PER_SIDE } from '../data/limits';
 import { hasLoneSurrogate } from './text';
+
+// The domain's names and limits (src/model/domain.ts), re-exported for the codec's callers.
+export { MAX_PAGE_BEAM_WIDTH, MAX_SENTENCE_CHARS, MIN_BEAM_WIDTH, MODEL_REF, USER_MODEL_PREFIX } from '../model/domain';
+export type { DecodingMode, Lang, Palette, ThemeSetting, ValuesKind } from '../model/domain';
 
 /** The record format this code writes; links with a larger `v` were made by a newer page. */
 export const SHARE_VERSION = 1;
@@ -32,86 +49,92 @@ export const SHARE_VERSION = 1;
 export const MAX_FRAGMENT_CHARS = 16 * 1024;
 /** Most bytes inflated from a payload; past this the stream is cancelled (deflate bombs). */
 export const MAX_INFLATED_BYTES = 64 * 1024;
-/** Longest source or target sentence in a link, in UTF-16 code units. */
-export const MAX_SENTENCE_CHARS = 5000;
 /** Most attention edits in a link (one per target step at most). */
 export const MAX_EDITS = MAX_TARGET_TOKENS;
 /** Most weights in one edit: a full source of MAX_TOKENS_PER_SIDE tokens plus </s>. */
 export const MAX_EDIT_WEIGHTS = MAX_TOKENS_PER_SIDE + 1;
 /** Largest `step` (a step index, or the number of steps when decoding is finished). */
 export const MAX_STEP = MAX_TARGET_TOKENS;
-/**
- * The page's beam widths, defined once: the permalink validator, the store's setBeamWidth and its
- * local-storage check all use these (the model's beam search itself accepts 1..16, but the page
- * offers 2..8: width 1 is greedy decoding, and wider beams are slow to show).
- */
-export const MIN_BEAM_WIDTH = 2;
-export const MAX_PAGE_BEAM_WIDTH = 8;
 /** Decimals kept of each edited weight once a row is normalised to sum to 1. */
 export const EDIT_WEIGHT_DECIMALS = 4;
 
-/**
- * How a link names a model of the reader's own (trained or loaded in a browser, docs/ARCHITECTURE.md,
- * "Model names"): `user:` and its manifest id. A shipped model is named by its plain id, as links
- * always have, so a user's model can never take a shipped model's name; a page older than this
- * prefix refuses such a link as invalid rather than opening the shipped model of that id.
- */
-export const USER_MODEL_PREFIX = 'user:';
-/** A model's name in a link: a shipped model's id, or USER_MODEL_PREFIX and a manifest id. */
-export const MODEL_REF = /^(?:user:)?[a-z0-9-]{1,64}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** An inflate that has not finished after this long is abandoned (it never should take it). */
 const INFLATE_WATCHDOG_MS = 5000;
 
-/** Free decoding mode (a non-empty `target` is force-decoded instead). */
-export type DecodingMode = 'greedy' | 'beam' | 'sample';
-/** What the heatmap colours: the weights α or the scores e. */
-export type ValuesKind = 'weights' | 'scores';
-/** The colour-blind-safe colour scales of the heatmap (d3-scale-chromatic). */
-export type Palette = 'cividis' | 'viridis';
-/** The page language. */
-export type Lang = 'en' | 'zh';
-/** The page theme; 'auto' follows prefers-color-scheme. */
-export type ThemeSetting = 'auto' | 'light' | 'dark';
+// ---- the schema (docs/ARCHITECTURE.md, "Schemas at the boundaries") --------------------------
+
+const SentenceSchema = v.pipe(v.string(), v.maxLength(MAX_SENTENCE_CHARS), v.check((s: string) => !hasLoneSurrogate(s)));
+
+/** One edited row: finite weights ≥ 0 (-0 read as 0), checked as one array, not one schema a value. */
+const EditWeightsSchema = v.pipe(
+  v.custom<number[]>((x) => Array.isArray(x) && x.length >= 1 && x.length <= MAX_EDIT_WEIGHTS && x.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)),
+  v.transform((w: number[]) => w.map((x) => (x === 0 ? 0 : x))),
+);
 
 /** One attention edit: the weights (over the source, </s> included) that replace step `step`'s α. */
-export interface AttentionEdit {
-  step: number;
-  weights: number[];
-}
+const EditSchema = ownObject({ step: intIn(0, MAX_STEP - 1), weights: EditWeightsSchema });
 
-/** View options that a link restores. */
-export interface ShareView {
-  values: ValuesKind;
-  transpose: boolean;
-  palette: Palette;
-  lang: Lang;
-  theme: ThemeSetting;
+/**
+ * The edits, all or nothing (see the policy at the top): at most one per step, and every row over
+ * the one source (</s> included), so a row of another length is malformed.
+ */
+const EditsSchema = v.pipe(
+  v.array(EditSchema),
+  v.maxLength(MAX_EDITS),
+  v.check((edits) => new Set(edits.map((e) => e.step)).size === edits.length),
+  v.check((edits) => edits.every((e) => e.weights.length === edits[0]?.weights.length)),
+);
+
+/** The view options a link restores, each checked on its own (a bad one takes its default). */
+const VIEW_FIELDS = {
+  values: v.picklist(VALUES_KINDS),
+  transpose: v.boolean(),
+  palette: v.picklist(PALETTES),
+  lang: v.picklist(LANGS),
+  theme: v.picklist(THEMES),
   /** Subword models: words or pieces (absent in older links: words). */
-  units: 'pieces' | 'words';
-}
+  units: v.picklist(UNITS),
+};
 
-/** The user's inputs that a permalink restores (version 1). */
-export interface ShareState {
-  v: 1;
+/** The fields beside model/source/target, each checked on its own, in this order. */
+const STATE_FIELDS = {
+  decoding: v.picklist(DECODING_MODES),
+  /** Sampling settings (with decoding 'sample'; absent otherwise): the seed makes the link reproduce the sample. */
+  sample: SampleSchema,
+  beamWidth: BeamWidthSchema,
+  /** The decoding step on show. */
+  step: intIn(0, MAX_STEP),
+  edits: EditsSchema,
+};
+
+/** The core: a link whose version, model or sentences are bad is refused whole. */
+const CoreSchema = ownObject({
+  v: v.literal(SHARE_VERSION),
   /**
    * A shipped model's id, as in public/models/<id>/ (the id also fixes the attention variant), or
    * `user:<manifest id>` for a model of the reader's own (USER_MODEL_PREFIX).
    */
-  model: string;
-  source: string;
+  model: ModelRefSchema,
+  source: SentenceSchema,
   /** A typed reference translation to force-decode; '' for free decoding. */
-  target: string;
-  decoding: DecodingMode;
-  beamWidth: number;
-  /** Sampling settings (with decoding 'sample'; absent otherwise): the seed makes the link reproduce the sample. */
-  sample?: { temperature: number; topK: number; seed: number };
-  /** The decoding step on show. */
-  step: number;
-  edits: AttentionEdit[];
-  view: ShareView;
-}
+  target: SentenceSchema,
+});
+
+/** The user's inputs that a permalink restores (version 1): the type is derived from these rules. */
+export const ShareStateSchema = v.object({
+  ...CoreSchema.pipe[2].entries,
+  ...STATE_FIELDS,
+  sample: v.optional(SampleSchema),
+  view: v.object(VIEW_FIELDS),
+});
+
+export type ShareState = v.InferOutput<typeof ShareStateSchema>;
+/** View options that a link restores. */
+export type ShareView = ShareState['view'];
+/** One attention edit. */
+export type AttentionEdit = ShareState['edits'][number];
 
 /** Why a fragment did not give back the state it names; null when it did (or there was none). */
 export type ShareProblem = 'too-long' | 'damaged' | 'too-large' | 'unsupported' | 'newer-version' | 'invalid' | 'partial';
@@ -194,115 +217,45 @@ export class ShareStateError extends Error {
 
 type Rec = Record<string, unknown>;
 
-function isRecord(x: unknown): x is Rec {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** An own property only: inherited ones (`constructor` from Object.prototype…) read as undefined. */
-function own(o: Rec, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
-}
-
 function has(o: Rec, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
-}
-
-function isIntIn(x: unknown, lo: number, hi: number): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
-}
-
-function isSentence(x: unknown): x is string {
-  return typeof x === 'string' && x.length <= MAX_SENTENCE_CHARS && !hasLoneSurrogate(x);
-}
-
-function oneOf<T extends string>(x: unknown, values: readonly T[]): x is T {
-  return typeof x === 'string' && (values as readonly string[]).includes(x);
-}
-
-/** The edits, or null when any one is malformed (all-or-nothing: see the policy at the top). */
-function readEdits(x: unknown): AttentionEdit[] | null {
-  if (!Array.isArray(x) || x.length > MAX_EDITS) return null;
-  const seen = new Set<number>();
-  const out: AttentionEdit[] = [];
-  let rowLength = -1;
-  for (const e of x as unknown[]) {
-    if (!isRecord(e)) return null;
-    const step = own(e, 'step');
-    if (!isIntIn(step, 0, MAX_STEP - 1) || seen.has(step)) return null;
-    seen.add(step);
-    const w = own(e, 'weights');
-    if (!Array.isArray(w) || w.length < 1 || w.length > MAX_EDIT_WEIGHTS) return null;
-    // every row is over the one source (</s> included): a row of another length is malformed
-    if (rowLength >= 0 && w.length !== rowLength) return null;
-    rowLength = w.length;
-    const weights: number[] = new Array<number>(w.length);
-    for (let i = 0; i < w.length; i++) {
-      const v: unknown = w[i];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return null;
-      weights[i] = v === 0 ? 0 : v; // -0 → 0
-    }
-    out.push({ step, weights });
-  }
-  return out;
+  return Object.hasOwn(o, key);
 }
 
 type Validation = { state: ShareState; problem: 'newer-version' | 'invalid' | null; reset: ResetField[] };
+
+/**
+ * Reads each field of `schemas` that `from` has as its own: a valid one is set on `into`, a bad
+ * one is named in `reset` (with `prefix`) and keeps its default.
+ */
+function readFields(schemas: Record<string, v.GenericSchema>, from: Rec, into: Rec, reset: ResetField[], prefix = ''): void {
+  for (const [key, schema] of Object.entries(schemas)) {
+    if (!has(from, key)) continue;
+    const r = v.safeParse(schema, from[key]);
+    if (r.success) into[key] = r.output;
+    else reset.push(`${prefix}${key}` as ResetField);
+  }
+}
 
 /** The schema check: a fresh state from `raw`'s own, valid fields (see the policy at the top). */
 function validate(raw: unknown): Validation {
   const state = defaultShareState();
   if (!isRecord(raw)) return { state, problem: 'invalid', reset: [] };
-  const v = own(raw, 'v');
-  if (typeof v === 'number' && Number.isInteger(v) && v > SHARE_VERSION) return { state, problem: 'newer-version', reset: [] };
-  const model = own(raw, 'model');
-  const source = own(raw, 'source');
-  const target = own(raw, 'target');
-  if (v !== SHARE_VERSION || typeof model !== 'string' || !MODEL_REF.test(model) || !isSentence(source) || !isSentence(target)) {
-    return { state, problem: 'invalid', reset: [] };
-  }
-  state.model = model;
-  state.source = source;
-  state.target = target;
+  const version = has(raw, 'v') ? raw.v : undefined;
+  if (typeof version === 'number' && Number.isInteger(version) && version > SHARE_VERSION) return { state, problem: 'newer-version', reset: [] };
+  const core = v.safeParse(CoreSchema, raw);
+  if (!core.success) return { state, problem: 'invalid', reset: [] };
+  state.model = core.output.model;
+  state.source = core.output.source;
+  state.target = core.output.target;
 
   const reset: ResetField[] = [];
-  const field = <T>(key: string, ok: (x: unknown) => x is T, set: (x: T) => void, from: Rec = raw, name = key as ResetField): void => {
-    if (!has(from, key)) return;
-    const x = own(from, key);
-    if (ok(x)) set(x);
-    else reset.push(name);
-  };
-  field('decoding', (x): x is DecodingMode => oneOf(x, ['greedy', 'beam', 'sample'] as const), (x) => (state.decoding = x));
-  field('sample', isSample, (x) => (state.sample = { temperature: x.temperature, topK: x.topK, seed: x.seed }));
-  field('beamWidth', (x): x is number => isIntIn(x, MIN_BEAM_WIDTH, MAX_PAGE_BEAM_WIDTH), (x) => (state.beamWidth = x));
-  field('step', (x): x is number => isIntIn(x, 0, MAX_STEP), (x) => (state.step = x));
-  if (has(raw, 'edits')) {
-    const edits = readEdits(own(raw, 'edits'));
-    if (edits) state.edits = edits;
-    else reset.push('edits');
-  }
+  readFields(STATE_FIELDS, raw, state as unknown as Rec, reset);
   if (has(raw, 'view')) {
-    const view = own(raw, 'view');
+    const view = raw.view;
     if (!isRecord(view)) reset.push('view');
-    else {
-      const s = state.view;
-      field('values', (x): x is ValuesKind => oneOf(x, ['weights', 'scores'] as const), (x) => (s.values = x), view, 'view.values');
-      field('transpose', (x): x is boolean => typeof x === 'boolean', (x) => (s.transpose = x), view, 'view.transpose');
-      field('palette', (x): x is Palette => oneOf(x, ['cividis', 'viridis'] as const), (x) => (s.palette = x), view, 'view.palette');
-      field('lang', (x): x is Lang => oneOf(x, ['en', 'zh'] as const), (x) => (s.lang = x), view, 'view.lang');
-      field('theme', (x): x is ThemeSetting => oneOf(x, ['auto', 'light', 'dark'] as const), (x) => (s.theme = x), view, 'view.theme');
-      field('units', (x): x is 'pieces' | 'words' => oneOf(x, ['pieces', 'words'] as const), (x) => (s.units = x), view, 'view.units');
-    }
+    else readFields(VIEW_FIELDS, view, state.view as unknown as Rec, reset, 'view.');
   }
   return { state, problem: null, reset };
-}
-
-/** A sampling record in range (the model's own rule, src/model/decoding.ts). */
-function isSample(x: unknown): x is { temperature: number; topK: number; seed: number } {
-  if (!isRecord(x)) return false;
-  const t = own(x, 'temperature');
-  const k = own(x, 'topK');
-  const seed = own(x, 'seed');
-  return typeof t === 'number' && typeof k === 'number' && typeof seed === 'number' && sampleProblem({ temperature: t, topK: k, seed }) === null;
 }
 
 /** True when `x` is a complete, valid ShareState (every field present and in range). */
@@ -312,7 +265,7 @@ export function isValidShareState(x: unknown): x is ShareState {
   if (r.problem !== null || r.reset.length > 0) return false;
   const keys = ['decoding', 'beamWidth', 'step', 'edits', 'view'];
   if (!keys.every((k) => has(x, k))) return false;
-  const view = own(x, 'view') as Rec;
+  const view = x.view as Rec;
   return ['values', 'transpose', 'palette', 'lang', 'theme'].every((k) => has(view, k));
 }
 

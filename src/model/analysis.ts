@@ -12,13 +12,15 @@ import { MAX_TARGET_TOKENS } from './config';
 import { DecodeError, type BeamHypothesis, type BeamTree, type DecodeErrorCode, type SampleOptions } from './decoding';
 import type { EncodedInput } from './family';
 import type { HeadView, Trace } from './trace';
+import type { DecodingMode, Units } from './domain';
 import { withHeadView } from './transformer/trace';
 import { wordTrace } from './wordTrace';
 
 /** Subword models can be shown as the model's pieces or as whole words (see wordTrace.ts). */
-export type Units = 'pieces' | 'words';
+export type { Units } from './domain';
 
-export type Decoding = 'greedy' | 'beam' | 'sample';
+/** The free decoding mode (src/model/domain.ts). */
+export type Decoding = DecodingMode;
 
 /**
  * What the decoding depends on: the model and the document. Changing any of these decodes again

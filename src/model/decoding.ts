@@ -7,6 +7,7 @@ import { EOS_ID, BOS_ID } from '../data/vocab';
 import { allocArray, Rng, type DType, type FloatArray } from '../tensor';
 import { MAX_TARGET_TOKENS } from './config';
 import type { DecodeMode, Trace } from './trace';
+import { MAX_BEAM_WIDTH, sampleProblem, type SampleOptions } from './domain';
 
 export type DecodeErrorCode = 'empty-source' | 'source-too-long' | 'target-too-long' | 'bad-override' | 'bad-option';
 
@@ -37,29 +38,8 @@ export interface DecodeOptions {
   sample?: SampleOptions;
 }
 
-/**
- * Sampling: each step draws the next word from softmax(log p / temperature) restricted to the
- * `topK` most probable words (0: all), with a seeded generator, so the same seed gives the same
- * sentence. The step's recorded top-k is then this tempered distribution (what was sampled from).
- */
-export interface SampleOptions {
-  temperature: number;
-  topK: number;
-  seed: number;
-}
-
-export const MIN_TEMPERATURE = 0.05;
-export const MAX_TEMPERATURE = 5;
-export const MAX_SAMPLE_TOP_K = 1000;
-export const MAX_SAMPLE_SEED = 2 ** 31 - 1;
-
-/** Why sampling options are not usable, or null. */
-export function sampleProblem(s: SampleOptions): string | null {
-  if (!(s.temperature >= MIN_TEMPERATURE && s.temperature <= MAX_TEMPERATURE)) return `temperature must be in [${MIN_TEMPERATURE}, ${MAX_TEMPERATURE}], got ${s.temperature}`;
-  if (!Number.isInteger(s.topK) || s.topK < 0 || s.topK > MAX_SAMPLE_TOP_K) return `top-k must be an integer in [0, ${MAX_SAMPLE_TOP_K}] (0: all words), got ${s.topK}`;
-  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SAMPLE_SEED) return `the seed must be an integer in [0, ${MAX_SAMPLE_SEED}], got ${s.seed}`;
-  return null;
-}
+// Sampling's settings and limits are the page's domain (src/model/domain.ts): defined there once.
+export { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE, sampleProblem, type SampleOptions } from './domain';
 
 /** log of softmax(logProbs / temperature) over the topK most probable entries (−∞ elsewhere), into `out`. */
 export function temperedLogProbs(logProbs: ArrayLike<number>, temperature: number, topK: number, out: Float64Array): void {
@@ -107,8 +87,8 @@ export function drawFrom(logProbs: Float64Array, rng: Rng): number {
   return last; // rounding: the last word with any probability
 }
 
-/** Beam widths the models accept (the page offers a narrower range, see src/store/domain.ts). */
-export const MAX_BEAM_WIDTH = 16;
+/** Beam widths the models accept (the page offers a narrower range; both in src/model/domain.ts). */
+export { MAX_BEAM_WIDTH } from './domain';
 
 export interface BeamOptions {
   width: number;

@@ -1,10 +1,12 @@
 // The Trace: everything one decoding computed, recorded so that panels, exports, metrics and
 // tests read numbers instead of redoing the maths. Vectors are views into one buffer per trace.
 
+import type { DecodingMode } from './domain';
 import type { Variant } from './config';
 import type { WordGroups } from '../data/codec';
 
-export type DecodeMode = 'greedy' | 'beam' | 'forced' | 'sample';
+/** How a trace was decoded: a free decoding mode (src/model/domain.ts) or forced. */
+export type DecodeMode = DecodingMode | 'forced';
 
 export type Vec = Float32Array | Float64Array;
 

@@ -5,6 +5,7 @@
 import { finishModel, prepareModel, type LoadedModel } from '../model/bundle';
 import { CheckpointError, DEFAULT_WEIGHTS_FILE, parseManifest } from '../model/checkpoint';
 import { isVariant, type Variant } from '../model/config';
+import { isModelId, MODEL_ID_PATTERN } from '../model/domain';
 
 export interface CatalogEntry {
   id: string;
@@ -18,7 +19,6 @@ export interface CatalogEntry {
   bytes: number;
 }
 
-const ID = /^[a-z0-9-]{1,64}$/;
 
 /** Validate index.json (never trusting its shape); bad entries are skipped. */
 export function parseCatalog(value: unknown): CatalogEntry[] {
@@ -29,7 +29,7 @@ export function parseCatalog(value: unknown): CatalogEntry[] {
   for (const raw of (value as { models: unknown[] }).models.slice(0, 200)) {
     if (typeof raw !== 'object' || raw === null) continue;
     const r = raw as Record<string, unknown>;
-    if (typeof r.id !== 'string' || !ID.test(r.id) || !isVariant(r.variant) || typeof r.task !== 'string') continue;
+    if (typeof r.id !== 'string' || !isModelId(r.id) || !isVariant(r.variant) || typeof r.task !== 'string') continue;
     const m = (typeof r.metrics === 'object' && r.metrics !== null ? r.metrics : {}) as Record<string, unknown>;
     const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     const metrics: CatalogEntry['metrics'] = {};
@@ -125,7 +125,7 @@ function speculate(url: string, what: string, signal?: AbortSignal): { response:
  * request), and the manifest and tokenizers are checked and built while the weights arrive.
  */
 export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
-  if (!ID.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
+  if (!MODEL_ID_PATTERN.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
   const folder = new URL(`${id}/`, base);
   const guess = speculate(new URL(DEFAULT_WEIGHTS_FILE, folder).href, `the weights of ${id}`, signal);
   try {

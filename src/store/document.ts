@@ -2,10 +2,10 @@
 // attention edits, the Transformer's head and positions). Changing any of it is all an action
 // does: the analysis is derived from it (src/store/derived.ts).
 
-import { DEFAULT_SHARE_STATE, MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../export/permalink';
+import { DEFAULT_SHARE_STATE } from '../export/permalink';
 import { MAX_INPUT_CHARS } from '../data/limits';
 import { textPrefix, type Decoding } from '../model/analysis';
-import { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE, sampleProblem, type SampleOptions } from '../model/decoding';
+import { MAX_PAGE_BEAM_WIDTH, MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_BEAM_WIDTH, MIN_TEMPERATURE, sampleProblem, type SampleOptions } from '../model/domain';
 import type { HeadView } from '../model/trace';
 import { Rng } from '../tensor';
 import { clampStep } from './derived';

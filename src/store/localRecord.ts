@@ -8,10 +8,8 @@
 // same rules, written once as data, with the type derived from them.
 
 import * as v from 'valibot';
-import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../export/permalink';
 import { MAX_INPUT_CHARS } from '../data/limits';
-import { sampleProblem, type SampleOptions } from '../model/decoding';
-import { isModelRef } from './modelRef';
+import { BeamWidthSchema, DECODING_MODES, LANGS, ModelRefSchema, PALETTES, SampleSchema, THEMES, UNITS, VALUES_KINDS } from '../model/domain';
 
 /** A field that is dropped (undefined) when it is absent or not well formed. */
 const field = <S extends v.GenericSchema>(schema: S) => v.fallback(v.optional(schema), undefined);
@@ -19,25 +17,20 @@ const field = <S extends v.GenericSchema>(schema: S) => v.fallback(v.optional(sc
 // the same cap as typing (setSource, setTarget): what was kept is given back whole after a reload
 const text = v.pipe(v.string(), v.maxLength(MAX_INPUT_CHARS));
 
-const sample = v.pipe(
-  v.object({ temperature: v.number(), topK: v.number(), seed: v.number() }),
-  v.check((s: SampleOptions) => sampleProblem(s) === null),
-);
-
 export const LocalRecordSchema = v.object({
-  modelId: field(v.pipe(v.string(), v.check((s: string) => isModelRef(s)))),
+  modelId: field(ModelRefSchema),
   source: field(text),
   target: field(text),
-  decoding: field(v.picklist(['greedy', 'beam', 'sample'])),
-  sample: field(sample),
-  beamWidth: field(v.pipe(v.number(), v.integer(), v.minValue(MIN_BEAM_WIDTH), v.maxValue(MAX_PAGE_BEAM_WIDTH))),
-  values: field(v.picklist(['weights', 'scores'])),
+  decoding: field(v.picklist(DECODING_MODES)),
+  sample: field(SampleSchema),
+  beamWidth: field(BeamWidthSchema),
+  values: field(v.picklist(VALUES_KINDS)),
   transpose: field(v.boolean()),
-  palette: field(v.picklist(['cividis', 'viridis'])),
-  theme: field(v.picklist(['auto', 'light', 'dark'])),
-  lang: field(v.picklist(['en', 'zh'])),
+  palette: field(v.picklist(PALETTES)),
+  theme: field(v.picklist(THEMES)),
+  lang: field(v.picklist(LANGS)),
   showTable: field(v.boolean()),
-  units: field(v.picklist(['pieces', 'words'])),
+  units: field(v.picklist(UNITS)),
 });
 
 /** What a local record can give back: each field well formed, or absent. */

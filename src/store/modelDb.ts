@@ -19,26 +19,39 @@
 import { create } from 'zustand';
 import { loadModel, type LoadedModel } from '../model/bundle';
 import { CheckpointError, parseManifestText, serializeManifest, type Manifest } from '../model/checkpoint';
-import { isVariant } from '../model/config';
+import * as v from 'valibot';
+import { isVariant, type Variant } from '../model/config';
+import { modelIdSchema } from '../model/domain';
+import { ownObject, text } from '../model/schema';
+import { MessageError, trainMsg, type TrainMessage } from './notices';
 
 export const DB_NAME = 'rnnsearch-models';
 export const DB_VERSION = 1;
 const MODELS = 'models';
 const WEIGHTS = 'weights';
 
-export interface StoredModelMeta {
-  id: string;
-  title: string;
-  task: string;
-  variant: Manifest['variant'];
-  bytes: number;
-  /** ISO 8601. */
-  savedAt: string;
-}
+/** Longest stored title and task (a manifest's caps). */
+export const MAX_STORED_TITLE_CHARS = 200;
+export const MAX_STORED_TASK_CHARS = 64;
+/** Longest savedAt text (an ISO 8601 time is 24 characters). */
+const MAX_SAVED_AT_CHARS = 64;
 
-interface ModelRecord extends StoredModelMeta {
-  manifest: string;
-}
+/** A record's listing fields (docs/ARCHITECTURE.md, "Schemas at the boundaries"). */
+const META_ENTRIES = {
+  id: modelIdSchema(),
+  title: text(MAX_STORED_TITLE_CHARS, 1),
+  task: text(MAX_STORED_TASK_CHARS, 1),
+  variant: v.custom<Variant>(isVariant),
+  bytes: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  /** ISO 8601. */
+  savedAt: text(MAX_SAVED_AT_CHARS, 1),
+};
+const StoredMetaSchema = ownObject(META_ENTRIES);
+/** The `models` store's record: the listing fields and the manifest's JSON text. */
+const ModelRecordSchema = ownObject({ ...META_ENTRIES, manifest: v.string() });
+
+export type StoredModelMeta = v.InferOutput<typeof StoredMetaSchema>;
+type ModelRecord = v.InferOutput<typeof ModelRecordSchema>;
 
 interface WeightsRecord {
   id: string;
@@ -47,51 +60,20 @@ interface WeightsRecord {
   files?: Record<string, Uint8Array>;
 }
 
-/** A stored model id: as a manifest's (1–64 characters of a-z, 0-9 and "-"). */
-const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
-/** Longest stored title and task (a manifest's caps). */
-export const MAX_STORED_TITLE_CHARS = 200;
-export const MAX_STORED_TASK_CHARS = 64;
-/** Longest savedAt text (an ISO 8601 time is 24 characters). */
-const MAX_SAVED_AT_CHARS = 64;
-
 function ownField(o: object, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
-}
-
-function isText(x: unknown, max: number): x is string {
-  return typeof x === 'string' && x.length >= 1 && x.length <= max;
+  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 /**
- * A stored record's listing fields, checked one by one (own properties only) into a fresh object;
- * null when any is missing or wrong, with the first bad field's name in `why.field`.
+ * A stored record checked by `schema` (own properties only) into a fresh object; null when any
+ * field is missing or wrong, with the first bad field's name in `why.field`.
  */
-function readStoredMeta(record: unknown, why: { field?: string } = {}): StoredModelMeta | null {
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    why.field = 'record';
-    return null;
-  }
-  const id = ownField(record, 'id');
-  const title = ownField(record, 'title');
-  const task = ownField(record, 'task');
-  const variant = ownField(record, 'variant');
-  const bytes = ownField(record, 'bytes');
-  const savedAt = ownField(record, 'savedAt');
-  const checks: ReadonlyArray<readonly [string, boolean]> = [
-    ['id', typeof id === 'string' && ID_PATTERN.test(id)],
-    ['title', isText(title, MAX_STORED_TITLE_CHARS)],
-    ['task', isText(task, MAX_STORED_TASK_CHARS)],
-    ['variant', isVariant(variant)],
-    ['bytes', typeof bytes === 'number' && Number.isFinite(bytes) && bytes >= 0],
-    ['savedAt', isText(savedAt, MAX_SAVED_AT_CHARS)],
-  ];
-  const bad = checks.find(([, ok]) => !ok);
-  if (bad) {
-    why.field = bad[0];
-    return null;
-  }
-  return { id: id as string, title: title as string, task: task as string, variant: variant as StoredModelMeta['variant'], bytes: bytes as number, savedAt: savedAt as string };
+function readRecord<S extends v.GenericSchema>(schema: S, record: unknown, why: { field?: string } = {}): v.InferOutput<S> | null {
+  const r = v.safeParse(schema, record);
+  if (r.success) return r.output;
+  const key = (r.issues[0]?.path?.[0] as { key?: unknown } | undefined)?.key;
+  why.field = typeof key === 'string' ? key : 'record';
+  return null;
 }
 
 export type ModelDbErrorCode = 'unavailable' | 'quota' | 'failed';
@@ -104,6 +86,13 @@ export class ModelDbError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
+export function errorNotice(err: unknown): TrainMessage {
+  if (err instanceof MessageError) return err.msg as TrainMessage;
+  if (err instanceof ModelDbError && err.code !== 'failed') return trainMsg(err.code === 'quota' ? 'db.quota' : 'db.unavailable');
+  return trainMsg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
 }
 
 const UNAVAILABLE = 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.';
@@ -211,7 +200,7 @@ export async function listStoredModels(): Promise<StoredModelMeta[]> {
   const list: StoredModelMeta[] = [];
   if (Array.isArray(all)) {
     for (const record of all as unknown[]) {
-      const meta = readStoredMeta(record);
+      const meta = readRecord(StoredMetaSchema, record);
       if (meta) list.push(meta);
     }
   }
@@ -234,11 +223,10 @@ export async function getStoredModel(id: string): Promise<{ manifest: string; we
   });
   if (found.model === undefined || found.model === null || found.weights === undefined || found.weights === null) return null;
   const why: { field?: string } = {};
-  const meta = readStoredMeta(found.model, why);
-  if (!meta) throw damaged(id, why.field ?? 'record');
-  if (meta.id !== id) throw damaged(id, 'id');
-  const manifest = ownField(found.model as object, 'manifest');
-  if (typeof manifest !== 'string') throw damaged(id, 'manifest');
+  const record = readRecord(ModelRecordSchema, found.model, why);
+  if (!record) throw damaged(id, why.field ?? 'record');
+  if (record.id !== id) throw damaged(id, 'id');
+  const manifest = record.manifest;
   if (typeof found.weights !== 'object') throw damaged(id, 'weights');
   const w = found.weights as object;
   return { manifest, weights: ownField(w, 'weights') as Uint8Array, files: ownField(w, 'files') };

@@ -5,7 +5,7 @@
 // shipped model in the store, the picker, a link or an export (docs/RELIABILITY.md, "a user's
 // checkpoint with a shipped model's id").
 
-import { MODEL_REF, USER_MODEL_PREFIX } from '../export/permalink';
+import { MODEL_REF, USER_MODEL_PREFIX } from '../model/domain';
 
 /** Where a model comes from: shipped with the page, or the reader's own. */
 export type ModelOrigin = 'shipped' | 'user';

@@ -27,6 +27,56 @@ export type StoreNoticeKey =
   | 'editor.side.source'
   | 'editor.side.target';
 
+/** The keys of the training store's messages and its form checks (src/store/train.ts, trainDefaults.ts). */
+export type TrainMessageKey =
+  | 'train.crashNotice'
+  | 'train.noExport'
+  | 'train.noWorker'
+  | 'train.refused'
+  | 'train.savedNotice'
+  | 'train.err.int'
+  | 'train.err.heads'
+  | 'train.err.minMax'
+  | 'train.err.lr'
+  | 'train.err.chars'
+  | 'train.err.noTsv'
+  | 'train.err.tsvLarge'
+  | 'notice.error'
+  | 'db.quota'
+  | 'db.unavailable';
+
+/** A message of the training store, typed by its keys. */
+export interface TrainMessage extends NoticeMessage {
+  key: TrainMessageKey;
+}
+
+/** Typed construction of a training-store message. */
+export function trainMsg(key: TrainMessageKey, vars?: Readonly<Record<string, NoticeVar>>): TrainMessage {
+  return vars ? { key, vars } : { key };
+}
+
+let englishOf: (m: NoticeMessage) => string = (m) => m.key;
+
+/**
+ * How a message reads in English: the UI's tables know (src/ui/i18n.ts registers this), the store
+ * does not; a notice keeps it as its fallback text and an Error as its `message`.
+ */
+export function setMessageText(english: (m: NoticeMessage) => string): void {
+  englishOf = english;
+}
+
+/** A message's English text (its key until the UI has registered its tables). */
+export function messageText(m: NoticeMessage): string {
+  return englishOf(m);
+}
+
+/** An error whose words are a message (shown in the reader's language); `message` is English. */
+export class MessageError extends Error {
+  constructor(readonly msg: NoticeMessage) {
+    super(englishOf(msg));
+  }
+}
+
 export interface Notice {
   id: number;
   kind: 'info' | 'warning' | 'error';

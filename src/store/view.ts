@@ -1,7 +1,7 @@
 // The view slice: how the document is shown (the page, units, values, palette, theme, language,
 // the table, playback, embed mode).
 
-import type { Lang, Palette, ThemeSetting, ValuesKind } from '../export/permalink';
+import type { Lang, Palette, ThemeSetting, ValuesKind } from '../model/domain';
 import type { Units } from '../model/analysis';
 import { clampStep } from './derived';
 import type { Slice } from './slice';

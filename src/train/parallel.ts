@@ -23,6 +23,8 @@ import type { ModelConfig } from '../model/config';
 import { batchLoss } from '../model/family';
 import { Params } from '../model/params';
 import { Tensor, backward } from '../tensor';
+import { isRecord } from '../model/schema';
+import * as v from 'valibot';
 
 /** What a pool needs of one gradient worker (a Node worker thread, a Web Worker, a fake in tests). */
 export interface GradPort {
@@ -35,11 +37,42 @@ export interface GradPort {
   terminate(): void;
 }
 
-export type GradRequest =
-  | { type: 'init'; id: number; config: ModelConfig; names: string[]; shapes: number[][]; values: SharedArrayBuffer[]; grads: SharedArrayBuffer[] }
-  | { type: 'grad'; id: number; sources: Int32Array[]; targets: Int32Array[] };
+// ---- messages: one valibot schema per message, the types derived (docs/ARCHITECTURE.md, -------
+// "Schemas at the boundaries"). Buffers are checked by kind, never element by element.
 
-export type GradReply = { type: 'ready'; id: number } | { type: 'grad'; id: number; loss: number; tokens: number } | { type: 'error'; id: number; message: string };
+const messageId = v.pipe(v.number(), v.safeInteger());
+// looked up at call time: a page that is not cross-origin isolated has no SharedArrayBuffer at all
+const shared = v.array(v.custom<SharedArrayBuffer>((x) => typeof SharedArrayBuffer === 'function' && x instanceof SharedArrayBuffer));
+const tokenLists = v.array(v.custom<Int32Array>((x) => x instanceof Int32Array));
+
+const GRAD_REQUEST_SCHEMAS = {
+  init: v.pipe(
+    v.object({
+      type: v.literal('init'),
+      id: messageId,
+      config: v.custom<ModelConfig>(isRecord),
+      names: v.pipe(v.array(v.string()), v.minLength(1)),
+      shapes: v.array(v.array(v.number())),
+      values: shared,
+      grads: shared,
+    }),
+    v.check((r) => r.shapes.length === r.names.length && r.values.length === r.names.length && r.grads.length === r.names.length),
+  ),
+  grad: v.pipe(
+    v.object({ type: v.literal('grad'), id: messageId, sources: tokenLists, targets: tokenLists }),
+    v.check((r) => r.sources.length === r.targets.length),
+  ),
+};
+const GRAD_REQUEST_ERRORS = { init: 'init: config, names, shapes and shared buffers must agree', grad: 'grad: sources and targets must be Int32Array lists of one length' } as const;
+
+const GRAD_REPLY_SCHEMAS = {
+  ready: v.object({ type: v.literal('ready'), id: messageId }),
+  grad: v.object({ type: v.literal('grad'), id: messageId, loss: v.number(), tokens: v.pipe(messageId, v.minValue(0)) }),
+  error: v.object({ type: v.literal('error'), id: messageId, message: v.pipe(v.string(), v.transform((m) => m.slice(0, 500))) }),
+};
+
+export type GradRequest = v.InferOutput<(typeof GRAD_REQUEST_SCHEMAS)[keyof typeof GRAD_REQUEST_SCHEMAS]>;
+export type GradReply = v.InferOutput<(typeof GRAD_REPLY_SCHEMAS)[keyof typeof GRAD_REPLY_SCHEMAS]>;
 
 /** A gradient worker failed, hung past its deadline or answered garbage; it has been dropped. */
 export class GradientWorkerError extends Error {
@@ -81,42 +114,27 @@ export function splitByTokens(pairs: readonly PairIds[], parts: number): PairIds
 
 // ---- messages, checked -------------------------------------------------------------------------
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isInt32Arrays(v: unknown): v is Int32Array[] {
-  return Array.isArray(v) && v.every((a) => a instanceof Int32Array);
+/** The schema of `data`'s own `type` in `schemas`, or null. */
+function schemaFor<K extends string, S>(schemas: Record<K, S>, data: unknown): { type: K; schema: S } | null {
+  if (!isRecord(data) || !Object.hasOwn(data, 'type')) return null;
+  const type = data.type;
+  return typeof type === 'string' && Object.hasOwn(schemas, type) ? { type: type as K, schema: schemas[type as K] } : null;
 }
 
 /** A request as the gradient worker received it, or an error saying what is wrong. */
 export function parseGradRequest(data: unknown): { ok: true; value: GradRequest } | { ok: false; id: number; error: string } {
   if (!isRecord(data)) return { ok: false, id: -1, error: 'a request must be an object' };
-  const id = Number.isSafeInteger(data.id) ? (data.id as number) : -1;
-  if (data.type === 'grad') {
-    const { sources, targets } = data;
-    if (!isInt32Arrays(sources) || !isInt32Arrays(targets) || sources.length !== targets.length) return { ok: false, id, error: 'grad: sources and targets must be Int32Array lists of one length' };
-    return { ok: true, value: { type: 'grad', id, sources, targets } };
-  }
-  if (data.type === 'init') {
-    const { config, names, shapes, values, grads } = data;
-    const n = Array.isArray(names) ? names.length : -1;
-    const shared = (a: unknown): a is SharedArrayBuffer[] => Array.isArray(a) && a.length === n && a.every((b) => b instanceof SharedArrayBuffer);
-    if (!isRecord(config) || n < 1 || !(names as unknown[]).every((s) => typeof s === 'string') || !Array.isArray(shapes) || shapes.length !== n || !shared(values) || !shared(grads)) {
-      return { ok: false, id, error: 'init: config, names, shapes and shared buffers must agree' };
-    }
-    return { ok: true, value: { type: 'init', id, config: config as unknown as ModelConfig, names: names as string[], shapes: shapes as number[][], values, grads } };
-  }
-  return { ok: false, id, error: 'unknown request type' };
+  const id = Object.hasOwn(data, 'id') && Number.isSafeInteger(data.id) ? (data.id as number) : -1;
+  const found = schemaFor(GRAD_REQUEST_SCHEMAS, data);
+  if (!found) return { ok: false, id, error: 'unknown request type' };
+  const r = v.safeParse(found.schema, data);
+  return r.success ? { ok: true, value: r.output } : { ok: false, id, error: GRAD_REQUEST_ERRORS[found.type] };
 }
 
 function parseGradReply(data: unknown): GradReply | null {
-  if (!isRecord(data) || !Number.isSafeInteger(data.id)) return null;
-  const id = data.id as number;
-  if (data.type === 'ready') return { type: 'ready', id };
-  if (data.type === 'grad' && typeof data.loss === 'number' && Number.isSafeInteger(data.tokens) && (data.tokens as number) >= 0) return { type: 'grad', id, loss: data.loss, tokens: data.tokens as number };
-  if (data.type === 'error' && typeof data.message === 'string') return { type: 'error', id, message: data.message.slice(0, 500) };
-  return null;
+  const found = schemaFor(GRAD_REPLY_SCHEMAS, data);
+  const r = found && v.safeParse(found.schema, data);
+  return r?.success ? r.output : null;
 }
 
 // ---- the gradient worker's side -----------------------------------------------------------------

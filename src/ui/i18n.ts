@@ -10,8 +10,10 @@
 
 import { getTask, isTaskId } from '../data/tasks';
 import { VARIANT_INFO, type Variant } from '../model/config';
-import { ModelDbError } from '../store/modelDb';
+import { errorNotice } from '../store/modelDb';
+import { MessageError, setMessageText } from '../store/notices';
 import { useStore, type Lang, type Notice, type NoticeMessage, type NoticeVar, type StoreNoticeKey } from '../store/store';
+import type { TrainMessageKey } from '../store/notices';
 
 export const en = {
   'app.title': 'RNNsearch',
@@ -1556,18 +1558,13 @@ export function english(m: NoticeMessage): string {
   return translateMessage('en', m);
 }
 
-/** An error whose message is one of the tables' (shown in the reader's language); `message` is English. */
-export class MessageError extends Error {
-  constructor(readonly msg: Message) {
-    super(english(msg));
-  }
-}
+// the store's messages and errors read in English through these tables (src/store/notices.ts)
+setMessageText(english);
+export { MessageError };
 
 /** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
 export function errorMessage(err: unknown): Message {
-  if (err instanceof MessageError) return err.msg;
-  if (err instanceof ModelDbError && err.code !== 'failed') return msg(err.code === 'quota' ? 'db.quota' : 'db.unavailable');
-  return msg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
+  return errorNotice(err) as Message;
 }
 
 /** A notice in the reader's language: the English text is kept as its fallback. */
@@ -1624,6 +1621,7 @@ export function exampleLabel(lang: Lang, task: string, index: number, label: str
 // The store's own notices name keys of these tables (a type error here if one is missing).
 type KnownKey<K extends MessageKey> = K;
 export type StoreNoticeKeys = KnownKey<StoreNoticeKey>;
+export type TrainMessageKeys = KnownKey<TrainMessageKey>;
 
 /** The translate function for the current language. */
 export function useT(): (key: MessageKey, vars?: Vars) => string {

@@ -17,6 +17,7 @@
 import { isTaskId, type TaskId } from '../data/tasks';
 import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
 import { parseManifest, type Manifest } from '../model/checkpoint';
+import { isModelId, MODEL_ID_RULE } from '../model/domain';
 import { isVariant, MAX_TARGET_TOKENS, TRANSFORMER_VARIANTS, type ModelSizes, type TransformerSizes, type Variant } from '../model/config';
 
 export const PROTOCOL_VERSION = 1;
@@ -441,7 +442,7 @@ export function parseToWorker(data: unknown): Validated<ToWorker> {
         return { type, count: int(own(o, 'count'), 'train/step.count', 1, 10_000) };
       case 'export/checkpoint': {
         const id = str(own(o, 'id'), 'export/checkpoint.id', 64, 1);
-        if (!/^[a-z0-9-]{1,64}$/.test(id)) fail('export/checkpoint.id', 'must be 1–64 characters of a-z, 0-9 and "-"');
+        if (!isModelId(id)) fail('export/checkpoint.id', MODEL_ID_RULE);
         return { type, requestId: int(own(o, 'requestId'), 'export/checkpoint.requestId', 0, Number.MAX_SAFE_INTEGER), id, title: str(own(o, 'title'), 'export/checkpoint.title', LIMITS.titleChars) };
       }
       default:

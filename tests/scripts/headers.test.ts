@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clampWorkers, defaultWorkers, workerChoices } from '../../src/ui/train/workers';
+import { clampWorkers, defaultWorkers, workerChoices } from '../../src/store/trainWorkers';
 import { EMBED_RESOURCE_POLICY, headersFor, ISOLATION_HEADERS } from '../../vite.config';
 
 /** `_headers`: a path line, then indented `Name: value` lines (comments start with #). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultForm, formToConfig } from '../../src/ui/train/defaults';
+import { defaultForm, formToConfig } from '../../src/store/trainDefaults';
 import { LIMITS, parseFromWorker, parseToWorker, type TrainConfig } from '../../src/worker/protocol';
 
 const config = (): TrainConfig => {

@@ -8,6 +8,7 @@ import type { TokenizerSettings } from '../../data/tokenize';
 import { MAX_VOCAB_SIZE } from '../../data/limits';
 import { SPECIAL_TOKENS } from '../../data/vocab';
 import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type ModelSizes, type TransformerSizes, type Variant } from '../config';
+import { isModelId, MODEL_ID_PATTERN, MODEL_ID_RULE } from '../domain';
 import { CheckpointError, FORBIDDEN_KEYS, quote } from './errors';
 import type { SafetensorsDType } from './safetensors';
 
@@ -95,7 +96,6 @@ export interface Manifest {
   weights: WeightsRecord;
 }
 
-const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const FILE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -119,7 +119,7 @@ export function parseManifest(value: unknown): Manifest {
   if (version !== MANIFEST_VERSION) fail('manifest.version', `must be ${MANIFEST_VERSION} (the version this build reads)`, version);
 
   const id = own(root, 'id');
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) fail('manifest.id', 'must be 1–64 characters of a-z, 0-9 and "-"', id);
+  if (!isModelId(id)) fail('manifest.id', MODEL_ID_RULE, id);
 
   const title = own(root, 'title');
   const task = text(own(root, 'task'), 'manifest.task', 1, 64);
@@ -342,4 +342,4 @@ function record<T>(value: unknown, path: string, check: (value: unknown, path: s
 }
 
 /** The field validators, for the manifests of families outside this schema (memory networks). */
-export const manifestFields = { fail, own, object, text, integer, vocabulary, training, weights, id: ID_PATTERN } as const;
+export const manifestFields = { fail, own, object, text, integer, vocabulary, training, weights, id: MODEL_ID_PATTERN } as const;

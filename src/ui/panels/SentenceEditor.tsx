@@ -7,8 +7,7 @@ import { useId, useMemo } from 'react';
 import { groupPieces } from '../../data/codec';
 import { WORD_MARK } from '../../data/bpe';
 import { useStore } from '../../store/store';
-import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH } from '../../export/permalink';
-import { MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_TEMPERATURE } from '../../model/decoding';
+import { MAX_PAGE_BEAM_WIDTH, MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_BEAM_WIDTH, MIN_TEMPERATURE } from '../../model/domain';
 import { useAnalysis, useFirstLoad, useModel } from '../hooks';
 import { useLang, useT } from '../i18n';
 

@@ -13,6 +13,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { buildHeatmapSvg, THEME_COLOURS, type HeatmapSpec } from '../../export/heatmapSvg';
 import { downloadBlob, loadImage, svgDataUrl } from '../../export/raster';
+import { parseGifReply } from '../../worker/gifProtocol';
 import { useT } from '../i18n';
 import type { AnimationStatus } from './animationRun';
 
@@ -103,7 +104,7 @@ export function AnimationButtons(props: { spec: () => HeatmapSpec | null; link: 
           link,
           base: props.base,
           // the still export's own code draws every frame (src/export/animate.ts: why it is handed in)
-          drawing: { build: buildHeatmapSvg, image: (svg) => loadImage(svgDataUrl(svg)), background: THEME_COLOURS[spec.theme].background },
+          drawing: { build: buildHeatmapSvg, image: (svg) => loadImage(svgDataUrl(svg)), background: THEME_COLOURS[spec.theme].background, parseGifReply },
           save: downloadBlob,
           signal: controller.signal,
           onProgress: (done, total) => {

@@ -7,7 +7,7 @@ import { deleteStoredModel, loadStoredModel, useStoredModels } from '../../store
 import { useStore } from '../../store/store';
 import { errorMessage, msg, MessageError, notifyMessage, translateMessage, useLang, useT, variantTitle } from '../i18n';
 import { readModelFiles, type NamedBlob } from './modelFiles';
-import { canExport, download, openInExplorer, openRunInExplorer, saveInBrowser, useTrainStore, withBusy } from './trainStore';
+import { canExport, download, openInExplorer, openRunInExplorer, saveInBrowser, useTrainStore, withBusy } from '../../store/train';
 
 export function TrainedModel() {
   const t = useT();

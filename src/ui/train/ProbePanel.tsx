@@ -17,7 +17,7 @@ import { useStore } from '../../store/store';
 import { TraceHeatmap } from '../panels/Heatmap';
 import { useT } from '../i18n';
 import { probeTrace } from './probeTrace';
-import { setScrub, useTrainStore, type ProbeSnapshot } from './trainStore';
+import { setScrub, useTrainStore, type ProbeSnapshot } from '../../store/train';
 
 /** The probe as the form describes it, with uniform weights (null without a reference). */
 function previewSnapshot(task: string, source: string, target: string): ProbeSnapshot | null {

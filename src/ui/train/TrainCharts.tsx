@@ -7,7 +7,7 @@ import { useDeferredValue, useId, useMemo } from 'react';
 import { fmt } from '../format';
 import { useWidth } from '../hooks';
 import { useT } from '../i18n';
-import { useTrainStore } from './trainStore';
+import { useTrainStore } from '../../store/train';
 
 type Point = [number, number];
 

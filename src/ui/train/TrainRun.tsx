@@ -4,7 +4,7 @@
 
 import { fmt, fmtPct } from '../format';
 import { msg, translateMessage, useLang, useT } from '../i18n';
-import { pause, play, reset, restartAfterCrash, resumeAfterCrash, step, useTrainStore, type TrainStatus } from './trainStore';
+import { pause, play, reset, restartAfterCrash, resumeAfterCrash, step, useTrainStore, type TrainStatus } from '../../store/train';
 
 const STATUS_KEYS = {
   idle: 'train.status.idle',

@@ -6,9 +6,9 @@ import { useId, type ChangeEvent } from 'react';
 import { TSV_MAX_BYTES } from '../../data/limits';
 import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type Variant } from '../../model/config';
 import { msg, taskTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
-import { TASK_CHOICES, familyDefaults, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from './defaults';
-import { setForm, setTask, setTsv, setWorkers, useTrainStore } from './trainStore';
-import { coreCount, pageIsolated, workerChoices } from './workers';
+import { TASK_CHOICES, familyDefaults, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from '../../store/trainDefaults';
+import { setForm, setTask, setTsv, setWorkers, useTrainStore } from '../../store/train';
+import { coreCount, pageIsolated, workerChoices } from '../../store/trainWorkers';
 
 const TASK_NOTES: Record<TaskChoice, MessageKey> = {
   reverse: 'train.note.reverse',

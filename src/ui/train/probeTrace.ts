@@ -3,7 +3,7 @@
 
 import type { Variant } from '../../model/config';
 import type { Trace, TraceStep } from '../../model/trace';
-import type { ProbeSnapshot } from './trainStore';
+import type { ProbeSnapshot } from '../../store/train';
 
 const EMPTY = new Float32Array(0);
 

@@ -10,7 +10,7 @@ import { ProbePanel } from '../train/ProbePanel';
 import { LossChart, ScoreChart } from '../train/TrainCharts';
 import { TrainControls, TrainMetrics, TrainNotices } from '../train/TrainRun';
 import { TrainSettings } from '../train/TrainSettings';
-import { ensureClient } from '../train/trainStore';
+import { ensureClient } from '../../store/train';
 import '../train/train.css';
 
 export function TrainView() {

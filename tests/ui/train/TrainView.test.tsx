@@ -7,7 +7,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../../../src/store/store';
-import { useTrainStore } from '../../../src/ui/train/trainStore';
+import { useTrainStore } from '../../../src/store/train';
 import { TrainView } from '../../../src/ui/views/TrainView';
 import { checkpoint, DATA_READY, flush, progress, say, setUpTrain, snapshot, tearDownTrain, worker, workers } from './helpers';
 

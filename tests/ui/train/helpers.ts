@@ -6,7 +6,7 @@ import { saveModel } from '../../../src/model/bundle';
 import type { Manifest } from '../../../src/model/checkpoint';
 import { initParams } from '../../../src/model/params';
 import { setIndexedDbFactory, useStoredModels } from '../../../src/store/modelDb';
-import { applyWorkerMessages, resetTrainStore, setWorkerFactory } from '../../../src/ui/train/trainStore';
+import { applyWorkerMessages, resetTrainStore, setWorkerFactory } from '../../../src/store/train';
 import type { WorkerLike } from '../../../src/worker/client';
 import type { FromWorker, ToWorker } from '../../../src/worker/protocol';
 import { makeConfig, srcVocab, tgtVocab } from '../../model/fixtures';

@@ -8,11 +8,11 @@
 // 200–250 (lengths 1–10: 325; a learning rate of 0.007: no faster). Measured in the page with
 // `npm run bench -- --only page`.
 
-import { isTaskId, TASK_IDS, type TaskId } from '../../data/tasks';
-import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../../data/limits';
-import { type Family, type TransformerSizes, type Variant } from '../../model/config';
-import { LIMITS, type TrainConfig } from '../../worker/protocol';
-import type { Message } from '../i18n';
+import { isTaskId, TASK_IDS, type TaskId } from '../data/tasks';
+import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
+import { type Family, type TransformerSizes, type Variant } from '../model/config';
+import { LIMITS, type TrainConfig } from '../worker/protocol';
+import type { NoticeMessage, TrainMessage as Message } from './notices';
 
 export type TaskChoice = TaskId | 'tsv';
 export const TASK_CHOICES: readonly TaskChoice[] = ['reverse', 'dates', 'en-fr', 'tsv'];
@@ -167,7 +167,8 @@ export interface TrainForm {
 
 export type FormField = Exclude<keyof TrainForm, 'task' | 'family' | 'variant' | 'lowercase'> | 'tsv';
 /** A message per bad field (translated where it is shown). */
-export type FormErrors = Partial<Record<FormField, Message>>;
+/** A message per bad field (keys of src/ui/i18n.ts: the form's own, or the Train view's, e.g. a TSV too large to read). */
+export type FormErrors = Partial<Record<FormField, NoticeMessage>>;
 
 export function defaultForm(task: TaskChoice): TrainForm {
   const d = TASK_DEFAULTS[task];

@@ -5,22 +5,32 @@
 // React state (they are never drawn).
 //
 // This is a small store of its own rather than a slice of the page store: nothing in it is
-// persisted or shared in a link, and the page store's slices belong to the explorer.
+// persisted or shared in a link, and the page store's slices belong to the explorer. It lives in
+// src/store and imports nothing of src/ui (docs/ARCHITECTURE.md, "Layers"): its words are message
+// keys with their values (src/store/notices.ts), which the Train view translates with
+// src/ui/i18n.ts; the form's defaults and checks are src/store/trainDefaults.ts.
 
 import { create } from 'zustand';
-import { examplesFor } from '../../data/corpora';
-import { getTask } from '../../data/tasks';
-import { downloadBlob } from '../../export/raster';
-import { loadModel, type LoadedModel } from '../../model/bundle';
-import { serializeManifest, type Manifest } from '../../model/checkpoint';
-import { VARIANT_INFO } from '../../model/config';
-import { putStoredModel, useStoredModels } from '../../store/modelDb';
-import { useStore } from '../../store/store';
-import { TrainClient, type WorkerLike } from '../../worker/client';
-import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor, WorkersInfo } from '../../worker/protocol';
-import { errorMessage, msg, MessageError, notifyMessage, type Message } from '../i18n';
-import { defaultForm, familyDefaults, formToConfig, type FormErrors, type TaskChoice, type TrainForm, type TsvFile } from './defaults';
-import { clampWorkers, defaultWorkers } from './workers';
+import { examplesFor } from '../data/corpora';
+import { getTask } from '../data/tasks';
+import { downloadBlob } from '../export/raster';
+import { loadModel, type LoadedModel } from '../model/bundle';
+import { serializeManifest, type Manifest } from '../model/checkpoint';
+import { VARIANT_INFO } from '../model/config';
+import { errorNotice, putStoredModel, useStoredModels } from './modelDb';
+import { MessageError, messageText, trainMsg as msg, type NoticeMessage } from './notices';
+import { useStore } from './store';
+import { TrainClient, type WorkerLike } from '../worker/client';
+import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor, WorkersInfo } from '../worker/protocol';
+import { defaultForm, familyDefaults, formToConfig, type FormErrors, type TaskChoice, type TrainForm, type TsvFile } from './trainDefaults';
+import { clampWorkers, defaultWorkers } from './trainWorkers';
+
+type Message = NoticeMessage;
+
+/** A notice in the reader's language; its English text (src/ui/i18n.ts) is kept as the fallback. */
+function notifyMessage(kind: 'info' | 'warning' | 'error', m: NoticeMessage): void {
+  useStore.getState().notify(kind, messageText(m), m);
+}
 
 export type TrainStatus = 'idle' | 'starting' | 'preparing' | 'running' | 'paused' | 'done' | 'crashed';
 
@@ -69,7 +79,7 @@ export interface TrainState {
   /** The step of the last weights received (what "resume" would start from). */
   weightsStep: number | null;
   busy: 'export' | 'save' | 'load' | null;
-  /** Threads asked for the next run (src/ui/train/workers.ts; not part of the run's config). */
+  /** Threads asked for the next run (src/store/trainWorkers.ts; not part of the run's config). */
   workers: number;
   /** How many threads the run computes its gradients on, as the worker last said. */
   workersInfo: Omit<WorkersInfo, 'type'> | null;
@@ -294,7 +304,7 @@ export function setTsv(tsv: TsvFile | null, error: Message | null = null): void 
   useTrainStore.setState({ tsv, formErrors });
 }
 
-/** Threads for the next run (the choices of src/ui/train/workers.ts). */
+/** Threads for the next run (the choices of src/store/trainWorkers.ts). */
 export function setWorkers(n: number): void {
   useTrainStore.setState({ workers: clampWorkers(n) });
 }
@@ -444,7 +454,7 @@ async function busy<T>(what: 'export' | 'save' | 'load', fn: () => Promise<T>): 
     return await fn();
   } catch (err) {
     // the text stays the error's own (English) message; the message says it in the reader's language
-    useStore.getState().notify('error', err instanceof Error ? err.message : String(err), errorMessage(err));
+    useStore.getState().notify('error', err instanceof Error ? err.message : String(err), errorNotice(err));
     return null;
   } finally {
     useTrainStore.setState({ busy: null });

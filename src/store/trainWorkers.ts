@@ -4,7 +4,7 @@
 // default is one per core the browser reports (navigator.hardwareConcurrency), up to
 // DEFAULT_MAX_WORKERS, and the Train view offers 1 up to the core count (at most LIMITS.workers).
 
-import { LIMITS } from '../../worker/protocol';
+import { LIMITS } from '../worker/protocol';
 
 /** The default never asks for more than this many threads, however many cores there are. */
 export const DEFAULT_MAX_WORKERS = 8;
