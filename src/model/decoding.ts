@@ -499,12 +499,17 @@ export function rankOf(values: ArrayLike<number>, index: number): number {
 
 /** log-softmax of `x` in place (max-subtracted); the one copy used by every family's output layer. */
 export function logSoftmaxInPlace(x: FloatArray): void {
-  let max = -Infinity;
-  for (let v = 0; v < x.length; v++) if (x[v] > max) max = x[v];
-  let total = 0;
-  for (let v = 0; v < x.length; v++) total += Math.exp(x[v] - max);
-  const lse = max + Math.log(total);
+  const lse = logSumExp(x, 0, x.length);
   for (let v = 0; v < x.length; v++) x[v] = x[v] - lse;
+}
+
+/** log Σ exp x[off … off + n) (max-subtracted): the log-softmax's normaliser of one row. */
+export function logSumExp(x: ArrayLike<number>, off: number, n: number): number {
+  let max = -Infinity;
+  for (let v = off; v < off + n; v++) if (x[v] > max) max = x[v];
+  let total = 0;
+  for (let v = off; v < off + n; v++) total += Math.exp(x[v] - max);
+  return max + Math.log(total);
 }
 
 /** softmax of `x[0..n)` into `out` (max-subtracted). */

@@ -9,7 +9,7 @@
 //    are computed for all j in one matrix product, so that a step only mixes Tx precomputed
 //    rows with its weights α_i instead of multiplying c_i by two 2H-row matrices.
 
-import { EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
+import { BOS_ID, EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
 import { allocArray, concat, noGrad, type DType, type FloatArray } from '../tensor';
 import { fastTanh } from '../tensor/kernels/fastmath';
 import { gemm } from '../tensor/kernels/gemm';
@@ -29,6 +29,7 @@ import {
   withSampling,
   forcedWithEos,
   logSoftmaxInPlace,
+  logSumExp,
   normaliseOverrides,
   resolveMaxLength,
   softmaxInto,
@@ -401,80 +402,89 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
    * `override` replaces α_i (already normalised); `diagonalJ` is used by the diagonal variant.
    */
   private decoderStep(enc: EncodedSource, s: FloatArray, prevToken: number, sc: Scratch, override: FloatArray | null, diagonalJ: number): StepResult {
-    const { H, A, L, V, CP, w } = this;
+    const { H, L, V, w } = this;
+    // ---- s_{i−1}·[U_z|U_r | U_o | W_a]: the GRU gates, the deep output and the query at once ----
+    const sq = sc.sq;
+    gemm(false, false, 1, this.SQ, H, s, 0, H, w.stateProj, 0, this.SQ, sq, 0, this.SQ, false);
+    this.attend(enc, s, sq, sc, override, diagonalJ);
+    this.deepOutput(prevToken, sc.cp, sq, sc.tt, sc.t, 0);
+    const logits = sc.logits;
+    logits.set(w.outBias);
+    gemm(false, false, 1, V, L, sc.t, 0, L, w.outW, 0, V, logits, 0, V, true);
+    logSoftmaxInPlace(logits);
+    // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]): the one GRU kernel, with the context part
+    // (cp) added to the input and the gate product taken from the merged state product (sq) ----
+    gruStep(1, H, this.decIn.row(prevToken), s, w.dec.Uzr, w.dec.Uh, sc.sNext, { zr: sc.zr, rh: sc.rh, hTilde: sc.cand, addX: sc.cp, zrPre: sq });
+    return { logProbs: logits };
+  }
+
+  /**
+   * Attention of one step, given s_{i−1} and its merged product `sq` (s_{i−1}·[U_z|U_r | U_o | W_a]):
+   * fills sc.q, sc.e, sc.alpha, sc.ctx and the context projections sc.cp.
+   */
+  private attend(enc: EncodedSource, s: FloatArray, sq: FloatArray, sc: Scratch, override: FloatArray | null, diagonalJ: number): void {
+    const { H, A, L, CP, w } = this;
     const Tx = enc.length;
     const variant = this.config.variant;
     const alpha = sc.alpha;
     const e = sc.e;
     const tanh = this.tanh;
-    // ---- s_{i−1}·[U_z|U_r | U_o | W_a]: the GRU gates, the deep output and the query at once ----
-    const sq = sc.sq;
-    const H2 = 2 * H;
-    gemm(false, false, 1, this.SQ, H, s, 0, H, w.stateProj, 0, this.SQ, sq, 0, this.SQ, false);
-    const qOff = H2 + 2 * L;
+    const qOff = 2 * H + 2 * L;
     if (this.queryDim > 0) for (let a = 0; a < A; a++) sc.q[a] = sq[qOff + a];
-    // ---- attention: scores e_i, weights α_i, context projections ----
-    if (variant !== 'none') {
-      if (variant === 'diagonal') {
-        alpha.fill(0);
-        alpha[diagonalJ] = 1;
-      } else {
-        const keys = enc.keys as FloatArray;
-        if (variant === 'additive') {
-          // q = W_a s_{i−1} (from the merged product);  e_j = v_aᵀ tanh(q + U_a h_j)
-          const q = sc.q;
-          const va = need(w.va, 'attention.va');
-          for (let j = 0; j < Tx; j++) {
-            const base = j * A;
-            let acc = 0;
-            for (let a = 0; a < A; a++) acc += va[a] * tanh(q[a] + keys[base + a]);
-            e[j] = acc;
-          }
-        } else {
-          let q: FloatArray = s;
-          let d = H;
-          if (variant === 'scaled-dot') {
-            q = sc.q; // W_q s_{i−1}, from the merged product
-            d = A;
-          }
-          const f = variant === 'scaled-dot' ? 1 / Math.sqrt(A) : 1;
-          for (let j = 0; j < Tx; j++) {
-            const base = j * d;
-            let acc = 0;
-            for (let k = 0; k < d; k++) acc += q[k] * keys[base + k];
-            e[j] = acc * f;
-          }
-        }
-        softmaxInto(e, Tx, alpha); // α_i = softmax(e_i)
-      }
-      // an attention edit replaces the weights (the scores stay as the model computed them)
-      if (override) alpha.set(override);
-      // c_i = Σ_j α_ij h_j and its projections Σ_j α_ij (h_j·[C | C_o])
-      gemm(false, false, 1, 2 * H, Tx, alpha, 0, Tx, enc.values, 0, 2 * H, sc.ctx, 0, 2 * H, false);
-      gemm(false, false, 1, CP, Tx, alpha, 0, Tx, enc.contextProj, 0, CP, sc.cp, 0, CP, false);
-    } else {
+    if (variant === 'none') {
       sc.ctx.set(enc.summary as FloatArray);
       sc.cp.set(enc.contextProj);
+      return;
     }
-    // ---- deep output: t̃ = U_o s_{i−1} + (V_o E y_{i−1} + b_o) + C_o c_i ; maxout ; W_o t + b_w ----
-    const tt = sc.tt;
+    if (variant === 'diagonal') {
+      alpha.fill(0);
+      alpha[diagonalJ] = 1;
+    } else {
+      const keys = enc.keys as FloatArray;
+      if (variant === 'additive') {
+        // q = W_a s_{i−1} (from the merged product);  e_j = v_aᵀ tanh(q + U_a h_j)
+        const q = sc.q;
+        const va = need(w.va, 'attention.va');
+        for (let j = 0; j < Tx; j++) {
+          const base = j * A;
+          let acc = 0;
+          for (let a = 0; a < A; a++) acc += va[a] * tanh(q[a] + keys[base + a]);
+          e[j] = acc;
+        }
+      } else {
+        // W_q s_{i−1} (from the merged product) for scaled-dot, s_{i−1} itself for dot and general
+        const q: FloatArray = variant === 'scaled-dot' ? sc.q : s;
+        const d = variant === 'scaled-dot' ? A : H;
+        const f = variant === 'scaled-dot' ? 1 / Math.sqrt(A) : 1;
+        for (let j = 0; j < Tx; j++) {
+          const base = j * d;
+          let acc = 0;
+          for (let k = 0; k < d; k++) acc += q[k] * keys[base + k];
+          e[j] = acc * f;
+        }
+      }
+      softmaxInto(e, Tx, alpha); // α_i = softmax(e_i)
+    }
+    // an attention edit replaces the weights (the scores stay as the model computed them)
+    if (override) alpha.set(override);
+    // c_i = Σ_j α_ij h_j and its projections Σ_j α_ij (h_j·[C | C_o])
+    gemm(false, false, 1, 2 * H, Tx, alpha, 0, Tx, enc.values, 0, 2 * H, sc.ctx, 0, 2 * H, false);
+    gemm(false, false, 1, CP, Tx, alpha, 0, Tx, enc.contextProj, 0, CP, sc.cp, 0, CP, false);
+  }
+
+  /**
+   * Deep output: t̃ = U_o s_{i−1} + (V_o E y_{i−1} + b_o) + C_o c_i into `tt` (2L), then its maxout
+   * into t[tOff, tOff + L). `cp` holds the context projections, `sq` the merged state product.
+   */
+  private deepOutput(prevToken: number, cp: FloatArray, sq: FloatArray, tt: FloatArray, t: FloatArray, tOff: number): void {
+    const { H, L } = this;
     tt.set(this.outEmb.row(prevToken));
-    const cp = sc.cp;
-    for (let k = 0; k < 2 * L; k++) tt[k] = tt[k] + cp[3 * H + k] + sq[H2 + k];
-    const t = sc.t;
+    for (let k = 0; k < 2 * L; k++) tt[k] = tt[k] + cp[3 * H + k] + sq[2 * H + k];
     for (let k = 0; k < L; k++) {
       const a = tt[k];
       const b = tt[k + L];
-      t[k] = a >= b ? a : b;
+      t[tOff + k] = a >= b ? a : b;
     }
-    const logits = sc.logits;
-    logits.set(w.outBias);
-    gemm(false, false, 1, V, L, t, 0, L, w.outW, 0, V, logits, 0, V, true);
-    logSoftmaxInPlace(logits);
-    // ---- s_i = GRU(s_{i−1}, [E_y y_{i−1} ; c_i]): the one GRU kernel, with the context part
-    // (cp) added to the input and the gate product taken from the merged state product (sq) ----
-    gruStep(1, H, this.decIn.row(prevToken), s, w.dec.Uzr, w.dec.Uh, sc.sNext, { zr: sc.zr, rh: sc.rh, hTilde: sc.cand, addX: cp, zrPre: sq });
-    return { logProbs: logits };
   }
 
   /**
@@ -534,6 +544,53 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     const overrides = normaliseOverrides(opts.overrides, enc.length, this.dtype);
     const decoded = decodeSequence(this.stepper(enc, ids.length, overrides), { maxLength: ids.length, topK: this.topKFor(opts.topK), forced: ids, stopAtEos: true });
     return this.writeTrace(enc, 'forced', decoded, overrides);
+  }
+
+  /**
+   * log p(y_i | y_<i, x) of one forced target (ids without </s>; </s> is appended) under each of
+   * several encoded sources, decoded side by side: the state product, the output layer and the
+   * GRU are one matrix product per step over all the sources (each source attends over its own
+   * annotations), and nothing is recorded but the forced tokens' log-probabilities (no trace, no
+   * top-k). Returns [sources][steps]: `forced(enc, targetIds).steps[i].token.logProb` of each.
+   */
+  forcedLogProbs(encs: readonly EncodedSource[], targetIds: Int32Array): Float64Array[] {
+    const all = forcedWithEos(targetIds, this.V);
+    // decoding stops at the first </s>, as `forced` does
+    const ids = all.subarray(0, all.indexOf(EOS_ID) + 1);
+    const { H, L, V, SQ, dtype, w } = this;
+    const B = encs.length;
+    const out = encs.map(() => new Float64Array(ids.length));
+    let s = allocArray(dtype, B * H);
+    let next = allocArray(dtype, B * H);
+    encs.forEach((enc, b) => s.set(enc.initialState, b * H));
+    const sq = allocArray(dtype, B * SQ);
+    const zr = allocArray(dtype, B * 2 * H);
+    const x = allocArray(dtype, B * 3 * H);
+    const addX = allocArray(dtype, B * 3 * H);
+    const t = allocArray(dtype, B * L);
+    const logits = allocArray(dtype, B * V);
+    const scratch = encs.map((enc) => this.newScratch(enc.length));
+    for (let i = 0; i < ids.length && B > 0; i++) {
+      const prev = i === 0 ? BOS_ID : (ids[i - 1] as number);
+      gemm(false, false, B, SQ, H, s, 0, H, w.stateProj, 0, SQ, sq, 0, SQ, false);
+      const xRow = this.decIn.row(prev);
+      encs.forEach((enc, b) => {
+        const sc = scratch[b] as Scratch;
+        const sqRow = sq.subarray(b * SQ, (b + 1) * SQ);
+        this.attend(enc, s.subarray(b * H, (b + 1) * H), sqRow, sc, null, this.variant === 'diagonal' ? diagonalPosition(i, enc.length, all.length) : 0);
+        this.deepOutput(prev, sc.cp, sqRow, sc.tt, t, b * L);
+        addX.set(sc.cp.subarray(0, 3 * H), b * 3 * H);
+        zr.set(sqRow.subarray(0, 2 * H), b * 2 * H);
+        x.set(xRow, b * 3 * H);
+        logits.set(w.outBias, b * V);
+      });
+      gemm(false, false, B, V, L, t, 0, L, w.outW, 0, V, logits, 0, V, true);
+      const token = ids[i] as number;
+      out.forEach((o, b) => (o[i] = logits[b * V + token] - logSumExp(logits, b * V, V)));
+      gruStep(B, H, x, s, w.dec.Uzr, w.dec.Uh, next, { zrPre: zr, addX });
+      [s, next] = [next, s];
+    }
+    return out;
   }
 
   /** Map target tokens to ids (unknown → <unk>) and force-decode them. */

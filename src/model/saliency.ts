@@ -25,11 +25,14 @@
 // steps runs through the batched GEMMs far faster than as many batch-1 passes, a chunk of steps
 // only decodes up to its last step, and only copy k's step k gets the deep output and the
 // softmax over the vocabulary (`outputRows`, the bulk of the cost with a real vocabulary).
-// Leave-one-out is one forced decoding per deleted word with the inference engine (batch 1, its
-// per-word tables cached): measured on the real model, 21 of them take less than half the time
-// of the same 21 sources as one padded batch through the autodiff forward. The work is cut into
-// units (a chunk of steps, one deletion) yielded one at a time, so that the page can spread it
-// over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
+// Leave-one-out decodes the whole source and the source without each unit side by side, in groups
+// of LOO_PER_UNIT: for RNNsearch one forced decoding of them all with the inference engine's
+// kernels (InferenceModel.forcedLogProbs: the state product, the output layer and the GRU as one
+// matrix product per step over the sources instead of one vector product per source, each source
+// attending over its own annotations, and only the forced tokens' log p kept — the log-sum-exp
+// over the vocabulary, no trace, no top-k); the Transformer still forces each source on its own.
+// The work is cut into units (a chunk of steps, a group of sources) yielded one at a time, so
+// that the page can spread it over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
 //
 // Everything returned is plain data (typed arrays and numbers), so that it could cross a
 // postMessage from a worker unchanged.
@@ -41,6 +44,7 @@ import { MAX_TARGET_TOKENS, isTransformer, type ModelConfig } from './config';
 import { DecodeError } from './decoding';
 import type { TranslationModel } from './family';
 import { forwardLoss } from './forward';
+import { InferenceModel } from './inference';
 import { Params } from './params';
 import { decode as transformerDecode, encode as transformerEncode } from './transformer/forward';
 import { TransformerModel } from './transformer/model';
@@ -99,6 +103,15 @@ export interface SaliencyProgress {
  */
 export const STEPS_PER_CHUNK = 7;
 
+/**
+ * Sources (the whole one, then the source without each unit) whose forced decodings one unit of
+ * work runs side by side. Measured on the real default model, 21 sources of a 20-word sentence
+ * (a loaded machine, same run): all 21 at once 283 ms, groups of 11 304 ms, of 8 313 ms, one by
+ * one 355 ms; the longest unit grows with the group (283, 158, 116, 21 ms). 12 keeps a 20-word
+ * sentence to two units of about a gradient chunk's length.
+ */
+export const LOO_PER_UNIT = 12;
+
 /** Each position its own unit. */
 export function positionUnits(n: number): SourceUnits {
   return { firstPiece: Array.from({ length: n }, (_, k) => k), lastPiece: Array.from({ length: n }, (_, k) => k) };
@@ -114,6 +127,14 @@ function checkUnits(units: SourceUnits, Tx: number): void {
   }
   if (next !== Tx) throw new RangeError(`saliency: the source units cover ${next} of ${Tx} positions`);
   if (units.firstPiece[n - 1] !== Tx - 1) throw new RangeError('saliency: </s> must be the last unit, on its own');
+}
+
+/** The source without pieces [first, last]. */
+function withoutUnit(src: Int32Array, first: number, last: number): Int32Array {
+  const ids = new Int32Array(src.length - (last - first + 1));
+  ids.set(src.subarray(0, first));
+  ids.set(src.subarray(last + 1), first);
+  return ids;
 }
 
 /** Parameters sharing the model's numbers without gradients, with `encoder.embedding` replaced by `table`. */
@@ -255,6 +276,32 @@ function forcedLogProbs(model: TranslationModel, ids: Int32Array, forced: Int32A
 }
 
 /**
+ * `forcedLogProbs` of several sources at once: RNNsearch decodes them side by side
+ * (InferenceModel.forcedLogProbs, one matrix product per step over the sources), others one by one.
+ */
+function forcedLogProbsBatch(model: TranslationModel, sources: readonly Int32Array[], forced: Int32Array, positions: boolean, steps: number): Array<Float64Array | null> {
+  if (!(model instanceof InferenceModel)) return sources.map((ids) => forcedLogProbs(model, ids, forced, positions, steps));
+  const encoded = sources.map((ids) => {
+    try {
+      return model.encodeIds(ids);
+    } catch (err) {
+      if (err instanceof DecodeError) return null; // nothing left to decode, as above
+      throw err;
+    }
+  });
+  const encs = encoded.filter((e) => e !== null);
+  const scores = model.forcedLogProbs(encs, forced);
+  let k = 0;
+  return encoded.map((e) => {
+    if (!e) return null;
+    const lp = scores[k++] as Float64Array;
+    const out = new Float64Array(steps).fill(NaN);
+    out.set(lp.subarray(0, Math.min(steps, lp.length)));
+    return out;
+  });
+}
+
+/**
  * The computation as units of work, for the page to spread over tasks: each `next()` does one
  * unit (a chunk of steps' gradients, or a batch of deletions) and yields the progress; the
  * return value is the result. `computeSaliency` runs it to the end.
@@ -277,7 +324,7 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   // the length the inference engine's forced decoding has (it appends </s> unless it is there)
   const ty = tgt[steps - 1] === EOS_ID ? steps : steps + 1;
   const gradChunks = Math.ceil(steps / chunk);
-  const total = gradChunks + 1 + (U - 1);
+  const total = gradChunks + Math.ceil(U / LOO_PER_UNIT);
   let done = 0;
 
   const unitOf = new Int32Array(Tx);
@@ -293,23 +340,24 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
     yield { done: ++done, total };
   }
 
-  // leave-one-out: the whole source, then the source without each unit, forced through the
-  // inference engine (a sentence of one word has nothing left without it: NaN, said so on the page)
+  // leave-one-out: the whole source and the source without each unit, forced through the
+  // inference engine in groups (a sentence of one word has nothing left without it: NaN, said so on the page)
   const forced = tgt[steps - 1] === EOS_ID ? tgt.subarray(0, steps - 1) : tgt;
-  const logProb = forcedLogProbs(model.inference, src, forced, positions, steps);
-  if (!logProb) throw new RangeError('saliency: the source cannot be decoded');
-  yield { done: ++done, total };
+  const sources = [src, ...Array.from({ length: U - 1 }, (_, u) => withoutUnit(src, units.firstPiece[u] as number, units.lastPiece[u] as number))];
+  let logProb: Float64Array | null = null;
   const leaveOneOut = new Float64Array(steps * U).fill(NaN);
-  for (let u = 0; u < U - 1; u++) {
-    const first = units.firstPiece[u];
-    const last = units.lastPiece[u];
-    const ids = new Int32Array(Tx - (last - first + 1));
-    ids.set(src.subarray(0, first));
-    ids.set(src.subarray(last + 1), first);
-    const without = forcedLogProbs(model.inference, ids, forced, positions, steps);
-    if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = logProb[i] - without[i];
+  for (let g = 0; g < sources.length; g += LOO_PER_UNIT) {
+    const scores = forcedLogProbsBatch(model.inference, sources.slice(g, g + LOO_PER_UNIT), forced, positions, steps);
+    if (g === 0) logProb = scores[0] ?? null; // the whole source is source 0
+    if (!logProb) throw new RangeError('saliency: the source cannot be decoded');
+    for (let k = g === 0 ? 1 : 0; k < scores.length; k++) {
+      const without = scores[k];
+      const u = g + k - 1;
+      if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = logProb[i] - without[i];
+    }
     yield { done: ++done, total };
   }
+  if (!logProb) throw new RangeError('saliency: the source cannot be decoded'); // (the loop ran: the sources hold the whole one)
   return { steps, units: U, logProb, gradInput, leaveOneOut };
 }
 

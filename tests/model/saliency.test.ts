@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { EOS_ID } from '../../src/data/vocab';
 import { VARIANTS, type ModelConfig, type TransformerConfig, type TransformerVariant } from '../../src/model/config';
 import { createModel, type TranslationModel } from '../../src/model/family';
+import type { InferenceModel } from '../../src/model/inference';
 import { initParams, type Params } from '../../src/model/params';
-import type { SaliencyModel } from '../../src/model/saliency';
+import type { SaliencyModel, SourceUnits } from '../../src/model/saliency';
 import { averageRanks, computeSaliency, groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, spearman, stepAgreement, type SaliencyRequest } from '../../src/model/saliency';
 import { TransformerModel } from '../../src/model/transformer/model';
 import { makeConfig, srcVocab, tgtVocab } from './fixtures';
@@ -193,8 +194,62 @@ describe('leave-one-out', () => {
       if (r.done) break;
       seen.push([r.value.done, r.value.total]);
     }
-    // 4 steps in chunks of 2, the whole source, 5 deletions
-    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((d) => [d, 8]));
+    // 4 steps in chunks of 2, then the whole source and its 5 deletions decoded side by side in one unit
+    expect(seen).toEqual([1, 2, 3].map((d) => [d, 3]));
+  });
+});
+
+describe('leave-one-out decoded side by side', () => {
+  /** Every deletion's Δ by hand: one forced decoding of the trace per shortened source. */
+  function expectPerWordDecodings(config: ModelConfig, params: Params, units: SourceUnits, dtype: 'float32' | 'float64'): void {
+    const s = computeSaliency(loaded(config, params), { sourceIds: SRC, targetIds: TGT, units });
+    const full = inferenceLogProbs(config, params, SRC, TGT);
+    full.forEach((v, i) => expect(Math.abs((s.logProb[i] as number) - v)).toBeLessThan(1e-4));
+    let checked = 0;
+    units.firstPiece.slice(0, -1).forEach((first, u) => {
+      const last = units.lastPiece[u] as number;
+      const lp = inferenceLogProbs(config, params, Int32Array.from([...SRC].filter((_, j) => j < first || j > last)), TGT);
+      for (let i = 0; i < s.steps; i++) {
+        const want = (full[i] as number) - (lp[i] as number);
+        expect(Math.abs((s.leaveOneOut[i * s.units + u] as number) - want), `${dtype} step ${i} unit ${u}`).toBeLessThan(1e-4);
+        checked++;
+      }
+    });
+    expect(checked).toBe(s.steps * (s.units - 1));
+  }
+
+  // single tokens, and words of several pieces (a subword model's word view)
+  const UNITS = [positionUnits(SRC.length), { firstPiece: [0, 1, 4, 5], lastPiece: [0, 3, 4, 5] }];
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const variant of VARIANTS) {
+      it(`equals the per-word forced decodings: RNNsearch ${variant}, ${dtype}`, () => {
+        const config = makeConfig(variant);
+        const params = initParams(config, 17, dtype);
+        for (const units of UNITS) expectPerWordDecodings(config, params, units, dtype);
+      });
+    }
+    it(`equals the per-word forced decodings: Transformer, ${dtype}`, () => {
+      const config = transformerConfig('scaled-dot');
+      const params = initParams(config, 17, dtype);
+      for (const units of UNITS) expectPerWordDecodings(config, params, units, dtype);
+    });
+  }
+
+  it('the engine’s side-by-side forced decoding is each source’s forced trace, sources of different lengths', () => {
+    for (const variant of VARIANTS) {
+      const config = makeConfig(variant);
+      const params = initParams(config, 23, 'float32');
+      const m = createModel(config, params, srcVocab, tgtVocab) as InferenceModel;
+      const sources = [SRC, SRC.subarray(2), Int32Array.from([SRC[4] as number, EOS_ID]), Int32Array.from([...SRC, ...SRC.subarray(1)])];
+      const forced = TGT.subarray(0, 3);
+      const batched = m.forcedLogProbs(sources.map((ids) => m.encodeIds(ids)), forced);
+      sources.forEach((ids, b) => {
+        const one = m.forced(m.encodeIds(ids), forced).steps.map((st) => st.token.logProb);
+        expect(batched[b]?.length).toBe(one.length);
+        one.forEach((v, i) => expect(Math.abs((batched[b]?.[i] as number) - v), `${variant} source ${b} step ${i}`).toBeLessThan(1e-5));
+      });
+      expect(m.forcedLogProbs([], forced)).toEqual([]);
+    }
   });
 });
 
