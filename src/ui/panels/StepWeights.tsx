@@ -104,7 +104,7 @@ export function StepWeights() {
           <Notation text={t('sw.diagonal')} />
         </p>
       )}
-      <WeightBars key={`${trace.srcLen}`} weights={Array.from(step.weights)} scores={step.scores ? Array.from(step.scores) : null} i={i} readOnly={readOnly} />
+      <WeightBars weights={Array.from(step.weights)} scores={step.scores ? Array.from(step.scores) : null} i={i} readOnly={readOnly} />
       {/* below the bars, so that nothing above them moves while a bar is dragged */}
       {step.edited && (
         <p className="sw-edited">
@@ -128,7 +128,10 @@ function WeightBars({ weights, scores, i, readOnly }: { weights: number[]; score
   const [draft, setDraft] = useState<{ i: number; row: number[] } | null>(null);
   const tx = weights.length;
   const orientation: Orientation = (width > 0 ? width / tx >= MIN_COLUMN : tx <= 8) ? 'vertical' : 'horizontal';
-  const shown = draft && draft.i === i ? draft.row : weights;
+  // a drag belongs to one step of one sentence: a new source length ends it (the element stays
+  // mounted, so typing never measures it again: docs/ARCHITECTURE.md, "From a keystroke to pixels")
+  const live = draft && draft.row.length === tx ? draft : null;
+  const shown = live && live.i === i ? live.row : weights;
   const tokens = trace?.sourceTokens ?? [];
   const unknown = trace?.sourceUnknown ?? [];
 
@@ -187,9 +190,19 @@ function WeightBars({ weights, scores, i, readOnly }: { weights: number[]; score
     commit(row);
   };
 
-  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+  /** The drag under way, if `e` is its pointer and the sentence is still the one it began on. */
+  const dragOf = (e: PointerEvent<HTMLDivElement>): Drag | null => {
     const d = drag.current;
-    if (!d || d.pointerId !== e.pointerId) return;
+    if (!d || d.pointerId !== e.pointerId) return null;
+    if (d.base.length === tx) return d;
+    drag.current = null;
+    setDraft(null);
+    return null;
+  };
+
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+    const d = dragOf(e);
+    if (!d) return;
     const v = valueAt(e, orientation, d.rect);
     if (v === null) return;
     d.row = redistribute(d.base, d.j, v);
@@ -203,15 +216,15 @@ function WeightBars({ weights, scores, i, readOnly }: { weights: number[]; score
   };
 
   const onPointerEnd = (e: PointerEvent<HTMLDivElement>): void => {
-    const d = drag.current;
-    if (!d || d.pointerId !== e.pointerId) return;
+    const d = dragOf(e);
+    if (!d) return;
     drag.current = null;
     setDraft(null);
     if (d.committed !== d.row) commit(d.row);
   };
 
   return (
-    <div ref={ref} className={`sw-bars ${orientation}${draft ? ' dragging' : ''}${readOnly ? ' readonly' : ''}`}>
+    <div ref={ref} className={`sw-bars ${orientation}${live ? ' dragging' : ''}${readOnly ? ' readonly' : ''}`}>
       {orientation === 'horizontal' && (
         <div className="sw-row sw-header" aria-hidden="true">
           <span>{t('sw.word')}</span>

@@ -139,6 +139,28 @@ describe('StepWeights', () => {
     expect(trace().steps[0]?.weights?.[1]).toBeCloseTo(0.7, 5);
   });
 
+  it('keeps its bars mounted while the sentence grows (no re-measuring on every word typed), and a new length ends a drag', async () => {
+    await setUp('additive');
+    const { container } = render(<StepWeights />);
+    const bars = container.querySelector('.sw-bars');
+    const before = screen.getAllByRole('slider').length;
+    const slider = screen.getAllByRole('slider')[1] as HTMLElement;
+    slider.getBoundingClientRect = () => ({ x: 0, y: 100, left: 0, top: 100, right: 30, bottom: 200, width: 30, height: 100, toJSON: () => ({}) });
+    fireEvent.pointerDown(slider, { pointerId: 1, button: 0, pointerType: 'mouse', clientX: 10, clientY: 175 });
+    expect(container.querySelector('.sw-bars.dragging')).not.toBeNull();
+    await act(async () => {
+      useStore.getState().setSource(`${useStore.getState().source} and the cat`);
+      useStore.getState().setStep(0);
+    });
+    expect(container.querySelector('.sw-bars')).toBe(bars);
+    expect(screen.getAllByRole('slider').length).toBe(before + 3);
+    expect(container.querySelector('.sw-bars.dragging')).toBeNull();
+    // the old drag is over: moving the pointer edits nothing
+    const edits = useStore.getState().edits;
+    fireEvent.pointerMove(slider, { pointerId: 1, clientX: 10, clientY: 130 });
+    expect(useStore.getState().edits).toBe(edits);
+  });
+
   it('explains the none variant (no weights) and the hard-coded diagonal', async () => {
     await setUp('none');
     const { unmount } = render(<StepWeights />);
