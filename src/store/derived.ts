@@ -45,6 +45,11 @@ export interface DerivationSource {
 export interface Decoder {
   /** True when this decoder will run the model off the main thread (it holds it, or can take it). */
   accepts(model: LoadedModel): boolean;
+  /**
+   * True for a model whose decodings never run on the main thread, however quick the last one was
+   * (a large model: one short sentence decodes in a few ms, the next word in a long task).
+   */
+  only?(model: LoadedModel): boolean;
   decode(model: LoadedModel, input: Omit<DecodeInput, 'model'>): Promise<Analysis | null>;
 }
 
@@ -175,7 +180,7 @@ export function createDerivation(
       }
       const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions, beamPath: next.beamPath };
       // accepts() first: it also hands the worker the model, so that it is ready when decodings grow
-      const offThread = decoder?.accepts(model) === true && !((lastMs.get(model) ?? Infinity) <= mainThreadMs);
+      const offThread = decoder?.accepts(model) === true && (decoder.only?.(model) === true || !((lastMs.get(model) ?? Infinity) <= mainThreadMs));
       if (decoder && offThread) {
         if (s.pending !== true) set({ pending: true });
         void decoder.decode(model, input).then(

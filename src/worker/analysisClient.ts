@@ -106,7 +106,7 @@ export class AnalysisClient {
    */
   accepts(model: LoadedModel): boolean {
     if (this.dead || !model.checkpoint) return false;
-    const large = parameterCount(model.config) > WORKER_ONLY_PARAMETERS;
+    const large = this.only(model);
     const known = this.keys.get(model);
     if (known && !known.dropped) return known.ready || large;
     const worker = this.ensureWorker();
@@ -127,6 +127,11 @@ export class AnalysisClient {
     const { manifest, weights, files } = model.checkpoint;
     this.send({ type: 'load', key, manifest, weights, files });
     return large && !this.dead;
+  }
+
+  /** Models over WORKER_ONLY_PARAMETERS are decoded only here, never by the page's fast path. */
+  only(model: LoadedModel): boolean {
+    return parameterCount(model.config) > WORKER_ONLY_PARAMETERS;
   }
 
   /** Decode in the worker; null when a newer request superseded this one before it was sent. */

@@ -284,4 +284,19 @@ describe('createDerivation (the store’s one subscription)', () => {
     d2.update(state);
     expect(sent).toEqual(['the cat', 'a dog', 'a big dog']); // first unknown, then 40 ms: both in the worker
   });
+
+  it('a model the decoder keeps for itself (a large one) never takes the fast path, however quick its last decoding', async () => {
+    const model = await loadedModel('additive');
+    let state: DerivationSource & { pending?: boolean } = source(model);
+    const sent: string[] = [];
+    const quick = { ...decodeAnalysis({ model, ...source(model), edits: new Map() }), ms: 1 };
+    const decoder: Decoder = { accepts: () => true, only: (m) => m === model, decode: (_m, input) => (sent.push(input.source), Promise.resolve(quick)) };
+    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), decoder, { mainThreadMs: 8 });
+    d.update(state);
+    await tick(0);
+    state = { ...state, source: 'the dog' };
+    d.update(state);
+    await tick(0);
+    expect(sent).toEqual(['the cat', 'the dog']); // 1 ms last time, and still the worker
+  });
 });
