@@ -97,7 +97,7 @@ export interface Manifest {
 }
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
-const FILE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+export const FILE_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_TEXT = 2000;
 const MAX_RECORD_KEYS = 256;
@@ -209,7 +209,7 @@ export function serializeManifest(m: Manifest): string {
 function fileRecord(value: unknown, path: string): FileRecord {
   const o = object(value, path);
   const file = own(o, 'file');
-  if (typeof file !== 'string' || !FILE_PATTERN.test(file) || file === 'manifest.json') fail(`${path}.file`, 'must be a plain file name beside manifest.json', file);
+  if (typeof file !== 'string' || !FILE_NAME_PATTERN.test(file) || file === 'manifest.json') fail(`${path}.file`, 'must be a plain file name beside manifest.json', file);
   const sha256 = own(o, 'sha256');
   if (typeof sha256 !== 'string' || !SHA256_PATTERN.test(sha256)) fail(`${path}.sha256`, 'must be 64 lowercase hex digits', sha256);
   return { file, sha256 };
@@ -261,7 +261,7 @@ function weights(value: unknown): WeightsRecord {
   const path = 'manifest.weights';
   const input = object(value, path);
   const file = own(input, 'file');
-  if (typeof file !== 'string' || !FILE_PATTERN.test(file) || file.includes('..')) {
+  if (typeof file !== 'string' || !FILE_NAME_PATTERN.test(file) || file.includes('..')) {
     fail(`${path}.file`, 'must be a plain file name (letters, digits, ".", "_", "-"; no slashes, no "..")', file);
   }
   const byteLength = own(input, 'byteLength');
