@@ -47,11 +47,16 @@ export function ownObject<const E extends v.ObjectEntries>(entries: E, message: 
  * `ownObject` for a union chosen by the field `key` (valibot's `variant`): the fields of every
  * option are read as own properties.
  */
-export function ownVariant<const K extends string, const O extends readonly v.ObjectSchema<Record<K, v.GenericSchema> & v.ObjectEntries, undefined>[]>(key: K, options: O, message: string) {
+export function ownVariant<const K extends string, const O extends readonly v.ObjectSchema<Record<K, v.GenericSchema> & v.ObjectEntries, undefined>[]>(
+  key: K,
+  options: O,
+  message: v.ErrorMessage<v.VariantIssue>,
+  objectMessage: v.ErrorMessage<v.CustomIssue> = 'must be an object',
+) {
   const keys = [...new Set(options.flatMap((o) => Object.keys(o.entries)))];
   const required = new Set(options.flatMap((o) => requiredKeys(o.entries)));
   return v.pipe(
-    v.custom<Rec>(isRecord, 'must be an object'),
+    v.custom<Rec>(isRecord, objectMessage),
     v.transform((o: Rec): unknown => ownFields(o, keys, required)),
     v.variant(key, options, message),
   );
