@@ -268,6 +268,10 @@ export const en = {
   'notice.userModelShadow': 'Your model “{title}” has the id of a model shipped with this page (“{id}”): it is kept apart as one of your models, and links to it name it as yours.',
   'notice.storageFull': 'Browser storage is full: your settings will not be remembered on this device.',
   'notice.storageUnavailable': 'Browser storage is unavailable ({what}): your settings will not be remembered on this device.',
+  'notice.storage.access': 'access denied',
+  'notice.storage.read': 'read failed',
+  'notice.storage.write': 'write failed',
+  'notice.storage.remove': 'remove failed',
   'notice.inputCut': 'The {side} is longer than the page keeps ({max} characters): the rest was cut off.',
   'notice.analysisWorker': '{reason}',
   'notice.linkTooLong': 'This state is too big for a link, so the address bar holds none; what you typed is still remembered in this browser. Shorter sentences make a link again.',
@@ -1019,6 +1023,10 @@ const zh: Messages = {
   'notice.userModelShadow': '你的模型“{title}”与随本页面提供的一个模型同名（“{id}”）：它作为你自己的模型单独保存，指向它的链接也会注明是你的模型。',
   'notice.storageFull': '浏览器存储空间已满：你的设置不会在这台设备上被记住。',
   'notice.storageUnavailable': '浏览器存储不可用（{what}）：你的设置不会在这台设备上被记住。',
+  'notice.storage.access': '无权访问',
+  'notice.storage.read': '读取失败',
+  'notice.storage.write': '写入失败',
+  'notice.storage.remove': '删除失败',
   'notice.inputCut': '{side}超过了页面能保存的长度（{max} 个字符）：多出的部分已被截去。',
   'notice.analysisWorker': '分析线程已停止，页面改在主线程上解码（{reason}）。',
   'notice.linkTooLong': '当前内容太多，无法放进链接，因此地址栏中没有链接；你输入的内容仍保存在这个浏览器中。缩短句子即可重新生成链接。',
@@ -1567,14 +1575,14 @@ export function errorMessage(err: unknown): Message {
   return errorNotice(err) as Message;
 }
 
-/** A notice in the reader's language: the English text is kept as its fallback. */
+/** A notice in the reader's language. */
 export function notifyMessage(kind: Notice['kind'], m: Message): void {
-  useStore.getState().notify(kind, english(m), m);
+  useStore.getState().notify(kind, m);
 }
 
-/** A notice's text in `lang`. */
+/** A notice's text in `lang` (its English text when its key is not in the tables). */
 export function noticeText(lang: Lang, n: Pick<Notice, 'text' | 'message'>): string {
-  return n.message ? translateMessage(lang, n.message, n.text) : n.text;
+  return translateMessage(lang, n.message, n.text);
 }
 
 /** A variant's name in `lang` (VARIANT_INFO's title is the English one); an unknown id as it is. */

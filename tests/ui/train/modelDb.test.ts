@@ -3,6 +3,8 @@
 // before it tries the shipped ones.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// the page's English words for the store's notices (registered as the page starts)
+import '../../../src/ui/i18n';
 import { parseManifestText } from '../../../src/model/checkpoint';
 import {
   DB_NAME,
