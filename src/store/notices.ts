@@ -47,7 +47,15 @@ export type TrainMessageKey =
   | 'train.err.tsvLarge'
   | 'notice.error'
   | 'db.quota'
-  | 'db.unavailable';
+  | 'db.unavailable'
+  | 'db.failed'
+  | 'db.failedDetail'
+  | 'db.busy'
+  | 'db.damaged'
+  | 'db.step.list'
+  | 'db.step.read'
+  | 'db.step.save'
+  | 'db.step.delete';
 
 /** A message of the training store, typed by its keys. */
 export interface TrainMessage extends NoticeMessage {
