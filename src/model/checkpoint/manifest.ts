@@ -9,7 +9,7 @@ import type { TokenizerSettings } from '../../data/tokenize';
 import { MAX_VOCAB_SIZE } from '../../data/limits';
 import { SPECIAL_TOKENS } from '../../data/vocab';
 import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type ModelSizes, type TransformerSizes, type Variant } from '../config';
-import { isModelId, MODEL_ID_PATTERN, MODEL_ID_RULE } from '../domain';
+import { isModelId, MODEL_ID_RULE } from '../domain';
 import { describeIssue, isRecord, ownObject, ownVariant } from '../schema';
 import { CheckpointError, FORBIDDEN_KEYS, quote } from './errors';
 import type { SafetensorsDType } from './safetensors';
@@ -250,12 +250,17 @@ const sizeOf = is<number>((x) => isCount(x, 1, MAX_MODEL_SIZE), `must be a posit
 const variantOf = <const T extends readonly string[]>(allowed: T, family: Family) =>
   v.picklist(allowed, got(`must be one of ${allowed.map((x) => quote(x)).join(', ')} for the ${family} family`));
 
+/** The first fields of every manifest, whatever the family. */
+const HEAD_ENTRIES = {
+  format: v.literal(MANIFEST_FORMAT, got(`must be ${quote(MANIFEST_FORMAT)}`)),
+  version: v.literal(MANIFEST_VERSION, got(`must be ${MANIFEST_VERSION} (the version this build reads)`)),
+  id: is<string>(isModelId, MODEL_ID_RULE),
+};
+
 /** The fields of both families, in the order serializeManifest writes them. */
 function manifestEntries<const F extends v.GenericSchema, const S extends v.GenericSchema, const V extends v.GenericSchema>(family: F, variant: V, sizes: S) {
   return {
-    format: v.literal(MANIFEST_FORMAT, got(`must be ${quote(MANIFEST_FORMAT)}`)),
-    version: v.literal(MANIFEST_VERSION, got(`must be ${MANIFEST_VERSION} (the version this build reads)`)),
-    id: is<string>(isModelId, MODEL_ID_RULE),
+    ...HEAD_ENTRIES,
     title: v.optional(textOf(1, 200)),
     /** The task it was trained on (e.g. en-fr, dates, reverse, or custom). */
     task: textOf(1, 64),
@@ -336,25 +341,26 @@ export function serializeManifest(m: Manifest): string {
 
 // ---- shared with other families' manifests ---------------------------------------------------
 
+/**
+ * The field schemas, for the manifests of families outside this schema (memory networks): the same
+ * rules and messages, and `checked`, which throws CheckpointError 'manifest' naming the path.
+ */
+export const manifestParts = {
+  got,
+  is,
+  isCount,
+  textOf,
+  objectOf,
+  checked,
+  fail,
+  HEAD_ENTRIES,
+  VocabularySchema,
+  TrainingSchema,
+  WeightsSchema,
+} as const;
+
 /** Throws CheckpointError 'manifest': "<path> <problem>, got <value>" (", got …" only when a value is passed). */
 function fail(path: string, problem: string, ...got: unknown[]): never {
   const suffix = got.length === 0 ? '' : `, got ${got[0] === undefined ? 'nothing' : quote(got[0])}`;
   throw new CheckpointError('manifest', `${path} ${problem}${suffix}`);
 }
-
-function own(value: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(value, key) ? value[key] : undefined;
-}
-
-/** The field checks, for the manifests of families outside this schema (memory networks). */
-export const manifestFields = {
-  fail,
-  own,
-  object: (value: unknown, path: string): Rec => checked(is<Rec>(isRecord, 'must be an object'), value, path),
-  text: (value: unknown, path: string, min: number, max: number): string => checked(textOf(min, max), value, path),
-  integer: (value: unknown, path: string): number => checked(nonNegative, value, path),
-  vocabulary: (value: unknown, path: string): string[] => checked(VocabularySchema, value, path),
-  training: (value: unknown): TrainingRecord => checked(TrainingSchema, value, 'manifest.training'),
-  weights: (value: unknown): WeightsRecord => checked(WeightsSchema, value, 'manifest.weights'),
-  id: MODEL_ID_PATTERN,
-} as const;
