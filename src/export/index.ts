@@ -13,7 +13,6 @@ export {
   MAX_STEP,
   MIN_BEAM_WIDTH,
   MODEL_REF,
-  SHARE_NOTICES,
   SHARE_VERSION,
   ShareStateError,
   USER_MODEL_PREFIX,

@@ -10,12 +10,12 @@
 // What survives a bad link (the policy):
 // - the fragment is unreadable (too long, bad base64, bad deflate, too much data, bad UTF-8 or
 //   JSON), its version is unknown, or one of the core fields (model, source, target) is invalid:
-//   the whole default state, and a notice;
+//   the whole default state, and a problem code (the page words the notice);
 // - any other field (decoding, beamWidth, step, edits, a view option) is invalid: that field alone
-//   takes its default, and a notice names it. Edits are all-or-nothing (a half-applied set of
-//   attention edits would show a state nobody made): one malformed edit, or rows of different
-//   lengths (every row is over the same source, so the page would apply the rows that fit and
-//   silently drop the others), resets them all. Missing fields take their defaults silently;
+//   takes its default, and the result names it (the page's notice lists it). Edits are
+//   all-or-nothing (a half-applied set of attention edits would show a state nobody made): one
+//   malformed edit, or rows of different lengths (every row is over the same source, so the page
+//   would apply the rows that fit and silently drop the others), resets them all. Missing fields take their defaults silently;
 //   unknown fields are ignored (a later v1 may add fields).
 //
 // Uses CompressionStream / DecompressionStream ('deflate-raw'; Baseline 2023: Chrome 80,
@@ -144,8 +144,10 @@ export interface ParsedFragment {
   state: ShareState;
   /** `&embed=1`: the page shows only the heatmap (for iframes). */
   embed: boolean;
-  /** A user-facing sentence explaining what was not restored; null when nothing went wrong. */
-  notice: string | null;
+  /**
+   * What was not restored, as a code (null when nothing went wrong): the page words the notice
+   * (src/ui/i18n.ts, `link.<problem>`), so that it reads in the reader's language.
+   */
   problem: ShareProblem | null;
   /** With problem 'partial': the fields reset to defaults (ResetField codes, in the link's order). */
   reset: ResetField[];
@@ -170,37 +172,8 @@ export function defaultShareState(): ShareState {
   return { ...d, edits: [], view: { ...d.view } };
 }
 
-/** The user-facing notices, one per problem ('partial' is built from the fields it names). */
-export const SHARE_NOTICES: Readonly<Record<Exclude<ShareProblem, 'partial'>, string>> = Object.freeze({
-  'too-long': 'This link is too long to be an RNNsearch link; showing the default example.',
-  damaged: 'This link is damaged (it was cut short?); showing the default example.',
-  'too-large': 'This link holds more data than RNNsearch accepts; showing the default example.',
-  unsupported: 'This browser cannot open shared links (it lacks DecompressionStream); showing the default example.',
-  'newer-version': 'This link was made by a newer version of RNNsearch; showing the default example. Reloading the page may fetch the newer version.',
-  invalid: 'This link’s contents are not valid; showing the default example.',
-});
-
 /** The fields a 'partial' link can reset (dotted paths into ShareState). */
 export type ResetField = 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme' | 'view.units';
-
-const FIELD_NAMES: Record<ResetField, string> = {
-  decoding: 'decoding mode',
-  beamWidth: 'beam width',
-  sample: 'sampling settings',
-  step: 'step',
-  edits: 'attention edits',
-  view: 'view options',
-  'view.values': 'values shown',
-  'view.transpose': 'transpose',
-  'view.palette': 'palette',
-  'view.lang': 'language',
-  'view.theme': 'theme',
-  'view.units': 'words or pieces',
-};
-
-function partialNotice(fields: readonly ResetField[]): string {
-  return `Some settings in this link were not valid and were reset: ${fields.map((f) => FIELD_NAMES[f]).join(', ')}.`;
-}
 
 /** Thrown by `encodeShareState` / `buildFragment` for a state that could not round-trip. */
 export class ShareStateError extends Error {
@@ -485,8 +458,7 @@ export async function buildFragment(s: ShareState, options: { embed?: boolean } 
 // ---- decode -------------------------------------------------------------------------------
 
 function result(problem: ShareProblem | null, embed: boolean, state: ShareState = defaultShareState(), reset: ResetField[] = []): ParsedFragment {
-  const notice = problem === null ? null : problem === 'partial' ? partialNotice(reset) : SHARE_NOTICES[problem];
-  return { state, embed, notice, problem, reset: problem === 'partial' ? reset : [] };
+  return { state, embed, problem, reset: problem === 'partial' ? reset : [] };
 }
 
 /** Drops the keys that could reach a prototype if some later code merged the object. */
@@ -532,9 +504,9 @@ async function parseUnguarded(input: unknown): Promise<ParsedFragment> {
 
 /**
  * Reads a fragment (`#s=…&embed=1`, the same without `#`, or a whole URL whose fragment holds it).
- * Never throws and never hangs: no `s` parameter gives the defaults with notice null; anything
+ * Never throws and never hangs: no `s` parameter gives the defaults with problem null; anything
  * wrong gives the defaults (or, for fields outside model/source/target, the valid parts: see the
- * policy at the top of this file) with a user-facing notice and a `problem` code for the UI.
+ * policy at the top of this file) with a `problem` code that the UI words as a notice.
  */
 export async function parseFragment(hash: string): Promise<ParsedFragment> {
   try {

@@ -10,21 +10,55 @@ export function isRecord(x: unknown): x is Rec {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+const OPTIONAL_TYPES: ReadonlySet<string> = new Set(['optional', 'exact_optional', 'nullish']);
+
+function requiredKeys(entries: v.ObjectEntries): string[] {
+  return Object.keys(entries).filter((key) => !OPTIONAL_TYPES.has(entries[key]?.type ?? ''));
+}
+
+/** The input's own values of `keys`; a required key that is absent reads as `undefined`. */
+function ownFields(o: Rec, keys: readonly string[], required: ReadonlySet<string>): Rec {
+  const out: Rec = {};
+  for (const key of keys) {
+    if (Object.hasOwn(o, key)) out[key] = o[key];
+    else if (required.has(key)) out[key] = undefined;
+  }
+  return out;
+}
+
 /**
  * A plain object read through `entries`: only the input's OWN properties are seen (an inherited
  * field, e.g. from a polluted prototype, reads as absent), and the output is a fresh object of the
  * schema's keys, so unknown or hostile keys (`__proto__`) go nowhere. valibot's own `object` reads
- * inherited keys too (`key in input`).
+ * inherited keys too (`key in input`). A missing required field is checked as `undefined`, so its
+ * message is the field's own ("must be an integer…"), not the object's.
  */
-export function ownObject<const E extends v.ObjectEntries>(entries: E, message?: string) {
+export function ownObject<const E extends v.ObjectEntries>(entries: E, message: v.ErrorMessage<v.CustomIssue> = 'must be an object') {
+  const keys = Object.keys(entries);
+  const required = new Set(requiredKeys(entries));
   return v.pipe(
-    v.custom<Rec>(isRecord, message ?? 'must be an object'),
-    v.transform((o: Rec) => {
-      const out: Rec = {};
-      for (const key of Object.keys(entries)) if (Object.hasOwn(o, key)) out[key] = o[key];
-      return out;
-    }),
-    v.object(entries, message ?? 'must be an object'),
+    v.custom<Rec>(isRecord, message),
+    v.transform((o: Rec) => ownFields(o, keys, required)),
+    v.object(entries),
+  );
+}
+
+/**
+ * `ownObject` for a union chosen by the field `key` (valibot's `variant`): the fields of every
+ * option are read as own properties.
+ */
+export function ownVariant<const K extends string, const O extends readonly v.ObjectSchema<Record<K, v.GenericSchema> & v.ObjectEntries, undefined>[]>(
+  key: K,
+  options: O,
+  message: v.ErrorMessage<v.VariantIssue>,
+  objectMessage: v.ErrorMessage<v.CustomIssue> = 'must be an object',
+) {
+  const keys = [...new Set(options.flatMap((o) => Object.keys(o.entries)))];
+  const required = new Set(options.flatMap((o) => requiredKeys(o.entries)));
+  return v.pipe(
+    v.custom<Rec>(isRecord, objectMessage),
+    v.transform((o: Rec): unknown => ownFields(o, keys, required)),
+    v.variant(key, options, message),
   );
 }
 

@@ -82,7 +82,7 @@ function keptInput(text: string, side: 'source' | 'target', notify: NoticeSlice[
   if (text.length <= MAX_INPUT_CHARS) return text;
   const max = MAX_INPUT_CHARS.toLocaleString('en');
   const sideKey: StoreNoticeKey = side === 'source' ? 'editor.side.source' : 'editor.side.target';
-  notify('warning', `The ${side} is longer than the page keeps (${max} characters): the rest was cut off.`, { key: 'notice.inputCut', vars: { side: { key: sideKey }, max } });
+  notify('warning', { key: 'notice.inputCut', vars: { side: { key: sideKey }, max } });
   return textPrefix(text, MAX_INPUT_CHARS);
 }
 

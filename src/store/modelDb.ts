@@ -78,25 +78,25 @@ function readRecord<S extends v.GenericSchema>(schema: S, record: unknown, why: 
 
 export type ModelDbErrorCode = 'unavailable' | 'quota' | 'failed';
 
-export class ModelDbError extends Error {
+/** A failure of the browser's model storage: its words are a message (src/ui/i18n.ts). */
+export class ModelDbError extends MessageError {
   override readonly name = 'ModelDbError';
   constructor(
     readonly code: ModelDbErrorCode,
-    message: string,
+    msg: TrainMessage,
   ) {
-    super(message);
+    super(msg);
   }
 }
 
 /** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
 export function errorNotice(err: unknown): TrainMessage {
   if (err instanceof MessageError) return err.msg as TrainMessage;
-  if (err instanceof ModelDbError && err.code !== 'failed') return trainMsg(err.code === 'quota' ? 'db.quota' : 'db.unavailable');
   return trainMsg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
 }
 
-const UNAVAILABLE = 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.';
-const QUOTA = 'Browser storage is full: the model was not saved. Delete a saved model, or download this one instead.';
+const UNAVAILABLE = trainMsg('db.unavailable');
+const QUOTA = trainMsg('db.quota');
 
 let factoryOverride: IDBFactory | null | undefined;
 
@@ -119,11 +119,15 @@ function isQuota(err: unknown): boolean {
   return err instanceof DOMException ? err.name === 'QuotaExceededError' || err.code === 22 : (err as { name?: string } | null)?.name === 'QuotaExceededError';
 }
 
-function wrap(err: unknown, what: string): ModelDbError {
+/** What the page was doing with its model storage (each named by a message, db.step.<step>). */
+type DbStep = 'list' | 'read' | 'save' | 'delete';
+
+function wrap(err: unknown, step: DbStep): ModelDbError {
   if (err instanceof ModelDbError) return err;
   if (isQuota(err)) return new ModelDbError('quota', QUOTA);
   const detail = err instanceof Error || err instanceof DOMException ? err.message : String(err);
-  return new ModelDbError('failed', `Browser storage failed while ${what}${detail ? ` (${detail.slice(0, 200)})` : ''}.`);
+  const what = { key: `db.step.${step}` };
+  return new ModelDbError('failed', detail ? trainMsg('db.failedDetail', { what, detail: detail.slice(0, 200) }) : trainMsg('db.failed', { what }));
 }
 
 let dbPromise: Promise<IDBDatabase> | null = null;
@@ -155,7 +159,7 @@ function openDb(): Promise<IDBDatabase> {
       resolve(db);
     };
     request.onerror = () => reject(new ModelDbError('unavailable', UNAVAILABLE));
-    request.onblocked = () => reject(new ModelDbError('failed', 'Browser storage is busy in another tab of this page; close it and try again.'));
+    request.onblocked = () => reject(new ModelDbError('failed', trainMsg('db.busy')));
   });
   dbPromise = promise;
   promise.catch(() => {
@@ -165,7 +169,7 @@ function openDb(): Promise<IDBDatabase> {
 }
 
 /** Run `body` in one transaction; resolves with its result when the transaction completes. */
-async function transact<T>(mode: IDBTransactionMode, what: string, body: (tx: IDBTransaction) => () => T): Promise<T> {
+async function transact<T>(mode: IDBTransactionMode, what: DbStep, body: (tx: IDBTransaction) => () => T): Promise<T> {
   const db = await openDb();
   return new Promise<T>((resolve, reject) => {
     let tx: IDBTransaction;
@@ -196,7 +200,7 @@ function request<T>(r: IDBRequest<T>): () => T {
 /** The models saved in this browser, newest first. */
 /** The models saved in this browser, newest first; a damaged record is left out. */
 export async function listStoredModels(): Promise<StoredModelMeta[]> {
-  const all: unknown = await transact('readonly', 'listing the saved models', (tx) => request(tx.objectStore(MODELS).getAll() as IDBRequest<unknown[]>));
+  const all: unknown = await transact('readonly', 'list', (tx) => request(tx.objectStore(MODELS).getAll() as IDBRequest<unknown[]>));
   const list: StoredModelMeta[] = [];
   if (Array.isArray(all)) {
     for (const record of all as unknown[]) {
@@ -208,7 +212,7 @@ export async function listStoredModels(): Promise<StoredModelMeta[]> {
 }
 
 function damaged(id: string, field: string): ModelDbError {
-  return new ModelDbError('failed', `The copy of “${id}” saved in this browser is damaged (its ${field} is not valid); delete it and save the model again.`);
+  return new ModelDbError('failed', trainMsg('db.damaged', { id, field }));
 }
 
 /**
@@ -216,7 +220,7 @@ function damaged(id: string, field: string): ModelDbError {
  * stored record is damaged (a listing field, or the manifest text, missing or of the wrong kind).
  */
 export async function getStoredModel(id: string): Promise<{ manifest: string; weights: Uint8Array; files?: unknown } | null> {
-  const found = await transact('readonly', 'reading a saved model', (tx) => {
+  const found = await transact('readonly', 'read', (tx) => {
     const m = tx.objectStore(MODELS).get(id) as IDBRequest<unknown>;
     const w = tx.objectStore(WEIGHTS).get(id) as IDBRequest<unknown>;
     return () => ({ model: m.result, weights: w.result });
@@ -243,7 +247,7 @@ export async function putStoredModel(manifest: Manifest, weights: Uint8Array, fi
     savedAt: new Date().toISOString(),
   };
   const record: ModelRecord = { ...meta, manifest: serializeManifest(manifest) };
-  await transact('readwrite', 'saving the model', (tx) => {
+  await transact('readwrite', 'save', (tx) => {
     tx.objectStore(MODELS).put(record);
     const copies = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, bytes.slice()]));
     tx.objectStore(WEIGHTS).put({ id: manifest.id, weights: weights.slice(), ...(Object.keys(copies).length > 0 ? { files: copies } : {}) } satisfies WeightsRecord);
@@ -253,7 +257,7 @@ export async function putStoredModel(manifest: Manifest, weights: Uint8Array, fi
 }
 
 export async function deleteStoredModel(id: string): Promise<void> {
-  await transact('readwrite', 'deleting a saved model', (tx) => {
+  await transact('readwrite', 'delete', (tx) => {
     tx.objectStore(MODELS).delete(id);
     tx.objectStore(WEIGHTS).delete(id);
     return () => undefined;

@@ -119,11 +119,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
       if (!found) {
         if (get().loading === ref) set({ loading: null });
         const id = manifestIdOf(ref);
-        get().notify(
-          'error',
-          `“${ref}” names a model of someone’s own (trained or loaded in their browser), and no model “${id}” is saved in this browser: ask for its files and load them in the Train view.`,
-          { key: 'notice.userModelMissing', vars: { id } },
-        );
+        get().notify('error', { key: 'notice.userModelMissing', vars: { id } });
         keepAWorkingModel(set, get);
         return false;
       }
@@ -146,11 +142,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
       const known = isUserModelRef(ref) || (get().catalog?.some((c) => c.id === ref) ?? true);
       const reason = err instanceof Error ? err.message : String(err);
       const key: StoreNoticeKey = known ? 'notice.modelLoad' : 'notice.modelUnknown';
-      get().notify(
-        'error',
-        known ? `The model “${ref}” could not be loaded: ${reason}` : `The model “${ref}” is not one of the models shipped with this page, nor one saved in this browser (${reason}).`,
-        { key, vars: { id: ref, reason } },
-      );
+      get().notify('error', { key, vars: { id: ref, reason } });
       keepAWorkingModel(set, get);
       return false;
     }
@@ -168,10 +160,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
     if (origin === 'user' && (id === DEFAULT_MODEL_ID || get().catalog?.some((c) => c.id === id))) {
       // kept apart all the same; the reader should know why the picker lists two of that name
       const title = model.manifest.title ?? id;
-      get().notify('warning', `Your model “${title}” has the id of a model shipped with this page (“${id}”): it is kept apart as one of your models, and links to it name it as yours.`, {
-        key: 'notice.userModelShadow',
-        vars: { title, id },
-      });
+      get().notify('warning', { key: 'notice.userModelShadow', vars: { title, id } });
     }
     return ref;
   },

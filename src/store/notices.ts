@@ -1,5 +1,5 @@
-// The notices slice: messages the page shows above the views, each with its English text and the
-// message key that translates it (src/ui/i18n.ts).
+// The notices slice: messages the page shows above the views. The store's words are message keys
+// and values only; src/ui/i18n.ts holds every sentence (in English and Chinese) and translates.
 
 import type { Slice } from './slice';
 
@@ -22,6 +22,10 @@ export type StoreNoticeKey =
   | 'notice.userModelShadow'
   | 'notice.storageFull'
   | 'notice.storageUnavailable'
+  | 'notice.storage.access'
+  | 'notice.storage.read'
+  | 'notice.storage.write'
+  | 'notice.storage.remove'
   | 'notice.inputCut'
   | 'notice.analysisWorker'
   | 'editor.side.source'
@@ -43,7 +47,15 @@ export type TrainMessageKey =
   | 'train.err.tsvLarge'
   | 'notice.error'
   | 'db.quota'
-  | 'db.unavailable';
+  | 'db.unavailable'
+  | 'db.failed'
+  | 'db.failedDetail'
+  | 'db.busy'
+  | 'db.damaged'
+  | 'db.step.list'
+  | 'db.step.read'
+  | 'db.step.save'
+  | 'db.step.delete';
 
 /** A message of the training store, typed by its keys. */
 export interface TrainMessage extends NoticeMessage {
@@ -80,15 +92,15 @@ export class MessageError extends Error {
 export interface Notice {
   id: number;
   kind: 'info' | 'warning' | 'error';
-  /** The English text: what is shown when there is no message (or its key is unknown). */
+  /** The message's English text (from the UI's tables): shown when its key is unknown. */
   text: string;
-  message?: NoticeMessage;
+  message: NoticeMessage;
 }
 
 export interface NoticeSlice {
   notices: Notice[];
-  /** Show a notice: `text` in English, and optionally the message that translates it. */
-  notify(kind: Notice['kind'], text: string, message?: NoticeMessage): void;
+  /** Show a notice: a message, which the page shows in the reader's language. */
+  notify(kind: Notice['kind'], message: NoticeMessage): void;
   dismiss(id: number): void;
 }
 
@@ -96,11 +108,12 @@ let nextNoticeId = 1;
 
 export const createNotices: Slice<NoticeSlice> = (set, get) => ({
   notices: [],
-  notify(kind, text, message) {
+  notify(kind, message) {
     // the same message twice in a row is shown once
+    const text = englishOf(message);
     const last = get().notices[get().notices.length - 1];
     if (last && last.text === text) return;
-    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text, ...(message ? { message } : {}) }] });
+    set({ notices: [...get().notices.slice(-4), { id: nextNoticeId++, kind, text, message }] });
   },
   dismiss(id) {
     set({ notices: get().notices.filter((n) => n.id !== id) });

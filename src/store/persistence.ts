@@ -3,6 +3,7 @@
 // and the PNG's embedded link). Typed arrays and traces never go anywhere: they are recomputed.
 
 import type { Store } from './store';
+import type { NoticeMessage } from './notices';
 
 export type Destination = 'url' | 'local' | 'export';
 
@@ -53,23 +54,26 @@ export function fieldsFor(destination: Destination): PersistedField[] {
   return (Object.keys(PERSISTENCE) as PersistedField[]).filter((k) => (PERSISTENCE[k] as readonly Destination[]).includes(destination));
 }
 
+/** Which use of the storage failed (each named by a message, notice.storage.<step>). */
+type StorageStep = 'access' | 'read' | 'write' | 'remove';
+
 /**
  * localStorage that never throws: disabled storage (private modes, sandboxed iframes) and a full
  * quota (QuotaExceededError) are caught, and the failure is reported once through `onError`.
  */
-export function safeStorage(onError: (message: string) => void): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void } {
+export function safeStorage(onError: (message: NoticeMessage) => void): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void } {
   let warned = false;
-  const warn = (what: string, err: unknown): void => {
+  const warn = (what: StorageStep, err: unknown): void => {
     if (warned) return;
     warned = true;
     const full = err instanceof DOMException && (err.name === 'QuotaExceededError' || err.code === 22);
-    onError(full ? 'Browser storage is full: your settings will not be remembered on this device.' : `Browser storage is unavailable (${what}): your settings will not be remembered on this device.`);
+    onError(full ? { key: 'notice.storageFull' } : { key: 'notice.storageUnavailable', vars: { what: { key: `notice.storage.${what}` } } });
   };
   const store = (): Storage | null => {
     try {
       return globalThis.localStorage ?? null;
     } catch (err) {
-      warn('access denied', err);
+      warn('access', err);
       return null;
     }
   };
@@ -78,7 +82,7 @@ export function safeStorage(onError: (message: string) => void): { getItem(k: st
       try {
         return store()?.getItem(k) ?? null;
       } catch (err) {
-        warn('read failed', err);
+        warn('read', err);
         return null;
       }
     },
@@ -86,14 +90,14 @@ export function safeStorage(onError: (message: string) => void): { getItem(k: st
       try {
         store()?.setItem(k, v);
       } catch (err) {
-        warn('write failed', err);
+        warn('write', err);
       }
     },
     removeItem(k) {
       try {
         store()?.removeItem(k);
       } catch (err) {
-        warn('remove failed', err);
+        warn('remove', err);
       }
     },
   };

@@ -13,7 +13,7 @@ import { createBeamPick, type BeamPickSlice } from './beamPick';
 import { createDerivation } from './derived';
 import { createDocument, type DocumentSlice } from './document';
 import { createModels, type ModelsSlice } from './models';
-import { createNotices, type NoticeMessage, type NoticeSlice, type StoreNoticeKey } from './notices';
+import { createNotices, type NoticeSlice } from './notices';
 import { sanitizeLocal } from './localRecord';
 import { fieldsFor, safeStorage } from './persistence';
 import type { Slice } from './slice';
@@ -56,7 +56,7 @@ export const useStore = create<Store>()(
       name: 'rnnsearch',
       version: 1,
       // the notice is deferred: storage is first touched while the store is still being created
-      storage: createJSONStorage(() => safeStorage((message) => setTimeout(() => useStore.getState().notify('warning', message, storageNotice(message)), 0))),
+      storage: createJSONStorage(() => safeStorage((message) => setTimeout(() => useStore.getState().notify('warning', message), 0))),
       partialize: (s) => Object.fromEntries(LOCAL_FIELDS.map((k) => [k, s[k]])) as Partial<Store>,
       // a record from an older or newer version (or a hand-edited one) is validated field by field
       migrate: (persisted) => sanitizeLocal(persisted),
@@ -64,12 +64,6 @@ export const useStore = create<Store>()(
     },
   ),
 );
-
-/** The message of safeStorage's (English) warning: full, or unavailable with its (English) cause. */
-function storageNotice(text: string): NoticeMessage {
-  const key: StoreNoticeKey = /\bfull\b/.test(text) ? 'notice.storageFull' : 'notice.storageUnavailable';
-  return { key, vars: { what: /\(([^)]*)\)/.exec(text)?.[1] ?? '' } };
-}
 
 /**
  * The analysis worker, where there are workers (not in Node tests): decodings of models it holds
@@ -81,7 +75,7 @@ function storageNotice(text: string): NoticeMessage {
 const placement = typeof window !== 'undefined' ? (window as { __rnnsearchAnalysisPlacement?: unknown }).__rnnsearchAnalysisPlacement : undefined;
 const analysisClient =
   typeof Worker === 'function' && typeof window !== 'undefined' && placement !== 'main'
-    ? new AnalysisClient({ onFail: (reason) => useStore.getState().notify('warning', reason, { key: 'notice.analysisWorker', vars: { reason } }) })
+    ? new AnalysisClient({ onFail: (reason) => useStore.getState().notify('warning', { key: 'notice.analysisWorker', vars: { reason } }) })
     : undefined;
 
 const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, placement === 'worker' ? { mainThreadMs: -1 } : {});

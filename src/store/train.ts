@@ -18,7 +18,7 @@ import { loadModel, type LoadedModel } from '../model/bundle';
 import { serializeManifest, type Manifest } from '../model/checkpoint';
 import { VARIANT_INFO } from '../model/config';
 import { errorNotice, putStoredModel, useStoredModels } from './modelDb';
-import { MessageError, messageText, trainMsg as msg, type NoticeMessage } from './notices';
+import { MessageError, trainMsg as msg, type NoticeMessage } from './notices';
 import { useStore } from './store';
 import { TrainClient, type WorkerLike } from '../worker/client';
 import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor, WorkersInfo } from '../worker/protocol';
@@ -27,9 +27,9 @@ import { clampWorkers, defaultWorkers } from './trainWorkers';
 
 type Message = NoticeMessage;
 
-/** A notice in the reader's language; its English text (src/ui/i18n.ts) is kept as the fallback. */
+/** A notice in the reader's language (src/ui/i18n.ts words it). */
 function notifyMessage(kind: 'info' | 'warning' | 'error', m: NoticeMessage): void {
-  useStore.getState().notify(kind, messageText(m), m);
+  useStore.getState().notify(kind, m);
 }
 
 export type TrainStatus = 'idle' | 'starting' | 'preparing' | 'running' | 'paused' | 'done' | 'crashed';
@@ -454,7 +454,7 @@ async function busy<T>(what: 'export' | 'save' | 'load', fn: () => Promise<T>): 
     return await fn();
   } catch (err) {
     // the text stays the error's own (English) message; the message says it in the reader's language
-    useStore.getState().notify('error', err instanceof Error ? err.message : String(err), errorNotice(err));
+    useStore.getState().notify('error', errorNotice(err));
     return null;
   } finally {
     useTrainStore.setState({ busy: null });

@@ -31,7 +31,8 @@ async function applyHash(hash: string): Promise<boolean> {
   const store = useStore.getState();
   store.setView({ page: pageOf(hash) ?? 'explore' });
   const parsed = await parseFragment(hash);
-  if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
+  const notice = linkNotice(parsed);
+  if (notice) store.notify('warning', notice);
   const hasLink = /(^#|&)s=/.test(hash);
   const embed = parsed.embed || embedOnlyPage;
   if (hasLink || embed) applyShareState(useStore.getState(), parsed.state, embed);
@@ -238,7 +239,8 @@ async function openDroppedPngUnguarded(file: File): Promise<void> {
   lastWritten = validated;
   const store = useStore.getState();
   store.setView({ page: 'explore' });
-  if (parsed.notice) store.notify('warning', parsed.notice, linkNotice(parsed) ?? undefined);
+  const notice = linkNotice(parsed);
+  if (notice) store.notify('warning', notice);
   applyShareState(useStore.getState(), parsed.state, parsed.embed || embedOnlyPage);
 }
 

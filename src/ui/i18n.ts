@@ -263,11 +263,23 @@ export const en = {
   'notice.modelLoad': 'The model “{id}” could not be loaded: {reason}',
   'db.unavailable': 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.',
   'db.quota': 'Browser storage is full: the model was not saved. Delete a saved model, or download this one instead.',
+  'db.failed': 'Browser storage failed while {what}.',
+  'db.failedDetail': 'Browser storage failed while {what} ({detail}).',
+  'db.busy': 'Browser storage is busy in another tab of this page; close it and try again.',
+  'db.damaged': 'The copy of “{id}” saved in this browser is damaged (its {field} is not valid); delete it and save the model again.',
+  'db.step.list': 'listing the saved models',
+  'db.step.read': 'reading a saved model',
+  'db.step.save': 'saving the model',
+  'db.step.delete': 'deleting a saved model',
   'notice.modelUnknown': 'The model “{id}” is not one of the models shipped with this page, nor one saved in this browser ({reason}).',
   'notice.userModelMissing': 'This link names a model of someone’s own (trained or loaded in their browser), “{id}”, and no model of that name is saved in this browser: ask for its files and load them in the Train view.',
   'notice.userModelShadow': 'Your model “{title}” has the id of a model shipped with this page (“{id}”): it is kept apart as one of your models, and links to it name it as yours.',
   'notice.storageFull': 'Browser storage is full: your settings will not be remembered on this device.',
   'notice.storageUnavailable': 'Browser storage is unavailable ({what}): your settings will not be remembered on this device.',
+  'notice.storage.access': 'access denied',
+  'notice.storage.read': 'read failed',
+  'notice.storage.write': 'write failed',
+  'notice.storage.remove': 'remove failed',
   'notice.inputCut': 'The {side} is longer than the page keeps ({max} characters): the rest was cut off.',
   'notice.analysisWorker': '{reason}',
   'notice.linkTooLong': 'This state is too big for a link, so the address bar holds none; what you typed is still remembered in this browser. Shorter sentences make a link again.',
@@ -1014,11 +1026,23 @@ const zh: Messages = {
   'notice.modelLoad': '无法加载模型“{id}”：{reason}',
   'db.unavailable': '这个浏览器不允许本页面保存模型（存储已被禁用或阻止，例如在隐私窗口中）。请改为下载模型。',
   'db.quota': '浏览器存储空间已满：模型没有保存。请删除一个已保存的模型，或改为下载这个模型。',
+  'db.failed': '浏览器存储在{what}时出错。',
+  'db.failedDetail': '浏览器存储在{what}时出错（{detail}）。',
+  'db.busy': '本页面的另一个标签页正在使用浏览器存储；请关闭那个标签页后重试。',
+  'db.damaged': '这个浏览器中保存的“{id}”已损坏（其中的 {field} 无效）；请删除它，再重新保存模型。',
+  'db.step.list': '列出已保存的模型',
+  'db.step.read': '读取已保存的模型',
+  'db.step.save': '保存模型',
+  'db.step.delete': '删除已保存的模型',
   'notice.modelUnknown': '模型“{id}”既不是随本页面提供的模型，也没有保存在这个浏览器中（{reason}）。',
   'notice.userModelMissing': '这个链接指向某人自己的模型“{id}”（在其浏览器中训练或加载），而这个浏览器中没有保存同名的模型：请向对方索取模型文件，并在“训练”视图中加载。',
   'notice.userModelShadow': '你的模型“{title}”与随本页面提供的一个模型同名（“{id}”）：它作为你自己的模型单独保存，指向它的链接也会注明是你的模型。',
   'notice.storageFull': '浏览器存储空间已满：你的设置不会在这台设备上被记住。',
   'notice.storageUnavailable': '浏览器存储不可用（{what}）：你的设置不会在这台设备上被记住。',
+  'notice.storage.access': '无权访问',
+  'notice.storage.read': '读取失败',
+  'notice.storage.write': '写入失败',
+  'notice.storage.remove': '删除失败',
   'notice.inputCut': '{side}超过了页面能保存的长度（{max} 个字符）：多出的部分已被截去。',
   'notice.analysisWorker': '分析线程已停止，页面改在主线程上解码（{reason}）。',
   'notice.linkTooLong': '当前内容太多，无法放进链接，因此地址栏中没有链接；你输入的内容仍保存在这个浏览器中。缩短句子即可重新生成链接。',
@@ -1567,14 +1591,14 @@ export function errorMessage(err: unknown): Message {
   return errorNotice(err) as Message;
 }
 
-/** A notice in the reader's language: the English text is kept as its fallback. */
+/** A notice in the reader's language. */
 export function notifyMessage(kind: Notice['kind'], m: Message): void {
-  useStore.getState().notify(kind, english(m), m);
+  useStore.getState().notify(kind, m);
 }
 
-/** A notice's text in `lang`. */
+/** A notice's text in `lang` (its English text when its key is not in the tables). */
 export function noticeText(lang: Lang, n: Pick<Notice, 'text' | 'message'>): string {
-  return n.message ? translateMessage(lang, n.message, n.text) : n.text;
+  return translateMessage(lang, n.message, n.text);
 }
 
 /** A variant's name in `lang` (VARIANT_INFO's title is the English one); an unknown id as it is. */

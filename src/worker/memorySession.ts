@@ -1,36 +1,13 @@
 // Training a memory network in the page's worker (docs/ARCHITECTURE.md, "Memory networks"): the
 // same `prepareMemoryTraining` and trainer as the CLI, run in slices so that a cancel from the page
-// is handled between them. Messages both ways are plain objects, checked on arrival.
+// is handled between them. Messages both ways are plain objects, checked on arrival
+// by the schemas of memoryProtocol.ts.
 
 import { saveMemoryModel } from '../model/memnn/checkpoint';
 import { DEFAULT_MEMORY_TRAINING, evaluateMemory, prepareMemoryTraining } from '../model/memnn/train';
+import { parseMemoryCommand, type MemoryCommand, type MemoryEvent } from './memoryProtocol';
 
-/** Page → worker. */
-export type MemoryCommand = { type: 'start'; hops: number; steps: number; seed: number } | { type: 'cancel' };
-
-/** Worker → page. */
-export type MemoryEvent =
-  | { type: 'ready'; vocab: number; parameters: number; train: number }
-  | { type: 'progress'; step: number; steps: number; loss: number; ms: number }
-  | { type: 'eval'; step: number; devLoss: number; one: number; two: number }
-  | { type: 'done'; manifest: string; weights: Uint8Array; seconds: number; one: number; two: number; hopsOnGold: number }
-  | { type: 'error'; message: string };
-
-/** Training steps the page allows (the CLI allows more). */
-export const MAX_PAGE_MEMORY_STEPS = 5000;
-
-/** A command as sent, or a message saying what is wrong with it. */
-export function parseMemoryCommand(value: unknown): MemoryCommand | string {
-  if (typeof value !== 'object' || value === null) return 'a command must be an object';
-  const v = value as Record<string, unknown>;
-  if (v.type === 'cancel') return { type: 'cancel' };
-  if (v.type !== 'start') return `unknown command ${JSON.stringify(String(v.type)).slice(0, 40)}`;
-  const int = (x: unknown, lo: number, hi: number): x is number => Number.isInteger(x) && (x as number) >= lo && (x as number) <= hi;
-  if (!int(v.hops, 1, 3)) return 'hops must be 1, 2 or 3';
-  if (!int(v.steps, 1, MAX_PAGE_MEMORY_STEPS)) return `steps must be an integer in [1, ${MAX_PAGE_MEMORY_STEPS}]`;
-  if (!int(v.seed, 0, 2 ** 31 - 1)) return 'seed must be a non-negative integer';
-  return { type: 'start', hops: v.hops, steps: v.steps, seed: v.seed };
-}
+export { MAX_PAGE_MEMORY_STEPS, parseMemoryCommand, type MemoryCommand, type MemoryEvent } from './memoryProtocol';
 
 export interface MemorySessionHost {
   post(event: MemoryEvent): void;

@@ -165,7 +165,7 @@ class Run {
     private readonly requestedWorkers = 1,
   ) {
     const common = { srcVocabSize: data.srcVocab.size, tgtVocabSize: data.tgtVocab.size, lengthRatio: data.lengthRatio };
-    // parseTrainConfig checked that a Transformer's variant is scaled-dot or linear
+    // the protocol's config schema (src/worker/protocol.ts) checked that a Transformer's variant is scaled-dot or linear
     this.modelConfig =
       config.family === 'transformer' && config.transformer
         ? { family: 'transformer', variant: config.variant as TransformerVariant, sizes: { ...config.transformer }, ...common }

@@ -74,7 +74,7 @@ const shareState: fc.Arbitrary<ShareState> = fc.record({
 function expectSane(r: ParsedFragment): void {
   expect(isValidShareState(r.state)).toBe(true);
   expect(typeof r.embed).toBe('boolean');
-  expect(r.notice === null).toBe(r.problem === null);
+  expect(r.reset.length > 0).toBe(r.problem === 'partial');
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 }
 

@@ -9,7 +9,6 @@ import {
   MAX_PAGE_BEAM_WIDTH,
   MAX_SENTENCE_CHARS,
   MIN_BEAM_WIDTH,
-  SHARE_NOTICES,
   ShareStateError,
   buildFragment,
   canonicalShareState,
@@ -43,7 +42,7 @@ describe('defaults', () => {
   it.each(['', '#', '#about', 'https://example.org/page', '#x=1&y'])('no s parameter (%j) gives the defaults and no notice', async (hash) => {
     const r = await parseFragment(hash);
     expectDefaults(r.state);
-    expect(r).toMatchObject({ embed: false, notice: null, problem: null });
+    expect(r).toMatchObject({ embed: false, problem: null, reset: [] });
   });
 
   it('DEFAULT_SHARE_STATE is frozen and valid, and parse results never alias it', async () => {
@@ -58,7 +57,7 @@ describe('defaults', () => {
   });
 
   it('embed=1 alone turns on embed mode without a notice', async () => {
-    expect(await parseFragment('#embed=1')).toMatchObject({ embed: true, notice: null });
+    expect(await parseFragment('#embed=1')).toMatchObject({ embed: true, problem: null });
     expect((await parseFragment('#embed=0')).embed).toBe(false);
   });
 
@@ -75,7 +74,7 @@ describe('round trip', () => {
     const plain = await buildFragment(s);
     expect(plain).toMatch(/^#s=[A-Za-z0-9_-]+$/);
     const r = await parseFragment(plain);
-    expect(r).toMatchObject({ embed: false, notice: null, problem: null });
+    expect(r).toMatchObject({ embed: false, problem: null, reset: [] });
     expect(r.state).toEqual(canonicalShareState(s));
     expect(r.state.view).toEqual({ values: 'scores', transpose: true, palette: 'viridis', lang: 'zh', theme: 'dark', units: 'pieces' });
 
@@ -187,7 +186,7 @@ describe('hostile fragments: each guard gives the defaults and a notice', () => 
     );
     const r = await parseFragment(`#s=${'A'.repeat(MAX_FRAGMENT_CHARS)}`);
     expect(r.problem).toBe('too-long');
-    expect(r.notice).toBe(SHARE_NOTICES['too-long']);
+    expect(r.reset).toEqual([]);
     expectDefaults(r.state);
     expect(constructed).toBe(0);
     // …while one just under the cap does reach the inflater
@@ -206,7 +205,7 @@ describe('hostile fragments: each guard gives the defaults and a notice', () => 
   ])('bad base64url: %s', async (_, hash) => {
     const r = await parseFragment(hash);
     expect(r.problem).toBe('damaged');
-    expect(r.notice).toBe('This link is damaged (it was cut short?); showing the default example.');
+    expect(r.reset).toEqual([]);
     expectDefaults(r.state);
   });
 
@@ -252,7 +251,7 @@ describe('hostile fragments: each guard gives the defaults and a notice', () => 
     expect(bomb.length).toBeLessThan(MAX_FRAGMENT_CHARS); // it gets past the size cap
     const r = await parseFragment(bomb);
     expect(r.problem).toBe('too-large');
-    expect(r.notice).toBe(SHARE_NOTICES['too-large']);
+    expect(r.reset).toEqual([]);
     expectDefaults(r.state);
     expect(inflated).toBeGreaterThan(MAX_INFLATED_BYTES);
     expect(inflated).toBeLessThan(MAX_INFLATED_BYTES + 512 * 1024); // not 10 MB
@@ -274,13 +273,13 @@ describe('hostile fragments: each guard gives the defaults and a notice', () => 
   it.each(['[]', '1', 'null', '"text"', 'true'])('JSON that is not an object (%s) is invalid', async (text) => {
     const r = await parseFragment(rawFragment(text));
     expect(r.problem).toBe('invalid');
-    expect(r.notice).toBe(SHARE_NOTICES.invalid);
+    expect(r.reset).toEqual([]);
   });
 
   it('a newer version says so', async () => {
     const r = await parseFragment(record({ v: 2, model: 'x', somethingNew: [1, 2] }));
     expect(r.problem).toBe('newer-version');
-    expect(r.notice).toMatch(/made by a newer version/);
+    expect(r.reset).toEqual([]);
     expectDefaults(r.state);
   });
 
@@ -298,7 +297,7 @@ describe('hostile fragments: each guard gives the defaults and a notice', () => 
     vi.stubGlobal('DecompressionStream', undefined);
     const r = await parseFragment(frag);
     expect(r.problem).toBe('unsupported');
-    expect(r.notice).toMatch(/DecompressionStream/);
+    expect(r.reset).toEqual([]);
   });
 });
 
@@ -339,22 +338,22 @@ describe('schema: core fields reject the whole link', () => {
   });
 });
 
-describe('schema: other fields are reset one by one, and the notice names them', () => {
+describe('schema: other fields are reset one by one, and the result names them', () => {
   it.each([
-    ['decoding', { decoding: 'forced' }, 'decoding mode'],
-    ['beamWidth 0', { beamWidth: 0 }, 'beam width'],
-    ['beamWidth 1 (below the page\'s MIN_BEAM_WIDTH)', { beamWidth: 1 }, 'beam width'],
-    ['beamWidth 9 (above the page\'s MAX_PAGE_BEAM_WIDTH)', { beamWidth: 9 }, 'beam width'],
-    ['beamWidth 17', { beamWidth: 17 }, 'beam width'],
-    ['beamWidth 2.5', { beamWidth: 2.5 }, 'beam width'],
+    ['decoding', { decoding: 'forced' }, 'decoding'],
+    ['beamWidth 0', { beamWidth: 0 }, 'beamWidth'],
+    ['beamWidth 1 (below the page\'s MIN_BEAM_WIDTH)', { beamWidth: 1 }, 'beamWidth'],
+    ['beamWidth 9 (above the page\'s MAX_PAGE_BEAM_WIDTH)', { beamWidth: 9 }, 'beamWidth'],
+    ['beamWidth 17', { beamWidth: 17 }, 'beamWidth'],
+    ['beamWidth 2.5', { beamWidth: 2.5 }, 'beamWidth'],
     ['step -1', { step: -1 }, 'step'],
     ['step 301', { step: 301 }, 'step'],
     ['step as a string', { step: '2' }, 'step'],
-    ['view not an object', { view: [1] }, 'view options'],
+    ['view not an object', { view: [1] }, 'view'],
   ])('%s', async (_, patch, name) => {
     const r = await parseFragment(record(patch));
     expect(r.problem).toBe('partial');
-    expect(r.notice).toContain(name);
+    expect(r.reset).toEqual([name]);
     const key = Object.keys(patch)[0] as keyof ShareState;
     expect(r.state[key]).toEqual(defaultShareState()[key]);
     // the rest of the link survives
@@ -366,7 +365,7 @@ describe('schema: other fields are reset one by one, and the notice names them',
     const view = { values: 'probabilities', transpose: 'true', palette: 'magma', lang: 'fr', theme: 'sepia', units: 'letters' };
     const r = await parseFragment(record({ view }));
     expect(r.state.view).toEqual(defaultShareState().view);
-    expect(r.notice).toBe('Some settings in this link were not valid and were reset: values shown, transpose, palette, language, theme, words or pieces.');
+    expect(r.reset).toEqual(['view.values', 'view.transpose', 'view.palette', 'view.lang', 'view.theme', 'view.units']);
     const one = await parseFragment(record({ view: { ...(validRecord().view as object), palette: 'magma' } }));
     expect(one.state.view).toEqual({ values: 'scores', transpose: true, palette: 'cividis', lang: 'zh', theme: 'dark', units: 'pieces' });
   });
@@ -393,7 +392,7 @@ describe('schema: other fields are reset one by one, and the notice names them',
         : JSON.stringify({ ...validRecord(), edits });
     const r = await parseFragment(rawFragment(text));
     expect(r.problem).toBe('partial');
-    expect(r.notice).toContain('attention edits');
+    expect(r.reset).toContain('edits');
     expect(r.state.edits).toEqual([]);
     expect(r.state.decoding).toBe('beam');
   });
@@ -415,7 +414,6 @@ describe('schema: other fields are reset one by one, and the notice names them',
       expect(r.state.edits).toEqual([]);
       expect(r.problem).toBe('partial');
       expect(r.reset).toEqual(['edits']);
-      expect(r.notice).toBe('Some settings in this link were not valid and were reset: attention edits.');
       // the rest of the link survives
       expect(r.state.source).toBe('the black cat .');
       expect(r.state.beamWidth).toBe(4);
@@ -446,7 +444,7 @@ describe('schema: other fields are reset one by one, and the notice names them',
 
   it('missing optional fields take their defaults without a notice; unknown fields are ignored', async () => {
     const r = await parseFragment(rawFragment(JSON.stringify({ v: 1, model: 'm1', source: 's', target: '', extra: { deep: [1] } })));
-    expect(r).toMatchObject({ problem: null, notice: null });
+    expect(r).toMatchObject({ problem: null, reset: [] });
     expect(r.state).toEqual({ ...defaultShareState(), model: 'm1', source: 's', target: '' });
     expect(Object.keys(r.state)).toEqual(STATE_KEYS);
   });

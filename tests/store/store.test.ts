@@ -1,5 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// the page's English words for the store's notices (registered as the page starts)
+import '../../src/ui/i18n';
 import { MAX_PAGE_BEAM_WIDTH, MIN_BEAM_WIDTH, buildFragment, defaultShareState, parseFragment } from '../../src/export/permalink';
 import { PERSISTENCE, fieldsFor, safeStorage } from '../../src/store/persistence';
 import { applyShareState, toShareState } from '../../src/store/share';
@@ -132,7 +134,7 @@ describe('store', () => {
     s.setStep(1);
     const fragment = await buildFragment(toShareState(useStore.getState()), { embed: true });
     const parsed = await parseFragment(fragment);
-    expect(parsed.notice).toBeNull();
+    expect(parsed.problem).toBeNull();
     expect(parsed.embed).toBe(true);
     resetStore();
     const model = await loadedModel('additive');
@@ -171,8 +173,20 @@ describe('persistence', () => {
     expect(fieldsFor('local')).not.toContain('analysis'); // classified, kept in the page only
   });
 
+  it('local storage that fails to read is reported once, by the step that failed', () => {
+    const messages: unknown[] = [];
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new Error('denied');
+    });
+    const st = safeStorage((m) => messages.push(m));
+    expect(st.getItem('a')).toBeNull();
+    expect(st.getItem('b')).toBeNull();
+    expect(messages).toEqual([{ key: 'notice.storageUnavailable', vars: { what: { key: 'notice.storage.read' } } }]);
+    vi.restoreAllMocks();
+  });
+
   it('local storage that throws (disabled or full) is caught and reported once', () => {
-    const messages: string[] = [];
+    const messages: unknown[] = [];
     const quota = new DOMException('full', 'QuotaExceededError');
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
       throw quota;
@@ -184,7 +198,7 @@ describe('persistence', () => {
     expect(() => st.setItem('a', 'b')).not.toThrow();
     expect(st.getItem('a')).toBeNull();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/full/);
+    expect(messages[0]).toEqual({ key: 'notice.storageFull' });
   });
 
   it('a hand-edited local record is validated field by field', () => {

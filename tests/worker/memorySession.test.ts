@@ -31,6 +31,10 @@ describe('memory training session', () => {
     expect(parseMemoryCommand({ type: 'start', hops: 2, steps: 1e9, seed: 1 })).toMatch(/steps/);
     expect(parseMemoryCommand({ type: 'start', hops: 2, steps: 10, seed: -1 })).toMatch(/seed/);
     expect(parseMemoryCommand({ type: 'explode' })).toMatch(/unknown command/);
+    expect(parseMemoryCommand({ type: 'start', hops: 2, steps: 10 })).toBe('seed must be a non-negative integer');
+    // fields only present on the prototype do not count; a command is a fresh object of its fields
+    expect(parseMemoryCommand(Object.assign(Object.create({ hops: 2 }) as object, { type: 'start', steps: 10, seed: 1 }))).toBe('hops must be 1, 2 or 3');
+    expect(parseMemoryCommand({ type: 'start', hops: 2, steps: 10, seed: 1, extra: true })).toEqual({ type: 'start', hops: 2, steps: 10, seed: 1 });
     const { events, session } = host();
     session.receive({ type: 'start', hops: '3' });
     expect(events).toEqual([{ type: 'error', message: expect.stringMatching(/cannot read: hops/) }]);
@@ -69,5 +73,6 @@ describe('memory training session', () => {
     expect(parseMemoryEvent({ type: 'done', manifest: '{}', weights: [1, 2], seconds: 1, one: 1, two: 1, hopsOnGold: 1 })).toBeNull();
     expect(parseMemoryEvent({ type: 'error', message: 'x'.repeat(2000) })).toEqual({ type: 'error', message: 'x'.repeat(500) });
     expect(parseMemoryEvent('progress')).toBeNull();
+    expect(parseMemoryEvent(Object.assign(Object.create({ type: 'error' }) as object, { message: 'x' }))).toBeNull();
   });
 });

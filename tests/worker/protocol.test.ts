@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultForm, formToConfig } from '../../src/store/trainDefaults';
+import { validManifestJson } from '../model/checkpoint/helpers';
 import { LIMITS, parseFromWorker, parseToWorker, type TrainConfig } from '../../src/worker/protocol';
 
 const config = (): TrainConfig => {
@@ -73,6 +74,16 @@ describe('parseToWorker (commands the worker accepts)', () => {
     rejects({ ...start(), paused: 'yes' }, /train\/start.paused/);
   });
 
+  it('names a missing field by its own rule, and checks the rules between fields', () => {
+    rejects({ type: 'ping' }, /^ping\.seq must be an integer in \[0, \d+\]$/);
+    rejects(start({ task: { kind: 'csv' } }), /^train\/start\.config\.task\.kind must be one of builtin, tsv$/);
+    rejects(start({ variant: 'linear' }), /^train\/start\.config\.variant linear attention belongs to the Transformer family$/);
+    rejects(start({ family: 'transformer', variant: 'scaled-dot' }), /^train\/start\.config\.transformer must be an object$/);
+    rejects(start({ family: 'transformer', variant: 'scaled-dot', transformer: { model: 30, heads: 4, layers: 1, ff: 64 } }), /config\.transformer must be a multiple of the 4 heads/);
+    // sizes of the other family are checked too, not ignored
+    rejects(start({ transformer: { model: 0, heads: 4, layers: 1, ff: 64 } }), /config\.transformer\.model/);
+  });
+
   it('refuses a resume point whose tensors do not match their shapes', () => {
     rejects({ ...start(), resume: { step: 1, tensors: [{ name: 'w', shape: [2, 3], data: new Float32Array(5) }] } }, /data has 5 values; expected 6/);
     rejects({ ...start(), resume: { step: 1, tensors: [{ name: 'w', shape: [2, 3], data: [0, 0, 0, 0, 0, 0] }] } }, /Float32Array/);
@@ -138,6 +149,11 @@ describe('parseFromWorker (what the page accepts from the worker)', () => {
     bad({ type: 'train/state', state: 'exploding', step: 0 }, /train\/state.state/);
     bad({ type: 'checkpoint', requestId: 1, manifest: { format: 'nope' }, weights: new Uint8Array(4) }, /checkpoint.manifest is not a valid manifest/);
     bad({ type: 'progress!' }, /not a known worker message/);
+    const checkpoint = { type: 'checkpoint', requestId: 1, manifest: validManifestJson(), weights: new Uint8Array(4) };
+    expect(parseFromWorker(checkpoint).ok).toBe(true);
+    bad({ ...checkpoint, files: { 'a/b.json': new Uint8Array(1) } }, /^checkpoint\.files has a bad file name "a\/b\.json"$/);
+    bad({ ...checkpoint, files: { 'a.json': 'text' } }, /^checkpoint\.files\.a\.json must be a Uint8Array$/);
+    bad({ type: 'train/progress', step: 1, maxSteps: 2, epoch: 0, loss: 1, losses: new Array(1001).fill({ step: 1, loss: 1 }) }, /^train\/progress\.losses has 1001 entries; at most 1000$/);
     bad({ type: 'train/progress', step: 1 }, /train\/progress/);
   });
 });

@@ -26,6 +26,7 @@ export {
 } from './safetensors';
 export {
   BPE_FILES,
+  FILE_NAME_PATTERN,
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
   MAX_MANIFEST_CHARS,

@@ -3,10 +3,11 @@
 // configuration instead of sizes, and one vocabulary (stories, questions and answers share it).
 // Read with the same field validators and the same weights gate as translation checkpoints.
 
+import * as v from 'valibot';
 import { MAX_MEMORIES } from '../../data/tasks/babi';
 import { Vocab } from '../../data/vocab';
 import { CheckpointError, encodeSafetensors, MANIFEST_FORMAT, MANIFEST_VERSION, sha256Hex, verifyCheckpoint, type SafetensorsDType, type TrainingRecord, type WeightsRecord } from '../checkpoint';
-import { manifestFields as F } from '../checkpoint/manifest';
+import { manifestParts } from '../checkpoint/manifest';
 import { Params } from '../params';
 import { Tensor } from '../../tensor';
 import { MAX_HOPS, memoryConfigProblems, memoryParamShapes, type MemoryConfig } from './forward';
@@ -27,42 +28,29 @@ export interface MemoryManifest {
 
 const MAX_MANIFEST_CHARS = 1_000_000;
 
+const P = manifestParts;
+const configInt = (lo: number, hi: number) => P.is<number>((x) => P.isCount(x, lo, hi), `must be an integer in [${lo}, ${hi}]`);
+const flag = v.boolean(P.got('must be true or false'));
+
+/** manifest.json of a memory network: the translation manifest's rules for the fields they share. */
+const MemoryManifestSchema = P.objectOf({
+  ...P.HEAD_ENTRIES,
+  title: v.optional(P.textOf(1, 200)),
+  task: P.textOf(1, 64),
+  family: v.literal('memn2n', P.got('must be "memn2n" (a translation model opens in the explorer)')),
+  config: P.objectOf({ embed: configInt(1, 1024), hops: configInt(1, MAX_HOPS), memories: configInt(1, MAX_MEMORIES), temporal: flag, positionEncoding: flag }),
+  vocab: P.VocabularySchema,
+  training: P.TrainingSchema,
+  weights: P.WeightsSchema,
+});
+
 /** Validates a parsed manifest.json of a memory network; CheckpointError 'manifest' names the field. */
 export function parseMemoryManifest(value: unknown): MemoryManifest {
-  const root = F.object(value, 'manifest');
-  if (F.own(root, 'format') !== MANIFEST_FORMAT) F.fail('manifest.format', `must be "${MANIFEST_FORMAT}"`, F.own(root, 'format'));
-  if (F.own(root, 'version') !== MANIFEST_VERSION) F.fail('manifest.version', `must be ${MANIFEST_VERSION}`, F.own(root, 'version'));
-  if (F.own(root, 'family') !== 'memn2n') F.fail('manifest.family', 'must be "memn2n" (a translation model opens in the explorer)', F.own(root, 'family'));
-  const id = F.own(root, 'id');
-  if (typeof id !== 'string' || !F.id.test(id)) return F.fail('manifest.id', 'must be 1–64 characters of a-z, 0-9 and "-"', id);
-  const title = F.own(root, 'title');
-  const c = F.object(F.own(root, 'config'), 'manifest.config');
-  const int = (key: string, lo: number, hi: number): number => {
-    const v = F.integer(F.own(c, key), `manifest.config.${key}`);
-    if (v < lo || v > hi) F.fail(`manifest.config.${key}`, `must be in [${lo}, ${hi}]`, v);
-    return v;
-  };
-  const bool = (key: string): boolean => {
-    const v = F.own(c, key);
-    if (typeof v !== 'boolean') return F.fail(`manifest.config.${key}`, 'must be true or false', v);
-    return v;
-  };
-  return {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    id,
-    ...(title !== undefined ? { title: F.text(title, 'manifest.title', 1, 200) } : {}),
-    task: F.text(F.own(root, 'task'), 'manifest.task', 1, 64),
-    family: 'memn2n',
-    config: { embed: int('embed', 1, 1024), hops: int('hops', 1, MAX_HOPS), memories: int('memories', 1, MAX_MEMORIES), temporal: bool('temporal'), positionEncoding: bool('positionEncoding') },
-    vocab: F.vocabulary(F.own(root, 'vocab'), 'manifest.vocab'),
-    training: F.training(F.own(root, 'training')),
-    weights: F.weights(F.own(root, 'weights')),
-  };
+  return P.checked(MemoryManifestSchema, value, 'manifest');
 }
 
 export function parseMemoryManifestText(json: string): MemoryManifest {
-  if (json.length > MAX_MANIFEST_CHARS) F.fail('manifest', `is ${json.length} characters long; the cap is ${MAX_MANIFEST_CHARS}`);
+  if (json.length > MAX_MANIFEST_CHARS) manifestParts.fail('manifest', `is ${json.length} characters long; the cap is ${MAX_MANIFEST_CHARS}`);
   let value: unknown;
   try {
     value = JSON.parse(json);

@@ -63,7 +63,7 @@ async function removeStored(id: string): Promise<void> {
   try {
     await deleteStoredModel(id);
   } catch (err) {
-    useStore.getState().notify('error', err instanceof Error ? err.message : String(err), errorMessage(err));
+    useStore.getState().notify('error', errorMessage(err));
   }
   await useStoredModels.getState().refresh();
 }

@@ -18,7 +18,10 @@ describe('memory network checkpoints', () => {
     const model = smallMemoryModel(3);
     const { manifest, weights } = await saveMemoryModel(model, { id: 'test-mem', task: 'babi', training, dtype: 'F32' });
     const bad = (patch: Record<string, unknown>): unknown => ({ ...JSON.parse(JSON.stringify(manifest)), ...patch });
-    expect(() => parseMemoryManifest(bad({ config: { ...manifest.config, hops: 4 } }))).toThrow(/manifest.config.hops/);
+    expect(() => parseMemoryManifest(bad({ config: { ...manifest.config, hops: 4 } }))).toThrow('manifest.config.hops must be an integer in [1, 3], got 4');
+    expect(() => parseMemoryManifest(bad({ config: { ...manifest.config, embed: 1.5 } }))).toThrow('manifest.config.embed must be an integer in [1, 1024], got 1.5');
+    // a clean copy: unknown fields are dropped, and the result round-trips
+    expect(parseMemoryManifest(bad({ extra: { deep: 1 } }))).toEqual(JSON.parse(JSON.stringify(manifest)));
     expect(() => parseMemoryManifest(bad({ config: { ...manifest.config, temporal: 'yes' } }))).toThrow(/manifest.config.temporal/);
     expect(() => parseMemoryManifest(bad({ family: 'transformer' }))).toThrow(/manifest.family/);
     expect(() => parseMemoryManifest(bad({ vocab: ['a'] }))).toThrow(/manifest.vocab/);

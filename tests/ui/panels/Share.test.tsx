@@ -154,7 +154,7 @@ describe('SharePanel', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/copied/i));
     const link = writeText.mock.calls[0]?.[0] ?? '';
     const parsed = await parseFragment(new URL(link).hash);
-    expect(parsed.notice).toBeNull();
+    expect(parsed.problem).toBeNull();
     expect(parsed.state.model).toBe('test-additive');
     expect(parsed.state.source).toBe('the cat sat on the mat .');
 

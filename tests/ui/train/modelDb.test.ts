@@ -3,6 +3,8 @@
 // before it tries the shipped ones.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// the page's English words for the store's notices (registered as the page starts)
+import { errorMessage, translateMessage } from '../../../src/ui/i18n';
 import { parseManifestText } from '../../../src/model/checkpoint';
 import {
   DB_NAME,
@@ -112,6 +114,8 @@ describe('modelDb', () => {
       const err = await loadStoredModel(metaB.id).catch((e: unknown) => e);
       expect(err, `${field} ${JSON.stringify(patch)}`).toBeInstanceOf(ModelDbError);
       expect((err as Error).message).toBe(`The copy of “${metaB.id}” saved in this browser is damaged (its ${field} is not valid); delete it and save the model again.`);
+      // the same words in Chinese, for a reader of the page in 中文
+      expect(translateMessage('zh', errorMessage(err))).toBe(`这个浏览器中保存的“${metaB.id}”已损坏（其中的 ${field} 无效）；请删除它，再重新保存模型。`);
     }
     // records that are not objects, or whose id is not an id, are left out too
     await tamper(idb, { ...good, title: 42 });
