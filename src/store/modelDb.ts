@@ -23,6 +23,7 @@ import * as v from 'valibot';
 import { isVariant, type Variant } from '../model/config';
 import { modelIdSchema } from '../model/domain';
 import { ownObject, text } from '../model/schema';
+import { errorReason } from './errorReason';
 import { MessageError, trainMsg, type TrainMessage } from './notices';
 
 export const DB_NAME = 'rnnsearch-models';
@@ -92,7 +93,7 @@ export class ModelDbError extends MessageError {
 /** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
 export function errorNotice(err: unknown): TrainMessage {
   if (err instanceof MessageError) return err.msg as TrainMessage;
-  return trainMsg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
+  return trainMsg('notice.error', { detail: errorReason(err) });
 }
 
 const UNAVAILABLE = trainMsg('db.unavailable');

@@ -1,0 +1,48 @@
+// Why something failed, as words the page translates (issue 11): the errors the page shows most
+// (a checkpoint that does not check out, a file that could not be fetched, a link that cannot be
+// made) become a message of src/ui/i18n.ts's tables, keyed by the error's code, with the checker's
+// exact English message kept as a secondary detail. Any other error stays its own (English) text.
+
+import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
+import { ShareStateError } from '../export/permalink';
+import { FetchError, type FetchTarget } from './catalog';
+import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
+
+/** The keys errorReason uses (src/ui/i18n.ts checks that both its tables have them). */
+export type ErrorReasonKey =
+  | 'err.detail'
+  | `err.checkpoint.${CheckpointErrorCode}`
+  | 'err.fetch.http'
+  | 'err.fetch.network'
+  | 'err.fetch.noAnswer'
+  | `err.fetch.${Exclude<FetchTarget['file'], 'tokenizer'>}`
+  | 'err.fetch.tokenizer.source'
+  | 'err.fetch.tokenizer.target'
+  | `err.share.${ShareStateError['kind']}`;
+
+function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
+  return vars ? { key, vars } : { key };
+}
+
+/** The file a fetch was for, as a message. */
+function targetMsg(t: FetchTarget): NoticeMessage {
+  if (t.file === 'tokenizer') return reasonMsg(`err.fetch.tokenizer.${t.side}`, { id: t.id });
+  if (t.file === 'manifest' || t.file === 'weights') return reasonMsg(`err.fetch.${t.file}`, { id: t.id });
+  return reasonMsg(`err.fetch.${t.file}`);
+}
+
+/**
+ * An error as the reason a notice gives: a message in the reader's language where the error has a
+ * code the tables know, else its own message (English, from code the page does not translate).
+ */
+export function errorReason(err: unknown): NoticeVar {
+  if (err instanceof MessageError) return err.msg;
+  if (err instanceof CheckpointError) return reasonMsg('err.detail', { reason: reasonMsg(`err.checkpoint.${err.code}`), detail: err.message });
+  if (err instanceof FetchError) {
+    const what = targetMsg(err.target);
+    if (err.status !== null) return reasonMsg('err.fetch.http', { what, status: err.status });
+    return reasonMsg('err.fetch.network', { what, detail: err.networkReason ?? reasonMsg('err.fetch.noAnswer') });
+  }
+  if (err instanceof ShareStateError) return reasonMsg('err.detail', { reason: reasonMsg(`err.share.${err.kind}`), detail: err.message });
+  return err instanceof Error ? err.message : String(err);
+}
