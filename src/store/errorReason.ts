@@ -1,10 +1,12 @@
 // Why something failed, as words the page translates (issue 11): the errors the page shows most
 // (a checkpoint that does not check out, a file that could not be fetched, a link that cannot be
-// made) become a message of src/ui/i18n.ts's tables, keyed by the error's code, with the checker's
+// made, a training worker that is gone) become a message of src/ui/i18n.ts's tables, keyed by the error's code, with the checker's
 // exact English message kept as a secondary detail. Any other error stays its own (English) text.
 
 import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
 import { ShareStateError } from '../export/permalink';
+// a type only: the training worker's client stays out of the page's first chunk
+import type { WorkerGoneError } from '../worker/client';
 import { FetchError, type FetchTarget } from './catalog';
 import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
 
@@ -18,7 +20,10 @@ export type ErrorReasonKey =
   | `err.fetch.${Exclude<FetchTarget['file'], 'tokenizer'>}`
   | 'err.fetch.tokenizer.source'
   | 'err.fetch.tokenizer.target'
-  | `err.share.${ShareStateError['kind']}`;
+  | `err.share.${ShareStateError['kind']}`
+  | `err.worker.${WorkerGoneError['kind']}`
+  | 'err.worker.startDetail'
+  | 'err.worker.crashedDetail';
 
 function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
   return vars ? { key, vars } : { key };
@@ -44,5 +49,11 @@ export function errorReason(err: unknown): NoticeVar {
     return reasonMsg('err.fetch.network', { what, detail: err.networkReason ?? reasonMsg('err.fetch.noAnswer') });
   }
   if (err instanceof ShareStateError) return reasonMsg('err.detail', { reason: reasonMsg(`err.share.${err.kind}`), detail: err.message });
+  if (err instanceof Error && err.name === 'WorkerGoneError') {
+    const { kind, params } = err as WorkerGoneError;
+    const { seconds, detail } = params;
+    if (detail && (kind === 'start' || kind === 'crashed')) return reasonMsg(`err.worker.${kind}Detail`, { detail });
+    return reasonMsg(`err.worker.${kind}`, seconds === undefined ? undefined : { seconds });
+  }
   return err instanceof Error ? err.message : String(err);
 }

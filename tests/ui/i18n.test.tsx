@@ -12,6 +12,7 @@ import { parseFragment, ShareStateError, type ShareProblem } from '../../src/exp
 import { CheckpointError, type CheckpointErrorCode } from '../../src/model/checkpoint';
 import { FetchError } from '../../src/store/catalog';
 import { errorReason } from '../../src/store/errorReason';
+import { WorkerGoneError } from '../../src/worker/client';
 import type { NoticeMessage } from '../../src/store/notices';
 import { VARIANT_INFO, VARIANTS } from '../../src/model/config';
 import { useStore } from '../../src/store/store';
@@ -270,6 +271,10 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
       new ShareStateError('invalid', 'x'),
       new ShareStateError('too-long', 'x'),
       new ShareStateError('unsupported', 'x'),
+      ...(['not-running', 'stopped', 'start', 'crashed', 'unreadable'] as const).map((kind) => new WorkerGoneError(kind, 'x')),
+      new WorkerGoneError('start', 'x', { detail: 'boom' }),
+      new WorkerGoneError('crashed', 'x', { detail: 'boom' }),
+      new WorkerGoneError('silent', 'x', { seconds: 12 }),
     ];
     for (const err of errors) {
       const reason = errorReason(err);
@@ -284,6 +289,7 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
     // the fetch errors read in English as they always did (the CLI and the tests know these)
     expect(english(errorReason(new FetchError({ file: 'manifest', id: 'm' }, 404)) as NoticeMessage)).toBe(new FetchError({ file: 'manifest', id: 'm' }, 404).message);
     expect(english(errorReason(new FetchError({ file: 'weights', id: 'm' }, null)) as NoticeMessage)).toBe('could not fetch the weights of m (network error)');
+    expect(translateMessage('zh', errorReason(new WorkerGoneError('silent', 'x', { seconds: 12 })) as NoticeMessage)).toBe('训练工作线程不再响应（已经 12 秒没有回复）');
     // an error without a code keeps its own words
     expect(errorReason(new Error('something else'))).toBe('something else');
   });
