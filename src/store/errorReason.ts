@@ -4,6 +4,8 @@
 // exact English message kept as a secondary detail. Any other error stays its own (English) text.
 
 import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
+import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
+import type { DecodeErrorCode } from '../model/decoding';
 import { ShareStateError } from '../export/permalink';
 // a type only: the training worker's client stays out of the page's first chunk
 import type { WorkerGoneError } from '../worker/client';
@@ -23,7 +25,8 @@ export type ErrorReasonKey =
   | `err.share.${ShareStateError['kind']}`
   | `err.worker.${WorkerGoneError['kind']}`
   | 'err.worker.startDetail'
-  | 'err.worker.crashedDetail';
+  | 'err.worker.crashedDetail'
+  | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`;
 
 function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
   return vars ? { key, vars } : { key };
@@ -56,4 +59,23 @@ export function errorReason(err: unknown): NoticeVar {
     return reasonMsg(`err.worker.${kind}`, seconds === undefined ? undefined : { seconds });
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Why a sentence could not be decoded (an analysis's error), as a sentence in the reader's
+ * language: the limits by number, the rest in plain words; an internal failure keeps its message.
+ */
+export function decodeReason(error: { code: DecodeErrorCode | 'internal'; message: string }): NoticeVar {
+  switch (error.code) {
+    case 'source-too-long':
+      return reasonMsg('err.decode.source-too-long', { max: MAX_SOURCE_TOKENS });
+    case 'target-too-long':
+      return reasonMsg('err.decode.target-too-long', { max: MAX_TARGET_TOKENS - 1 });
+    case 'bad-override':
+    case 'bad-option':
+      return reasonMsg(`err.decode.${error.code}`);
+    default:
+      // 'empty-source' has its own sentence (editor.empty); 'internal' is a bug's own words
+      return reasonMsg('err.decode.internal', { detail: error.message });
+  }
 }

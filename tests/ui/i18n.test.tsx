@@ -11,7 +11,7 @@ import { getTask, TASK_IDS } from '../../src/data/tasks';
 import { parseFragment, ShareStateError, type ShareProblem } from '../../src/export/permalink';
 import { CheckpointError, type CheckpointErrorCode } from '../../src/model/checkpoint';
 import { FetchError } from '../../src/store/catalog';
-import { errorReason } from '../../src/store/errorReason';
+import { decodeReason, errorReason } from '../../src/store/errorReason';
 import { WorkerGoneError } from '../../src/worker/client';
 import type { NoticeMessage } from '../../src/store/notices';
 import { VARIANT_INFO, VARIANTS } from '../../src/model/config';
@@ -290,6 +290,13 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
     expect(english(errorReason(new FetchError({ file: 'manifest', id: 'm' }, 404)) as NoticeMessage)).toBe(new FetchError({ file: 'manifest', id: 'm' }, 404).message);
     expect(english(errorReason(new FetchError({ file: 'weights', id: 'm' }, null)) as NoticeMessage)).toBe('could not fetch the weights of m (network error)');
     expect(translateMessage('zh', errorReason(new WorkerGoneError('silent', 'x', { seconds: 12 })) as NoticeMessage)).toBe('训练工作线程不再响应（已经 12 秒没有回复）');
+    // a sentence that cannot be decoded says why in the reader's language, the limit by number
+    for (const code of ['source-too-long', 'target-too-long', 'bad-override', 'bad-option', 'internal'] as const) {
+      const m = { key: 'editor.error', vars: { detail: decodeReason({ code, message: 'the decoder’s words' }) } };
+      expect(english(m)).not.toMatch(/err\./);
+      expect(translateMessage('zh', m)).toMatch(/^无法解码：\p{Script=Han}/u);
+    }
+    expect(translateMessage('zh', { key: 'editor.error', vars: { detail: decodeReason({ code: 'source-too-long', message: '' }) } })).toMatch(/^无法解码：源句太长（模型最多读取 \d+ 个词元）。$/);
     // an error without a code keeps its own words
     expect(errorReason(new Error('something else'))).toBe('something else');
   });
