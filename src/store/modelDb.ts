@@ -299,8 +299,8 @@ export async function loadStoredModel(id: string): Promise<LoadedModel | null> {
 
 export interface StoredModelsState {
   list: StoredModelMeta[];
-  /** Why the list could not be read (null when it could, or has not been asked for). */
-  error: string | null;
+  /** Why the list could not be read, as a message (null when it could, or has not been asked for). */
+  error: TrainMessage | null;
   refresh(): Promise<void>;
 }
 
@@ -312,7 +312,7 @@ export const useStoredModels = create<StoredModelsState>()((set) => ({
     try {
       set({ list: await listStoredModels(), error: null });
     } catch (err) {
-      set({ list: [], error: err instanceof Error ? err.message : String(err) });
+      set({ list: [], error: errorNotice(err) });
     }
   },
 }));
