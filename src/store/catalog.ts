@@ -20,10 +20,21 @@ export interface CatalogEntry {
 }
 
 
+/** The model index is not a list of models ('index'), or a name is not a model id ('id'). */
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+  constructor(
+    readonly kind: 'index' | 'id',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Validate index.json (never trusting its shape); bad entries are skipped. */
 export function parseCatalog(value: unknown): CatalogEntry[] {
   if (typeof value !== 'object' || value === null || !Array.isArray((value as { models?: unknown }).models)) {
-    throw new Error('the model index is not a {"models": [...]} object');
+    throw new CatalogError('index', 'the model index is not a {"models": [...]} object');
   }
   const out: CatalogEntry[] = [];
   for (const raw of (value as { models: unknown[] }).models.slice(0, 200)) {
@@ -159,7 +170,7 @@ function speculate(url: string, what: FetchTarget, signal?: AbortSignal): { resp
  * request), and the manifest and tokenizers are checked and built while the weights arrive.
  */
 export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
-  if (!MODEL_ID_PATTERN.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
+  if (!MODEL_ID_PATTERN.test(id)) throw new CatalogError('id', `“${id.slice(0, 64)}” is not a model id`);
   const folder = new URL(`${id}/`, base);
   const guess = speculate(new URL(DEFAULT_WEIGHTS_FILE, folder).href, { file: 'weights', id }, signal);
   try {

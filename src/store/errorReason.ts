@@ -9,7 +9,7 @@ import type { DecodeErrorCode } from '../model/decoding';
 import { ShareStateError } from '../export/permalink';
 // a type only: the training worker's client stays out of the page's first chunk
 import type { WorkerGoneError } from '../worker/client';
-import { FetchError, type FetchTarget } from './catalog';
+import { CatalogError, FetchError, type FetchTarget } from './catalog';
 import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
 
 /** The keys errorReason uses (src/ui/i18n.ts checks that both its tables have them). */
@@ -23,6 +23,7 @@ export type ErrorReasonKey =
   | 'err.fetch.tokenizer.source'
   | 'err.fetch.tokenizer.target'
   | `err.share.${ShareStateError['kind']}`
+  | `err.catalog.${CatalogError['kind']}`
   | `err.worker.${WorkerGoneError['kind']}`
   | 'err.worker.startDetail'
   | 'err.worker.crashedDetail'
@@ -51,6 +52,7 @@ export function errorReason(err: unknown): NoticeVar {
     if (err.status !== null) return reasonMsg('err.fetch.http', { what, status: err.status });
     return reasonMsg('err.fetch.network', { what, detail: err.networkReason ?? reasonMsg('err.fetch.noAnswer') });
   }
+  if (err instanceof CatalogError) return reasonMsg(`err.catalog.${err.kind}`);
   if (err instanceof ShareStateError) return reasonMsg('err.detail', { reason: reasonMsg(`err.share.${err.kind}`), detail: err.message });
   if (err instanceof Error && err.name === 'WorkerGoneError') {
     const { kind, params } = err as WorkerGoneError;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getTask, TASK_IDS } from '../../src/data/tasks';
 import { parseFragment, ShareStateError, type ShareProblem } from '../../src/export/permalink';
 import { CheckpointError, type CheckpointErrorCode } from '../../src/model/checkpoint';
-import { FetchError } from '../../src/store/catalog';
+import { CatalogError, FetchError } from '../../src/store/catalog';
 import { decodeReason, errorReason } from '../../src/store/errorReason';
 import { WorkerGoneError } from '../../src/worker/client';
 import type { NoticeMessage } from '../../src/store/notices';
@@ -262,6 +262,8 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
   it('every checkpoint check, fetched file and link problem has a sentence in English and in Chinese', () => {
     const errors: Error[] = [
       ...Object.keys(CODES).map((code) => new CheckpointError(code as CheckpointErrorCode, 'the checker’s detail')),
+      new CatalogError('index', 'x'),
+      new CatalogError('id', 'x'),
       new FetchError({ file: 'index' }, 500),
       new FetchError({ file: 'manifest', id: 'm' }, 404),
       new FetchError({ file: 'weights', id: 'm' }, null, 'Failed to fetch'),
