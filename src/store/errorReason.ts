@@ -1,7 +1,8 @@
 // Why something failed, as words the page translates (issue 11): the errors the page shows most
 // (a checkpoint that does not check out, a file that could not be fetched, a link that cannot be
-// made, a training worker that is gone) become a message of src/ui/i18n.ts's tables, keyed by the error's code, with the checker's
-// exact English message kept as a secondary detail. Any other error stays its own (English) text.
+// made, a training worker that is gone, a sentence that cannot be decoded) become a message of
+// src/ui/i18n.ts's tables, keyed by the error's code, with the checker's exact English message
+// kept as a secondary detail. Any other error stays its own (English) text.
 
 import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
