@@ -321,11 +321,11 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
       'en-fr-additive/manifest.json': () => new Response(JSON.stringify(cp.manifest)),
       'en-fr-additive/model.safetensors': () => new Response(weights.slice()),
     });
-    expect(shown.startsWith(`无法加载模型“en-fr-additive”：${zh['err.checkpoint.sha256']}（技术细节：`)).toBe(true);
+    expect(shown.startsWith(`无法加载模型“en-fr-additive”：${zh['err.checkpoint.sha256']}；技术细节：`)).toBe(true);
     expect(shown).not.toContain(en['err.checkpoint.sha256']);
     expect(shown).not.toContain('could not be loaded');
     // in English the same notice says it in plain words first
-    expect(useStore.getState().notices.at(-1)?.text).toMatch(/^The model “en-fr-additive” could not be loaded: the weights file does not match its manifest \(corrupt, or from another checkpoint\) \(details: .*SHA-256/);
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/^The model “en-fr-additive” could not be loaded: the weights file does not match its manifest \(corrupt, or from another checkpoint\); details: .*SHA-256/);
   });
 
   it('a file that could not be fetched is reported in Chinese', async () => {
