@@ -20,10 +20,21 @@ export interface CatalogEntry {
 }
 
 
+/** The model index is not a list of models ('index'), or a name is not a model id ('id'). */
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+  constructor(
+    readonly kind: 'index' | 'id',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Validate index.json (never trusting its shape); bad entries are skipped. */
 export function parseCatalog(value: unknown): CatalogEntry[] {
   if (typeof value !== 'object' || value === null || !Array.isArray((value as { models?: unknown }).models)) {
-    throw new Error('the model index is not a {"models": [...]} object');
+    throw new CatalogError('index', 'the model index is not a {"models": [...]} object');
   }
   const out: CatalogEntry[] = [];
   for (const raw of (value as { models: unknown[] }).models.slice(0, 200)) {
@@ -57,20 +68,54 @@ export function modelsBase(): string {
   return new URL('models/', document.baseURI).href;
 }
 
-export async function fetchChecked(url: string, what: string, signal?: AbortSignal): Promise<Response> {
+/** Which file a fetch was for: the page names it in the reader's language (src/store/errorReason.ts). */
+export type FetchTarget =
+  | { file: 'index' }
+  | { file: 'manifest' | 'weights'; id: string }
+  | { file: 'tokenizer'; id: string; side: 'source' | 'target' }
+  | { file: 'results' };
+
+/** The target in English, for the error's message (the CLI and tests read it). */
+function targetText(t: FetchTarget): string {
+  switch (t.file) {
+    case 'index':
+      return 'the model index';
+    case 'results':
+      return 'the results';
+    case 'tokenizer':
+      return `the ${t.side} tokenizer of ${t.id}`;
+    default:
+      return `the ${t.file} of ${t.id}`;
+  }
+}
+
+/** A file could not be fetched: `status` is the HTTP status, or null when no answer came (network). */
+export class FetchError extends Error {
+  override readonly name = 'FetchError';
+  constructor(
+    readonly target: FetchTarget,
+    readonly status: number | null,
+    /** The browser's own reason when no answer came (English, a detail). */
+    readonly networkReason?: string,
+  ) {
+    super(status === null ? `could not fetch ${targetText(target)} (${networkReason ?? 'network error'})` : `could not fetch ${targetText(target)}: HTTP ${status}`);
+  }
+}
+
+export async function fetchChecked(url: string, target: FetchTarget, signal?: AbortSignal): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, signal ? { signal } : {});
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new Error(`could not fetch ${what} (${err instanceof Error ? err.message : 'network error'})`);
+    throw new FetchError(target, null, err instanceof Error ? err.message : undefined);
   }
-  if (!res.ok) throw new Error(`could not fetch ${what}: HTTP ${res.status}`);
+  if (!res.ok) throw new FetchError(target, res.status);
   return res;
 }
 
 export async function fetchCatalog(base = modelsBase(), signal?: AbortSignal): Promise<CatalogEntry[]> {
-  const res = await fetchChecked(new URL('index.json', base).href, 'the model index', signal);
+  const res = await fetchChecked(new URL('index.json', base).href, { file: 'index' }, signal);
   return parseCatalog(await res.json());
 }
 
@@ -106,7 +151,7 @@ async function readBody(res: Response, onChunk?: (n: number) => void): Promise<U
  * Start fetching a file that may not be wanted: it can be cancelled, and its failure is only seen
  * by whoever awaits it.
  */
-function speculate(url: string, what: string, signal?: AbortSignal): { response: Promise<Response>; cancel(): void } {
+function speculate(url: string, what: FetchTarget, signal?: AbortSignal): { response: Promise<Response>; cancel(): void } {
   const control = new AbortController();
   if (signal?.aborted) control.abort();
   else signal?.addEventListener('abort', () => control.abort(), { once: true });
@@ -125,9 +170,9 @@ function speculate(url: string, what: string, signal?: AbortSignal): { response:
  * request), and the manifest and tokenizers are checked and built while the weights arrive.
  */
 export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
-  if (!MODEL_ID_PATTERN.test(id)) throw new Error(`“${id.slice(0, 64)}” is not a model id`);
+  if (!MODEL_ID_PATTERN.test(id)) throw new CatalogError('id', `“${id.slice(0, 64)}” is not a model id`);
   const folder = new URL(`${id}/`, base);
-  const guess = speculate(new URL(DEFAULT_WEIGHTS_FILE, folder).href, `the weights of ${id}`, signal);
+  const guess = speculate(new URL(DEFAULT_WEIGHTS_FILE, folder).href, { file: 'weights', id }, signal);
   try {
     return await fetchModelFiles(id, folder, guess, signal, onProgress);
   } catch (err) {
@@ -137,7 +182,7 @@ export async function fetchModel(id: string, base = modelsBase(), signal?: Abort
 }
 
 async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof speculate>, signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
-  const manifestRes = await fetchChecked(new URL('manifest.json', folder).href, `the manifest of ${id}`, signal);
+  const manifestRes = await fetchChecked(new URL('manifest.json', folder).href, { file: 'manifest', id }, signal);
   let manifest: unknown;
   try {
     manifest = await manifestRes.json();
@@ -156,7 +201,7 @@ async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof
         onProgress(loaded, Math.max(total, loaded));
       }
     : undefined;
-  const what = `the weights of ${id}`;
+  const what: FetchTarget = { file: 'weights', id };
   const named = parsed.weights.file === DEFAULT_WEIGHTS_FILE;
   if (!named) guess.cancel();
   const weightsRes = named ? guess.response : fetchChecked(new URL(parsed.weights.file, folder).href, what, signal);
@@ -164,8 +209,8 @@ async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof
   weights.catch(() => undefined);
   // Subword models keep their tokenizer.json files beside the weights (names checked by parseManifest)
   const tf = parsed.tokenizer.files;
-  const bytes = async (file: string, what: string): Promise<Uint8Array> => readBody(await fetchChecked(new URL(file, folder).href, what, signal), onChunk);
-  const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, `the ${side} tokenizer of ${id}`)]) : [];
+  const bytes = async (file: string, what: FetchTarget): Promise<Uint8Array> => readBody(await fetchChecked(new URL(file, folder).href, what, signal), onChunk);
+  const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, { file: 'tokenizer', id, side })]) : [];
   const prepared = await prepareModel(manifest, Object.fromEntries(await Promise.all(extra)), parsed);
   return finishModel(prepared, await weights);
 }

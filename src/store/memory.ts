@@ -8,13 +8,15 @@ import { loadMemoryModel, parseMemoryManifestText } from '../model/memnn/checkpo
 import { MemoryInputError, type MemoryModel, type MemoryTrace } from '../model/memnn/model';
 import { startMemoryTraining, type MemoryRun } from '../worker/memoryClient';
 import { fetchChecked, modelsBase } from './catalog';
+import { errorReason } from './errorReason';
+import type { NoticeVar } from './notices';
 
 /** The shipped memory networks (public/models/<id>), in the picker's order. */
 export const MEMORY_MODELS = ['babi-memn2n-3hop', 'babi-memn2n-1hop'] as const;
 /** The id of the network trained in this page. */
 export const TRAINED_MEMORY_ID = 'trained';
 
-export type MemoryModelState = { state: 'loading' } | { state: 'ready'; model: MemoryModel; metrics: Record<string, number> } | { state: 'error'; message: string };
+export type MemoryModelState = { state: 'loading' } | { state: 'ready'; model: MemoryModel; metrics: Record<string, number> } | { state: 'error'; message: NoticeVar };
 
 export interface MemoryTraining {
   status: 'idle' | 'running' | 'done' | 'error';
@@ -56,8 +58,8 @@ let run: MemoryRun | null = null;
 /** Fetch and verify a shipped memory network. */
 export async function fetchMemoryModel(id: string, base = modelsBase()): Promise<{ model: MemoryModel; metrics: Record<string, number> }> {
   const folder = new URL(`${id}/`, base);
-  const manifest = parseMemoryManifestText(await (await fetchChecked(new URL('manifest.json', folder).href, `the manifest of ${id}`)).text());
-  const weights = new Uint8Array(await (await fetchChecked(new URL(manifest.weights.file, folder).href, `the weights of ${id}`)).arrayBuffer());
+  const manifest = parseMemoryManifestText(await (await fetchChecked(new URL('manifest.json', folder).href, { file: 'manifest', id })).text());
+  const weights = new Uint8Array(await (await fetchChecked(new URL(manifest.weights.file, folder).href, { file: 'weights', id })).arrayBuffer());
   return { model: await loadMemoryModel(manifest, weights), metrics: manifest.training.metrics ?? {} };
 }
 
@@ -83,7 +85,7 @@ export const useMemoryStore = create<MemoryState>()((set, get) => ({
       const { model, metrics } = await fetchMemoryModel(id);
       set((s) => ({ models: { ...s.models, [id]: { state: 'ready', model, metrics } } }));
     } catch (err) {
-      set((s) => ({ models: { ...s.models, [id]: { state: 'error', message: err instanceof Error ? err.message : String(err) } } }));
+      set((s) => ({ models: { ...s.models, [id]: { state: 'error', message: errorReason(err) } } }));
     }
   },
   train: (hops, steps = 1000) => {

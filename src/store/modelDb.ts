@@ -23,6 +23,7 @@ import * as v from 'valibot';
 import { isVariant, type Variant } from '../model/config';
 import { modelIdSchema } from '../model/domain';
 import { ownObject, text } from '../model/schema';
+import { errorReason } from './errorReason';
 import { MessageError, trainMsg, type TrainMessage } from './notices';
 
 export const DB_NAME = 'rnnsearch-models';
@@ -92,7 +93,7 @@ export class ModelDbError extends MessageError {
 /** What to tell the reader about an error: its own message, or its (English) text in a sentence. */
 export function errorNotice(err: unknown): TrainMessage {
   if (err instanceof MessageError) return err.msg as TrainMessage;
-  return trainMsg('notice.error', { detail: err instanceof Error ? err.message : String(err) });
+  return trainMsg('notice.error', { detail: errorReason(err) });
 }
 
 const UNAVAILABLE = trainMsg('db.unavailable');
@@ -298,8 +299,8 @@ export async function loadStoredModel(id: string): Promise<LoadedModel | null> {
 
 export interface StoredModelsState {
   list: StoredModelMeta[];
-  /** Why the list could not be read (null when it could, or has not been asked for). */
-  error: string | null;
+  /** Why the list could not be read, as a message (null when it could, or has not been asked for). */
+  error: TrainMessage | null;
   refresh(): Promise<void>;
 }
 
@@ -311,7 +312,7 @@ export const useStoredModels = create<StoredModelsState>()((set) => ({
     try {
       set({ list: await listStoredModels(), error: null });
     } catch (err) {
-      set({ list: [], error: err instanceof Error ? err.message : String(err) });
+      set({ list: [], error: errorNotice(err) });
     }
   },
 }));

@@ -7,7 +7,8 @@ import { fetchCatalog, fetchModel, type CatalogEntry, type LoadProgress } from '
 import { DEFAULT_MODEL_ID } from './document';
 import { loadStoredModel } from './modelDb';
 import { isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
-import type { StoreNoticeKey } from './notices';
+import { errorReason } from './errorReason';
+import type { NoticeVar, StoreNoticeKey } from './notices';
 import { LAST_STEP, type Slice } from './slice';
 import type { Store } from './store';
 
@@ -15,7 +16,8 @@ export interface ModelsSlice {
   /** While a model downloads: bytes received of the bytes expected (shown as a progress bar). */
   loadProgress: { id: string; loaded: number; total: number } | null;
   catalog: CatalogEntry[] | null;
-  catalogError: string | null;
+  /** Why the list of shipped models could not be loaded (a message, or an error's own text). */
+  catalogError: NoticeVar | null;
   models: Record<string, LoadedModel>;
   loading: string | null;
   loadCatalog(): Promise<void>;
@@ -89,7 +91,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
         const catalog = await fetchCatalog();
         set({ catalog, catalogError: null });
       } catch (err) {
-        set({ catalog: [], catalogError: err instanceof Error ? err.message : String(err) });
+        set({ catalog: [], catalogError: errorReason(err) });
       } finally {
         catalogLoading = null;
       }
@@ -140,7 +142,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
       // whether the id is shipped at all decides the message: wait for the list if it is still on its way
       if (get().catalog === null) await get().loadCatalog();
       const known = isUserModelRef(ref) || (get().catalog?.some((c) => c.id === ref) ?? true);
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorReason(err);
       const key: StoreNoticeKey = known ? 'notice.modelLoad' : 'notice.modelUnknown';
       get().notify('error', { key, vars: { id: ref, reason } });
       keepAWorkingModel(set, get);

@@ -18,7 +18,8 @@ import { loadModel, type LoadedModel } from '../model/bundle';
 import { serializeManifest, type Manifest } from '../model/checkpoint';
 import { VARIANT_INFO } from '../model/config';
 import { errorNotice, putStoredModel, useStoredModels } from './modelDb';
-import { MessageError, trainMsg as msg, type NoticeMessage } from './notices';
+import { errorReason } from './errorReason';
+import { MessageError, trainMsg as msg, type NoticeMessage, type NoticeVar } from './notices';
 import { useStore } from './store';
 import { TrainClient, type WorkerLike } from '../worker/client';
 import type { DataReady, EvalPoint, FromWorker, LineError, LossPoint, Progress, Snapshot, TrainConfig, WeightTensor, WorkersInfo } from '../worker/protocol';
@@ -72,7 +73,7 @@ export interface TrainState {
   /** The snapshot shown (index); null follows the latest. */
   scrub: number | null;
   guards: Array<{ step: number; message: string }>;
-  crash: { reason: string; weightsStep: number | null } | null;
+  crash: { reason: NoticeVar; weightsStep: number | null } | null;
   done: DoneInfo | null;
   /** A training or protocol error (not data, not export): the worker's own text, or a message. */
   error: string | Message | null;
@@ -149,10 +150,10 @@ export function ensureClient(): TrainClient | null {
     onMessage: (message) => {
       if (client === created) enqueue(message);
     },
-    onDead: (reason) => {
+    onDead: (_reason, gone) => {
       if (client !== created && client !== null) return;
       client = null;
-      onWorkerDied(reason);
+      onWorkerDied(errorReason(gone));
     },
     onInvalid: (error) => {
       useTrainStore.setState({ error: msg('train.refused', { error }) });
@@ -163,7 +164,7 @@ export function ensureClient(): TrainClient | null {
   return created;
 }
 
-function onWorkerDied(reason: string): void {
+function onWorkerDied(reason: NoticeVar): void {
   flushQueue();
   const s = useTrainStore.getState();
   const active = s.status === 'starting' || s.status === 'preparing' || s.status === 'running' || s.status === 'paused';

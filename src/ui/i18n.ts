@@ -14,6 +14,7 @@ import { errorNotice } from '../store/modelDb';
 import { MessageError, setMessageText } from '../store/notices';
 import { useStore, type Lang, type Notice, type NoticeMessage, type NoticeVar, type StoreNoticeKey } from '../store/store';
 import type { TrainMessageKey } from '../store/notices';
+import type { ErrorReasonKey } from '../store/errorReason';
 
 export const en = {
   'app.title': 'RNNsearch',
@@ -259,6 +260,48 @@ export const en = {
   'share.animFailed': 'The animation failed: {detail}. Nothing on the page changed.',
   'notice.dismiss': 'Dismiss',
   // ---- notices (the store's, the permalink's, dropped files) ----
+  // why something failed (src/store/errorReason.ts): an error's code in plain words, its checker's message as a detail
+  'err.detail': '{reason}; details: {detail}',
+  'err.checkpoint.manifest': 'its manifest (manifest.json) is incomplete or not valid',
+  'err.checkpoint.byte-length': 'the weights file is not the size its manifest says (cut short, or from another checkpoint)',
+  'err.checkpoint.sha256': 'the weights file does not match its manifest (corrupt, or from another checkpoint)',
+  'err.checkpoint.header-size': 'the weights file does not start like a safetensors file (cut short, or not a weights file)',
+  'err.checkpoint.header-json': 'the header of the weights file is damaged',
+  'err.checkpoint.dtype': 'the weights are stored in a number format this page cannot read',
+  'err.checkpoint.offsets': 'the table of contents of the weights file does not match its data (cut short, or damaged)',
+  'err.checkpoint.size': 'a tensor in the weights file is not the size its shape says, or is too large',
+  'err.checkpoint.non-finite': 'the weights hold values that are not finite numbers (NaN or infinity): the training diverged, or the file is damaged',
+  'err.checkpoint.missing-tensor': 'the weights file lacks tensors the model needs (is it from another kind of model?)',
+  'err.checkpoint.unexpected-tensor': 'the weights file holds tensors this model does not have (is it from another kind of model?)',
+  'err.checkpoint.shape': 'a tensor in the weights file has another shape than the model expects (is it from a model of another size?)',
+  'err.checkpoint.invalid-argument': 'the checkpoint could not be written (its tensors or metadata are not valid)',
+  'err.fetch.http': 'could not fetch {what}: HTTP {status}',
+  'err.fetch.network': 'could not fetch {what} ({detail})',
+  'err.fetch.noAnswer': 'network error',
+  'err.fetch.index': 'the model index',
+  'err.fetch.manifest': 'the manifest of {id}',
+  'err.fetch.weights': 'the weights of {id}',
+  'err.fetch.tokenizer.source': 'the source tokenizer of {id}',
+  'err.fetch.tokenizer.target': 'the target tokenizer of {id}',
+  'err.fetch.results': 'the results',
+  'err.catalog.index': 'the model index is not a list of models',
+  'err.catalog.id': 'that is not a valid model name',
+  'err.share.invalid': 'the page’s state cannot be put in a link',
+  'err.share.too-long': 'the link would be too long (shorten the sentences)',
+  'err.share.unsupported': 'this browser cannot make links',
+  'err.decode.source-too-long': 'The source sentence is too long: the model reads at most {max} tokens.',
+  'err.decode.target-too-long': 'The target is too long: at most {max} tokens can be forced.',
+  'err.decode.bad-override': 'The edited attention weights do not fit this sentence.',
+  'err.decode.bad-option': 'A decoding setting is not valid (beam width, sampling or length).',
+  'err.decode.internal': '{detail}',
+  'err.worker.not-running': 'the training worker is not running',
+  'err.worker.stopped': 'the training worker was stopped',
+  'err.worker.start': 'the training worker could not be started',
+  'err.worker.startDetail': 'the training worker could not be started ({detail})',
+  'err.worker.crashed': 'the training worker failed to load or crashed',
+  'err.worker.crashedDetail': 'the training worker failed: {detail}',
+  'err.worker.unreadable': 'a message from the training worker could not be read',
+  'err.worker.silent': 'the training worker stopped answering (no reply for {seconds} s)',
   'notice.error': '{detail}',
   'notice.modelLoad': 'The model “{id}” could not be loaded: {reason}',
   'db.unavailable': 'This browser does not let the page store models (storage is disabled or blocked, e.g. in a private window). Download the model instead.',
@@ -1022,6 +1065,47 @@ const zh: Messages = {
   'share.animTooLarge': '图太大，无法做成动画：即使 1× 每帧也有 {count} 像素（上限 {limit}）。请改为导出 PNG。',
   'share.animFailed': '动画生成失败：{detail}。页面上的内容没有变化。',
   'notice.dismiss': '关闭',
+  'err.detail': '{reason}；技术细节：{detail}',
+  'err.checkpoint.manifest': '模型的清单（manifest.json）不完整或格式不正确',
+  'err.checkpoint.byte-length': '权重文件的大小与清单所写的不符（文件不完整，或来自另一个检查点）',
+  'err.checkpoint.sha256': '权重文件与其清单不符（文件损坏，或来自另一个检查点）',
+  'err.checkpoint.header-size': '权重文件的开头不像 safetensors 文件（文件不完整，或根本不是权重文件）',
+  'err.checkpoint.header-json': '权重文件的文件头已损坏',
+  'err.checkpoint.dtype': '权重的数值格式是本页面无法读取的',
+  'err.checkpoint.offsets': '权重文件的目录与其中的数据对不上（文件不完整或已损坏）',
+  'err.checkpoint.size': '权重文件中某个张量的大小与其形状不符，或者过大',
+  'err.checkpoint.non-finite': '权重中含有非有限的数值（NaN 或无穷大）：可能是训练发散了，也可能是文件已损坏',
+  'err.checkpoint.missing-tensor': '权重文件缺少模型所需的张量（是否来自另一种模型？）',
+  'err.checkpoint.unexpected-tensor': '权重文件含有这个模型所没有的张量（是否来自另一种模型？）',
+  'err.checkpoint.shape': '权重文件中某个张量的形状与模型预期的不同（是否来自另一种规模的模型？）',
+  'err.checkpoint.invalid-argument': '无法写出检查点（其中的张量或元数据无效）',
+  'err.fetch.http': '无法获取{what}：HTTP {status}',
+  'err.fetch.network': '无法获取{what}（{detail}）',
+  'err.fetch.noAnswer': '网络错误',
+  'err.fetch.index': '模型索引',
+  'err.fetch.manifest': '模型 {id} 的清单',
+  'err.fetch.weights': '模型 {id} 的权重',
+  'err.fetch.tokenizer.source': '模型 {id} 的源语言分词器',
+  'err.fetch.tokenizer.target': '模型 {id} 的目标语言分词器',
+  'err.fetch.results': '实验结果',
+  'err.catalog.index': '模型索引不是一份模型列表',
+  'err.catalog.id': '这不是一个有效的模型名称',
+  'err.share.invalid': '页面当前的状态无法写入链接',
+  'err.share.too-long': '链接会太长（请缩短句子）',
+  'err.share.unsupported': '这个浏览器无法生成链接',
+  'err.decode.source-too-long': '源句太长（模型最多读取 {max} 个词元）。',
+  'err.decode.target-too-long': '目标句太长（最多只能强制 {max} 个词元）。',
+  'err.decode.bad-override': '编辑过的注意力权重与这个句子不匹配。',
+  'err.decode.bad-option': '某个解码设置无效（束宽、采样或长度）。',
+  'err.decode.internal': '内部错误（{detail}）。',
+  'err.worker.not-running': '训练工作线程没有在运行',
+  'err.worker.stopped': '训练工作线程已被停止',
+  'err.worker.start': '训练工作线程无法启动',
+  'err.worker.startDetail': '训练工作线程无法启动（{detail}）',
+  'err.worker.crashed': '训练工作线程加载失败或崩溃了',
+  'err.worker.crashedDetail': '训练工作线程出错：{detail}',
+  'err.worker.unreadable': '无法读取训练工作线程发来的一条消息',
+  'err.worker.silent': '训练工作线程不再响应（已经 {seconds} 秒没有回复）',
   'notice.error': '出错了：{detail}',
   'notice.modelLoad': '无法加载模型“{id}”：{reason}',
   'db.unavailable': '这个浏览器不允许本页面保存模型（存储已被禁用或阻止，例如在隐私窗口中）。请改为下载模型。',
@@ -1646,11 +1730,12 @@ export function exampleLabel(lang: Lang, task: string, index: number, label: str
 type KnownKey<K extends MessageKey> = K;
 export type StoreNoticeKeys = KnownKey<StoreNoticeKey>;
 export type TrainMessageKeys = KnownKey<TrainMessageKey>;
+export type ErrorReasonKeys = KnownKey<ErrorReasonKey>;
 
-/** The translate function for the current language. */
-export function useT(): (key: MessageKey, vars?: Vars) => string {
+/** The translate function for the current language (a value may be a message: an error's reason). */
+export function useT(): (key: MessageKey, vars?: Readonly<Record<string, NoticeVar>>) => string {
   const lang = useStore((s) => s.lang);
-  return (key, vars) => translate(lang, key, vars);
+  return (key, vars) => (vars ? translateMessage(lang, { key, vars }) : translate(lang, key));
 }
 
 /** The current language. */

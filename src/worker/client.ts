@@ -27,17 +27,31 @@ export function spawnTrainWorker(): WorkerLike {
   return new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'rnnsearch-train' });
 }
 
-/** Rejects what was pending when the worker died or the client was disposed. */
+/**
+ * Why the worker is gone: not running, stopped (disposed), could not start, failed or crashed, sent
+ * a message that could not be read, or stopped answering (the page names each in the reader's language).
+ */
+export type WorkerGoneKind = 'not-running' | 'stopped' | 'start' | 'crashed' | 'unreadable' | 'silent';
+
+/** Rejects what was pending when the worker died or the client was disposed; `kind` says why. */
 export class WorkerGoneError extends Error {
   override readonly name = 'WorkerGoneError';
+  constructor(
+    readonly kind: WorkerGoneKind,
+    message: string,
+    /** The silence in seconds ('silent'), or the browser's own (English) words for the failure. */
+    readonly params: { seconds?: number; detail?: string } = {},
+  ) {
+    super(message);
+  }
 }
 
 export interface TrainClientOptions {
   /** Defaults to spawnTrainWorker. */
   spawn?: () => WorkerLike;
   onMessage(message: FromWorker): void;
-  /** The worker was terminated by the watchdog (or failed to start); `reason` is for the user. */
-  onDead(reason: string): void;
+  /** The worker was terminated by the watchdog (or failed to start); `reason` in English, `error` says why by its kind. */
+  onDead(reason: string, error: WorkerGoneError): void;
   /** A message failed validation (it is dropped). */
   onInvalid?(error: string): void;
   /** Ping interval (ms). */
@@ -108,7 +122,8 @@ export class TrainClient {
       worker = (options.spawn ?? spawnTrainWorker)();
     } catch (err) {
       this.worker = null;
-      this.die(`the training worker could not be started (${err instanceof Error ? err.message : String(err)})`);
+      const detail = err instanceof Error ? err.message : String(err);
+      this.die(new WorkerGoneError('start', `the training worker could not be started (${detail})`, { detail }));
       return;
     }
     this.worker = worker;
@@ -135,7 +150,7 @@ export class TrainClient {
    * WorkerGoneError when the worker died or the client was disposed first.
    */
   exportCheckpoint(id: string, title: string): Promise<Exported> {
-    if (!this.alive) return Promise.reject(new WorkerGoneError('the training worker is not running'));
+    if (!this.alive) return Promise.reject(new WorkerGoneError('not-running', 'the training worker is not running'));
     const requestId = this.nextRequest++;
     return new Promise<Exported>((resolve, reject) => {
       const limit = this.limits.exportReply;
@@ -165,7 +180,7 @@ export class TrainClient {
   dispose(): void {
     if (!this.alive) return;
     this.status = 'disposed';
-    this.shutDown(new WorkerGoneError('the training worker was stopped'));
+    this.shutDown(new WorkerGoneError('stopped', 'the training worker was stopped'));
   }
 
   private readonly onMessage = (event: Event): void => {
@@ -226,11 +241,11 @@ export class TrainClient {
     // the page reports it through onDead; do not let the browser log it a second time
     event.preventDefault?.();
     const detail = (event as ErrorEvent).message;
-    this.die(detail ? `the training worker failed: ${detail}` : 'the training worker failed to load or crashed');
+    this.die(new WorkerGoneError('crashed', detail ? `the training worker failed: ${detail}` : 'the training worker failed to load or crashed', detail ? { detail } : {}));
   };
 
   private readonly onMessageError = (): void => {
-    this.die('a message from the training worker could not be read');
+    this.die(new WorkerGoneError('unreadable', 'a message from the training worker could not be read'));
   };
 
   private heartbeat(): void {
@@ -238,18 +253,19 @@ export class TrainClient {
     const limit = this.status === 'starting' ? this.limits.startup : this.preparing ? this.limits.prepare : this.limits.timeout;
     const now = this.now();
     if (this.waitingSince !== null && now - this.waitingSince > limit) {
-      this.die(`the training worker stopped answering (no reply for ${Math.round((now - this.waitingSince) / 1000)} s)`);
+      const seconds = Math.round((now - this.waitingSince) / 1000);
+      this.die(new WorkerGoneError('silent', `the training worker stopped answering (no reply for ${seconds} s)`, { seconds }));
       return;
     }
     this.waitingSince ??= now;
     this.send({ type: 'ping', seq: this.seq++ });
   }
 
-  private die(reason: string): void {
+  private die(error: WorkerGoneError): void {
     if (!this.alive) return;
     this.status = 'dead';
-    this.shutDown(new WorkerGoneError(reason));
-    this.options.onDead(reason);
+    this.shutDown(error);
+    this.options.onDead(error.message, error);
   }
 
   private shutDown(error: Error): void {

@@ -6,9 +6,14 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { act } from 'react';
 import { deflateRawSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getTask, TASK_IDS } from '../../src/data/tasks';
-import { parseFragment, type ShareProblem } from '../../src/export/permalink';
+import { parseFragment, ShareStateError, type ShareProblem } from '../../src/export/permalink';
+import { CheckpointError, type CheckpointErrorCode } from '../../src/model/checkpoint';
+import { CatalogError, FetchError } from '../../src/store/catalog';
+import { decodeReason, errorReason } from '../../src/store/errorReason';
+import { WorkerGoneError } from '../../src/worker/client';
+import type { NoticeMessage } from '../../src/store/notices';
 import { VARIANT_INFO, VARIANTS } from '../../src/model/config';
 import { useStore } from '../../src/store/store';
 import { linkNotice } from '../../src/ui/boot';
@@ -30,7 +35,8 @@ import {
 import { Notices, ViewSettings } from '../../src/ui/panels/Header';
 import { ExploreView } from '../../src/ui/views/ExploreView';
 import { resetStore, setUp } from './panels/helpers';
-import { axeViolations } from './views/setup';
+import { checkpoint } from './train/helpers';
+import { axeViolations, CATALOG, fakeFetch } from './views/setup';
 
 const zh = MESSAGES.zh;
 const KEYS = Object.keys(en) as MessageKey[];
@@ -226,5 +232,106 @@ describe('the explorer in 中文 and back', () => {
     expect(notice?.text).toMatch(/^The model “no-such-model” is not one of the models shipped with this page/);
     const shown = within(document.querySelector('.notices') as HTMLElement).getByText(/no-such-model/);
     expect(shown.textContent).toMatch(/^模型“no-such-model”既不是随本页面提供的模型，也没有保存在这个浏览器中（.*offline.*）。$/);
+  });
+});
+
+describe('why something failed, in the reader’s language (issue 11)', () => {
+  beforeEach(resetStore);
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    resetStore();
+  });
+
+  // every code a checkpoint check can fail with (a type error here when one is added)
+  const CODES = {
+    manifest: true,
+    'byte-length': true,
+    sha256: true,
+    'header-size': true,
+    'header-json': true,
+    dtype: true,
+    offsets: true,
+    size: true,
+    'non-finite': true,
+    'missing-tensor': true,
+    'unexpected-tensor': true,
+    shape: true,
+    'invalid-argument': true,
+  } satisfies Record<CheckpointErrorCode, true>;
+
+  it('every checkpoint check, fetched file and link problem has a sentence in English and in Chinese', () => {
+    const errors: Error[] = [
+      ...Object.keys(CODES).map((code) => new CheckpointError(code as CheckpointErrorCode, 'the checker’s detail')),
+      new CatalogError('index', 'x'),
+      new CatalogError('id', 'x'),
+      new FetchError({ file: 'index' }, 500),
+      new FetchError({ file: 'manifest', id: 'm' }, 404),
+      new FetchError({ file: 'weights', id: 'm' }, null, 'Failed to fetch'),
+      new FetchError({ file: 'tokenizer', id: 'm', side: 'source' }, 404),
+      new FetchError({ file: 'tokenizer', id: 'm', side: 'target' }, null),
+      new FetchError({ file: 'results' }, 503),
+      new ShareStateError('invalid', 'x'),
+      new ShareStateError('too-long', 'x'),
+      new ShareStateError('unsupported', 'x'),
+      ...(['not-running', 'stopped', 'start', 'crashed', 'unreadable'] as const).map((kind) => new WorkerGoneError(kind, 'x')),
+      new WorkerGoneError('start', 'x', { detail: 'boom' }),
+      new WorkerGoneError('crashed', 'x', { detail: 'boom' }),
+      new WorkerGoneError('silent', 'x', { seconds: 12 }),
+    ];
+    for (const err of errors) {
+      const reason = errorReason(err);
+      expect(typeof reason, err.message).toBe('object');
+      const m = reason as NoticeMessage;
+      const [enText, zhText] = [english(m), translateMessage('zh', m)];
+      // every key (nested ones too) is in both tables: no key is left showing
+      expect(enText).not.toMatch(/err\./);
+      expect(zhText).not.toMatch(/err\./);
+      expect(zhText, err.message).toMatch(HAN);
+    }
+    // the fetch errors read in English as they always did (the CLI and the tests know these)
+    expect(english(errorReason(new FetchError({ file: 'manifest', id: 'm' }, 404)) as NoticeMessage)).toBe(new FetchError({ file: 'manifest', id: 'm' }, 404).message);
+    expect(english(errorReason(new FetchError({ file: 'weights', id: 'm' }, null)) as NoticeMessage)).toBe('could not fetch the weights of m (network error)');
+    expect(translateMessage('zh', errorReason(new WorkerGoneError('silent', 'x', { seconds: 12 })) as NoticeMessage)).toBe('训练工作线程不再响应（已经 12 秒没有回复）');
+    // a sentence that cannot be decoded says why in the reader's language, the limit by number
+    for (const code of ['source-too-long', 'target-too-long', 'bad-override', 'bad-option', 'internal'] as const) {
+      const m = { key: 'editor.error', vars: { detail: decodeReason({ code, message: 'the decoder’s words' }) } };
+      expect(english(m)).not.toMatch(/err\./);
+      expect(translateMessage('zh', m)).toMatch(/^无法解码：\p{Script=Han}/u);
+    }
+    expect(translateMessage('zh', { key: 'editor.error', vars: { detail: decodeReason({ code: 'source-too-long', message: '' }) } })).toMatch(/^无法解码：源句太长（模型最多读取 \d+ 个词元）。$/);
+    // an error without a code keeps its own words
+    expect(errorReason(new Error('something else'))).toBe('something else');
+  });
+
+  async function load(routes: Parameters<typeof fakeFetch>[0]): Promise<string> {
+    useStore.setState({ catalog: CATALOG, lang: 'zh' });
+    vi.stubGlobal('fetch', fakeFetch(routes));
+    render(<Notices />);
+    await act(async () => {
+      expect(await useStore.getState().selectModel('en-fr-additive')).toBe(false);
+    });
+    return within(document.querySelector('.notices') as HTMLElement).getByText(/en-fr-additive/).textContent ?? '';
+  }
+
+  it('a corrupt checkpoint is reported in Chinese, the checker’s English only as a detail', async () => {
+    const cp = await checkpoint('en-fr-additive');
+    const weights = cp.weights.slice();
+    weights[weights.length - 1] = (weights.at(-1) ?? 0) ^ 0xff;
+    const shown = await load({
+      'en-fr-additive/manifest.json': () => new Response(JSON.stringify(cp.manifest)),
+      'en-fr-additive/model.safetensors': () => new Response(weights.slice()),
+    });
+    expect(shown.startsWith(`无法加载模型“en-fr-additive”：${zh['err.checkpoint.sha256']}；技术细节：`)).toBe(true);
+    expect(shown).not.toContain(en['err.checkpoint.sha256']);
+    expect(shown).not.toContain('could not be loaded');
+    // in English the same notice says it in plain words first
+    expect(useStore.getState().notices.at(-1)?.text).toMatch(/^The model “en-fr-additive” could not be loaded: the weights file does not match its manifest \(corrupt, or from another checkpoint\); details: .*SHA-256/);
+  });
+
+  it('a file that could not be fetched is reported in Chinese', async () => {
+    const shown = await load({});
+    expect(shown).toBe('无法加载模型“en-fr-additive”：无法获取模型 en-fr-additive 的清单：HTTP 404');
+    expect(shown).not.toContain('could not fetch');
+    expect(useStore.getState().notices.at(-1)?.text).toBe('The model “en-fr-additive” could not be loaded: could not fetch the manifest of en-fr-additive: HTTP 404');
   });
 });

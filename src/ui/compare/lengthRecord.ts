@@ -5,6 +5,9 @@
 import { getTask } from '../../data/tasks';
 import { isVariant, type Variant } from '../../model/config';
 import { Rng } from '../../tensor/random';
+import { FetchError } from '../../store/catalog';
+import { errorReason } from '../../store/errorReason';
+import type { NoticeVar } from '../../store/notices';
 
 export interface LengthBucket {
   /** "0-10", "10-20", …, or "60+". */
@@ -32,7 +35,7 @@ export interface LengthRecord {
   results: LengthResult[];
 }
 
-export type LengthLoad = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: string } | { state: 'ready'; record: LengthRecord };
+export type LengthLoad = { state: 'loading' } | { state: 'missing' } | { state: 'error'; message: NoticeVar } | { state: 'ready'; record: LengthRecord };
 
 const BUCKET = /^(\d{1,4})-(\d{1,4})$|^(\d{1,4})\+$/;
 
@@ -112,10 +115,10 @@ export async function fetchLengthRecord(url = lengthRecordUrl(), signal?: AbortS
     res = await fetch(url, signal ? { signal } : {});
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    return { state: 'error', message: `could not fetch the results (${err instanceof Error ? err.message : 'network error'})` };
+    return { state: 'error', message: errorReason(new FetchError({ file: 'results' }, null, err instanceof Error ? err.message : undefined)) };
   }
   if (res.status === 404) return { state: 'missing' };
-  if (!res.ok) return { state: 'error', message: `could not fetch the results: HTTP ${res.status}` };
+  if (!res.ok) return { state: 'error', message: errorReason(new FetchError({ file: 'results' }, res.status)) };
   if ((res.headers.get('content-type') ?? '').includes('text/html')) return { state: 'missing' };
   let json: unknown;
   try {

@@ -6,9 +6,11 @@
 import { useEffect, useState } from 'react';
 import type { LoadedModel } from '../../model/bundle';
 import { fetchModel } from '../../store/catalog';
+import { errorReason } from '../../store/errorReason';
+import type { NoticeVar } from '../../store/notices';
 import { useStore } from '../../store/store';
 
-export type ModelStatus = { state: 'ready'; model: LoadedModel } | { state: 'loading' } | { state: 'error'; message: string };
+export type ModelStatus = { state: 'ready'; model: LoadedModel } | { state: 'loading' } | { state: 'error'; message: NoticeVar };
 
 const inflight = new Map<string, Promise<LoadedModel>>();
 
@@ -29,17 +31,13 @@ export function loadShipped(id: string): Promise<LoadedModel> {
   return pending;
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * The status of each of `ids` (loaded, loading or failed), starting the loads that are needed.
  * `retry(id)` forgets a failure and tries again.
  */
 export function useShippedModels(ids: readonly string[]): { status: Record<string, ModelStatus>; retry(id: string): void } {
   const models = useStore((s) => s.models);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, NoticeVar>>({});
   const [attempt, setAttempt] = useState(0);
   const key = ids.join('\n');
   useEffect(() => {
@@ -47,7 +45,7 @@ export function useShippedModels(ids: readonly string[]): { status: Record<strin
     for (const id of key.split('\n')) {
       if (!id || useStore.getState().models[id]) continue;
       loadShipped(id).catch((err: unknown) => {
-        if (live) setErrors((e) => ({ ...e, [id]: messageOf(err) }));
+        if (live) setErrors((e) => ({ ...e, [id]: errorReason(err) }));
       });
     }
     return () => {

@@ -6,6 +6,7 @@
 import { useId, useMemo } from 'react';
 import { groupPieces } from '../../data/codec';
 import { WORD_MARK } from '../../data/bpe';
+import { decodeReason } from '../../store/errorReason';
 import { useStore } from '../../store/store';
 import { MAX_PAGE_BEAM_WIDTH, MAX_SAMPLE_SEED, MAX_SAMPLE_TOP_K, MAX_TEMPERATURE, MIN_BEAM_WIDTH, MIN_TEMPERATURE } from '../../model/domain';
 import { useAnalysis, useFirstLoad, useModel } from '../hooks';
@@ -95,7 +96,7 @@ export function SentenceEditor() {
       </div>
       {analysis?.error && (
         <p className="notice-inline" role="status">
-          {analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: analysis.error.message })}
+          {analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: decodeReason(analysis.error) })}
         </p>
       )}
       {analysis?.truncations.map((tr) => {

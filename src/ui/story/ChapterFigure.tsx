@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { corpusBleu } from '../../data/metrics';
 import type { LoadedModel } from '../../model/bundle';
 import { analyse } from '../../model/analysis';
+import type { NoticeVar } from '../../store/notices';
 import { useStore } from '../../store/store';
 import { outputText } from '../compare/compare';
 import { useShippedModels } from '../compare/shippedModels';
@@ -23,7 +24,7 @@ export function decode(model: LoadedModel, source: string, target = ''): Trace |
 }
 
 /** The figure's state for the parent (the Explore button needs the trace for its step). */
-export type FigureState = { kind: 'no-catalog' } | { kind: 'not-shipped' } | { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; model: LoadedModel };
+export type FigureState = { kind: 'no-catalog' } | { kind: 'not-shipped' } | { kind: 'loading' } | { kind: 'error'; message: NoticeVar } | { kind: 'ready'; model: LoadedModel };
 
 export function useChapterModel(chapter: Chapter): { state: FigureState; retry(): void } {
   const catalog = useStore((s) => s.catalog);

@@ -116,7 +116,7 @@ export function ModelFiles() {
       </div>
       <h3>{t('train.saved.title')}</h3>
       {error ? (
-        <p className="note">{translateMessage(lang, msg('notice.error', { detail: error }))}</p>
+        <p className="note">{translateMessage(lang, error)}</p>
       ) : list.length === 0 ? (
         <p className="note">{t('train.saved.none')}</p>
       ) : (

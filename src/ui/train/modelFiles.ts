@@ -5,6 +5,7 @@
 
 import { loadModel, type LoadedModel } from '../../model/bundle';
 import { CheckpointError, MAX_MANIFEST_CHARS, parseManifestText } from '../../model/checkpoint';
+import { errorReason } from '../../store/errorReason';
 import { msg, MessageError, type Message } from '../i18n';
 
 /** Largest weights file read (a page-sized model is a few MB; the shipped ones ≤ 2 MB). */
@@ -57,7 +58,7 @@ export async function readModelFiles(files: readonly NamedBlob[]): Promise<Loade
     return await loadModel(manifest, weights, extra);
   } catch (err) {
     // the checker's reason is a technical (English) detail inside a translated sentence
-    if (err instanceof CheckpointError) throw new ModelFilesError(msg('files.invalid', { detail: err.message }));
-    throw new ModelFilesError(msg('files.unreadable', { detail: err instanceof Error ? err.message : String(err) }));
+    if (err instanceof CheckpointError) throw new ModelFilesError(msg('files.invalid', { detail: errorReason(err) }));
+    throw new ModelFilesError(msg('files.unreadable', { detail: errorReason(err) }));
   }
 }

@@ -6,6 +6,7 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { analyse, type Analysis } from '../../model/analysis';
 import type { CatalogEntry } from '../../store/catalog';
+import { decodeReason } from '../../store/errorReason';
 import { useStore } from '../../store/store';
 import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants, outputText, PREFERRED_TASK, sharedDomain } from '../compare/compare';
 import { examplesFor } from '../../data/corpora';
@@ -235,7 +236,7 @@ function VariantCard(p: CardProps) {
           </button>
         </div>
       )}
-      {p.analysis?.error && <p className="notice-inline">{p.analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: p.analysis.error.message })}</p>}
+      {p.analysis?.error && <p className="notice-inline">{p.analysis.error.code === 'empty-source' ? t('editor.empty') : t('editor.error', { detail: decodeReason(p.analysis.error) })}</p>}
       {trace && p.analysis && (
         <>
           {p.analysis.mode === 'forced' ? (

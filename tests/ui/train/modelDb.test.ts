@@ -142,7 +142,12 @@ describe('modelDb', () => {
     expect((err as Error).message).toMatch(/does not let the page store models.*Download the model instead/);
     expect(await loadStoredModel('trained-toy-additive-d')).toBeNull();
     await useStoredModels.getState().refresh();
-    expect(useStoredModels.getState()).toMatchObject({ list: [], error: expect.stringMatching(/does not let the page store models/) });
+    const { list, error } = useStoredModels.getState();
+    expect(list).toEqual([]);
+    expect(error && translateMessage('en', error)).toMatch(/does not let the page store models/);
+    // in the reader's language, not the English sentence
+    expect(error && translateMessage('zh', error)).toMatch(/\p{Script=Han}/u);
+    expect(error && translateMessage('zh', error)).not.toMatch(/does not let/);
   });
 
   it('full storage: the save fails with a quota message and nothing is half-written', async () => {

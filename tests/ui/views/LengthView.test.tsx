@@ -6,6 +6,7 @@ import { tokenize } from '../../../src/data/tokenize';
 import { useStore } from '../../../src/store/store';
 import { bucketRange, exampleFor, fetchLengthRecord, parseLengthRecord } from '../../../src/ui/compare/lengthRecord';
 import { LengthView } from '../../../src/ui/views/LengthView';
+import { translateMessage } from '../../../src/ui/i18n';
 import { resetStore } from '../panels/helpers';
 import { axeViolations, CATALOG, fakeFetch, fixtureJson, installCatalog, installModels } from './setup';
 
@@ -65,7 +66,8 @@ describe('the length record', () => {
 
   it('reads a 404 or an HTML fallback page as “not shipped”, bad JSON as an error', async () => {
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
-    expect(await fetchLengthRecord('http://x/experiments/length.json')).toEqual({ state: 'error', message: 'could not fetch the results (Failed to fetch)' });
+    const offline = await fetchLengthRecord('http://x/experiments/length.json');
+    expect(offline.state === 'error' && translateMessage('en', { key: 'length.error', vars: { reason: offline.message } })).toBe('The results of the length experiment could not be read: could not fetch the results (Failed to fetch)');
     vi.stubGlobal('fetch', fakeFetch({}));
     expect(await fetchLengthRecord('http://x/experiments/length.json')).toEqual({ state: 'missing' });
     vi.stubGlobal('fetch', fakeFetch({ 'length.json': () => new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }) }));

@@ -1,0 +1,84 @@
+// Why something failed, as words the page translates (issue 11): the errors the page shows most
+// (a checkpoint that does not check out, a file that could not be fetched, a link that cannot be
+// made, a training worker that is gone, a sentence that cannot be decoded) become a message of
+// src/ui/i18n.ts's tables, keyed by the error's code, with the checker's exact English message
+// kept as a secondary detail. Any other error stays its own (English) text.
+
+import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
+import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
+import type { DecodeErrorCode } from '../model/decoding';
+import { ShareStateError } from '../export/permalink';
+// a type only: the training worker's client stays out of the page's first chunk
+import type { WorkerGoneError } from '../worker/client';
+import { CatalogError, FetchError, type FetchTarget } from './catalog';
+import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
+
+/** The keys errorReason uses (src/ui/i18n.ts checks that both its tables have them). */
+export type ErrorReasonKey =
+  | 'err.detail'
+  | `err.checkpoint.${CheckpointErrorCode}`
+  | 'err.fetch.http'
+  | 'err.fetch.network'
+  | 'err.fetch.noAnswer'
+  | `err.fetch.${Exclude<FetchTarget['file'], 'tokenizer'>}`
+  | 'err.fetch.tokenizer.source'
+  | 'err.fetch.tokenizer.target'
+  | `err.share.${ShareStateError['kind']}`
+  | `err.catalog.${CatalogError['kind']}`
+  | `err.worker.${WorkerGoneError['kind']}`
+  | 'err.worker.startDetail'
+  | 'err.worker.crashedDetail'
+  | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`;
+
+function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
+  return vars ? { key, vars } : { key };
+}
+
+/** The file a fetch was for, as a message. */
+function targetMsg(t: FetchTarget): NoticeMessage {
+  if (t.file === 'tokenizer') return reasonMsg(`err.fetch.tokenizer.${t.side}`, { id: t.id });
+  if (t.file === 'manifest' || t.file === 'weights') return reasonMsg(`err.fetch.${t.file}`, { id: t.id });
+  return reasonMsg(`err.fetch.${t.file}`);
+}
+
+/**
+ * An error as the reason a notice gives: a message in the reader's language where the error has a
+ * code the tables know, else its own message (English, from code the page does not translate).
+ */
+export function errorReason(err: unknown): NoticeVar {
+  if (err instanceof MessageError) return err.msg;
+  if (err instanceof CheckpointError) return reasonMsg('err.detail', { reason: reasonMsg(`err.checkpoint.${err.code}`), detail: err.message });
+  if (err instanceof FetchError) {
+    const what = targetMsg(err.target);
+    if (err.status !== null) return reasonMsg('err.fetch.http', { what, status: err.status });
+    return reasonMsg('err.fetch.network', { what, detail: err.networkReason ?? reasonMsg('err.fetch.noAnswer') });
+  }
+  if (err instanceof CatalogError) return reasonMsg(`err.catalog.${err.kind}`);
+  if (err instanceof ShareStateError) return reasonMsg('err.detail', { reason: reasonMsg(`err.share.${err.kind}`), detail: err.message });
+  if (err instanceof Error && err.name === 'WorkerGoneError') {
+    const { kind, params } = err as WorkerGoneError;
+    const { seconds, detail } = params;
+    if (detail && (kind === 'start' || kind === 'crashed')) return reasonMsg(`err.worker.${kind}Detail`, { detail });
+    return reasonMsg(`err.worker.${kind}`, seconds === undefined ? undefined : { seconds });
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Why a sentence could not be decoded (an analysis's error), as a sentence in the reader's
+ * language: the limits by number, the rest in plain words; an internal failure keeps its message.
+ */
+export function decodeReason(error: { code: DecodeErrorCode | 'internal'; message: string }): NoticeVar {
+  switch (error.code) {
+    case 'source-too-long':
+      return reasonMsg('err.decode.source-too-long', { max: MAX_SOURCE_TOKENS });
+    case 'target-too-long':
+      return reasonMsg('err.decode.target-too-long', { max: MAX_TARGET_TOKENS - 1 });
+    case 'bad-override':
+    case 'bad-option':
+      return reasonMsg(`err.decode.${error.code}`);
+    default:
+      // 'empty-source' has its own sentence (editor.empty); 'internal' is a bug's own words
+      return reasonMsg('err.decode.internal', { detail: error.message });
+  }
+}
