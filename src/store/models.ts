@@ -122,7 +122,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
         if (get().loading === ref) set({ loading: null });
         const id = manifestIdOf(ref);
         get().notify('error', { key: 'notice.userModelMissing', vars: { id } });
-        keepAWorkingModel(set, get);
+        keepAWorkingModel(set, get, ref);
         return false;
       }
       const { model } = found;
@@ -145,7 +145,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
       const reason = errorReason(err);
       const key: StoreNoticeKey = known ? 'notice.modelLoad' : 'notice.modelUnknown';
       get().notify('error', { key, vars: { id: ref, reason } });
-      keepAWorkingModel(set, get);
+      keepAWorkingModel(set, get, ref);
       return false;
     }
   },
@@ -169,12 +169,17 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
 });
 
 /** After a failed switch: keep the model on show, or fall back to any loaded one. */
-function keepAWorkingModel(set: (patch: Partial<Store>) => void, get: () => Store): void {
+function keepAWorkingModel(set: (patch: Partial<Store>) => void, get: () => Store, failed: string): void {
   const current = get().modelId;
-  if (!get().models[current]) {
-    const fallback = Object.keys(get().models)[0];
-    if (fallback) set({ modelId: fallback });
+  if (get().models[current]) return;
+  const fallback = Object.keys(get().models)[0];
+  if (fallback) {
+    set({ modelId: fallback });
+    return;
   }
+  // nothing loaded yet (a remembered or linked model that fails as the page opens): the default
+  // model, so that the page is never left without one (docs/RELIABILITY.md, "corrupt, truncated")
+  if (failed !== DEFAULT_MODEL_ID && get().loading === null) void get().selectModel(DEFAULT_MODEL_ID);
 }
 
 /**

@@ -54,6 +54,32 @@ describe('store', () => {
     vi.unstubAllGlobals();
   });
 
+  it('a model that fails as the page opens, with nothing loaded, gives way to the default model', async () => {
+    const cp = await checkpoint('tatoeba-en-fr');
+    const asked: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        asked.push(path);
+        if (path.endsWith('/tatoeba-en-fr/manifest.json')) return new Response(JSON.stringify(cp.manifest));
+        if (path.endsWith('/tatoeba-en-fr/model.safetensors')) return new Response(cp.weights.slice());
+        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'tatoeba-en-fr', task: 'tatoeba-en-fr', variant: 'additive' }, { id: 'broken', task: 'tatoeba-en-fr', variant: 'additive' }] }));
+        return new Response('gone', { status: 404 });
+      }),
+    );
+    // as boot does with a remembered model: the store names it, then loads it
+    useStore.setState({ modelId: 'broken' });
+    expect(Object.keys(useStore.getState().models)).toEqual([]);
+    expect(await useStore.getState().selectModel('broken')).toBe(false);
+    await vi.waitFor(() => expect(useStore.getState().models['tatoeba-en-fr']).toBeTruthy(), { timeout: 5000 });
+    const s = useStore.getState();
+    expect(s.modelId).toBe('tatoeba-en-fr');
+    expect(s.notices.some((n) => /“broken” could not be loaded/.test(n.text))).toBe(true);
+    expect(asked).toContain('/models/broken/manifest.json');
+    vi.unstubAllGlobals();
+  });
+
   it('a model chosen while another is still loading stays on show when that load ends', async () => {
     // the page's first model is slow to come; meanwhile the reader loads a model from files
     await setUp('additive', 'the cat sat .');
