@@ -303,6 +303,9 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
     expect(errorReason(new Error('something else'))).toBe('something else');
   });
 
+  /** The notice about this model (the page then falls back to its default model, which says its own). */
+  const noticeAbout = (id: string): string | undefined => useStore.getState().notices.find((n) => n.text.includes(`“${id}”`))?.text;
+
   async function load(routes: Parameters<typeof fakeFetch>[0]): Promise<string> {
     useStore.setState({ catalog: CATALOG, lang: 'zh' });
     vi.stubGlobal('fetch', fakeFetch(routes));
@@ -325,13 +328,13 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
     expect(shown).not.toContain(en['err.checkpoint.sha256']);
     expect(shown).not.toContain('could not be loaded');
     // in English the same notice says it in plain words first
-    expect(useStore.getState().notices.at(-1)?.text).toMatch(/^The model “en-fr-additive” could not be loaded: the weights file does not match its manifest \(corrupt, or from another checkpoint\); details: .*SHA-256/);
+    expect(noticeAbout('en-fr-additive')).toMatch(/^The model “en-fr-additive” could not be loaded: the weights file does not match its manifest \(corrupt, or from another checkpoint\); details: .*SHA-256/);
   });
 
   it('a file that could not be fetched is reported in Chinese', async () => {
     const shown = await load({});
     expect(shown).toBe('无法加载模型“en-fr-additive”：无法获取模型 en-fr-additive 的清单：HTTP 404');
     expect(shown).not.toContain('could not fetch');
-    expect(useStore.getState().notices.at(-1)?.text).toBe('The model “en-fr-additive” could not be loaded: could not fetch the manifest of en-fr-additive: HTTP 404');
+    expect(noticeAbout('en-fr-additive')).toBe('The model “en-fr-additive” could not be loaded: could not fetch the manifest of en-fr-additive: HTTP 404');
   });
 });
