@@ -25,7 +25,7 @@ const SPEC = {
   task: { kind: 'string', help: 'built-in task', choices: TASK_IDS },
   data: { kind: 'string', help: 'train on sentence pairs from a TSV file (source<TAB>target[<TAB>attribution])' },
   family: { kind: 'string', help: 'model family', choices: FAMILIES, default: 'rnnsearch' },
-  variant: { kind: 'string', help: 'attention variant (transformer: scaled-dot or linear)', choices: ALL_VARIANTS, default: 'additive' },
+  variant: { kind: 'string', help: 'attention variant (transformer: scaled-dot, linear or linear-causal)', choices: ALL_VARIANTS, default: 'additive' },
   out: { kind: 'string', help: 'output folder, e.g. public/models/en-fr-additive' },
   id: { kind: 'string', help: 'model id (default: the output folder name)' },
   title: { kind: 'string', help: 'a human-readable title for the model picker' },
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   log(`model: ${args.family} ${args.variant}, ${steps} steps of ${args.batch} pairs on ${threads} thread(s)`);
   let model: TrainModelOptions['model'];
   if (args.family === 'transformer') {
-    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(args.variant)) throw new UsageError('a transformer\'s --variant is scaled-dot or linear');
+    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(args.variant)) throw new UsageError(`a transformer's --variant is one of ${TRANSFORMER_VARIANTS.join(', ')}`);
     model = { family: 'transformer', variant: args.variant as TransformerVariant, sizes: { model: args.model, heads: args.heads, layers: args.layers, ff: args.ff } };
   } else {
     if (!(VARIANTS as readonly string[]).includes(args.variant)) throw new UsageError(`--variant ${args.variant} is not an RNNsearch attention variant`);

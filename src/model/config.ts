@@ -6,7 +6,7 @@
 export const VARIANTS = ['none', 'diagonal', 'additive', 'dot', 'general', 'scaled-dot'] as const;
 export type RnnVariant = (typeof VARIANTS)[number];
 /** Every attention a model of any family can have: RNNsearch's, plus linear attention (Transformer only). */
-export const ALL_VARIANTS = [...VARIANTS, 'linear'] as const;
+export const ALL_VARIANTS = [...VARIANTS, 'linear', 'linear-causal'] as const;
 export type Variant = (typeof ALL_VARIANTS)[number];
 
 export function isVariant(value: unknown): value is Variant {
@@ -16,9 +16,35 @@ export function isVariant(value: unknown): value is Variant {
 /** Model families: the 2014 encoder–decoder and the 2017 Transformer (see docs/ARCHITECTURE.md, "Model families"). */
 export const FAMILIES = ['rnnsearch', 'transformer'] as const;
 export type Family = (typeof FAMILIES)[number];
-/** The Transformer's attentions: softmax (scaled dot product) or linear (fast weights). */
-export const TRANSFORMER_VARIANTS = ['scaled-dot', 'linear'] as const;
+/**
+ * The Transformer's attentions: softmax (scaled dot product) everywhere, linear attention (fast
+ * weights) everywhere, or linear only in the decoder's causal self-attention with softmax in the
+ * encoder and the cross-attention (the fast weight programmer of Schlag, Irie & Schmidhuber 2021
+ * sits in the causal part; see docs/ARCHITECTURE.md, "Model families").
+ */
+export const TRANSFORMER_VARIANTS = ['scaled-dot', 'linear', 'linear-causal'] as const;
 export type TransformerVariant = (typeof TRANSFORMER_VARIANTS)[number];
+
+/** A Transformer's three kinds of attention: encoder self-attention, decoder (causal) self-attention, cross-attention. */
+export type AttentionSite = 'encoder' | 'self' | 'cross';
+
+/** Whether `variant` uses linear attention (φ(q)·φ(k), no softmax) at `site`. */
+export function linearAt(variant: Variant, site: AttentionSite): boolean {
+  return variant === 'linear' || (variant === 'linear-causal' && site === 'self');
+}
+
+/**
+ * The attention the heatmap shows (RNNsearch's, or a Transformer's cross-attention) as a variant
+ * of its own: linear-causal has softmax scaled-dot cross-attention.
+ */
+export function crossVariant(variant: Variant): Exclude<Variant, 'linear-causal'> {
+  return variant === 'linear-causal' ? 'scaled-dot' : variant;
+}
+
+/** Whether `variant` has linear attention anywhere (its decoder self-attention is then a fast weight programmer). */
+export function hasLinearAttention(variant: Variant): boolean {
+  return linearAt(variant, 'self');
+}
 
 /** What each variant is, in one line (shown in the UI and the CLIs). */
 export const VARIANT_INFO: Record<Variant, { title: string; formula: string; source: string }> = {
@@ -61,6 +87,11 @@ export const VARIANT_INFO: Record<Variant, { title: string; formula: string; sou
     title: 'Linear attention (fast weights)',
     formula: 'W_i = W_{i−1} + v_i φ(k_i)ᵀ,  out_i = W_i φ(q_i) / (z_i·φ(q_i)),  φ = elu + 1',
     source: 'Schmidhuber 1991 / Katharopoulos et al. 2020 / Schlag, Irie & Schmidhuber 2021',
+  },
+  'linear-causal': {
+    title: 'Linear causal self-attention (fast weights), softmax cross-attention',
+    formula: 'decoder self-attention: W_i = W_{i−1} + v_i φ(k_i)ᵀ,  out_i = W_i φ(q_i) / (z_i·φ(q_i));  encoder and cross-attention: softmax(q·k/√d)',
+    source: 'Schlag, Irie & Schmidhuber 2021 (fast weights in the causal part); Vaswani et al. 2017 elsewhere',
   },
 };
 
@@ -221,6 +252,7 @@ function rnnSpecs(config: RnnConfig): ParamSpec[] {
     case 'dot':
       break;
     case 'linear':
+    case 'linear-causal':
       throw new RangeError('model config: linear attention belongs to the Transformer family');
   }
   specs.push(
@@ -240,10 +272,10 @@ export function validateConfig(config: ModelConfig): void {
     if (!Number.isInteger(v) || v < 1 || v > 4096) throw new RangeError(`model config: sizes.${k} must be an integer in 1..4096, got ${v}`);
   }
   if (isTransformer(config)) {
-    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(config.variant)) throw new RangeError(`model config: a Transformer's attention is "scaled-dot" or "linear", not ${String(config.variant)}`);
+    if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(config.variant)) throw new RangeError(`model config: a Transformer's attention is one of ${TRANSFORMER_VARIANTS.join(', ')}, not ${String(config.variant)}`);
     if (config.sizes.model % config.sizes.heads !== 0) throw new RangeError(`model config: d_model ${config.sizes.model} is not a multiple of ${config.sizes.heads} heads`);
     if (config.sizes.layers > 12 || config.sizes.heads > 64) throw new RangeError('model config: at most 12 layers and 64 heads');
-  } else if (!isVariant(config.variant) || config.variant === 'linear') {
+  } else if (!(VARIANTS as readonly string[]).includes(config.variant)) {
     throw new RangeError(`model config: unknown RNNsearch attention variant ${String(config.variant)}`);
   }
   for (const k of ['srcVocabSize', 'tgtVocabSize'] as const) {

@@ -1,7 +1,7 @@
 // Explanations the panels show, computed by the model (panels never redo the maths): the
 // per-unit terms that add up to one attention score e_ij.
 
-import type { Variant } from './config';
+import { crossVariant, type Variant } from './config';
 import type { Trace } from './trace';
 
 /** The sum of the terms and the trace's score agree within this (float32 rounding of e). */
@@ -25,7 +25,7 @@ export interface ScoreTerms {
   total: number;
   /** e_ij as the trace recorded it. */
   score: number;
-  /** 1, or 1/√d for scaled-dot. */
+  /** 1, or 1/√d for scaled-dot (and a Transformer's softmax cross-attention). */
   scale: number;
 }
 
@@ -56,7 +56,7 @@ export function scoreTerms(trace: Trace, i: number, j: number, va: ArrayLike<num
       terms[k] = vaCopy[k] * act[k];
     }
   } else {
-    scale = trace.variant === 'scaled-dot' ? 1 / Math.sqrt(d) : 1;
+    scale = crossVariant(trace.variant) === 'scaled-dot' ? 1 / Math.sqrt(d) : 1;
     for (let k = 0; k < d; k++) terms[k] = query[k] * key[k] * scale;
   }
   let total = 0;

@@ -437,7 +437,7 @@ function runTitle(s: TrainState): string {
   if (!c) return 'Trained in this page';
   const task = c.task.kind === 'builtin' ? getTask(c.task.id).title : `“${c.task.name.slice(0, 60)}”`;
   const steps = s.progress?.step ?? 0;
-  const model = c.family === 'transformer' ? `Transformer · ${c.variant === 'linear' ? VARIANT_INFO.linear.title : 'softmax attention'}` : VARIANT_INFO[c.variant].title;
+  const model = c.family === 'transformer' ? `Transformer · ${c.variant === 'scaled-dot' ? 'softmax attention' : VARIANT_INFO[c.variant].title}` : VARIANT_INFO[c.variant].title;
   return `${task} · ${model} · trained in this page (${steps} steps)`;
 }
 

@@ -70,9 +70,12 @@ export const en = {
   'variant.scaled-dot.source': 'Vaswani et al. 2017, the Transformer’s (End-To-End Memory Networks had keys and values but no √d)',
   'variant.linear.title': 'Linear attention (fast weights)',
   'variant.linear.source': 'Schmidhuber 1991 / Katharopoulos et al. 2020 / Schlag, Irie & Schmidhuber 2021',
+  'variant.linear-causal.title': 'Linear causal self-attention (fast weights)',
+  'variant.linear-causal.source': 'Schlag, Irie & Schmidhuber 2021 in the decoder’s causal self-attention; Vaswani et al. 2017 elsewhere',
   'family.transformer': 'Transformer',
   'family.transformer.softmax': 'multi-head scaled dot-product attention, softmax(QKᵀ/√d_k)V',
   'family.transformer.linear': 'linear attention, no softmax: φ(q)·φ(k), φ = elu + 1 (a fast weight memory)',
+  'family.transformer.linear-causal': 'softmax(QKᵀ/√d_k)V in the encoder and the cross-attention; the decoder’s causal self-attention is linear, φ(q)·φ(k) with φ = elu + 1 (a fast weight memory)',
   'family.transformer.source': 'Vaswani et al. 2017',
   'family.transformer.sizes': '{layers} layers × {heads} heads, d_model {d}, d_ff {ff}',
   'heatmap.headNote': 'Cross-attention shown: {what}. Pick another head in “Heads”.',
@@ -878,9 +881,12 @@ const zh: Messages = {
   'variant.scaled-dot.source': 'Vaswani 等人，2017，Transformer 的做法（端到端记忆网络有键和值，但没有 √d）',
   'variant.linear.title': '线性注意力（快速权重）',
   'variant.linear.source': 'Schmidhuber 1991 / Katharopoulos 等 2020 / Schlag、Irie 与 Schmidhuber 2021',
+  'variant.linear-causal.title': '线性因果自注意力（快速权重）',
+  'variant.linear-causal.source': '解码器的因果自注意力用 Schlag、Irie 与 Schmidhuber 2021 的线性注意力，其余部分用 Vaswani 等 2017 的 softmax',
   'family.transformer': 'Transformer',
   'family.transformer.softmax': '多头缩放点积注意力，softmax(QKᵀ/√d_k)V',
   'family.transformer.linear': '线性注意力，没有 softmax：φ(q)·φ(k)，φ = elu + 1（一个快速权重存储）',
+  'family.transformer.linear-causal': '编码器和交叉注意力用 softmax(QKᵀ/√d_k)V；解码器的因果自注意力是线性的，φ(q)·φ(k)，φ = elu + 1（一个快速权重存储）',
   'family.transformer.source': 'Vaswani 等，2017',
   'family.transformer.sizes': '{layers} 层 × {heads} 个头，d_model {d}，d_ff {ff}',
   'heatmap.headNote': '这里显示的交叉注意力：{what}。可在“注意力头”中换一个头。',
@@ -1694,7 +1700,17 @@ export function variantTitle(lang: Lang, variant: string): string {
 /** A model's kind in `lang`: its attention variant's name, or "Transformer · …" for a Transformer. */
 export function modelKindTitle(lang: Lang, m: { variant: string; family?: string }): string {
   if (m.family !== 'transformer') return variantTitle(lang, m.variant);
-  return `${translate(lang, 'family.transformer')} · ${m.variant === 'linear' ? variantTitle(lang, 'linear') : translate(lang, 'train.softmax')}`;
+  return `${translate(lang, 'family.transformer')} · ${transformerAttentionTitle(lang, m.variant)}`;
+}
+
+/** A Transformer variant's name in `lang`: "softmax attention", or the linear variant's title. */
+export function transformerAttentionTitle(lang: Lang, variant: string): string {
+  return variant === 'scaled-dot' ? translate(lang, 'train.softmax') : variantTitle(lang, variant);
+}
+
+/** The i18n key of a Transformer variant's one-line formula. */
+export function transformerFormulaKey(variant: string): 'family.transformer.softmax' | 'family.transformer.linear' | 'family.transformer.linear-causal' {
+  return variant === 'linear' ? 'family.transformer.linear' : variant === 'linear-causal' ? 'family.transformer.linear-causal' : 'family.transformer.softmax';
 }
 
 /** Where a variant comes from, in `lang` (VARIANT_INFO's source); the formula is notation and stays. */

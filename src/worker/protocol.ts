@@ -22,7 +22,7 @@ import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
 import { FILE_NAME_PATTERN, parseManifest } from '../model/checkpoint';
 import { modelIdSchema, MODEL_ID_RULE } from '../model/domain';
 import { describeIssue, finiteIn, intIn, isRecord, ownObject, ownVariant, text, typedArray } from '../model/schema';
-import { isVariant, MAX_TARGET_TOKENS, TRANSFORMER_VARIANTS, type Variant } from '../model/config';
+import { hasLinearAttention, isVariant, MAX_TARGET_TOKENS, TRANSFORMER_VARIANTS, type Variant } from '../model/config';
 
 export const PROTOCOL_VERSION = 1;
 /** The shortest interval between two progress messages (~10 Hz). */
@@ -129,8 +129,8 @@ const isTransformer = (c: ConfigFields): boolean => c.family === 'transformer';
 /** A run's settings: the fields, then the rules between them. */
 const TrainConfigSchema = v.pipe(
   TrainConfigFields,
-  v.forward(v.check((c) => isTransformer(c) || c.variant !== 'linear', 'linear attention belongs to the Transformer family'), ['variant']),
-  v.forward(v.check((c) => !isTransformer(c) || (TRANSFORMER_VARIANTS as readonly string[]).includes(c.variant), "a Transformer's attention is scaled-dot or linear"), ['variant']),
+  v.forward(v.check((c) => isTransformer(c) || !hasLinearAttention(c.variant), 'linear attention belongs to the Transformer family'), ['variant']),
+  v.forward(v.check((c) => !isTransformer(c) || (TRANSFORMER_VARIANTS as readonly string[]).includes(c.variant), `a Transformer's attention is one of ${TRANSFORMER_VARIANTS.join(', ')}`), ['variant']),
   v.forward(v.check((c) => !isTransformer(c) || c.transformer !== undefined, 'must be an object'), ['transformer']),
   v.forward(
     v.check((c) => !c.transformer || c.transformer.model % c.transformer.heads === 0, (issue) => `must be a multiple of the ${issue.input.transformer?.heads} heads`),

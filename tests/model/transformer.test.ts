@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { makeBatch } from '../../src/model/batch';
-import { paramSpecs, type TransformerConfig, type TransformerVariant } from '../../src/model/config';
+import { paramSpecs, TRANSFORMER_VARIANTS, type TransformerConfig, type TransformerVariant } from '../../src/model/config';
 import { batchLoss, createModel } from '../../src/model/family';
 import { initParams } from '../../src/model/params';
 import { withHeadView } from '../../src/model/transformer/trace';
@@ -16,7 +16,7 @@ function makeTransformer(variant: TransformerVariant, sizes = { model: 8, heads:
   return { config, params: initParams(config, seed, 'float64') };
 }
 
-describe.each(['scaled-dot', 'linear'] as const)('Transformer (%s attention)', (variant) => {
+describe.each(TRANSFORMER_VARIANTS)('Transformer (%s attention)', (variant) => {
   it('passes a gradient check of every parameter (float64)', () => {
     const { config, params } = makeTransformer(variant, { model: 4, heads: 2, layers: 1, ff: 6 });
     const batch = makeBatch(randomPairs(4, [[3, 2], [1, 3]]));
@@ -138,7 +138,7 @@ describe('fast weights = linear attention (property over random sizes)', () => {
     for (let trial = 0; trial < 6; trial++) {
       const heads = 1 + rng.int(3);
       const dk = 2 + rng.int(6);
-      const config: TransformerConfig = { family: 'transformer', variant: 'linear', sizes: { model: heads * dk, heads, layers: 1 + rng.int(2), ff: 4 + rng.int(8) }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1 };
+      const config: TransformerConfig = { family: 'transformer', variant: trial % 2 === 0 ? 'linear' : 'linear-causal', sizes: { model: heads * dk, heads, layers: 1 + rng.int(2), ff: 4 + rng.int(8) }, srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, lengthRatio: 1 };
       const model = createModel(config, initParams(config, 100 + trial, 'float32'), srcVocab, tgtVocab);
       const words = ['the', 'cat', 'sat', 'on', 'a', 'red', 'mat'].slice(0, 1 + rng.int(7));
       const trace = model.greedy(model.encodeTokens(words), { maxLength: 3 + rng.int(8), stopAtEos: false });

@@ -31,7 +31,7 @@ import {
   type FloatArray,
 } from '../../tensor';
 import type { Batch } from '../batch';
-import type { TransformerConfig } from '../config';
+import { linearAt, type TransformerConfig } from '../config';
 import type { Params } from '../params';
 
 /** Which attention of which layer: encoder self-attention, decoder self-attention, cross-attention. */
@@ -205,7 +205,7 @@ export interface EncoderOutput {
 /** The encoder stack over batch-major source ids [B·Tx]. */
 export function encode(params: Params, config: TransformerConfig, srcIds: Int32Array, srcMask: Uint8Array, B: number, Tx: number, opts: TransformerRunOptions = {}): EncoderOutput {
   const { heads, layers } = config.sizes;
-  const linearAttention = config.variant === 'linear';
+  const linearAttention = linearAt(config.variant, 'encoder');
   let x = embed(params.get('encoder.embedding'), srcIds, B, Tx, opts.positions !== false);
   const mask = attentionMask(B, heads, Tx, Tx, (b, _q, k) => srcMask[b * Tx + k] === 1);
   for (let l = 0; l < layers; l++) {
@@ -220,7 +220,6 @@ export function encode(params: Params, config: TransformerConfig, srcIds: Int32A
 /** The decoder stack over batch-major target inputs [B·Ty] (<s> y_1 …): the last layer's output [B, Ty, D] and the logits [B, Ty, V]. */
 export function decode(params: Params, config: TransformerConfig, enc: EncoderOutput, tgtIn: Int32Array, B: number, Ty: number, opts: TransformerRunOptions = {}): { hidden: Tensor; logits: Tensor } {
   const { heads, layers } = config.sizes;
-  const linearAttention = config.variant === 'linear';
   const Tx = enc.memory.shape[1];
   let y = embed(params.get('decoder.embedding'), tgtIn, B, Ty, opts.positions !== false);
   const causal = attentionMask(B, heads, Ty, Ty, (_b, q, k) => k <= q);
@@ -228,10 +227,10 @@ export function decode(params: Params, config: TransformerConfig, enc: EncoderOu
   const rec = opts.record ? { record: opts.record } : {};
   for (let l = 0; l < layers; l++) {
     const prefix = `decoder.layer${l}`;
-    const self = multiHead({ params, prefix: `${prefix}.self`, query: y, memory: y, mask: causal, heads, linearAttention, kind: 'self', layer: l, ...rec });
+    const self = multiHead({ params, prefix: `${prefix}.self`, query: y, memory: y, mask: causal, heads, linearAttention: linearAt(config.variant, 'self'), kind: 'self', layer: l, ...rec });
     y = addNorm(params, prefix, 1, y, self);
     const override = l === layers - 1 ? opts.crossOverride : undefined;
-    const att = multiHead({ params, prefix: `${prefix}.cross`, query: y, memory: enc.memory, mask: cross, heads, linearAttention, kind: 'cross', layer: l, ...rec, ...(override ? { override } : {}) });
+    const att = multiHead({ params, prefix: `${prefix}.cross`, query: y, memory: enc.memory, mask: cross, heads, linearAttention: linearAt(config.variant, 'cross'), kind: 'cross', layer: l, ...rec, ...(override ? { override } : {}) });
     y = addNorm(params, prefix, 2, y, att);
     y = addNorm(params, prefix, 3, y, feedForward(params, prefix, y));
   }

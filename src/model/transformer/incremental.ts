@@ -5,7 +5,7 @@
 
 import { allocArray, eluPlusOneScalar, type DType, type FloatArray } from '../../tensor';
 import { gemm } from '../../tensor/kernels/gemm';
-import type { TransformerConfig } from '../config';
+import { linearAt, type TransformerConfig } from '../config';
 import { softmaxInto } from '../decoding';
 import type { Params } from '../params';
 
@@ -67,7 +67,9 @@ export class IncrementalDecoder {
   private readonly h: number;
   private readonly dk: number;
   private readonly layers: LayerWeights[];
-  private readonly linear: boolean;
+  /** Linear attention (φ = elu + 1, no softmax) in the self-attention and in the cross-attention. */
+  private readonly linearSelf: boolean;
+  private readonly linearCross: boolean;
   private readonly dtype: DType;
   private readonly emb: FloatArray;
   private readonly Wout: FloatArray;
@@ -81,7 +83,8 @@ export class IncrementalDecoder {
     this.D = D;
     this.h = heads;
     this.dk = D / heads;
-    this.linear = config.variant === 'linear';
+    this.linearSelf = linearAt(config.variant, 'self');
+    this.linearCross = linearAt(config.variant, 'cross');
     const get = (n: string): FloatArray => params.get(n).data;
     this.dtype = params.get('decoder.embedding').dtype;
     this.emb = get('decoder.embedding');
@@ -110,7 +113,7 @@ export class IncrementalDecoder {
       const V = allocArray(this.dtype, Tx * D);
       gemm(false, false, Tx, D, D, memory, 0, D, w.cross.Wk, 0, D, K, 0, D, false);
       gemm(false, false, Tx, D, D, memory, 0, D, w.cross.Wv, 0, D, V, 0, D, false);
-      if (this.linear) for (let e = 0; e < K.length; e++) K[e] = eluPlusOneScalar(K[e]);
+      if (this.linearCross) for (let e = 0; e < K.length; e++) K[e] = eluPlusOneScalar(K[e]);
       return { K, V };
     });
   }
@@ -119,7 +122,7 @@ export class IncrementalDecoder {
    * Attention of one query row over `tk` cached keys/values ([tk, D], heads side by side): fills
    * the record's scores, weights and outputs. `override` replaces the weights (every head).
    */
-  private attend(q: FloatArray, K: FloatArray, V: FloatArray, tk: number, rec: RowRecord, override: FloatArray | null): FloatArray {
+  private attend(q: FloatArray, K: FloatArray, V: FloatArray, tk: number, rec: RowRecord, override: FloatArray | null, linear: boolean): FloatArray {
     const { D, h, dk } = this;
     const concat = allocArray(this.dtype, D);
     const inv = 1 / Math.sqrt(dk);
@@ -129,10 +132,10 @@ export class IncrementalDecoder {
       for (let j = 0; j < tk; j++) {
         let acc = 0;
         for (let c = 0; c < dk; c++) acc += q[head * dk + c] * K[j * D + head * dk + c];
-        s[j] = this.linear ? acc : acc * inv;
+        s[j] = linear ? acc : acc * inv;
       }
       if (override) w.set(override.subarray(0, tk));
-      else if (this.linear) {
+      else if (linear) {
         let total = 0;
         for (let j = 0; j < tk; j++) total += s[j];
         for (let j = 0; j < tk; j++) w[j] = s[j] / total;
@@ -184,7 +187,7 @@ export class IncrementalDecoder {
       const kv = cache[l] as { K: FloatArray; V: FloatArray };
       rowTimes(x, w.self.Wq, D, D, q);
       rowTimes(x, w.self.Wk, D, D, tmp);
-      if (this.linear) {
+      if (this.linearSelf) {
         for (let d = 0; d < D; d++) {
           q[d] = eluPlusOneScalar(q[d]);
           tmp[d] = eluPlusOneScalar(tmp[d]);
@@ -205,15 +208,15 @@ export class IncrementalDecoder {
         keys: kv.K.slice(i * D, (i + 1) * D),
         values: kv.V.slice(i * D, (i + 1) * D),
       };
-      const a = this.attend(q, kv.K, kv.V, tk, self, null);
+      const a = this.attend(q, kv.K, kv.V, tk, self, null, this.linearSelf);
       addNormInPlace(x, rowTimes(a, w.self.Wo, D, D, tmp), w.ln[0]?.g as FloatArray, w.ln[0]?.b as FloatArray);
       records.push(self);
       // cross-attention over the source
       const m = memory[l] as { K: FloatArray; V: FloatArray };
       rowTimes(x, w.cross.Wq, D, D, q);
-      if (this.linear) for (let d = 0; d < D; d++) q[d] = eluPlusOneScalar(q[d]);
+      if (this.linearCross) for (let d = 0; d < D; d++) q[d] = eluPlusOneScalar(q[d]);
       const cross: RowRecord = { kind: 'cross', layer: l, tk: Tx, weights: allocArray(dtype, h * Tx), scores: allocArray(dtype, h * Tx), queries: allocArray(dtype, D), outputs: allocArray(dtype, D) };
-      const c = this.attend(q, m.K, m.V, Tx, cross, l === this.layers.length - 1 ? override : null);
+      const c = this.attend(q, m.K, m.V, Tx, cross, l === this.layers.length - 1 ? override : null, this.linearCross);
       addNormInPlace(x, rowTimes(c, w.cross.Wo, D, D, tmp), w.ln[1]?.g as FloatArray, w.ln[1]?.b as FloatArray);
       records.push(cross);
       // position-wise feed-forward

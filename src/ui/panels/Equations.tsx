@@ -3,6 +3,7 @@
 // and p(y_i) of the emitted token. Variant-aware: the score line is the variant's own formula.
 
 import type { ReactNode } from 'react';
+import { linearAt } from '../../model/config';
 import { fmt, fmtProb } from '../format';
 import { useAnalysis } from '../hooks';
 import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
@@ -33,7 +34,7 @@ export function Equations() {
   const H = trace.hidden;
   // a Transformer trace: the head the panels show (src/model/transformer/trace.ts), its own formulas
   const tf = trace.family === 'transformer';
-  const linearAtt = variant === 'linear';
+  const linearAtt = linearAt(variant, 'cross'); // the heatmap shows the cross-attention
   const scoreFormula = tf ? (linearAtt ? 'e_ij = φ(q_i) · φ(k_j)' : 'e_ij = q_i · k_j / √d_k') : (formula.split(',  c_i')[0] ?? formula);
   const weightFormula = linearAtt ? 'α_ij = e_ij / Σ_k e_ik' : variant === 'diagonal' ? formula : ALPHA_FORMULA;
 

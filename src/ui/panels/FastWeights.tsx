@@ -6,6 +6,7 @@
 import { interpolateRdBu } from 'd3-scale-chromatic';
 import { useMemo, useState } from 'react';
 import { replayFastWeights } from '../../model/transformer/fastWeights';
+import { hasLinearAttention } from '../../model/config';
 import { useStore } from '../../store/store';
 import { fmt } from '../format';
 import { useStep, useTrace } from '../hooks';
@@ -42,8 +43,8 @@ export function FastWeights() {
   const ti = Math.max(0, Math.min(step, n - 1));
   const layer = d ? Math.min(sel.layer, d.layers - 1) : 0;
   const head = d ? Math.min(sel.head, d.heads - 1) : 0;
-  const r = useMemo(() => (d && trace?.variant === 'linear' && n > 0 ? replayFastWeights(d, layer, head, ti) : null), [d, trace, layer, head, ti, n]);
-  if (!trace || !d || trace.variant !== 'linear' || !r) return null;
+  const r = useMemo(() => (d && trace && hasLinearAttention(trace.variant) && n > 0 ? replayFastWeights(d, layer, head, ti) : null), [d, trace, layer, head, ti, n]);
+  if (!trace || !d || !hasLinearAttention(trace.variant) || !r) return null;
   const inputs = ['<s>', ...trace.targetTokens];
   const wMax = maxAbs(r.W);
   const outMax = maxAbs(r.recurrent, r.parallel, r.phiQ);

@@ -10,7 +10,7 @@
 
 import { scaleLinear } from 'd3-scale';
 import { useId, useMemo } from 'react';
-import type { Variant } from '../../model/config';
+import { crossVariant, type Variant } from '../../model/config';
 import { useStore } from '../../store/store';
 import { SCORE_TOLERANCE } from '../../model/explain';
 import { fmt } from '../format';
@@ -116,7 +116,7 @@ export function ScoreBreakdown() {
   const parts = useMemo(() => (trace && model && ci >= 0 && trace.units !== 'words' ? model.inference.explainScore(trace, ci, cj) : null), [trace, model, ci, cj]);
   if (!analysis) return null;
   if (!trace || !cell) return <PanelEmpty title={t('score.title')} />;
-  const variant = trace.variant;
+  const variant = crossVariant(trace.variant);
   if (trace.units === 'words') {
     return (
       <PanelSection title={t('score.title')} className="sb">

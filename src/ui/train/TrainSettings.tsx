@@ -5,7 +5,7 @@
 import { useId, type ChangeEvent } from 'react';
 import { TSV_MAX_BYTES } from '../../data/limits';
 import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type Variant } from '../../model/config';
-import { msg, taskTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
+import { msg, taskTitle, transformerAttentionTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
 import { TASK_CHOICES, familyDefaults, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from '../../store/trainDefaults';
 import { setForm, setTask, setTsv, setWorkers, useTrainStore } from '../../store/train';
 import { coreCount, pageIsolated, workerChoices } from '../../store/trainWorkers';
@@ -203,7 +203,7 @@ export function TrainSettings() {
             <optgroup label={t('family.transformer')}>
               {TRANSFORMER_VARIANTS.map((v) => (
                 <option key={v} value={`transformer:${v}`}>
-                  {t('family.transformer')} · {v === 'linear' ? variantTitle(lang, 'linear') : t('train.softmax')}
+                  {t('family.transformer')} · {transformerAttentionTitle(lang, v)}
                 </option>
               ))}
             </optgroup>

@@ -12,7 +12,7 @@ import { agreement, defaultSelection, defaultTask, MAX_COMPARED, missingVariants
 import { examplesFor } from '../../data/corpora';
 import { useShippedModels, type ModelStatus } from '../compare/shippedModels';
 import { fmt } from '../format';
-import { modelKindTitle, taskTitle, useLang, useT, variantFormula, variantTitle } from '../i18n';
+import { modelKindTitle, taskTitle, transformerFormulaKey, useLang, useT, variantFormula, variantTitle } from '../i18n';
 import { TraceHeatmap } from '../panels/Heatmap';
 
 const NO_EDITS: ReadonlyMap<number, readonly number[]> = new Map();
@@ -211,7 +211,7 @@ function VariantCard(p: CardProps) {
     <article className="compare-card" aria-labelledby={`${id}-h`} data-model={p.entry.id}>
       <h3 id={`${id}-h`}>{title}</h3>
       <p className="muted compare-formula">
-        <code>{p.entry.family === 'transformer' ? t(p.entry.variant === 'linear' ? 'family.transformer.linear' : 'family.transformer.softmax') : variantFormula(lang, p.entry.variant)}</code>
+        <code>{p.entry.family === 'transformer' ? t(transformerFormulaKey(p.entry.variant)) : variantFormula(lang, p.entry.variant)}</code>
       </p>
       <dl className="compare-metrics">
         <div>

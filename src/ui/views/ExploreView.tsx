@@ -9,7 +9,7 @@ import { parameterCount, type LoadedModel } from '../../model/bundle';
 import { useAnalysis, useModel, useTrace } from '../hooks';
 import { FastWeights } from '../panels/FastWeights';
 import { HeadGrid } from '../panels/HeadGrid';
-import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
+import { transformerFormulaKey, useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
 import { BeamTreePanel } from '../panels/BeamTree';
 import { ContextVector } from '../panels/ContextVector';
 import { Equations } from '../panels/Equations';
@@ -85,7 +85,7 @@ function ModelLine() {
       )}
       {isTransformer(config) ? (
         <>
-          <strong>{t('family.transformer')}</strong> · <Notation text={t(variant === 'linear' ? 'family.transformer.linear' : 'family.transformer.softmax')} /> ·{' '}
+          <strong>{t('family.transformer')}</strong> · <Notation text={t(transformerFormulaKey(variant))} /> ·{' '}
           {t('family.transformer.sizes', { layers: config.sizes.layers, heads: config.sizes.heads, d: config.sizes.model, ff: config.sizes.ff })} ·{' '}
           <span className="muted">{t('family.transformer.source')}</span>
         </>

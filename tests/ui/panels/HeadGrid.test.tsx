@@ -7,6 +7,7 @@ import { loadModel, saveModel, type LoadedModel } from '../../../src/model/bundl
 import type { TransformerConfig, TransformerVariant } from '../../../src/model/config';
 import { initParams } from '../../../src/model/params';
 import { useStore } from '../../../src/store/store';
+import { Equations } from '../../../src/ui/panels/Equations';
 import { FastWeights } from '../../../src/ui/panels/FastWeights';
 import { HeadGrid, headRows, meanRows } from '../../../src/ui/panels/HeadGrid';
 import { srcVocab, tgtVocab } from '../../model/fixtures';
@@ -92,8 +93,8 @@ describe('HeadGrid', () => {
 });
 
 describe('FastWeights', () => {
-  it('steps through the decoder and shows the fast-weight read agreeing with the attention form', async () => {
-    await setUpTransformer('linear');
+  it.each(['linear', 'linear-causal'] as const)('steps through the decoder and shows the fast-weight read agreeing with the attention form (%s)', async (variant) => {
+    await setUpTransformer(variant);
     render(<FastWeights />);
     expect(screen.getByTestId('fw-step').textContent).toMatch(/step 1 of/);
     expect(screen.getByTestId('fw-diff').textContent).toMatch(/✓/);
@@ -101,6 +102,19 @@ describe('FastWeights', () => {
     expect(useStore.getState().step).toBe(1);
     expect(screen.getByTestId('fw-step').textContent).toMatch(/step 2 of/);
     expect(screen.getByRole('img', { name: 'W_2' })).toBeTruthy();
+  });
+
+  it('linear-causal: the heatmap’s cross-attention is softmax, so the equations show q·k/√d_k, the all-linear model φ(q)·φ(k)', async () => {
+    for (const [variant, formula] of [
+      ['linear-causal', 'q_i · k_j / √d_k'],
+      ['linear', 'φ(q_i) · φ(k_j)'],
+    ] as const) {
+      await setUpTransformer(variant);
+      const { container, unmount } = render(<Equations />);
+      expect(container.textContent?.replace(/\s+/g, ' ')).toContain(formula.replaceAll('_', ''));
+      unmount();
+      resetStore();
+    }
   });
 
   it('is not shown for a softmax Transformer', async () => {
