@@ -22,7 +22,7 @@
 // Firefox 113, Safari 16.4; Node 20 here), looked up on globalThis at call time.
 
 import * as v from 'valibot';
-import { MAX_TARGET_TOKENS } from '../model/config';
+import { MAX_HEADS, MAX_LAYERS, MAX_TARGET_TOKENS } from '../model/config';
 import {
   BeamWidthSchema,
   DECODING_MODES,
@@ -87,6 +87,9 @@ const EditsSchema = v.pipe(
   v.check((edits) => edits.every((e) => e.weights.length === edits[0]?.weights.length)),
 );
 
+/** One head of one layer, or the layer's mean (the limits of a Transformer: src/model/config.ts). */
+const HeadViewSchema = ownObject({ layer: intIn(0, MAX_LAYERS - 1), head: v.union([intIn(0, MAX_HEADS - 1), v.literal('mean')]) });
+
 /** The view options a link restores, each checked on its own (a bad one takes its default). */
 const VIEW_FIELDS = {
   values: v.picklist(VALUES_KINDS),
@@ -107,6 +110,10 @@ const STATE_FIELDS = {
   /** The decoding step on show. */
   step: intIn(0, MAX_STEP),
   edits: EditsSchema,
+  /** A Transformer's cross-attention head on show (absent: the mean of the last layer's heads). */
+  head: HeadViewSchema,
+  /** A Transformer's position encodings (absent: on; off shows its order blindness). */
+  positions: v.boolean(),
 };
 
 /** The core: a link whose version, model or sentences are bad is refused whole. */
@@ -127,6 +134,8 @@ export const ShareStateSchema = v.object({
   ...CoreSchema.pipe[2].entries,
   ...STATE_FIELDS,
   sample: v.optional(SampleSchema),
+  head: v.optional(HeadViewSchema),
+  positions: v.optional(v.boolean()),
   view: v.object(VIEW_FIELDS),
 });
 
@@ -173,7 +182,7 @@ export function defaultShareState(): ShareState {
 }
 
 /** The fields a 'partial' link can reset (dotted paths into ShareState). */
-export type ResetField = 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme' | 'view.units';
+export type ResetField = 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits' | 'head' | 'positions' | 'view' | 'view.values' | 'view.transpose' | 'view.palette' | 'view.lang' | 'view.theme' | 'view.units';
 
 /** Thrown by `encodeShareState` / `buildFragment` for a state that could not round-trip. */
 export class ShareStateError extends Error {
@@ -275,6 +284,8 @@ export function canonicalShareState(s: ShareState): ShareState {
     ...(s.sample ? { sample: { temperature: s.sample.temperature, topK: s.sample.topK, seed: s.sample.seed } } : {}),
     step: s.step,
     edits: s.edits.map((e) => ({ step: e.step, weights: canonicalWeights(e.weights) })),
+    ...(s.head ? { head: { layer: s.head.layer, head: s.head.head } } : {}),
+    ...(s.positions === false ? { positions: false } : {}),
     view: {
       values: s.view.values,
       transpose: s.view.transpose,

@@ -167,6 +167,10 @@ export { MAX_TOKENS_PER_SIDE as MAX_SOURCE_TOKENS } from '../data/limits';
 /** The longest output decoding may produce, </s> included (a guard against runaway decoding). */
 export const MAX_TARGET_TOKENS = 300;
 
+/** The most layers and heads a Transformer may have (checkpoints, links and the Train form). */
+export const MAX_LAYERS = 12;
+export const MAX_HEADS = 64;
+
 export type ParamSpec = { name: string; shape: number[]; init: 'embedding' | 'glorot' | 'orthogonal' | 'zeros' | 'ones' | 'small' };
 
 function gruSpecs(prefix: string, inputSize: number, H: number, contextSize?: number): ParamSpec[] {
@@ -274,7 +278,7 @@ export function validateConfig(config: ModelConfig): void {
   if (isTransformer(config)) {
     if (!(TRANSFORMER_VARIANTS as readonly string[]).includes(config.variant)) throw new RangeError(`model config: a Transformer's attention is one of ${TRANSFORMER_VARIANTS.join(', ')}, not ${String(config.variant)}`);
     if (config.sizes.model % config.sizes.heads !== 0) throw new RangeError(`model config: d_model ${config.sizes.model} is not a multiple of ${config.sizes.heads} heads`);
-    if (config.sizes.layers > 12 || config.sizes.heads > 64) throw new RangeError('model config: at most 12 layers and 64 heads');
+    if (config.sizes.layers > MAX_LAYERS || config.sizes.heads > MAX_HEADS) throw new RangeError(`model config: at most ${MAX_LAYERS} layers and ${MAX_HEADS} heads`);
   } else if (!(VARIANTS as readonly string[]).includes(config.variant)) {
     throw new RangeError(`model config: unknown RNNsearch attention variant ${String(config.variant)}`);
   }

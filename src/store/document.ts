@@ -49,8 +49,12 @@ export interface DocumentSlice {
   setEdit(step: number, weights: number[]): void;
   clearEdits(): void;
   setFocus(cell: { i: number; j: number } | null): void;
-  /** Put a whole document in place (examples menu, permalinks); clears edits unless given. */
-  loadDocument(doc: Partial<Pick<DocumentSlice, 'modelId' | 'source' | 'target' | 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits'>>): void;
+  /**
+   * Put a whole document in place (examples menu, permalinks); clears edits, the head on show and
+   * the positions switch unless given. When its model is still to load, what it gives of these
+   * waits for the model (src/store/models.ts, selectModel).
+   */
+  loadDocument(doc: Partial<Pick<DocumentSlice, 'modelId' | 'source' | 'target' | 'decoding' | 'beamWidth' | 'sample' | 'step' | 'edits' | 'headView' | 'positions'>>): void;
 }
 
 /** Sampling as the page starts: the model's own distribution, every word, seed 1. */
@@ -150,8 +154,9 @@ export const createDocument: Slice<DocumentSlice> = (set, get) => ({
   },
   loadDocument(doc) {
     if (doc.modelId !== undefined) noteModelChoice(doc.modelId);
-    set({ step: LAST_STEP, ...doc, edits: doc.edits ?? {}, focus: null });
+    const kept = { edits: doc.edits ?? {}, headView: doc.headView ?? null, positions: doc.positions ?? true };
+    set({ step: LAST_STEP, ...doc, ...kept, focus: null });
     const { modelId, models } = get();
-    if (!models[modelId]) void get().selectModel(modelId);
+    if (!models[modelId]) void get().selectModel(modelId, kept);
   },
 });

@@ -26,8 +26,12 @@ export interface ModelsSlice {
    * previous model stays. A `user:` name is looked up in this browser only, a plain id among the
    * shipped models (and, for names written before the two kinds existed, a model saved here under
    * an id that no shipped model has).
+   *
+   * The edits, head and positions switch start afresh with the new model, unless `document` gives
+   * them (a permalink's, put in place for this model by loadDocument): those are applied when the
+   * model arrives, provided the sentences are still the ones they were made on.
    */
-  selectModel(ref: string): Promise<boolean>;
+  selectModel(ref: string, document?: DocumentExtras): Promise<boolean>;
   /**
    * Add a model that was loaded some other way and switch to it; returns the name it is kept
    * under. 'user' (a file, the trainer, IndexedDB): `user:<manifest id>`, never a shipped model's
@@ -43,6 +47,11 @@ export interface ModelsSlice {
  * chosen keeps its model but does not switch to it (a slow first model must not replace the model
  * the reader loaded from files meanwhile).
  */
+/** What a document holds beside its sentences that belongs to one model: attention edits, the head on show, the positions switch. */
+export type DocumentExtras = Partial<Pick<Store, 'edits' | 'headView' | 'positions'>>;
+/** A model starts with none of them. */
+const FRESH_EXTRAS: Required<DocumentExtras> = { edits: {}, headView: null, positions: true };
+
 let lastChoice: string | null = null;
 
 /** A model was chosen with a document (the examples menu, a permalink): it is the one to show. */
@@ -98,11 +107,11 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
     })();
     return catalogLoading;
   },
-  async selectModel(ref) {
+  async selectModel(ref, document) {
     lastChoice = ref;
     const { models } = get();
     if (models[ref]) {
-      set({ modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), models[ref]) });
+      set({ modelId: ref, focus: null, ...FRESH_EXTRAS, ...document, ...sentenceFor(get(), models[ref]) });
       return true;
     }
     set({ loading: ref, loadProgress: null });
@@ -135,7 +144,8 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
         return false;
       }
       const typed = get().source !== asked.source || get().target !== asked.target;
-      set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, edits: {}, focus: null, headView: null, positions: true, loading: null, ...(typed ? {} : sentenceFor(get(), model)) });
+      // a sentence typed meanwhile drops the document's edits (they were made on its sentences)
+      set({ models: { ...get().models, [found.ref]: model }, modelId: found.ref, focus: null, ...FRESH_EXTRAS, ...(typed ? {} : { ...document, ...sentenceFor(get(), model) }), loading: null });
       return true;
     } catch (err) {
       if (get().loading === ref) set({ loading: null });
@@ -157,7 +167,7 @@ export const createModels: Slice<ModelsSlice> = (set, get) => ({
   addModel(model, origin) {
     const ref = modelRef(model.manifest.id, origin);
     lastChoice = ref;
-    set({ models: { ...get().models, [ref]: model }, modelId: ref, edits: {}, focus: null, headView: null, positions: true, ...sentenceFor(get(), model) });
+    set({ models: { ...get().models, [ref]: model }, modelId: ref, focus: null, ...FRESH_EXTRAS, ...sentenceFor(get(), model) });
     const id = model.manifest.id;
     if (origin === 'user' && (id === DEFAULT_MODEL_ID || get().catalog?.some((c) => c.id === id))) {
       // kept apart all the same; the reader should know why the picker lists two of that name

@@ -24,6 +24,8 @@ export const PERSISTENCE = {
   sample: ['url', 'local', 'export'],
   step: ['url', 'export'],
   edits: ['url', 'export'],
+  headView: ['url', 'export'],
+  positions: ['url', 'export'],
   values: ['url', 'local', 'export'],
   transpose: ['url', 'local', 'export'],
   units: ['url', 'local', 'export'],
@@ -33,8 +35,6 @@ export const PERSISTENCE = {
   showTable: ['local'],
   // the page's own: recomputed, reloaded or meaningful for this visit only
   focus: [],
-  headView: [],
-  positions: [],
   playing: [],
   embed: [],
   loadProgress: [],

@@ -20,6 +20,8 @@ export function toShareState(s: Store): ShareState {
     ...(s.decoding === 'sample' ? { sample: s.sample } : {}),
     step: s.step,
     edits: Object.entries(s.edits).map(([step, weights]) => ({ step: Number(step), weights })),
+    ...(s.headView ? { head: s.headView } : {}),
+    ...(s.positions ? {} : { positions: false }),
     view: { values: s.values, transpose: s.transpose, palette: s.palette, lang: s.lang, theme: s.theme, units: s.units },
   };
 }
@@ -40,5 +42,7 @@ export function applyShareState(store: Store, state: ShareState, embed: boolean)
     ...(state.sample ? { sample: state.sample } : {}),
     step: state.step,
     edits,
+    headView: state.head ?? null,
+    positions: state.positions ?? true,
   });
 }

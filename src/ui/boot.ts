@@ -79,6 +79,8 @@ const RESET_FIELDS: Readonly<Record<ResetField, MessageKey>> = {
   sample: 'link.field.sample',
   step: 'link.field.step',
   edits: 'link.field.edits',
+  head: 'link.field.head',
+  positions: 'link.field.positions',
   view: 'link.field.view',
   'view.values': 'link.field.values',
   'view.transpose': 'link.field.transpose',

@@ -22,7 +22,7 @@ import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
 import { FILE_NAME_PATTERN, parseManifest } from '../model/checkpoint';
 import { modelIdSchema, MODEL_ID_RULE } from '../model/domain';
 import { describeIssue, finiteIn, intIn, isRecord, ownObject, ownVariant, text, typedArray } from '../model/schema';
-import { hasLinearAttention, isVariant, MAX_TARGET_TOKENS, TRANSFORMER_VARIANTS, type Variant } from '../model/config';
+import { hasLinearAttention, isVariant, MAX_HEADS, MAX_LAYERS, MAX_TARGET_TOKENS, TRANSFORMER_VARIANTS, type Variant } from '../model/config';
 
 export const PROTOCOL_VERSION = 1;
 /** The shortest interval between two progress messages (~10 Hz). */
@@ -101,7 +101,7 @@ const TrainConfigFields = ownObject({
   family: v.optional(v.literal('transformer', 'must be "transformer" or absent')),
   variant: v.custom<Variant>(isVariant, 'must be an attention variant'),
   sizes: ownObject({ embedding: size, hidden: size, alignment: size, maxout: size }),
-  transformer: v.optional(ownObject({ model: size, heads: intIn(1, 64), layers: intIn(1, 12), ff: size })),
+  transformer: v.optional(ownObject({ model: size, heads: intIn(1, MAX_HEADS), layers: intIn(1, MAX_LAYERS), ff: size })),
   /** Peak learning rate (Adam, warm-up then cosine decay). */
   lr: finiteIn(1e-6, 1),
   seed: intIn(0, LIMITS.seed),

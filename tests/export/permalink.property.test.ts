@@ -61,6 +61,9 @@ const shareState: fc.Arbitrary<ShareState> = fc.record({
   beamWidth: fc.integer({ min: MIN_BEAM_WIDTH, max: MAX_PAGE_BEAM_WIDTH }),
   step: fc.integer({ min: 0, max: 300 }),
   edits,
+  head: fc.record({ layer: fc.integer({ min: 0, max: 11 }), head: fc.oneof(fc.integer({ min: 0, max: 63 }), fc.constant('mean' as const)) }),
+  // absent is on: a link writes the switch only when it is off
+  positions: fc.constant(false),
   view: fc.record({
     values: fc.constantFrom('weights' as const, 'scores' as const),
     transpose: fc.boolean(),
@@ -69,7 +72,7 @@ const shareState: fc.Arbitrary<ShareState> = fc.record({
     theme: fc.constantFrom('auto' as const, 'light' as const, 'dark' as const),
     units: fc.constantFrom('pieces' as const, 'words' as const),
   }),
-});
+}, { requiredKeys: ['v', 'model', 'source', 'target', 'decoding', 'beamWidth', 'step', 'edits', 'view'] });
 
 function expectSane(r: ParsedFragment): void {
   expect(isValidShareState(r.state)).toBe(true);
@@ -135,6 +138,8 @@ describe('permalink properties', () => {
         beamWidth: fc.oneof(fc.integer({ min: -2, max: 20 }), fc.jsonValue()),
         step: fc.oneof(fc.integer({ min: -2, max: 302 }), fc.jsonValue()),
         edits: fc.oneof(fc.array(fc.record({ step: fc.jsonValue(), weights: fc.array(fc.jsonValue()) }, { requiredKeys: [] })), fc.jsonValue()),
+        head: fc.oneof(fc.record({ layer: fc.oneof(fc.integer({ min: -1, max: 13 }), fc.jsonValue()), head: fc.oneof(fc.integer({ min: -1, max: 65 }), fc.constant('mean'), fc.jsonValue()) }, { requiredKeys: [] }), fc.jsonValue()),
+        positions: fc.jsonValue(),
         view: fc.oneof(fc.dictionary(fc.constantFrom('values', 'transpose', 'palette', 'lang', 'theme'), fc.jsonValue()), fc.jsonValue()),
       },
       { requiredKeys: [] },

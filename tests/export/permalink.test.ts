@@ -85,6 +85,18 @@ describe('round trip', () => {
     expect(e.state).toEqual(r.state);
   });
 
+  it('a Transformer’s head on show and its positions switch round-trip; a link without them has neither', async () => {
+    const s = { ...sample(), head: { layer: 1, head: 3 }, positions: false };
+    const r = await parseFragment(await buildFragment(s));
+    expect(r).toMatchObject({ problem: null, reset: [] });
+    expect(r.state).toEqual(canonicalShareState(s));
+    expect([r.state.head, r.state.positions]).toEqual([{ layer: 1, head: 3 }, false]);
+    const mean = await parseFragment(await buildFragment({ ...sample(), head: { layer: 0, head: 'mean' }, positions: true }));
+    expect([mean.state.head, mean.state.positions]).toEqual([{ layer: 0, head: 'mean' }, undefined]);
+    const plain = await parseFragment(await buildFragment(sample()));
+    expect([plain.state.head, plain.state.positions]).toEqual([undefined, undefined]);
+  });
+
   it('accepts the fragment without #, and a whole URL', async () => {
     const frag = await buildFragment(sample());
     const expected = (await parseFragment(frag)).state;
@@ -359,6 +371,28 @@ describe('schema: other fields are reset one by one, and the result names them',
     // the rest of the link survives
     expect(r.state.source).toBe('the black cat .');
     expect(r.state.edits).toHaveLength(1);
+  });
+
+  it.each([
+    ['layer 12 (past MAX_LAYERS)', { layer: 12, head: 0 }],
+    ['head 64 (past MAX_HEADS)', { layer: 0, head: 64 }],
+    ['head "all"', { layer: 1, head: 'all' }],
+    ['no layer', { head: 1 }],
+    ['not an object', 'layer 1'],
+  ])('a head with %s is reset alone (the mean of the last layer)', async (_, head) => {
+    const r = await parseFragment(record({ head, positions: false }));
+    expect(r.problem).toBe('partial');
+    expect(r.reset).toEqual(['head']);
+    expect(r.state.head).toBeUndefined();
+    expect(r.state.positions).toBe(false);
+    expect(r.state.edits).toHaveLength(1);
+  });
+
+  it('positions that are not a boolean are reset alone (on)', async () => {
+    const r = await parseFragment(record({ positions: 'off', head: { layer: 1, head: 'mean' } }));
+    expect(r.reset).toEqual(['positions']);
+    expect(r.state.positions).toBeUndefined();
+    expect(r.state.head).toEqual({ layer: 1, head: 'mean' });
   });
 
   it('each view option is checked on its own', async () => {

@@ -181,6 +181,63 @@ describe('store', () => {
   });
 });
 
+describe('a link opened before its model has loaded', () => {
+  async function openCold(gate: Promise<void> = Promise.resolve()): Promise<{ arrived: Promise<boolean> }> {
+    const cp = await checkpoint('cold-model');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url).pathname;
+        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'cold-model', task: 'en-fr', variant: 'additive' }] }));
+        await gate;
+        if (path.endsWith('/cold-model/manifest.json')) return new Response(JSON.stringify(cp.manifest));
+        if (path.endsWith('/cold-model/model.safetensors')) return new Response(cp.weights.slice());
+        return new Response('nope', { status: 404 });
+      }),
+    );
+    const state = { ...defaultShareState(), model: 'cold-model', source: 'the cat sat .', target: 'le chat .', step: 1, edits: [{ step: 1, weights: [0, 0, 1, 0, 0] }], head: { layer: 1, head: 2 }, positions: false };
+    const selected = new Promise<boolean>((resolve) => {
+      const stop = useStore.subscribe((s) => {
+        if (s.loading === null && s.models['cold-model']) {
+          stop();
+          resolve(true);
+        }
+      });
+    });
+    applyShareState(useStore.getState(), state, false);
+    return { arrived: selected };
+  }
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('keeps its attention edits, its head and its positions switch when the model arrives', async () => {
+    await (await openCold()).arrived;
+    const s = useStore.getState();
+    expect([s.modelId, s.source, s.step, s.edits, s.headView, s.positions]).toEqual(['cold-model', 'the cat sat .', 1, { 1: [0, 0, 1, 0, 0] }, { layer: 1, head: 2 }, false]);
+    expect(s.analysis?.trace?.steps[1]?.edited).toBe(true);
+  });
+
+  it('drops them when the reader types a new sentence while the model loads (they were made on the link’s)', async () => {
+    let release: () => void = () => undefined;
+    const { arrived } = await openCold(new Promise<void>((resolve) => (release = resolve)));
+    useStore.getState().setSource('the dog ran .');
+    release();
+    await arrived;
+    const s = useStore.getState();
+    expect([s.source, s.edits, s.headView, s.positions]).toEqual(['the dog ran .', {}, null, true]);
+  });
+
+  it('a model chosen in the picker starts afresh', async () => {
+    await setUp('additive', 'the cat sat .', 'le chat .');
+    useStore.getState().setEdit(1, [0, 0, 1, 0, 0]);
+    useStore.getState().setHeadView({ layer: 0, head: 1 });
+    useStore.getState().setPositions(false);
+    useStore.getState().addModel(await loadedModel('dot'), 'shipped');
+    const s = useStore.getState();
+    expect([s.edits, s.headView, s.positions]).toEqual([{}, null, true]);
+  });
+});
+
 describe('persistence', () => {
   it('one table decides every destination', () => {
     expect(fieldsFor('url')).toContain('source');
