@@ -1,8 +1,9 @@
 // Why something failed, as words the page translates (issue 11): the errors the page shows most
 // (a checkpoint that does not check out, a file that could not be fetched, a link that cannot be
-// made, a training worker that is gone, a sentence that cannot be decoded) become a message of
-// src/ui/i18n.ts's tables, keyed by the error's code, with the checker's exact English message
-// kept as a secondary detail. Any other error stays its own (English) text.
+// made, a training worker that is gone, a sentence that cannot be decoded, browser storage that
+// refuses) become a message of src/ui/i18n.ts's tables, keyed by the error's code, with the
+// checker's (or the browser's) exact English message kept as a secondary detail. Any other error
+// stays its own (English) text.
 
 import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
@@ -28,7 +29,8 @@ export type ErrorReasonKey =
   | `err.worker.${WorkerGoneError['kind']}`
   | 'err.worker.startDetail'
   | 'err.worker.crashedDetail'
-  | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`;
+  | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`
+  | `err.storage.${StorageFailure}`;
 
 function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
   return vars ? { key, vars } : { key };
@@ -81,4 +83,32 @@ export function decodeReason(error: { code: DecodeErrorCode | 'internal'; messag
       // 'empty-source' has its own sentence (editor.empty); 'internal' is a bug's own words
       return reasonMsg('err.decode.internal', { detail: error.message });
   }
+}
+
+/** Why the browser's storage refused, by its DOMException's name (the page words each kind). */
+export type StorageFailure = 'quota' | 'blocked' | 'unavailable' | 'other';
+
+const STORAGE_FAILURES: Readonly<Record<string, StorageFailure>> = {
+  QuotaExceededError: 'quota',
+  SecurityError: 'blocked',
+  NotAllowedError: 'blocked',
+  InvalidAccessError: 'blocked',
+  InvalidStateError: 'unavailable',
+  UnknownError: 'unavailable',
+  NotReadableError: 'unavailable',
+  VersionError: 'unavailable',
+};
+
+/** The kind of a storage failure (a full quota also by its legacy code 22). */
+export function storageFailure(err: unknown): StorageFailure {
+  if (err instanceof DOMException && err.code === 22) return 'quota';
+  const name = (err as { name?: unknown } | null)?.name;
+  return (typeof name === 'string' && Object.hasOwn(STORAGE_FAILURES, name) && STORAGE_FAILURES[name]) || 'other';
+}
+
+/** A storage failure as a reason: the page's sentence for its kind, the browser's own words as a detail. */
+export function storageReason(err: unknown): NoticeVar {
+  const reason = reasonMsg(`err.storage.${storageFailure(err)}`);
+  const detail = err instanceof Error || err instanceof DOMException ? err.message : err == null ? '' : String(err);
+  return detail ? reasonMsg('err.detail', { reason, detail: detail.slice(0, 200) }) : reason;
 }
