@@ -17,6 +17,7 @@ import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
 /** The keys errorReason uses (src/ui/i18n.ts checks that both its tables have them). */
 export type ErrorReasonKey =
   | 'err.detail'
+  | 'err.internal'
   | `err.checkpoint.${CheckpointErrorCode}`
   | 'err.fetch.http'
   | 'err.fetch.network'
@@ -64,6 +65,15 @@ export function errorReason(err: unknown): NoticeVar {
     return reasonMsg(`err.worker.${kind}`, seconds === undefined ? undefined : { seconds });
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * errorReason where an error of no known kind can only be a bug (a check inside the model layer):
+ * the page says so in the reader's language, with the error's own (English) message as a detail.
+ */
+export function internalReason(err: unknown): NoticeVar {
+  const reason = errorReason(err);
+  return typeof reason === 'string' ? reasonMsg('err.detail', { reason: reasonMsg('err.internal'), detail: reason }) : reason;
 }
 
 /**

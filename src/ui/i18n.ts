@@ -262,6 +262,7 @@ export const en = {
   // ---- notices (the store's, the permalink's, dropped files) ----
   // why something failed (src/store/errorReason.ts): an error's code in plain words, its checker's message as a detail
   'err.detail': '{reason}; details: {detail}',
+  'err.internal': 'an internal error of the page',
   'err.checkpoint.manifest': 'its manifest (manifest.json) is incomplete or not valid',
   'err.checkpoint.byte-length': 'the weights file is not the size its manifest says (cut short, or from another checkpoint)',
   'err.checkpoint.sha256': 'the weights file does not match its manifest (corrupt, or from another checkpoint)',
@@ -1074,6 +1075,7 @@ const zh: Messages = {
   'share.animFailed': '动画生成失败：{detail}。页面上的内容没有变化。',
   'notice.dismiss': '关闭',
   'err.detail': '{reason}；技术细节：{detail}',
+  'err.internal': '页面内部出错',
   'err.checkpoint.manifest': '模型的清单（manifest.json）不完整或格式不正确',
   'err.checkpoint.byte-length': '权重文件的大小与清单所写的不符（文件不完整，或来自另一个检查点）',
   'err.checkpoint.sha256': '权重文件与其清单不符（文件损坏，或来自另一个检查点）',
