@@ -9,8 +9,9 @@ import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
 import type { DecodeErrorCode } from '../model/decoding';
 import { ShareStateError } from '../export/permalink';
-// a type only: the training worker's client stays out of the page's first chunk
+// types only: the training worker's client stays out of the page's first chunk
 import type { WorkerGoneError } from '../worker/client';
+import type { AnalysisFailure } from '../worker/analysisClient';
 import { CatalogError, FetchError, type FetchTarget } from './catalog';
 import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
 
@@ -31,7 +32,9 @@ export type ErrorReasonKey =
   | 'err.worker.startDetail'
   | 'err.worker.crashedDetail'
   | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`
-  | `err.storage.${StorageFailure}`;
+  | `err.storage.${StorageFailure}`
+  | `err.analysis.${AnalysisFailure['kind']}`
+  | 'err.analysis.unknown';
 
 function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
   return vars ? { key, vars } : { key };
@@ -65,6 +68,11 @@ export function errorReason(err: unknown): NoticeVar {
     return reasonMsg(`err.worker.${kind}`, seconds === undefined ? undefined : { seconds });
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Why the analysis worker was given up, as a sentence (the browser's or the worker's words inside). */
+export function analysisReason(failure: AnalysisFailure): NoticeMessage {
+  return reasonMsg(`err.analysis.${failure.kind}`, { detail: failure.detail || reasonMsg('err.analysis.unknown') });
 }
 
 /**

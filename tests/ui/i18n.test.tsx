@@ -11,7 +11,8 @@ import { getTask, TASK_IDS } from '../../src/data/tasks';
 import { parseFragment, ShareStateError, type ShareProblem } from '../../src/export/permalink';
 import { CheckpointError, type CheckpointErrorCode } from '../../src/model/checkpoint';
 import { CatalogError, FetchError } from '../../src/store/catalog';
-import { decodeReason, errorReason } from '../../src/store/errorReason';
+import { analysisReason, decodeReason, errorReason } from '../../src/store/errorReason';
+import type { AnalysisFailure } from '../../src/worker/analysisClient';
 import { WorkerGoneError } from '../../src/worker/client';
 import type { NoticeMessage } from '../../src/store/notices';
 import { VARIANT_INFO, VARIANTS } from '../../src/model/config';
@@ -336,5 +337,45 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
     expect(shown).toBe('无法加载模型“en-fr-additive”：无法获取模型 en-fr-additive 的清单：HTTP 404');
     expect(shown).not.toContain('could not fetch');
     expect(noticeAbout('en-fr-additive')).toBe('The model “en-fr-additive” could not be loaded: could not fetch the manifest of en-fr-additive: HTTP 404');
+  });
+});
+
+describe('the workers’ failures in the reader’s language (issue 11: all English in i18n.ts)', () => {
+  beforeEach(resetStore);
+  afterEach(resetStore);
+
+  /** A notice as the page shows it in English, then in Chinese. */
+  function shownNotice(m: NoticeMessage): { en: string; zh: string } {
+    useStore.setState({ notices: [] });
+    useStore.getState().notify('warning', m);
+    const shownIn = (lang: 'en' | 'zh'): string => {
+      useStore.setState({ lang });
+      const { container, unmount } = render(<Notices />);
+      const text = container.querySelector('.notice p')?.textContent ?? '';
+      unmount();
+      return text;
+    };
+    return { en: shownIn('en'), zh: shownIn('zh') };
+  }
+
+  it('the analysis worker given up, by kind, with the browser’s or the worker’s words only inside', () => {
+    const kinds: Record<AnalysisFailure['kind'], string> = {
+      start: 'The analysis worker could not start (no workers); the page decodes on its own thread.',
+      crashed: 'The analysis worker failed (boom); the page decodes on its own thread.',
+      send: 'A request could not be sent to the analysis worker (DataCloneError); the page decodes on its own thread.',
+      unreadable: 'A message from the analysis worker could not be read; the page decodes on its own thread.',
+      'bad-event': 'The analysis worker sent a message the page cannot read; the page decodes on its own thread.',
+      load: 'The analysis worker could not load the model (bad weights); the page decodes on its own thread.',
+    };
+    const details: Partial<Record<AnalysisFailure['kind'], string>> = { start: 'no workers', crashed: 'boom', send: 'DataCloneError', load: 'bad weights' };
+    for (const [kind, english] of Object.entries(kinds) as Array<[AnalysisFailure['kind'], string]>) {
+      const detail = details[kind];
+      const shown = shownNotice({ key: 'notice.analysisWorker', vars: { reason: analysisReason({ kind, ...(detail ? { detail } : {}) }) } });
+      expect(shown.en).toBe(english);
+      expect(shown.zh).toMatch(/^\p{Script=Han}.*；页面改在主线程上解码。$/u);
+      if (detail) expect(shown.zh).toContain(`（${detail}）`);
+    }
+    // an error event without a message
+    expect(shownNotice({ key: 'notice.analysisWorker', vars: { reason: analysisReason({ kind: 'crashed' }) } }).zh).toBe('分析线程出错（未知错误）；页面改在主线程上解码。');
   });
 });
