@@ -12,6 +12,8 @@ import { ShareStateError } from '../export/permalink';
 // types only: the training worker's client stays out of the page's first chunk
 import type { WorkerGoneError } from '../worker/client';
 import type { AnalysisFailure } from '../worker/analysisClient';
+import type { MemoryErrorCode } from '../worker/memoryProtocol';
+import type { MemoryInputError } from '../model/memnn/model';
 import { CatalogError, FetchError, type FetchTarget } from './catalog';
 import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
 
@@ -34,7 +36,9 @@ export type ErrorReasonKey =
   | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`
   | `err.storage.${StorageFailure}`
   | `err.analysis.${AnalysisFailure['kind']}`
-  | 'err.analysis.unknown';
+  | 'err.analysis.unknown'
+  | `err.memory.${MemoryErrorCode}`
+  | `mem.err.${MemoryInputError['code']}`;
 
 function reasonMsg(key: ErrorReasonKey, vars?: Readonly<Record<string, NoticeVar>>): NoticeMessage {
   return vars ? { key, vars } : { key };
@@ -73,6 +77,16 @@ export function errorReason(err: unknown): NoticeVar {
 /** Why the analysis worker was given up, as a sentence (the browser's or the worker's words inside). */
 export function analysisReason(failure: AnalysisFailure): NoticeMessage {
   return reasonMsg(`err.analysis.${failure.kind}`, { detail: failure.detail || reasonMsg('err.analysis.unknown') });
+}
+
+/** Why a memory network's training stopped, from its error code (the worker's English only inside). */
+export function memoryTrainReason(error: { code: MemoryErrorCode; detail: string }): NoticeMessage {
+  return reasonMsg(`err.memory.${error.code}`, { detail: error.detail || reasonMsg('err.analysis.unknown') });
+}
+
+/** Why a story and question cannot be answered, as the page says it (`max`: the longest sentence). */
+export function memoryInputReason(error: MemoryInputError, max: number): NoticeMessage {
+  return reasonMsg(`mem.err.${error.code}`, error.code === 'too-long' ? { max } : undefined);
 }
 
 /**
