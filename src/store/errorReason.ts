@@ -9,13 +9,16 @@ import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
 import type { DecodeErrorCode } from '../model/decoding';
 import { ShareStateError } from '../export/permalink';
+// a type only: the SVG export stays in the chunks that draw one
+import type { HeatmapExportError } from '../export/heatmapSvg';
 // types only: the training worker's client stays out of the page's first chunk
-import type { WorkerGoneError } from '../worker/client';
+import type { TrainWorkerError, WorkerGoneError, WorkerReplyError } from '../worker/client';
 import type { AnalysisFailure } from '../worker/analysisClient';
 import type { MemoryErrorCode } from '../worker/memoryProtocol';
 import type { MemoryInputError } from '../model/memnn/model';
 import { CatalogError, FetchError, type FetchTarget } from './catalog';
 import { MessageError, type NoticeMessage, type NoticeVar } from './notices';
+import { workerErrorMessage } from './trainReason';
 
 /** The keys errorReason uses (src/ui/i18n.ts checks that both its tables have them). */
 export type ErrorReasonKey =
@@ -29,10 +32,12 @@ export type ErrorReasonKey =
   | 'err.fetch.tokenizer.source'
   | 'err.fetch.tokenizer.target'
   | `err.share.${ShareStateError['kind']}`
+  | `err.heatmap.${HeatmapExportError['kind']}`
   | `err.catalog.${CatalogError['kind']}`
   | `err.worker.${WorkerGoneError['kind']}`
   | 'err.worker.startDetail'
   | 'err.worker.crashedDetail'
+  | `err.reply.${WorkerReplyError['kind']}`
   | `err.decode.${Exclude<DecodeErrorCode, 'empty-source'> | 'internal'}`
   | `err.storage.${StorageFailure}`
   | `err.analysis.${AnalysisFailure['kind']}`
@@ -65,12 +70,15 @@ export function errorReason(err: unknown): NoticeVar {
   }
   if (err instanceof CatalogError) return reasonMsg(`err.catalog.${err.kind}`);
   if (err instanceof ShareStateError) return reasonMsg('err.detail', { reason: reasonMsg(`err.share.${err.kind}`), detail: err.message });
+  if (err instanceof Error && err.name === 'HeatmapExportError') return reasonMsg('err.detail', { reason: reasonMsg(`err.heatmap.${(err as HeatmapExportError).kind}`), detail: err.message });
   if (err instanceof Error && err.name === 'WorkerGoneError') {
     const { kind, params } = err as WorkerGoneError;
     const { seconds, detail } = params;
     if (detail && (kind === 'start' || kind === 'crashed')) return reasonMsg(`err.worker.${kind}Detail`, { detail });
     return reasonMsg(`err.worker.${kind}`, seconds === undefined ? undefined : { seconds });
   }
+  if (err instanceof Error && err.name === 'WorkerReplyError') return reasonMsg(`err.reply.${(err as WorkerReplyError).kind}`, (err as WorkerReplyError).params);
+  if (err instanceof Error && err.name === 'TrainWorkerError') return workerErrorMessage(err as TrainWorkerError);
   return err instanceof Error ? err.message : String(err);
 }
 
