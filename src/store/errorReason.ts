@@ -1,9 +1,11 @@
-// Why something failed, as words the page translates (issue 11): the errors the page shows most
-// (a checkpoint that does not check out, a file that could not be fetched, a link that cannot be
-// made, a training worker that is gone, a sentence that cannot be decoded, browser storage that
-// refuses) become a message of src/ui/i18n.ts's tables, keyed by the error's code, with the
-// checker's (or the browser's) exact English message kept as a secondary detail. Any other error
-// stays its own (English) text.
+// Why something failed, as words the page translates (issue 11): the errors the page shows (a
+// checkpoint that does not check out, a file that could not be fetched, a link or an SVG that
+// cannot be made, a training worker that is gone, did not reply or failed an export, a sentence
+// that cannot be decoded, browser storage that refuses, the analysis worker given up, a memory
+// network's training stopped or its input refused) become a message of src/ui/i18n.ts's tables,
+// keyed by the error's code, with the checker's (or the browser's) exact English message kept as
+// a secondary detail. Any other error stays its own (English) text, or, where only a bug can
+// throw one, an internal error with that text as its detail (`internalReason`).
 
 import { CheckpointError, type CheckpointErrorCode } from '../model/checkpoint';
 import { MAX_SOURCE_TOKENS, MAX_TARGET_TOKENS } from '../model/config';
