@@ -25,9 +25,20 @@ export interface SentencePair {
   line: number;
 }
 
-/** A problem with one line (or, with a summary message, with the file). */
+/**
+ * What is wrong with a line, as a code the page words (src/ui/i18n.ts): too few or many columns
+ * (`n`: how many), an empty side, bytes that are not UTF-8; or with the file, reported at a line:
+ * UTF-16 text, binary (NUL bytes), too many errors or pairs (`n`: the limit), after which reading stops.
+ */
+export const TSV_LINE_CODES = ['columns', 'empty-source', 'empty-target', 'empty-both', 'not-utf8', 'utf16', 'binary', 'too-many-errors', 'too-many-pairs'] as const;
+export type TsvLineCode = (typeof TSV_LINE_CODES)[number];
+
+/** A problem with one line (or, with a summary message, with the file); `message` is the CLI's English. */
 export interface TsvLineError {
   line: number;
+  code: TsvLineCode;
+  /** The count the message names (columns found, or the limit passed). */
+  n?: number;
   message: string;
 }
 
@@ -47,9 +58,15 @@ export interface ParseSentencePairsOptions {
   maxErrors?: number;
 }
 
-/** Thrown for input that is refused as a whole (over the size cap) or for invalid options. */
+/** Thrown for input that is refused as a whole (`too-large`: over the size cap) or for invalid options. */
 export class TsvError extends Error {
   override readonly name = 'TsvError';
+  constructor(
+    readonly code: 'too-large' | 'options',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function describeBytes(n: number): string {
@@ -76,7 +93,7 @@ function utf8Length(text: string): number {
 }
 
 function checkPositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new TsvError(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new TsvError('options', `${name} must be a positive integer, got ${value}`);
 }
 
 /** Collects pairs and errors line by line; `add*` return false once parsing must stop. */
@@ -88,13 +105,13 @@ class Collector {
     private readonly maxErrors: number,
   ) {}
 
-  error(line: number, message: string): boolean {
+  error(line: number, code: TsvLineCode, message: string, n?: number): boolean {
     const errors = this.result.errors;
     if (errors.length >= this.maxErrors) {
-      errors.push({ line, message: `line ${line}: too many errors (more than ${this.maxErrors}); stopped reading here` });
+      errors.push({ line, code: 'too-many-errors', n: this.maxErrors, message: `line ${line}: too many errors (more than ${this.maxErrors}); stopped reading here` });
       return false;
     }
-    errors.push({ line, message: `line ${line}: ${message}` });
+    errors.push({ line, code, ...(n === undefined ? {} : { n }), message: `line ${line}: ${message}` });
     return true;
   }
 
@@ -106,16 +123,16 @@ class Collector {
     }
     const columns = body.split('\t');
     if (columns.length < 2 || columns.length > 3) {
-      return this.error(line, `expected 2 or 3 tab-separated columns, found ${columns.length}`);
+      return this.error(line, 'columns', `expected 2 or 3 tab-separated columns, found ${columns.length}`, columns.length);
     }
     const source = (columns[0] as string).trim();
     const target = (columns[1] as string).trim();
     if (source.length === 0 || target.length === 0) {
-      const which = source.length === 0 && target.length === 0 ? 'source and target' : source.length === 0 ? 'source' : 'target';
-      return this.error(line, `empty ${which}`);
+      const which = source.length === 0 && target.length === 0 ? 'both' : source.length === 0 ? 'source' : 'target';
+      return this.error(line, `empty-${which}`, `empty ${which === 'both' ? 'source and target' : which}`);
     }
     if (this.result.pairs.length >= this.maxPairs) {
-      this.result.errors.push({ line, message: `line ${line}: more than ${this.maxPairs} sentence pairs; stopped reading here` });
+      this.result.errors.push({ line, code: 'too-many-pairs', n: this.maxPairs, message: `line ${line}: more than ${this.maxPairs} sentence pairs; stopped reading here` });
       return false;
     }
     const pair: SentencePair = { source, target, line };
@@ -127,7 +144,7 @@ class Collector {
 }
 
 function binaryResult(line: number): ParsedSentencePairs {
-  return { pairs: [], errors: [{ line, message: `the file looks binary (NUL bytes at line ${line})` }], skippedBlank: 0 };
+  return { pairs: [], errors: [{ line, code: 'binary', message: `the file looks binary (NUL bytes at line ${line})` }], skippedBlank: 0 };
 }
 
 function parseText(text: string, collector: Collector): ParsedSentencePairs {
@@ -144,7 +161,7 @@ function parseText(text: string, collector: Collector): ParsedSentencePairs {
 
 function parseBytes(bytes: Uint8Array, collector: Collector): ParsedSentencePairs {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    return { pairs: [], errors: [{ line: 1, message: 'line 1: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8 and try again' }], skippedBlank: 0 };
+    return { pairs: [], errors: [{ line: 1, code: 'utf16', message: 'line 1: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8 and try again' }], skippedBlank: 0 };
   }
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const nul = bytes.indexOf(0, start);
@@ -174,7 +191,7 @@ function parseBytes(bytes: Uint8Array, collector: Collector): ParsedSentencePair
     } catch {
       text = undefined;
     }
-    const keepGoing = text === undefined ? collector.error(lineNumber, 'not valid UTF-8') : collector.line(text, lineNumber);
+    const keepGoing = text === undefined ? collector.error(lineNumber, 'not-utf8', 'not valid UTF-8') : collector.line(text, lineNumber);
     if (!keepGoing) break;
     lineStart = content[end] === CR && content[end + 1] === LF ? end + 2 : end + 1;
     lineNumber++;
@@ -195,7 +212,7 @@ export function parseSentencePairs(input: string | Uint8Array, options: ParseSen
   checkPositiveInteger('maxErrors', maxErrors);
   const size = typeof input === 'string' ? (input.length > maxBytes ? input.length : utf8Length(input)) : input.length;
   if (size > maxBytes) {
-    throw new TsvError(`the file is ${typeof input === 'string' && input.length > maxBytes ? 'over ' : ''}${describeBytes(size)}; the limit is ${describeBytes(maxBytes)}`);
+    throw new TsvError('too-large', `the file is ${typeof input === 'string' && input.length > maxBytes ? 'over ' : ''}${describeBytes(size)}; the limit is ${describeBytes(maxBytes)}`);
   }
   const collector = new Collector(maxPairs, maxErrors);
   return typeof input === 'string' ? parseText(input, collector) : parseBytes(input, collector);

@@ -8,7 +8,7 @@ import { loadMemoryModel, parseMemoryManifestText } from '../model/memnn/checkpo
 import { MemoryInputError, type MemoryModel, type MemoryTrace } from '../model/memnn/model';
 import { startMemoryTraining, type MemoryRun } from '../worker/memoryClient';
 import { fetchChecked, modelsBase } from './catalog';
-import { errorReason } from './errorReason';
+import { errorReason, memoryTrainReason } from './errorReason';
 import type { NoticeVar } from './notices';
 
 /** The shipped memory networks (public/models/<id>), in the picker's order. */
@@ -29,7 +29,8 @@ export interface MemoryTraining {
   /** Test accuracy of the finished network. */
   test: { one: number; two: number; hopsOnGold: number } | null;
   seconds: number;
-  message: string | null;
+  /** Why the run stopped (status 'error'), as words the page translates. */
+  message: NoticeVar | null;
 }
 
 /** The longest story the page keeps, in characters (longer text is cut, with a notice). */
@@ -96,7 +97,7 @@ export const useMemoryStore = create<MemoryState>()((set, get) => ({
     run = startMemoryTraining({ hops, steps, seed: 1 }, (e) => {
       if (e.type === 'progress') patch({ step: e.step, loss: e.loss });
       else if (e.type === 'eval') patch({ dev: { one: e.one, two: e.two } });
-      else if (e.type === 'error') patch({ status: 'error', message: e.message });
+      else if (e.type === 'error') patch({ status: 'error', message: memoryTrainReason(e) });
       else if (e.type === 'done') {
         run = null;
         void loadMemoryModel(parseMemoryManifestText(e.manifest), e.weights).then(
@@ -105,7 +106,7 @@ export const useMemoryStore = create<MemoryState>()((set, get) => ({
             patch({ status: 'done', test, step: steps });
             set((s) => ({ models: { ...s.models, [TRAINED_MEMORY_ID]: { state: 'ready', model, metrics: { accuracyOneFact: e.one, accuracyTwoFact: e.two } } }, modelId: TRAINED_MEMORY_ID }));
           },
-          (err: unknown) => patch({ status: 'error', message: err instanceof Error ? err.message : String(err) }),
+          (err: unknown) => patch({ status: 'error', message: errorReason(err) }),
         );
       }
     });

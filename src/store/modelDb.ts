@@ -23,7 +23,7 @@ import * as v from 'valibot';
 import { isVariant, type Variant } from '../model/config';
 import { modelIdSchema } from '../model/domain';
 import { ownObject, text } from '../model/schema';
-import { errorReason } from './errorReason';
+import { errorReason, storageFailure, storageReason } from './errorReason';
 import { MessageError, trainMsg, type TrainMessage } from './notices';
 
 export const DB_NAME = 'rnnsearch-models';
@@ -116,19 +116,15 @@ function factory(): IDBFactory | null {
   }
 }
 
-function isQuota(err: unknown): boolean {
-  return err instanceof DOMException ? err.name === 'QuotaExceededError' || err.code === 22 : (err as { name?: string } | null)?.name === 'QuotaExceededError';
-}
-
 /** What the page was doing with its model storage (each named by a message, db.step.<step>). */
 type DbStep = 'list' | 'read' | 'save' | 'delete';
 
 function wrap(err: unknown, step: DbStep): ModelDbError {
   if (err instanceof ModelDbError) return err;
-  if (isQuota(err)) return new ModelDbError('quota', QUOTA);
-  const detail = err instanceof Error || err instanceof DOMException ? err.message : String(err);
+  if (storageFailure(err) === 'quota') return new ModelDbError('quota', QUOTA);
   const what = { key: `db.step.${step}` };
-  return new ModelDbError('failed', detail ? trainMsg('db.failedDetail', { what, detail: detail.slice(0, 200) }) : trainMsg('db.failed', { what }));
+  // the browser's own words (English, whatever the page's language) only as a detail of its kind
+  return new ModelDbError('failed', err == null ? trainMsg('db.failed', { what }) : trainMsg('db.failedReason', { what, reason: storageReason(err) }));
 }
 
 let dbPromise: Promise<IDBDatabase> | null = null;

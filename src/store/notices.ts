@@ -49,7 +49,7 @@ export type TrainMessageKey =
   | 'db.quota'
   | 'db.unavailable'
   | 'db.failed'
-  | 'db.failedDetail'
+  | 'db.failedReason'
   | 'db.busy'
   | 'db.damaged'
   | 'db.step.list'

@@ -2,6 +2,7 @@
 // permalink (URL fragment), local storage (remembered on this device), and exports (the caption
 // and the PNG's embedded link). Typed arrays and traces never go anywhere: they are recomputed.
 
+import { storageFailure } from './errorReason';
 import type { Store } from './store';
 import type { NoticeMessage } from './notices';
 
@@ -66,8 +67,7 @@ export function safeStorage(onError: (message: NoticeMessage) => void): { getIte
   const warn = (what: StorageStep, err: unknown): void => {
     if (warned) return;
     warned = true;
-    const full = err instanceof DOMException && (err.name === 'QuotaExceededError' || err.code === 22);
-    onError(full ? { key: 'notice.storageFull' } : { key: 'notice.storageUnavailable', vars: { what: { key: `notice.storage.${what}` } } });
+    onError(storageFailure(err) === 'quota' ? { key: 'notice.storageFull' } : { key: 'notice.storageUnavailable', vars: { what: { key: `notice.storage.${what}` } } });
   };
   const store = (): Storage | null => {
     try {

@@ -12,6 +12,7 @@ import { AnalysisClient } from '../worker/analysisClient';
 import { createBeamPick, type BeamPickSlice } from './beamPick';
 import { createDerivation } from './derived';
 import { createDocument, type DocumentSlice } from './document';
+import { analysisReason } from './errorReason';
 import { createModels, type ModelsSlice } from './models';
 import { createNotices, type NoticeSlice } from './notices';
 import { sanitizeLocal } from './localRecord';
@@ -75,7 +76,7 @@ export const useStore = create<Store>()(
 const placement = typeof window !== 'undefined' ? (window as { __rnnsearchAnalysisPlacement?: unknown }).__rnnsearchAnalysisPlacement : undefined;
 const analysisClient =
   typeof Worker === 'function' && typeof window !== 'undefined' && placement !== 'main'
-    ? new AnalysisClient({ onFail: (reason) => useStore.getState().notify('warning', { key: 'notice.analysisWorker', vars: { reason } }) })
+    ? new AnalysisClient({ onFail: (failure) => useStore.getState().notify('warning', { key: 'notice.analysisWorker', vars: { reason: analysisReason(failure) } }) })
     : undefined;
 
 const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, placement === 'worker' ? { mainThreadMs: -1 } : {});

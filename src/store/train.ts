@@ -19,6 +19,7 @@ import { serializeManifest, type Manifest } from '../model/checkpoint';
 import { VARIANT_INFO } from '../model/config';
 import { errorNotice, putStoredModel, useStoredModels } from './modelDb';
 import { errorReason } from './errorReason';
+import { guardMessage, workerErrorMessage } from './trainReason';
 import { MessageError, trainMsg as msg, type NoticeMessage, type NoticeVar } from './notices';
 import { useStore } from './store';
 import { TrainClient, type WorkerLike } from '../worker/client';
@@ -63,8 +64,8 @@ export interface TrainState {
   /** The model id the run's exports carry (one per run, so save / use / download agree). */
   runId: string | null;
   data: DataInfo | null;
-  /** The worker could not build the data (message), with a TSV's line errors. */
-  dataError: string | null;
+  /** Why the worker could not build the data, with a TSV's line errors (src/store/trainReason.ts words both). */
+  dataError: Message | null;
   lineErrors: LineError[];
   losses: LossPoint[];
   evals: EvalPoint[];
@@ -72,11 +73,11 @@ export interface TrainState {
   snapshots: ProbeSnapshot[];
   /** The snapshot shown (index); null follows the latest. */
   scrub: number | null;
-  guards: Array<{ step: number; message: string }>;
+  guards: Array<{ step: number; message: Message }>;
   crash: { reason: NoticeVar; weightsStep: number | null } | null;
   done: DoneInfo | null;
-  /** A training or protocol error (not data, not export): the worker's own text, or a message. */
-  error: string | Message | null;
+  /** A training or protocol error (not data, not export), as a message. */
+  error: Message | null;
   /** The step of the last weights received (what "resume" would start from). */
   weightsStep: number | null;
   busy: 'export' | 'save' | 'load' | null;
@@ -250,17 +251,17 @@ function flushQueue(): void {
         next.weightsStep = m.step;
         break;
       case 'train/guard':
-        guards = [...guards.slice(-19), { step: m.step, message: m.message }];
+        guards = [...guards.slice(-19), { step: m.step, message: guardMessage(m) }];
         break;
       case 'train/done':
         next.done = { step: m.step, exactMatch: m.exactMatch, bleu: m.bleu, devLoss: m.devLoss, bestStep: m.bestStep, elapsedMs: m.elapsedMs };
         break;
       case 'error':
         if (m.scope === 'data') {
-          next.dataError = m.message;
+          next.dataError = workerErrorMessage(m);
           next.lineErrors = m.lineErrors;
         } else if (m.scope === 'train' || m.scope === 'protocol') {
-          next.error = m.message;
+          next.error = msg('notice.error', { detail: workerErrorMessage(m) });
         }
         break;
       case 'ready':

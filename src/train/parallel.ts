@@ -74,9 +74,27 @@ const GRAD_REPLY_SCHEMAS = {
 export type GradRequest = v.InferOutput<(typeof GRAD_REQUEST_SCHEMAS)[keyof typeof GRAD_REQUEST_SCHEMAS]>;
 export type GradReply = v.InferOutput<(typeof GRAD_REPLY_SCHEMAS)[keyof typeof GRAD_REPLY_SCHEMAS]>;
 
+/**
+ * Why a gradient worker was dropped: it failed (`detail`: its own words), did not answer within
+ * `seconds`, answered with something that is not a reply, had already been dropped, or the pool
+ * was closed. The page words each kind (src/ui/i18n.ts); `message` is the CLI's English.
+ */
+export type GradientFailure = 'failed' | 'timeout' | 'bad-reply' | 'gone' | 'stopped';
+
 /** A gradient worker failed, hung past its deadline or answered garbage; it has been dropped. */
 export class GradientWorkerError extends Error {
   override readonly name = 'GradientWorkerError';
+  constructor(
+    readonly kind: GradientFailure,
+    message: string,
+    readonly params: { seconds?: number; detail?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+function workerFailed(detail: string): GradientWorkerError {
+  return new GradientWorkerError('failed', `a gradient worker failed: ${detail}`, { detail });
 }
 
 /** Whether this thread can share memory with workers (the page: only when cross-origin isolated). */
@@ -231,7 +249,7 @@ export class ParallelGradients {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_GRAD_TIMEOUT_MS;
     for (const port of this.ports) {
       port.onMessage((data) => this.receive(port, data));
-      port.onError((reason) => this.drop(port, `a gradient worker failed: ${reason}`));
+      port.onError((reason) => this.drop(port, workerFailed(reason)));
     }
   }
 
@@ -284,7 +302,7 @@ export class ParallelGradients {
     for (const r of remote) this.arm(r.w.port, deadline);
     const settled = await Promise.allSettled(remote.map((r) => r.reply));
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) throw failure.reason instanceof Error ? failure.reason : new GradientWorkerError(String(failure.reason));
+    if (failure) throw failure.reason instanceof Error ? failure.reason : workerFailed(String(failure.reason));
     const results = settled.map((s) => (s as PromiseFulfilledResult<GradReply>).value as Extract<GradReply, { type: 'grad' }>);
     let tokens = batch.tokens;
     for (const r of results) tokens += r.tokens;
@@ -306,12 +324,12 @@ export class ParallelGradients {
 
   /** Terminate every worker; pending requests reject. */
   close(): void {
-    for (const port of [...this.ports]) this.drop(port, 'the gradient workers were stopped', false);
+    for (const port of [...this.ports]) this.drop(port, new GradientWorkerError('stopped', 'the gradient workers were stopped'), false);
   }
 
   /** Send a request; its reply settles the promise. `timeoutMs` null: armed later (`arm`). */
   private ask(port: GradPort, make: (id: number) => GradRequest, timeoutMs: number | null): Promise<GradReply> {
-    if (!this.ports.includes(port)) return Promise.reject(new GradientWorkerError('a gradient worker was already dropped'));
+    if (!this.ports.includes(port)) return Promise.reject(new GradientWorkerError('gone', 'a gradient worker was already dropped'));
     const id = this.nextId++;
     return new Promise<GradReply>((resolve, reject) => {
       this.waiting.set(id, { port, resolve, reject, timer: null });
@@ -325,7 +343,8 @@ export class ParallelGradients {
     for (const [id, w] of this.waiting) {
       if (w.port !== port || w.timer !== null || (only !== undefined && id !== only)) continue;
       w.timer = setTimeout(() => {
-        if (this.waiting.has(id)) this.drop(port, `a gradient worker did not answer within ${Math.round(timeoutMs / 100) / 10} s`);
+        const seconds = Math.round(timeoutMs / 100) / 10;
+        if (this.waiting.has(id)) this.drop(port, new GradientWorkerError('timeout', `a gradient worker did not answer within ${seconds} s`, { seconds }));
       }, timeoutMs);
     }
   }
@@ -333,7 +352,7 @@ export class ParallelGradients {
   private receive(port: GradPort, data: unknown): void {
     const reply = parseGradReply(data);
     if (!reply) {
-      this.drop(port, 'a gradient worker sent a message that is not a reply');
+      this.drop(port, new GradientWorkerError('bad-reply', 'a gradient worker sent a message that is not a reply'));
       return;
     }
     const w = this.waiting.get(reply.id);
@@ -341,18 +360,19 @@ export class ParallelGradients {
     this.waiting.delete(reply.id);
     if (w.timer !== null) clearTimeout(w.timer);
     if (reply.type === 'error') {
-      this.drop(port, `a gradient worker failed: ${reply.message}`);
-      w.reject(new GradientWorkerError(`a gradient worker failed: ${reply.message}`));
+      const error = workerFailed(reply.message);
+      this.drop(port, error);
+      w.reject(error);
       return;
     }
     w.resolve(reply);
   }
 
-  /** Terminate `port`, reject what it owes, and leave it out from now on. */
-  private drop(port: GradPort, reason: string, record = true): void {
+  /** Terminate `port`, reject what it owes with `error`, and leave it out from now on. */
+  private drop(port: GradPort, error: GradientWorkerError, record = true): void {
     if (!this.ports.includes(port)) return;
     this.ports = this.ports.filter((p) => p !== port);
-    if (record) this.dropped.push(reason);
+    if (record) this.dropped.push(error.message);
     try {
       port.terminate();
     } catch {
@@ -362,7 +382,7 @@ export class ParallelGradients {
       if (w.port !== port) continue;
       this.waiting.delete(id);
       if (w.timer !== null) clearTimeout(w.timer);
-      w.reject(new GradientWorkerError(reason));
+      w.reject(error);
     }
   }
 }

@@ -84,6 +84,11 @@ export interface GuardReport {
   what: 'loss' | 'gradient' | 'weights';
   /** The step whose weights were restored (the update was skipped). */
   restoredStep: number;
+  /** The loss or gradient norm that was not finite (null for a weight). */
+  value: number | null;
+  /** Whether the last good weights were put back (else only this batch was skipped). */
+  restored: boolean;
+  /** In English, for the CLI (the page words the fields above). */
   message: string;
 }
 
@@ -235,37 +240,33 @@ export class ObjectiveTrainer<E> {
    */
   applyGradients(lossValue: number, tokens: number, t0: number): StepReport | GuardReport {
     const step = this.stepCount;
-    if (!Number.isFinite(lossValue)) return this.trip(step, 'loss', `the loss became ${lossValue}`);
+    if (!Number.isFinite(lossValue)) return this.trip(step, 'loss', lossValue);
     const gradNorm = clipGradNorm(this.params.list, this.settings.clip);
-    if (!Number.isFinite(gradNorm)) return this.trip(step, 'gradient', `the gradient norm became ${gradNorm}`);
+    if (!Number.isFinite(gradNorm)) return this.trip(step, 'gradient', gradNorm);
     const lr = this.lrAt(step);
     this.optimizer.lr = lr;
     this.optimizer.step();
     this.stepCount++;
     if (this.stepCount % 50 === 0) {
-      if (!allFinite(this.params)) return this.trip(step, 'weights', 'a weight became NaN or infinite');
+      if (!allFinite(this.params)) return this.trip(step, 'weights', null);
       this.good = { step: this.stepCount, weights: this.params.snapshot(), adam: this.optimizer.state() };
     }
     return { type: 'step', step: this.stepCount, loss: lossValue, gradNorm, lr, tokens, ms: performance.now() - t0 };
   }
 
-  private trip(step: number, what: GuardReport['what'], reason: string): GuardReport {
+  private trip(step: number, what: GuardReport['what'], value: number | null): GuardReport {
     this.optimizer.zeroGrad();
     this.guardTrips++;
     this.stepCount = step + 1; // the batch is skipped, the schedule moves on
+    const reason = what === 'weights' ? 'a weight became NaN or infinite' : `the ${what === 'loss' ? 'loss' : 'gradient norm'} became ${value}`;
+    const report = { type: 'guard', step: this.stepCount, what, value } as const;
     if (what !== 'weights' && allFinite(this.params)) {
       // nothing was updated yet: the current weights are good, only this batch is skipped
-      return { type: 'guard', step: this.stepCount, what, restoredStep: step, message: `Step ${step + 1}: ${reason}; the update was skipped.` };
+      return { ...report, restoredStep: step, restored: false, message: `Step ${step + 1}: ${reason}; the update was skipped.` };
     }
     this.params.restore(this.good.weights);
     this.optimizer.loadState(this.good.adam);
-    return {
-      type: 'guard',
-      step: this.stepCount,
-      what,
-      restoredStep: this.good.step,
-      message: `Step ${step + 1}: ${reason}; the update was skipped and the last good weights (step ${this.good.step}) restored.`,
-    };
+    return { ...report, restoredStep: this.good.step, restored: true, message: `Step ${step + 1}: ${reason}; the update was skipped and the last good weights (step ${this.good.step}) restored.` };
   }
 
   /** Mean dev cross-entropy per token (teacher forced, no tape). */

@@ -9,7 +9,7 @@
 //   one replaces it and the replaced one resolves to null at once (superseded: never sent).
 // - A worker that fails (an error event, a message that cannot be read, a model it cannot load) is
 //   given up: everything pending rejects, `accepts` is false from then on, and `onFail` says why
-//   once. The page then decodes on its own thread, as it did before there was a worker
+//   once, as a kind the page words (with the browser's or the worker's own words as a detail). The page then decodes on its own thread, as it did before there was a worker
 //   (docs/RELIABILITY.md, "worker boundary").
 
 import { parameterCount, type LoadedModel } from '../model/bundle';
@@ -72,11 +72,23 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/**
+ * Why the worker was given up: it could not start, failed, could not be sent a request, sent a
+ * message that could not be deserialised or that the page cannot read, or could not load a model.
+ * `detail`: the browser's or the worker's own (English) words, when there are any.
+ */
+export interface AnalysisFailure {
+  kind: 'start' | 'crashed' | 'send' | 'unreadable' | 'bad-event' | 'load';
+  detail?: string;
+}
+
 export interface AnalysisClientOptions {
   spawn?: () => WorkerLike;
-  /** The worker was given up; `reason` is for the user. Called once. */
-  onFail?(reason: string): void;
+  /** The worker was given up; the page tells the reader why (src/store/errorReason.ts). Called once. */
+  onFail?(failure: AnalysisFailure): void;
 }
+
+const words = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class AnalysisClient {
   private worker: WorkerLike | null = null;
@@ -90,7 +102,7 @@ export class AnalysisClient {
   private inFlight: Pending | null = null;
   private queued: Pending | null = null;
   private readonly spawn: () => WorkerLike;
-  private readonly onFail: (reason: string) => void;
+  private readonly onFail: (failure: AnalysisFailure) => void;
   /** Load times reported by the worker (ms), newest last: the bench and tests read them. */
   readonly loads: number[] = [];
 
@@ -173,12 +185,13 @@ export class AnalysisClient {
       w.addEventListener('message', (event) => this.receive((event as MessageEvent).data));
       w.addEventListener('error', (event) => {
         (event as ErrorEvent).preventDefault?.();
-        this.giveUp(`The analysis worker failed (${(event as ErrorEvent).message || 'unknown error'}); the page decodes on its own thread.`);
+        const detail = (event as ErrorEvent).message;
+        this.giveUp({ kind: 'crashed', ...(detail ? { detail } : {}) });
       });
-      w.addEventListener('messageerror', () => this.giveUp('A message from the analysis worker could not be read; the page decodes on its own thread.'));
+      w.addEventListener('messageerror', () => this.giveUp({ kind: 'unreadable' }));
       this.worker = w;
     } catch (err) {
-      this.giveUp(`The analysis worker could not start (${err instanceof Error ? err.message : String(err)}); the page decodes on its own thread.`);
+      this.giveUp({ kind: 'start', detail: words(err) });
     }
     return this.worker;
   }
@@ -187,15 +200,15 @@ export class AnalysisClient {
     try {
       this.worker?.postMessage(cmd);
     } catch (err) {
-      this.giveUp(`A request could not be sent to the analysis worker (${err instanceof Error ? err.message : String(err)}); the page decodes on its own thread.`);
+      this.giveUp({ kind: 'send', detail: words(err) });
     }
   }
 
   private receive(value: unknown): void {
     const e = parseAnalysisEvent(value);
-    if (!e) return this.giveUp('The analysis worker sent a message the page cannot read; the page decodes on its own thread.');
+    if (!e) return this.giveUp({ kind: 'bad-event' });
     if (e.type === 'loaded' || e.type === 'load-failed') {
-      if (e.type === 'load-failed') return this.giveUp(`The analysis worker could not load the model (${e.message}); the page decodes on its own thread.`);
+      if (e.type === 'load-failed') return this.giveUp({ kind: 'load', detail: e.message });
       this.loads.push(e.ms);
       const entry = this.entries.get(e.key);
       if (entry) entry.ready = true;
@@ -211,16 +224,16 @@ export class AnalysisClient {
     if (next) this.start(next);
   }
 
-  private giveUp(reason: string | null): void {
+  private giveUp(failure: AnalysisFailure | null): void {
     if (this.dead) return;
     this.dead = true;
     this.worker?.terminate();
     this.worker = null;
-    const gone = new Error(reason ?? 'the analysis worker was stopped');
+    const gone = new Error(failure ? `the analysis worker failed (${failure.kind}${failure.detail ? `: ${failure.detail}` : ''})` : 'the analysis worker was stopped');
     this.inFlight?.reject(gone);
     this.queued?.reject(gone);
     this.inFlight = null;
     this.queued = null;
-    if (reason) this.onFail(reason);
+    if (failure) this.onFail(failure);
   }
 }

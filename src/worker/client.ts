@@ -12,7 +12,7 @@
 // detaches a buffer and slows the sending thread's kernels; the explorer runs kernels here).
 
 import type { Manifest } from '../model/checkpoint';
-import { parseFromWorker, type FromWorker, type ToWorker } from './protocol';
+import { parseFromWorker, type FromWorker, type MessageParams, type ToWorker, type WorkerErrorCode } from './protocol';
 
 /** What the client needs of a Worker (a fake in tests). */
 export interface WorkerLike {
@@ -73,9 +73,29 @@ export const DEFAULT_STARTUP_MS = 20_000;
 export const DEFAULT_PREPARE_MS = 60_000;
 export const DEFAULT_EXPORT_TIMEOUT_MS = 60_000;
 
-/** Rejects an export request whose reply did not come in time, or came but was not valid. */
+/** Rejects an export request whose reply did not come in time ('timeout'), or came but was not valid ('invalid'). */
 export class WorkerReplyError extends Error {
   override readonly name = 'WorkerReplyError';
+  constructor(
+    readonly kind: 'timeout' | 'invalid',
+    message: string,
+    /** The wait in seconds ('timeout'), or the check's own (English) words ('invalid'). */
+    readonly params: { seconds?: number; detail?: string },
+  ) {
+    super(message);
+  }
+}
+
+/** Rejects an export request that the worker answered with an error: its code and values (the page words them). */
+export class TrainWorkerError extends Error {
+  override readonly name = 'TrainWorkerError';
+  constructor(
+    readonly code: WorkerErrorCode,
+    readonly params: MessageParams,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type Exported = { manifest: Manifest; weights: Uint8Array; files: Record<string, Uint8Array> };
@@ -156,7 +176,8 @@ export class TrainClient {
       const limit = this.limits.exportReply;
       const timer = setTimeout(() => {
         if (!this.pending.delete(requestId)) return;
-        reject(new WorkerReplyError(`the training worker did not send the model within ${Math.round(limit / 1000)} s; try exporting again`));
+        const seconds = Math.round(limit / 1000);
+        reject(new WorkerReplyError('timeout', `the training worker did not send the model within ${seconds} s; try exporting again`, { seconds }));
       }, limit);
       const settle = (): void => {
         clearTimeout(timer);
@@ -216,7 +237,7 @@ export class TrainClient {
         if (message.requestId !== null) {
           const p = this.pending.get(message.requestId);
           this.pending.delete(message.requestId);
-          p?.reject(new Error(message.message));
+          p?.reject(new TrainWorkerError(message.code, message.params, message.message));
         }
         break;
       default:
@@ -234,7 +255,7 @@ export class TrainClient {
     const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
     const { type, requestId } = data as { type?: unknown; requestId?: unknown };
     if (!has('type') || !has('requestId') || (type !== 'checkpoint' && type !== 'error') || typeof requestId !== 'number') return;
-    this.pending.get(requestId)?.reject(new WorkerReplyError(`the training worker's reply was not valid (${error})`));
+    this.pending.get(requestId)?.reject(new WorkerReplyError('invalid', `the training worker's reply was not valid (${error})`, { detail: error }));
   }
 
   private readonly onError = (event: Event): void => {

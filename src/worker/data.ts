@@ -3,14 +3,14 @@
 // of the source as the CLI does; vocabularies from the training split; the probe tokenised with
 // the task's settings.
 
-import { MAX_TOKENS_PER_SIDE } from '../data/limits';
 import { getTask, makeSplits, splitOf, type Example } from '../data/tasks';
 import { tokenize, type TokenizerSettings } from '../data/tokenize';
 import { learnBpe, type BpeTokenizer } from '../data/bpe';
-import { parseSentencePairs, TsvError } from '../data/tsv';
+import { parseSentencePairs, TsvError, type TsvLineError } from '../data/tsv';
+import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
 import { Vocab } from '../data/vocab';
 import type { PairIds } from '../model/batch';
-import { LIMITS, type LineError, type TrainConfig } from './protocol';
+import { LIMITS, type DataWarning, type DataWarningCode, type LineError, type MessageParams, type TrainConfig, type WorkerErrorCode } from './protocol';
 
 /** Largest vocabulary (specials included) of an in-page model: the output layer grows with it. */
 export const PAGE_MAX_VOCAB = 8000;
@@ -30,7 +30,7 @@ export interface RunData {
   description: string;
   lineErrors: LineError[];
   lineErrorCount: number;
-  warnings: string[];
+  warnings: DataWarning[];
   probe: { source: string[]; target: string[] | null };
   /** A TSV run's subword vocabularies (learned here from its training split). */
   bpe?: { source: BpeTokenizer; target: BpeTokenizer };
@@ -44,10 +44,12 @@ export function pageMerges(pairs: number): number {
   return Math.max(200, Math.min(3000, Math.round(pairs / 8)));
 }
 
-/** A problem that stops the run before training (no usable pairs, a file over the cap…). */
+/** A problem that stops the run before training (no usable pairs, a file over the cap…): a code the page words, its values, its English. */
 export class DataError extends Error {
   override readonly name = 'DataError';
   constructor(
+    readonly code: WorkerErrorCode,
+    readonly params: MessageParams,
     message: string,
     readonly lineErrors: LineError[] = [],
   ) {
@@ -55,19 +57,26 @@ export class DataError extends Error {
   }
 }
 
-function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: Example[]; dev: Example[]; tokenizer: TokenizerSettings; description: string; lineErrors: LineError[]; lineErrorCount: number; warnings: string[]; bpe: { source: BpeTokenizer; target: BpeTokenizer } } {
+/** A TSV line's problem as the protocol carries it (its count, if any, among the values). */
+export function lineError(e: TsvLineError): LineError {
+  return { line: e.line, code: e.code, params: e.n === undefined ? {} : { n: e.n }, message: e.message };
+}
+
+const warning = (code: DataWarningCode, message: string, params: MessageParams = {}): DataWarning => ({ code, params, message });
+
+function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: Example[]; dev: Example[]; tokenizer: TokenizerSettings; description: string; lineErrors: LineError[]; lineErrorCount: number; warnings: DataWarning[]; bpe: { source: BpeTokenizer; target: BpeTokenizer } } {
   const { name, bytes, lowercase } = config.task;
   let parsed;
   try {
     parsed = parseSentencePairs(bytes);
   } catch (err) {
-    if (err instanceof TsvError) throw new DataError(`${name}: ${err.message}`);
+    if (err instanceof TsvError && err.code === 'too-large') throw new DataError('tsv-too-large', { name, mib: TSV_MAX_BYTES / (1024 * 1024) }, `${name}: ${err.message}`);
     throw err;
   }
   // subword units, learned per side from the training split (as `npm run train -- --bpe` does)
   const tokenizer: TokenizerSettings = { level: 'bpe', lowercase };
-  const lineErrors = parsed.errors.slice(0, LIMITS.lineErrors);
-  const warnings: string[] = [];
+  const lineErrors = parsed.errors.slice(0, LIMITS.lineErrors).map(lineError);
+  const warnings: DataWarning[] = [];
   const train: Example[] = [];
   const dev: Example[] = [];
   const trainPairs = parsed.pairs.filter((p) => splitOf(p.source) === 'train');
@@ -91,19 +100,21 @@ function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: 
     if (split === 'train') train.push(example);
     else if (split === 'dev') dev.push(example);
   }
-  if (outOfRange > 0) warnings.push(`${outOfRange} pairs outside the length range ${config.minLength}–${config.maxLength} were left out`);
+  const { minLength: min, maxLength: max } = config;
+  if (outOfRange > 0) warnings.push(warning('out-of-range', `${outOfRange} pairs outside the length range ${min}–${max} were left out`, { n: outOfRange, min, max }));
   if (train.length === 0) {
-    throw new DataError(`${name}: no usable sentence pairs (${parsed.pairs.length} read, ${parsed.errors.length} problems)`, lineErrors);
+    const [read, problems] = [parsed.pairs.length, parsed.errors.length];
+    throw new DataError('no-pairs', { name, read, problems }, `${name}: no usable sentence pairs (${read} read, ${problems} problems)`, lineErrors);
   }
   // a small file may hash no sentence to dev: borrow a tenth of train so progress can be judged
   if (dev.length === 0 && train.length >= 10) {
     dev.push(...train.splice(train.length - Math.max(1, Math.floor(train.length / 10))));
-    warnings.push('no sentence fell in the dev split; a tenth of the training pairs is used as dev');
+    warnings.push(warning('dev-borrowed', 'no sentence fell in the dev split; a tenth of the training pairs is used as dev'));
   }
   const trainCut = train.length > config.trainSize ? train.length - config.trainSize : 0;
   if (trainCut > 0) {
     train.length = config.trainSize;
-    warnings.push(`only the first ${config.trainSize} training pairs are used`);
+    warnings.push(warning('train-cut', `only the first ${config.trainSize} training pairs are used`, { n: config.trainSize }));
   }
   if (dev.length > config.devSize) dev.length = config.devSize;
   return {
@@ -118,7 +129,7 @@ function tsvExamples(config: TrainConfig & { task: { kind: 'tsv' } }): { train: 
   };
 }
 
-/** Build everything a run needs from its config; throws DataError with a user-facing message. */
+/** Build everything a run needs from its config; throws DataError with a code the page words. */
 export function buildRunData(config: TrainConfig): RunData {
   let task: string;
   let tokenizer: TokenizerSettings;
@@ -127,7 +138,7 @@ export function buildRunData(config: TrainConfig): RunData {
   let description: string;
   let lineErrors: LineError[] = [];
   let lineErrorCount = 0;
-  let warnings: string[] = [];
+  let warnings: DataWarning[] = [];
   let bpe: RunData['bpe'];
   if (config.task.kind === 'builtin') {
     const t = getTask(config.task.id);
@@ -136,12 +147,15 @@ export function buildRunData(config: TrainConfig): RunData {
     const minLength = Math.max(config.minLength, t.lengthLimits.min);
     const maxLength = Math.min(config.maxLength, t.lengthLimits.max);
     if (minLength > maxLength) {
-      throw new DataError(`${t.title}: sources can only have ${t.lengthLimits.min}–${t.lengthLimits.max} tokens; the range ${config.minLength}–${config.maxLength} is outside it`);
+      const { min, max } = t.lengthLimits;
+      const message = `${t.title}: sources can only have ${min}–${max} tokens; the range ${config.minLength}–${config.maxLength} is outside it`;
+      throw new DataError('length-range', { min, max, from: config.minLength, to: config.maxLength }, message);
     }
     try {
       ({ train, dev } = makeSplits(t, { seed: config.seed, train: config.trainSize, dev: config.devSize, test: 0, minLength, maxLength }));
     } catch (err) {
-      throw new DataError(err instanceof Error ? err.message : String(err));
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new DataError('split', { detail }, detail);
     }
     description = `task ${t.id} (seed ${config.seed}; ${config.trainSize} train / ${config.devSize} dev; lengths ${minLength}-${maxLength}; generated in the page)`;
   } else {
@@ -167,7 +181,7 @@ export function buildRunData(config: TrainConfig): RunData {
     if (fallback) {
       probeSource = fallback.source.slice(0, MAX_TOKENS_PER_SIDE);
       probeTarget = fallback.target.slice(0, MAX_TOKENS_PER_SIDE);
-      warnings.push('the probe sentence was empty; the first dev pair is used');
+      warnings.push(warning('probe-empty', 'the probe sentence was empty; the first dev pair is used'));
     }
   }
   return {

@@ -1,8 +1,8 @@
 // The page's side of the memory-network training worker (memorySession.ts): start, follow, cancel.
 // Every event is checked before use; a worker that fails, or sends what cannot be read, ends the
-// run with a message (docs/RELIABILITY.md, "worker boundary").
+// run with an error code (docs/RELIABILITY.md, "worker boundary"), which the page words.
 
-import { parseMemoryEvent, type MemoryEvent } from './memoryProtocol';
+import { parseMemoryEvent, type MemoryErrorCode, type MemoryEvent } from './memoryProtocol';
 
 export interface MemoryRun {
   cancel(): void;
@@ -18,20 +18,20 @@ export function startMemoryTraining(cmd: { hops: number; steps: number; seed: nu
     open = false;
     worker.terminate();
   };
-  const fail = (message: string): void => {
+  const fail = (code: MemoryErrorCode, detail = ''): void => {
     if (!open) return;
     end();
-    onEvent({ type: 'error', message });
+    onEvent({ type: 'error', code, detail });
   };
   worker.addEventListener('message', (event: MessageEvent) => {
     if (!open) return;
     const e = parseMemoryEvent(event.data);
-    if (!e) return fail('The training worker sent a message the page cannot read; training was stopped.');
+    if (!e) return fail('bad-event');
     if (e.type === 'done' || e.type === 'error') end();
     onEvent(e);
   });
-  worker.addEventListener('error', (event: ErrorEvent) => fail(`The training worker failed: ${event.message || 'unknown error'}.`));
-  worker.addEventListener('messageerror', () => fail('A message from the training worker could not be read; training was stopped.'));
+  worker.addEventListener('error', (event: ErrorEvent) => fail('crashed', event.message));
+  worker.addEventListener('messageerror', () => fail('unreadable-event'));
   worker.postMessage({ type: 'start', ...cmd });
   return {
     cancel: () => {

@@ -6,6 +6,16 @@
 import * as v from 'valibot';
 import { describeIssue, intIn, isRecord, ownObject } from '../model/schema';
 
+/**
+ * Why a run ended in failure, a code the page words (src/ui/i18n.ts, `err.memory.<code>`): the
+ * worker could not read a command (its schema's issue as `detail`) or deserialise one, or the
+ * training threw (its message as `detail`); and on the page's side (src/worker/memoryClient.ts), an
+ * event it cannot read or deserialise, or the worker's `error` event. An unknown code is refused
+ * with the event, which then ends the run as 'bad-event'.
+ */
+export const MEMORY_ERROR_CODES = ['bad-command', 'unreadable-command', 'failed', 'bad-event', 'crashed', 'unreadable-event'] as const;
+export type MemoryErrorCode = (typeof MEMORY_ERROR_CODES)[number];
+
 /** Training steps the page allows (the CLI allows more). */
 export const MAX_PAGE_MEMORY_STEPS = 5000;
 
@@ -29,7 +39,8 @@ const MEMORY_EVENTS = {
   progress: ownObject({ type: v.literal('progress'), step: finite, steps: finite, loss: finite, ms: finite }),
   eval: ownObject({ type: v.literal('eval'), step: finite, devLoss: finite, one: fraction, two: fraction }),
   done: ownObject({ type: v.literal('done'), manifest: v.string(), weights: v.custom<Uint8Array>((x) => x instanceof Uint8Array), seconds: finite, one: fraction, two: fraction, hopsOnGold: finite }),
-  error: ownObject({ type: v.literal('error'), message: v.pipe(v.string(), v.transform((m) => m.slice(0, 500))) }),
+  /** `detail`: the technical (English) words behind the code, or ''. */
+  error: ownObject({ type: v.literal('error'), code: v.picklist(MEMORY_ERROR_CODES), detail: v.pipe(v.string(), v.transform((m) => m.slice(0, 500))) }),
 };
 
 export type MemoryCommand = v.InferOutput<(typeof MEMORY_COMMANDS)[keyof typeof MEMORY_COMMANDS]>;

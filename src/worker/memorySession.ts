@@ -5,9 +5,12 @@
 
 import { saveMemoryModel } from '../model/memnn/checkpoint';
 import { DEFAULT_MEMORY_TRAINING, evaluateMemory, prepareMemoryTraining } from '../model/memnn/train';
-import { parseMemoryCommand, type MemoryCommand, type MemoryEvent } from './memoryProtocol';
+import { parseMemoryCommand, type MemoryCommand, type MemoryErrorCode, type MemoryEvent } from './memoryProtocol';
 
 export { MAX_PAGE_MEMORY_STEPS, parseMemoryCommand, type MemoryCommand, type MemoryEvent } from './memoryProtocol';
+
+/** The event for a command that could not be deserialised (the worker scope's `messageerror`). */
+export const UNREADABLE_COMMAND: MemoryEvent = { type: 'error', code: 'unreadable-command' satisfies MemoryErrorCode, detail: '' };
 
 export interface MemorySessionHost {
   post(event: MemoryEvent): void;
@@ -25,14 +28,14 @@ export class MemoryTrainSession {
   receive(value: unknown): void {
     const cmd = parseMemoryCommand(value);
     if (typeof cmd === 'string') {
-      this.host.post({ type: 'error', message: `The page sent a command the worker cannot read: ${cmd}.` });
+      this.host.post({ type: 'error', code: 'bad-command', detail: cmd });
       return;
     }
     if (cmd.type === 'cancel') {
       this.running++;
       return;
     }
-    void this.start(cmd).catch((err: unknown) => this.host.post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+    void this.start(cmd).catch((err: unknown) => this.host.post({ type: 'error', code: 'failed', detail: err instanceof Error ? err.message : String(err) }));
   }
 
   private async start(cmd: Extract<MemoryCommand, { type: 'start' }>): Promise<void> {

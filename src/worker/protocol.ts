@@ -13,11 +13,16 @@
 //                 export/checkpoint
 // Worker → page:  ready · pong · train/state · data/ready · train/workers · train/progress ·
 //                 train/snapshot · train/weights · train/guard · train/done · checkpoint · error
+// What the page shows of a failure, a warning or a TSV's line comes as a code with its values
+// (`code`, `params`), which the page words in the reader's language (src/ui/i18n.ts); the English
+// `message` beside it is the CLI's and the logs'.
 // The worker sends progress at most every PROGRESS_INTERVAL_MS (~10 Hz), snapshots every
 // `snapshotEvery` steps (coalesced to the same rate), weights at most every WEIGHTS_INTERVAL_MS.
 
 import * as v from 'valibot';
 import { isTaskId, type TaskId } from '../data/tasks';
+import { TSV_LINE_CODES } from '../data/tsv';
+import type { GradientFailure } from '../train/parallel';
 import { MAX_TOKENS_PER_SIDE, TSV_MAX_BYTES } from '../data/limits';
 import { FILE_NAME_PATTERN, parseManifest } from '../model/checkpoint';
 import { modelIdSchema, MODEL_ID_RULE } from '../model/domain';
@@ -53,6 +58,37 @@ export const LIMITS = {
 } as const;
 
 
+/**
+ * Why the worker reports an `error`, a code the page words (src/ui/i18n.ts, `train.error.<code>`):
+ * the data (a TSV over the size cap, no usable pairs, a length range the task cannot make, a task
+ * that cannot generate the pairs asked for, saved weights that do not fit the run), training (a
+ * gradient worker that could not start, a run stopped by an error), an export (no model yet, a
+ * failed export), the protocol (a command refused or unreadable), or a bug anywhere ('internal').
+ * The English `message` beside it is for logs; an unknown code is refused with its message.
+ */
+export const WORKER_ERROR_CODES = [
+  'tsv-too-large',
+  'no-pairs',
+  'length-range',
+  'split',
+  'resume-mismatch',
+  'gradient-spawn',
+  'stopped',
+  'no-model',
+  'export-failed',
+  'bad-command',
+  'unreadable-command',
+  'internal',
+] as const;
+export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
+
+/** src/train/parallel.ts's kinds of GradientFailure, every one (a type only: the page's bundle leaves the pool out). */
+const GRADIENT_FAILURES = Object.keys({ failed: 1, timeout: 1, 'bad-reply': 1, gone: 1, stopped: 1 } satisfies Record<GradientFailure, 1>) as [GradientFailure, ...GradientFailure[]];
+
+/** What the data left out or changed (`data/ready` warnings), a code the page words (`train.warn.<code>`). */
+export const DATA_WARNING_CODES = ['out-of-range', 'dev-borrowed', 'train-cut', 'probe-empty'] as const;
+export type DataWarningCode = (typeof DATA_WARNING_CODES)[number];
+
 // ---- field schemas ---------------------------------------------------------------------------
 
 const step = intIn(0, LIMITS.steps);
@@ -71,6 +107,29 @@ function list<T extends v.GenericSchema>(item: T, max: number) {
     v.array(item),
   );
 }
+
+/**
+ * The values a coded message's sentence is filled with (src/ui/i18n.ts): counts and limits, a
+ * file's name, and a technical (English) detail; each optional, only the code's own are sent.
+ */
+const ParamsSchema = ownObject({
+  line: v.optional(anyId),
+  n: v.optional(anyId),
+  min: v.optional(anyId),
+  max: v.optional(anyId),
+  from: v.optional(anyId),
+  to: v.optional(anyId),
+  read: v.optional(anyId),
+  problems: v.optional(anyId),
+  seconds: v.optional(finiteIn(0)),
+  mib: v.optional(finiteIn(0)),
+  name: v.optional(text(LIMITS.nameChars)),
+  detail: v.optional(long),
+});
+export type MessageParams = v.InferOutput<typeof ParamsSchema>;
+
+/** A coded message's fields: a code of `codes` (any other is refused), its values, and its English. */
+const coded = <const C extends readonly [string, ...string[]]>(codes: C) => ({ code: oneOf(codes), params: ParamsSchema, message: long });
 
 const tokens = (max: number) => list(text(LIMITS.tokenChars), max);
 const sourceTokens = tokens(MAX_TOKENS_PER_SIDE + 1);
@@ -154,7 +213,8 @@ const WeightTensorsSchema = v.pipe(
 /** Where a resumed run starts: the weights of a step the page received. */
 const ResumePointSchema = ownObject({ step, tensors: WeightTensorsSchema });
 
-const LineErrorsSchema = list(ownObject({ line: anyId, message: long }), LIMITS.lineErrors);
+/** A TSV's problems by line (src/data/tsv.ts's codes; `params.n`: the count its message names). */
+const LineErrorsSchema = list(ownObject({ line: anyId, ...coded(TSV_LINE_CODES) }), LIMITS.lineErrors);
 
 const EvalPointSchema = ownObject({
   step,
@@ -167,6 +227,8 @@ const EvalPointSchema = ownObject({
   best: flag,
 });
 
+const DataWarningSchema = ownObject(coded(DATA_WARNING_CODES));
+
 const RUN_STATES = ['idle', 'preparing', 'running', 'paused', 'done'] as const;
 
 export type TrainConfig = v.InferOutput<typeof TrainConfigSchema>;
@@ -174,6 +236,7 @@ export type TaskSpec = TrainConfig['task'];
 export type WeightTensor = v.InferOutput<typeof WeightTensorSchema>;
 export type ResumePoint = v.InferOutput<typeof ResumePointSchema>;
 export type LineError = v.InferOutput<typeof LineErrorsSchema>[number];
+export type DataWarning = v.InferOutput<typeof DataWarningSchema>;
 export type EvalPoint = v.InferOutput<typeof EvalPointSchema>;
 export type RunState = (typeof RUN_STATES)[number];
 
@@ -239,7 +302,7 @@ const FROM_WORKER = {
     /** TSV problems by line (the first LIMITS.lineErrors), and how many there were in all. */
     lineErrors: LineErrorsSchema,
     lineErrorCount: anyId,
-    warnings: list(long, LIMITS.warnings),
+    warnings: list(DataWarningSchema, LIMITS.warnings),
     /** The probe as the model reads it; target null when it is decoded freely. */
     probe: ownObject({ source: sourceTokens, target: v.nullable(targetTokens) }),
   }),
@@ -247,9 +310,14 @@ const FROM_WORKER = {
    * How many threads compute the run's gradients (sent when a run starts and when that changes).
    * `reason`: 'ok'; 'no-shared-memory' when more were asked for but this page cannot share memory
    * (not cross-origin isolated); 'dropped' when a gradient worker failed and training goes on with
-   * the others (`message` says why, in English, like every worker error).
+   * the others (`failure` says why: src/train/parallel.ts's kind, its values and its English).
    */
-  'train/workers': command('train/workers', { workers: intIn(1, LIMITS.workers), requested: intIn(1, LIMITS.workers), reason: oneOf(['ok', 'no-shared-memory', 'dropped']), message: v.nullable(long) }),
+  'train/workers': command('train/workers', {
+    workers: intIn(1, LIMITS.workers),
+    requested: intIn(1, LIMITS.workers),
+    reason: oneOf(['ok', 'no-shared-memory', 'dropped']),
+    failure: v.nullable(ownObject(coded(GRADIENT_FAILURES))),
+  }),
   'train/progress': command('train/progress', {
     step,
     maxSteps: intIn(1, LIMITS.steps),
@@ -289,7 +357,8 @@ const FROM_WORKER = {
     ),
   ),
   'train/weights': command('train/weights', { step, tensors: WeightTensorsSchema }),
-  'train/guard': command('train/guard', { step, what: oneOf(['loss', 'gradient', 'weights']), restoredStep: step, message: long }),
+  /** The NaN guard tripped: `value` the loss or gradient norm (null for a weight), `restored` whether the last good weights were put back. */
+  'train/guard': command('train/guard', { step, what: oneOf(['loss', 'gradient', 'weights']), value: v.nullable(real), restoredStep: step, restored: flag, message: long }),
   'train/done': command('train/done', {
     reason: oneOf(['steps', 'early-stop']),
     step,
@@ -301,14 +370,16 @@ const FROM_WORKER = {
     elapsedMs: finiteIn(0),
   }),
   checkpoint: command('checkpoint', { requestId: anyId, manifest: ManifestField, weights: typedArray('Uint8Array'), files: v.optional(TokenizerFilesSchema, () => ({})) }),
-  /** Something failed; `lineErrors` carries a TSV's problems when it had no usable pairs. */
-  error: command('error', { scope: oneOf(['data', 'train', 'export', 'protocol']), message: long, requestId: v.nullish(anyId, null), lineErrors: v.nullish(LineErrorsSchema, () => []) }),
+  /** Something failed (`code`: why); `lineErrors` carries a TSV's problems when it had no usable pairs. */
+  error: command('error', { scope: oneOf(['data', 'train', 'export', 'protocol']), ...coded(WORKER_ERROR_CODES), requestId: v.nullish(anyId, null), lineErrors: v.nullish(LineErrorsSchema, () => []) }),
 };
 
 type FromWorkerOf<T extends keyof typeof FROM_WORKER> = v.InferOutput<(typeof FROM_WORKER)[T]>;
 export type FromWorker = FromWorkerOf<keyof typeof FROM_WORKER>;
 export type DataReady = FromWorkerOf<'data/ready'>;
 export type WorkersInfo = FromWorkerOf<'train/workers'>;
+export type WorkerError = FromWorkerOf<'error'>;
+export type GuardTrip = FromWorkerOf<'train/guard'>;
 export type Progress = FromWorkerOf<'train/progress'>;
 export type Snapshot = FromWorkerOf<'train/snapshot'>;
 export type LossPoint = Progress['losses'][number];

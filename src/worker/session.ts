@@ -35,12 +35,15 @@ import {
   WEIGHTS_INTERVAL_MS,
   type EvalPoint,
   type FromWorker,
+  type LineError,
   type LossPoint,
+  type MessageParams,
   type ResumePoint,
   type RunState,
   type Snapshot,
   type ToWorker,
   type TrainConfig,
+  type WorkerErrorCode,
   type WorkersInfo,
 } from './protocol';
 
@@ -67,6 +70,11 @@ function clip(text: string): string {
 
 function errorMessage(err: unknown): string {
   return clip(err instanceof Error ? err.message : String(err));
+}
+
+/** A coded message's English and values, each within the protocol's limits. */
+function clipped<T extends { message: string; params: MessageParams }>(m: T): T {
+  return { ...m, message: clip(m.message), params: m.params.detail === undefined ? m.params : { ...m.params, detail: clip(m.params.detail) } };
 }
 
 
@@ -179,7 +187,7 @@ class Run {
       try {
         this.params.restore(values);
       } catch {
-        throw new DataError('the saved weights do not fit this run (a different model or data?); start again instead');
+        throw new DataError('resume-mismatch', {}, 'the saved weights do not fit this run (a different model or data?); start again instead');
       }
       this.offset = Math.min(resume.step, config.steps);
       // Adam's moments start afresh; the learning rate goes on from the old schedule's value at
@@ -208,8 +216,10 @@ class Run {
     return this.pool ? this.pool.threads : 1;
   }
 
-  workersInfo(reason: WorkersInfo['reason'], message: string | null): WorkersInfo {
-    return { type: 'train/workers', workers: this.workers, requested: this.requestedWorkers, reason, message: message === null ? null : clip(message) };
+  /** How many threads compute now, and why (`dropped`: the gradient worker's failure). */
+  workersInfo(reason: WorkersInfo['reason'], dropped: GradientWorkerError | null = null): WorkersInfo {
+    const failure = dropped && clipped({ code: dropped.kind, params: dropped.params, message: dropped.message });
+    return { type: 'train/workers', workers: this.workers, requested: this.requestedWorkers, reason, failure };
   }
 
   get step(): number {
@@ -279,7 +289,7 @@ class Run {
       } catch (err) {
         if (this.disposed) return null;
         if (!(err instanceof GradientWorkerError)) throw err;
-        this.host.post(this.workersInfo('dropped', `${err.message}; training goes on with ${pool.threads} worker${pool.threads === 1 ? '' : 's'}`));
+        this.host.post(this.workersInfo('dropped', err));
       }
     }
   }
@@ -287,7 +297,8 @@ class Run {
   private afterStep(report: StepReport | GuardReport): void {
     if (this.stepsToTake > 0) this.stepsToTake--;
     if (report.type === 'guard') {
-      this.host.post({ type: 'train/guard', step: this.offset + report.step, what: report.what, restoredStep: this.offset + report.restoredStep, message: clip(report.message) });
+      const { what, value, restored } = report;
+      this.host.post({ type: 'train/guard', step: this.offset + report.step, what, value, restoredStep: this.offset + report.restoredStep, restored, message: clip(report.message) });
       this.last.loss = NaN;
     } else {
       this.last = { loss: report.loss, gradNorm: report.gradNorm, lr: report.lr };
@@ -459,7 +470,8 @@ export class TrainSession {
       for (let k = 1; k < workers; k++) ports.push(spawn.call(this.host));
     } catch (err) {
       // a browser that cannot start one more worker: train on the ones that started
-      this.error('train', `a gradient worker could not be started (${errorMessage(err)})`, null);
+      const detail = errorMessage(err);
+      this.error('train', 'gradient-spawn', { detail }, `a gradient worker could not be started (${detail})`, null);
     }
     this.pool = ports.length > 0 ? new ParallelGradients(ports) : null;
     return this.pool;
@@ -482,14 +494,14 @@ export class TrainSession {
    * settled by the client's own deadline.
    */
   unreadable(): void {
-    this.error('protocol', 'a command from the page could not be read (it could not be deserialised) and was ignored', null);
+    this.error('protocol', 'unreadable-command', {}, 'a command from the page could not be read (it could not be deserialised) and was ignored', null);
   }
 
   /** Handle one incoming message (validated here: a message is data, never trusted). */
   receive(data: unknown): void {
     const parsed = parseToWorker(data);
     if (!parsed.ok) {
-      this.error('protocol', `bad command: ${parsed.error}`, null);
+      this.error('protocol', 'bad-command', { detail: parsed.error }, `bad command: ${parsed.error}`, null);
       return;
     }
     this.handle(parsed.value);
@@ -549,8 +561,14 @@ export class TrainSession {
     this.host.post({ type: 'train/state', state, step: run ? run.step : 0 });
   }
 
-  private error(scope: 'data' | 'train' | 'export' | 'protocol', message: string, requestId: number | null, lineErrors: { line: number; message: string }[] = []): void {
-    this.host.post({ type: 'error', scope, message: clip(message), requestId, lineErrors: lineErrors.slice(0, LIMITS.lineErrors) });
+  private error(scope: 'data' | 'train' | 'export' | 'protocol', code: WorkerErrorCode, params: MessageParams, message: string, requestId: number | null, lineErrors: LineError[] = []): void {
+    this.host.post({ type: 'error', scope, ...clipped({ code, params, message }), requestId, lineErrors: lineErrors.slice(0, LIMITS.lineErrors).map(clipped) });
+  }
+
+  /** An error that has no code of its own (a bug's, in any scope): its message as the detail. */
+  private internal(scope: 'data' | 'train' | 'export', err: unknown, requestId: number | null = null): void {
+    const detail = errorMessage(err);
+    this.error(scope, 'internal', { detail }, detail, requestId);
   }
 
   private start(config: TrainConfig, paused: boolean, resume: ResumePoint | null, workers: number): void {
@@ -567,26 +585,27 @@ export class TrainSession {
         srcVocab: data.srcVocab.size,
         tgtVocab: data.tgtVocab.size,
         description: clip(data.description),
-        lineErrors: data.lineErrors.map((e) => ({ line: e.line, message: clip(e.message) })),
+        lineErrors: data.lineErrors.map(clipped),
         lineErrorCount: data.lineErrorCount,
-        warnings: data.warnings.map(clip),
+        warnings: data.warnings.map(clipped),
         probe: { source: data.probe.source.map((t) => t.slice(0, LIMITS.tokenChars)), target: data.probe.target?.map((t) => t.slice(0, LIMITS.tokenChars)) ?? null },
       });
     } catch (err) {
-      this.error('data', errorMessage(err), null, err instanceof DataError ? err.lineErrors : []);
+      if (err instanceof DataError) this.error('data', err.code, err.params, err.message, null, err.lineErrors);
+      else this.internal('data', err);
       this.postState();
       return;
     }
     this.setRun(run);
     const shared = workers <= 1 || !this.host.spawnGradientWorker || (this.host.sharedMemory ?? canShareMemory());
-    this.host.post(run.workersInfo(shared ? 'ok' : 'no-shared-memory', null));
+    this.host.post(run.workersInfo(shared ? 'ok' : 'no-shared-memory'));
     run.state = paused ? 'paused' : 'running';
     // the untrained alignment opens the replay
     try {
       run.flush(true);
       this.host.post(run.snapshot());
     } catch (err) {
-      this.error('train', errorMessage(err), null);
+      this.internal('train', err);
     }
     this.postState();
     this.kick();
@@ -628,7 +647,8 @@ export class TrainSession {
         run.state = 'paused';
         run.stepsToTake = 0;
         run.pausePending = false;
-        this.error('train', `training stopped: ${errorMessage(err)}`, null);
+        const detail = errorMessage(err);
+        this.error('train', 'stopped', { detail }, `training stopped: ${detail}`, null);
         this.postState();
       },
     );
@@ -637,7 +657,7 @@ export class TrainSession {
   private async exportCheckpoint(requestId: number, id: string, title: string): Promise<void> {
     const run = this.run;
     if (!run) {
-      this.error('export', 'there is no trained model to export yet', requestId);
+      this.error('export', 'no-model', {}, 'there is no trained model to export yet', requestId);
       return;
     }
     try {
@@ -680,7 +700,8 @@ export class TrainSession {
       });
       this.host.post({ type: 'checkpoint', requestId, manifest, weights, files });
     } catch (err) {
-      this.error('export', `the model could not be exported: ${errorMessage(err)}`, requestId);
+      const detail = errorMessage(err);
+      this.error('export', 'export-failed', { detail }, `the model could not be exported: ${detail}`, requestId);
     }
   }
 }

@@ -71,12 +71,12 @@ describe('parseSentencePairs on a file with problems', () => {
 
   it('reports each bad line by number and keeps the good ones', () => {
     expect(result.errors).toEqual([
-      { line: 3, message: 'line 3: not valid UTF-8' },
-      { line: 4, message: 'line 4: expected 2 or 3 tab-separated columns, found 1' },
-      { line: 5, message: 'line 5: not valid UTF-8' },
-      { line: 6, message: 'line 6: expected 2 or 3 tab-separated columns, found 4' },
-      { line: 7, message: 'line 7: empty target' },
-      { line: 8, message: 'line 8: empty source' },
+      { line: 3, code: 'not-utf8', message: 'line 3: not valid UTF-8' },
+      { line: 4, code: 'columns', n: 1, message: 'line 4: expected 2 or 3 tab-separated columns, found 1' },
+      { line: 5, code: 'not-utf8', message: 'line 5: not valid UTF-8' },
+      { line: 6, code: 'columns', n: 4, message: 'line 6: expected 2 or 3 tab-separated columns, found 4' },
+      { line: 7, code: 'empty-target', message: 'line 7: empty target' },
+      { line: 8, code: 'empty-source', message: 'line 8: empty source' },
     ]);
     expect(result.pairs.map((p) => p.line)).toEqual([1, 2, 9, 10]);
     expect(result.pairs[3]).toMatchObject({ source: 'L’été arrive.', target: 'Summer is coming.' });
@@ -86,7 +86,7 @@ describe('parseSentencePairs on a file with problems', () => {
   it('numbers the lines of a CR-only (old Mac) file with a bad byte, and of a mixed file', () => {
     const oldMac = new Uint8Array([...utf8('a\tb\rc\td\r'), 0x65, 0xff, 0x09, 0x66, ...utf8('\rg\th\r')]);
     const result = parseSentencePairs(oldMac);
-    expect(result.errors).toEqual([{ line: 3, message: 'line 3: not valid UTF-8' }]);
+    expect(result.errors).toEqual([{ line: 3, code: 'not-utf8', message: 'line 3: not valid UTF-8' }]);
     expect(result.pairs.map((p) => [p.line, p.source, p.target])).toEqual([
       [1, 'a', 'b'],
       [2, 'c', 'd'],
@@ -94,7 +94,7 @@ describe('parseSentencePairs on a file with problems', () => {
     ]);
     const mixed = new Uint8Array([...utf8('a\tb\r\nc\td\re\tf\n'), 0xc3, 0x28, ...utf8('\tx\rg\th\r\n')]);
     const m = parseSentencePairs(mixed);
-    expect(m.errors).toEqual([{ line: 4, message: 'line 4: not valid UTF-8' }]);
+    expect(m.errors).toEqual([{ line: 4, code: 'not-utf8', message: 'line 4: not valid UTF-8' }]);
     expect(m.pairs.map((p) => [p.line, p.source, p.target])).toEqual([
       [1, 'a', 'b'],
       [2, 'c', 'd'],
@@ -104,7 +104,7 @@ describe('parseSentencePairs on a file with problems', () => {
   });
 
   it('says which side is empty', () => {
-    expect(parseSentencePairs(' \t \tattribution').errors).toEqual([{ line: 1, message: 'line 1: empty source and target' }]);
+    expect(parseSentencePairs(' \t \tattribution').errors).toEqual([{ line: 1, code: 'empty-both', message: 'line 1: empty source and target' }]);
     expect(parseSentencePairs(' \t ')).toEqual({ pairs: [], errors: [], skippedBlank: 1 }); // only whitespace: a blank line
   });
 });
@@ -114,16 +114,16 @@ describe('parseSentencePairs guards', () => {
     const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
     expect(parseSentencePairs(bytes)).toEqual({
       pairs: [],
-      errors: [{ line: 3, message: 'the file looks binary (NUL bytes at line 3)' }], // PNG: \r\n, then \x1a\n
+      errors: [{ line: 3, code: 'binary', message: 'the file looks binary (NUL bytes at line 3)' }], // PNG: \r\n, then \x1a\n
       skippedBlank: 0,
     });
     const first = parseSentencePairs(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]));
-    expect(first.errors).toEqual([{ line: 1, message: 'the file looks binary (NUL bytes at line 1)' }]);
-    expect(parseSentencePairs('a\tb\nc\u0000\td').errors).toEqual([{ line: 2, message: 'the file looks binary (NUL bytes at line 2)' }]);
+    expect(first.errors).toEqual([{ line: 1, code: 'binary', message: 'the file looks binary (NUL bytes at line 1)' }]);
+    expect(parseSentencePairs('a\tb\nc\u0000\td').errors).toEqual([{ line: 2, code: 'binary', message: 'the file looks binary (NUL bytes at line 2)' }]);
     // mixed line ends are counted alike in bytes and text: CRLF once, a lone CR and an LF each once
     const mixed = 'a\tb\r\nc\td\re\tf\ng\u0000';
-    expect(parseSentencePairs(mixed).errors).toEqual([{ line: 4, message: 'the file looks binary (NUL bytes at line 4)' }]);
-    expect(parseSentencePairs(utf8(mixed)).errors).toEqual([{ line: 4, message: 'the file looks binary (NUL bytes at line 4)' }]);
+    expect(parseSentencePairs(mixed).errors).toEqual([{ line: 4, code: 'binary', message: 'the file looks binary (NUL bytes at line 4)' }]);
+    expect(parseSentencePairs(utf8(mixed)).errors).toEqual([{ line: 4, code: 'binary', message: 'the file looks binary (NUL bytes at line 4)' }]);
   });
 
   it('recognises UTF-16 by its BOM', () => {
@@ -131,6 +131,7 @@ describe('parseSentencePairs guards', () => {
     const result = parseSentencePairs(utf16);
     expect(result.pairs).toEqual([]);
     expect(result.errors[0]?.message).toMatch(/^line 1: .*UTF-16.*UTF-8/);
+    expect(result.errors[0]?.code).toBe('utf16');
   });
 
   it('throws TsvError for input over the size cap, before reading it', () => {
@@ -138,6 +139,7 @@ describe('parseSentencePairs guards', () => {
     const big = new Uint8Array(TSV_MAX_BYTES + 1); // all NUL: would be "binary" if it were read
     expect(() => parseSentencePairs(big)).toThrow(TsvError);
     expect(() => parseSentencePairs(big)).toThrow(/limit is 10\.0 MiB/);
+    expect(() => parseSentencePairs(big)).toThrow(expect.objectContaining({ code: 'too-large' }));
     expect(() => parseSentencePairs('a\tb\n'.repeat(10), { maxBytes: 39 })).toThrow(/40 bytes; the limit is 39 bytes/);
     expect(parseSentencePairs('a\tb\n'.repeat(10), { maxBytes: 40 }).pairs).toHaveLength(10);
   });
@@ -154,7 +156,7 @@ describe('parseSentencePairs guards', () => {
     const text = ['a\t1', '', 'b\t2', 'c\t3', 'd\t4'].join('\n');
     const result = parseSentencePairs(text, { maxPairs: 2 });
     expect(result.pairs.map((p) => p.source)).toEqual(['a', 'b']);
-    expect(result.errors).toEqual([{ line: 4, message: 'line 4: more than 2 sentence pairs; stopped reading here' }]);
+    expect(result.errors).toEqual([{ line: 4, code: 'too-many-pairs', n: 2, message: 'line 4: more than 2 sentence pairs; stopped reading here' }]);
   });
 
   it('stops collecting after too many errors, with a summary', () => {
@@ -162,7 +164,7 @@ describe('parseSentencePairs guards', () => {
     const text = Array.from({ length: 2000 }, (_, k) => (k === 1500 ? 'ok\tfine' : `broken line ${k}`)).join('\n');
     const result = parseSentencePairs(text);
     expect(result.errors).toHaveLength(1001);
-    expect(result.errors[1000]).toEqual({ line: 1001, message: 'line 1001: too many errors (more than 1000); stopped reading here' });
+    expect(result.errors[1000]).toEqual({ line: 1001, code: 'too-many-errors', n: 1000, message: 'line 1001: too many errors (more than 1000); stopped reading here' });
     expect(result.pairs).toEqual([]); // line 1501 was never reached
     const small = parseSentencePairs('x\ny\nz\na\tb', { maxErrors: 2 });
     expect(small.errors.map((e) => e.line)).toEqual([1, 2, 3]);
@@ -170,7 +172,7 @@ describe('parseSentencePairs guards', () => {
   });
 
   it('rejects invalid options with TsvError', () => {
-    expect(() => parseSentencePairs('a\tb', { maxPairs: 0 })).toThrow(TsvError);
+    expect(() => parseSentencePairs('a\tb', { maxPairs: 0 })).toThrow(expect.objectContaining({ name: 'TsvError', code: 'options' }));
     expect(() => parseSentencePairs('a\tb', { maxBytes: 1.5 })).toThrow(TsvError);
   });
 

@@ -9,10 +9,18 @@ import { deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getTask, TASK_IDS } from '../../src/data/tasks';
 import { parseFragment, ShareStateError, type ShareProblem } from '../../src/export/permalink';
+import { HeatmapExportError } from '../../src/export/heatmapSvg';
 import { CheckpointError, type CheckpointErrorCode } from '../../src/model/checkpoint';
 import { CatalogError, FetchError } from '../../src/store/catalog';
-import { decodeReason, errorReason } from '../../src/store/errorReason';
-import { WorkerGoneError } from '../../src/worker/client';
+import { analysisReason, decodeReason, errorReason } from '../../src/store/errorReason';
+import type { AnalysisFailure } from '../../src/worker/analysisClient';
+import { parseSentencePairs, TSV_LINE_CODES, type TsvLineCode } from '../../src/data/tsv';
+import { errorNotice } from '../../src/store/modelDb';
+import { droppedMessage, guardMessage, lineErrorMessage, warningMessage, workerErrorMessage } from '../../src/store/trainReason';
+import type { GradientFailure } from '../../src/train/parallel';
+import { TrainWorkerError, WorkerGoneError, WorkerReplyError } from '../../src/worker/client';
+import { lineError } from '../../src/worker/data';
+import { WORKER_ERROR_CODES, type DataWarningCode, type MessageParams, type WorkerErrorCode } from '../../src/worker/protocol';
 import type { NoticeMessage } from '../../src/store/notices';
 import { VARIANT_INFO, VARIANTS } from '../../src/model/config';
 import { useStore } from '../../src/store/store';
@@ -277,6 +285,10 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
       new WorkerGoneError('start', 'x', { detail: 'boom' }),
       new WorkerGoneError('crashed', 'x', { detail: 'boom' }),
       new WorkerGoneError('silent', 'x', { seconds: 12 }),
+      ...(['too-large', 'bad-shape', 'empty', 'bad-font'] as const).map((kind) => new HeatmapExportError(kind, 'the exporter’s detail')),
+      new WorkerReplyError('timeout', 'x', { seconds: 60 }),
+      new WorkerReplyError('invalid', 'x', { detail: 'checkpoint.manifest is not valid' }),
+      new TrainWorkerError('no-model', {}, 'there is no trained model to export yet'),
     ];
     for (const err of errors) {
       const reason = errorReason(err);
@@ -336,5 +348,141 @@ describe('why something failed, in the reader’s language (issue 11)', () => {
     expect(shown).toBe('无法加载模型“en-fr-additive”：无法获取模型 en-fr-additive 的清单：HTTP 404');
     expect(shown).not.toContain('could not fetch');
     expect(noticeAbout('en-fr-additive')).toBe('The model “en-fr-additive” could not be loaded: could not fetch the manifest of en-fr-additive: HTTP 404');
+  });
+});
+
+describe('the workers’ failures in the reader’s language (issue 11: all English in i18n.ts)', () => {
+  beforeEach(resetStore);
+  afterEach(resetStore);
+
+  /** A notice as the page shows it in English, then in Chinese. */
+  function shownNotice(m: NoticeMessage): { en: string; zh: string } {
+    useStore.setState({ notices: [] });
+    useStore.getState().notify('warning', m);
+    const shownIn = (lang: 'en' | 'zh'): string => {
+      useStore.setState({ lang });
+      const { container, unmount } = render(<Notices />);
+      const text = container.querySelector('.notice p')?.textContent ?? '';
+      unmount();
+      return text;
+    };
+    return { en: shownIn('en'), zh: shownIn('zh') };
+  }
+
+  it('the analysis worker given up, by kind, with the browser’s or the worker’s words only inside', () => {
+    const kinds: Record<AnalysisFailure['kind'], string> = {
+      start: 'The analysis worker could not start (no workers); the page decodes on its own thread.',
+      crashed: 'The analysis worker failed (boom); the page decodes on its own thread.',
+      send: 'A request could not be sent to the analysis worker (DataCloneError); the page decodes on its own thread.',
+      unreadable: 'A message from the analysis worker could not be read; the page decodes on its own thread.',
+      'bad-event': 'The analysis worker sent a message the page cannot read; the page decodes on its own thread.',
+      load: 'The analysis worker could not load the model (bad weights); the page decodes on its own thread.',
+    };
+    const details: Partial<Record<AnalysisFailure['kind'], string>> = { start: 'no workers', crashed: 'boom', send: 'DataCloneError', load: 'bad weights' };
+    for (const [kind, english] of Object.entries(kinds) as Array<[AnalysisFailure['kind'], string]>) {
+      const detail = details[kind];
+      const shown = shownNotice({ key: 'notice.analysisWorker', vars: { reason: analysisReason({ kind, ...(detail ? { detail } : {}) }) } });
+      expect(shown.en).toBe(english);
+      expect(shown.zh).toMatch(/^\p{Script=Han}.*；页面改在主线程上解码。$/u);
+      if (detail) expect(shown.zh).toContain(`（${detail}）`);
+    }
+    // an error event without a message
+    expect(shownNotice({ key: 'notice.analysisWorker', vars: { reason: analysisReason({ kind: 'crashed' }) } }).zh).toBe('分析线程出错（未知错误）；页面改在主线程上解码。');
+  });
+});
+
+describe('the training worker’s codes in the reader’s language (issue 11)', () => {
+  const noPlaceholder = /\{\w+\}/;
+  const both = (m: NoticeMessage): { en: string; zh: string } => ({ en: english(m), zh: translateMessage('zh', m) });
+  const expectWorded = (m: NoticeMessage, what: string): { en: string; zh: string } => {
+    const shown = both(m);
+    expect(shown.en, what).not.toMatch(noPlaceholder);
+    expect(shown.zh, what).not.toMatch(noPlaceholder);
+    expect(shown.zh, what).toMatch(HAN);
+    return shown;
+  };
+
+  it('every error code of the worker has a sentence in both languages, filled with its values', () => {
+    // every code (a type error here when one is added), with the values the worker sends with it
+    const PARAMS = {
+      'tsv-too-large': { name: 'big.tsv', mib: 10 },
+      'no-pairs': { name: 'bad.tsv', read: 3, problems: 2 },
+      'length-range': { min: 3, max: 12, from: 20, to: 30 },
+      split: { detail: 'en-fr: could not produce a sentence of length [40, 50]' },
+      'resume-mismatch': {},
+      'gradient-spawn': { detail: 'too many workers' },
+      stopped: { detail: 'boom' },
+      'no-model': {},
+      'export-failed': { detail: 'boom' },
+      'bad-command': { detail: 'train/start.config.lr must be a finite number' },
+      'unreadable-command': {},
+      internal: { detail: 'boom' },
+    } satisfies Record<WorkerErrorCode, MessageParams>;
+    expect(Object.keys(PARAMS).sort()).toEqual([...WORKER_ERROR_CODES].sort());
+    for (const [code, params] of Object.entries(PARAMS) as Array<[WorkerErrorCode, MessageParams]>) {
+      const shown = expectWorded(workerErrorMessage({ code, params }), code);
+      for (const value of Object.values(params)) {
+        expect(shown.en).toContain(String(value));
+        expect(shown.zh).toContain(String(value));
+      }
+    }
+    expect(both(workerErrorMessage({ code: 'no-pairs', params: PARAMS['no-pairs'] }))).toEqual({
+      en: 'bad.tsv: no usable sentence pairs (3 read, 2 problems)',
+      zh: 'bad.tsv：没有可用的句对（读到 3 对，有 2 处问题）',
+    });
+    // an export that failed, as the notice says it (the client rejects with the worker's code)
+    const notice = errorNotice(new TrainWorkerError('export-failed', { detail: 'boom' }, 'the model could not be exported: boom'));
+    expect(both(notice)).toEqual({ en: 'the model could not be exported (boom)', zh: '出错了：无法导出模型（boom）' });
+    for (const err of [new WorkerReplyError('timeout', 'x', { seconds: 60 }), new WorkerReplyError('invalid', 'x', { detail: 'checkpoint.manifest is not valid' })]) {
+      expectWorded(errorNotice(err), err.kind);
+    }
+  });
+
+  it('a TSV’s line problems: the page’s English is the parser’s, and each has its Chinese', () => {
+    const text = ['a\tb', 'one column', '\tcible', 'source\t', ' \t \tattribution', 'a\tb\tc\td'].join('\n') + '\n';
+    // and a last line that is not UTF-8
+    const raw = parseSentencePairs(new Uint8Array([...new TextEncoder().encode(text), 0xc3, 0x28, 0x09, 0x78, 0x0a]));
+    const special = [
+      ...parseSentencePairs(new Uint8Array([0xff, 0xfe, 0x61, 0x00])).errors,
+      ...parseSentencePairs('a\tb\nc\u0000').errors,
+      ...parseSentencePairs('x\n'.repeat(3), { maxErrors: 2 }).errors,
+      ...parseSentencePairs('a\tb\n'.repeat(3), { maxPairs: 2 }).errors,
+    ];
+    const seen = new Set<TsvLineCode>();
+    for (const e of [...raw.errors, ...special]) {
+      seen.add(e.code);
+      const shown = expectWorded(lineErrorMessage(lineError(e)), e.code);
+      expect(shown.en).toBe(e.message);
+      expect(shown.zh).toContain(String(e.line));
+    }
+    expect([...seen].sort()).toEqual([...TSV_LINE_CODES].sort());
+    expect(both(lineErrorMessage({ line: 4, code: 'columns', params: { n: 1 }, message: '' })).zh).toBe('第 4 行：应有 2 或 3 列（以制表符分隔），实际有 1 列');
+  });
+
+  it('warnings about the data, guard trips and dropped gradient workers, in both languages', () => {
+    const WARNINGS = {
+      'out-of-range': { n: 7, min: 3, max: 12 },
+      'dev-borrowed': {},
+      'train-cut': { n: 2000 },
+      'probe-empty': {},
+    } satisfies Record<DataWarningCode, MessageParams>;
+    for (const [code, params] of Object.entries(WARNINGS) as Array<[DataWarningCode, MessageParams]>) expectWorded(warningMessage({ code, params, message: '' }), code);
+    expect(english(warningMessage({ code: 'out-of-range', params: WARNINGS['out-of-range'], message: '' }))).toBe('7 pairs outside the length range 3–12 were left out');
+    const DROPPED = {
+      failed: { detail: 'Uncaught RangeError' },
+      timeout: { seconds: 10 },
+      'bad-reply': {},
+      gone: {},
+      stopped: {},
+    } satisfies Record<GradientFailure, MessageParams>;
+    for (const [code, params] of Object.entries(DROPPED) as Array<[GradientFailure, MessageParams]>) expectWorded(droppedMessage({ code, params }), code);
+    expect(both(droppedMessage({ code: 'timeout', params: { seconds: 0.5 } }))).toEqual({ en: 'It did not answer within 0.5 s.', zh: '它在 0.5 秒内没有回复。' });
+    // the guard: the page's English is the Trainer's (the CLI prints that one)
+    const trips = [
+      { step: 3, what: 'loss', value: NaN, restoredStep: 2, restored: false, message: 'Step 3: the loss became NaN; the update was skipped.' },
+      { step: 8, what: 'gradient', value: Infinity, restoredStep: 7, restored: false, message: 'Step 8: the gradient norm became Infinity; the update was skipped.' },
+      { step: 50, what: 'weights', value: null, restoredStep: 0, restored: true, message: 'Step 50: a weight became NaN or infinite; the update was skipped and the last good weights (step 0) restored.' },
+    ] as const;
+    for (const trip of trips) expect(expectWorded(guardMessage(trip), trip.what).en).toBe(trip.message);
   });
 });

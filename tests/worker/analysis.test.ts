@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { decodeAnalysis, type Analysis } from '../../src/model/analysis';
 import type { LoadedModel } from '../../src/model/bundle';
 import { createDerivation, type Decoder, type DerivationSource } from '../../src/store/derived';
-import { AnalysisClient } from '../../src/worker/analysisClient';
+import { AnalysisClient, type AnalysisFailure } from '../../src/worker/analysisClient';
 import { AnalysisSession, parseAnalysisCommand, type AnalysisEvent, type DecodeRequest } from '../../src/worker/analysisSession';
 import type { WorkerLike } from '../../src/worker/client';
 import { loadedModel } from '../ui/panels/helpers';
@@ -111,7 +111,7 @@ describe('AnalysisClient (the page side)', () => {
   it('gives the worker up once when it fails: pending requests reject, nothing more is sent', async () => {
     const model = await loadedModel('additive');
     const worker = new SessionWorker();
-    const reasons: string[] = [];
+    const reasons: AnalysisFailure[] = [];
     const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
     client.accepts(model);
     await tick();
@@ -119,8 +119,7 @@ describe('AnalysisClient (the page side)', () => {
     worker.fire('error');
     worker.fire('error');
     await expect(pending).rejects.toThrow(/failed/);
-    expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toMatch(/own thread/);
+    expect(reasons).toEqual([{ kind: 'crashed', detail: 'boom' }]);
     expect(worker.terminated).toBe(true);
     expect(client.accepts(model)).toBe(false);
   });
@@ -128,11 +127,31 @@ describe('AnalysisClient (the page side)', () => {
   it('a message it cannot read ends the worker with a message', async () => {
     const model = await loadedModel('additive');
     const worker = new SessionWorker();
-    const reasons: string[] = [];
+    const reasons: AnalysisFailure[] = [];
     const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
     client.accepts(model);
     worker.emit({ type: 'result', id: 1, analysis: { trace: 'nope' } });
-    expect(reasons[0]).toMatch(/cannot read/);
+    expect(reasons).toEqual([{ kind: 'bad-event' }]);
+  });
+
+  it('a worker that cannot start, or cannot load the model, says which with its own words as the detail', async () => {
+    const model = await loadedModel('additive');
+    const reasons: AnalysisFailure[] = [];
+    const broken = new AnalysisClient({
+      spawn: () => {
+        throw new Error('no workers here');
+      },
+      onFail: (r) => reasons.push(r),
+    });
+    expect(broken.accepts(model)).toBe(false);
+    const worker = new SessionWorker();
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
+    client.accepts(model);
+    worker.emit({ type: 'load-failed', key: 1, message: 'the weights are gone' });
+    expect(reasons).toEqual([
+      { kind: 'start', detail: 'no workers here' },
+      { kind: 'load', detail: 'the weights are gone' },
+    ]);
   });
 });
 

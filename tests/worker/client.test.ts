@@ -209,8 +209,10 @@ describe('TrainClient', () => {
     const a = client.exportCheckpoint('trained-a', 'A');
     const b = client.exportCheckpoint('trained-b', 'B');
     const [first, second] = worker.sent.filter((s) => (s[0] as { type: string }).type === 'export/checkpoint').map((s) => s[0] as { requestId: number });
-    worker.emit({ type: 'error', scope: 'export', message: 'nothing to export', requestId: second?.requestId, lineErrors: [] });
+    worker.emit({ type: 'error', scope: 'export', code: 'no-model', params: {}, message: 'nothing to export', requestId: second?.requestId, lineErrors: [] });
+    // the worker's code and values travel with the error (the page words them), its English as the message
     await expect(b).rejects.toThrow('nothing to export');
+    await expect(b).rejects.toMatchObject({ name: 'TrainWorkerError', code: 'no-model', params: {} });
     // a checkpoint with a broken manifest is refused by validation: it was `a`'s one reply, so
     // `a` is rejected at once, saying why, and the worker carries on
     const c = client.exportCheckpoint('trained-c', 'C');
@@ -218,6 +220,7 @@ describe('TrainClient', () => {
     expect(invalid).toHaveLength(1);
     await expect(a).rejects.toThrow(WorkerReplyError);
     await expect(a).rejects.toThrow(/reply was not valid \(checkpoint\.manifest/);
+    await expect(a).rejects.toMatchObject({ kind: 'invalid', params: { detail: expect.stringMatching(/^checkpoint\.manifest/) } });
     expect(client.alive).toBe(true);
     // a refused message naming no pending request rejects nothing
     worker.emit({ type: 'checkpoint', requestId: 999, manifest: {}, weights: new Uint8Array(1) });
@@ -239,11 +242,12 @@ describe('TrainClient', () => {
     await exported;
     expect(settled).toBeInstanceOf(WorkerReplyError);
     expect((settled as Error).message).toBe('the training worker did not send the model within 5 s; try exporting again');
+    expect(settled).toMatchObject({ kind: 'timeout', params: { seconds: 5 } });
     expect(client.alive).toBe(true);
     expect(dead).toEqual([]);
     // the late reply finds nothing pending and breaks nothing
     const [req] = worker.sent.filter((s) => (s[0] as { type: string }).type === 'export/checkpoint').map((s) => s[0] as { requestId: number });
-    worker.emit({ type: 'error', scope: 'export', message: 'late', requestId: req?.requestId, lineErrors: [] });
+    worker.emit({ type: 'error', scope: 'export', code: 'internal', params: { detail: 'late' }, message: 'late', requestId: req?.requestId, lineErrors: [] });
     expect(client.alive).toBe(true);
     client.dispose();
   });

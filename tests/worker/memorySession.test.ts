@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadMemoryModel, parseMemoryManifestText } from '../../src/model/memnn/checkpoint';
 import { parseMemoryEvent } from '../../src/worker/memoryClient';
-import { MemoryTrainSession, parseMemoryCommand, type MemoryEvent } from '../../src/worker/memorySession';
+import { MemoryTrainSession, parseMemoryCommand, UNREADABLE_COMMAND, type MemoryEvent } from '../../src/worker/memorySession';
 
 function host(): { events: MemoryEvent[]; drain(): Promise<void>; session: MemoryTrainSession } {
   const events: MemoryEvent[] = [];
@@ -37,7 +37,7 @@ describe('memory training session', () => {
     expect(parseMemoryCommand({ type: 'start', hops: 2, steps: 10, seed: 1, extra: true })).toEqual({ type: 'start', hops: 2, steps: 10, seed: 1 });
     const { events, session } = host();
     session.receive({ type: 'start', hops: '3' });
-    expect(events).toEqual([{ type: 'error', message: expect.stringMatching(/cannot read: hops/) }]);
+    expect(events).toEqual([{ type: 'error', code: 'bad-command', detail: expect.stringMatching(/^hops/) }]);
   });
 
   it('trains, reports, and sends a checkpoint that loads', async () => {
@@ -71,8 +71,12 @@ describe('memory training session', () => {
     expect(parseMemoryEvent({ type: 'progress', step: 1, steps: 2, loss: NaN, ms: 3 })).toBeNull();
     expect(parseMemoryEvent({ type: 'eval', step: 1, devLoss: 1, one: 2, two: 0 })).toBeNull();
     expect(parseMemoryEvent({ type: 'done', manifest: '{}', weights: [1, 2], seconds: 1, one: 1, two: 1, hopsOnGold: 1 })).toBeNull();
-    expect(parseMemoryEvent({ type: 'error', message: 'x'.repeat(2000) })).toEqual({ type: 'error', message: 'x'.repeat(500) });
+    expect(parseMemoryEvent({ type: 'error', code: 'failed', detail: 'x'.repeat(2000) })).toEqual({ type: 'error', code: 'failed', detail: 'x'.repeat(500) });
+    // an error is a code the page words: one it does not know, or English alone, is refused (the run then ends as 'bad-event')
+    expect(parseMemoryEvent({ type: 'error', code: 'exploded', detail: '' })).toBeNull();
+    expect(parseMemoryEvent({ type: 'error', message: 'Training failed.' })).toBeNull();
+    expect(parseMemoryEvent(UNREADABLE_COMMAND)).toEqual({ type: 'error', code: 'unreadable-command', detail: '' });
     expect(parseMemoryEvent('progress')).toBeNull();
-    expect(parseMemoryEvent(Object.assign(Object.create({ type: 'error' }) as object, { message: 'x' }))).toBeNull();
+    expect(parseMemoryEvent(Object.assign(Object.create({ type: 'error' }) as object, { code: 'failed', detail: 'x' }))).toBeNull();
   });
 });

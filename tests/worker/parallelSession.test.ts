@@ -89,7 +89,7 @@ describe('TrainSession on several threads', () => {
   it('same seed and batch: 2 and 3 workers give the one-worker loss curve within round-off, and the same probe', async () => {
     const one = harness();
     const base = await curve(one, 1);
-    expect(one.of('train/workers')).toEqual([{ type: 'train/workers', workers: 1, requested: 1, reason: 'ok', message: null }]);
+    expect(one.of('train/workers')).toEqual([{ type: 'train/workers', workers: 1, requested: 1, reason: 'ok', failure: null }]);
     for (const workers of [2, 3]) {
       const h = harness();
       const losses = await curve(h, workers);
@@ -134,7 +134,7 @@ describe('TrainSession on several threads', () => {
     const dropped = h.of('train/workers').filter((m) => m.reason === 'dropped');
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatchObject({ workers: 2, requested: 3 });
-    expect(dropped[0]?.message).toMatch(/a gradient worker failed: .*training goes on with 2 workers/);
+    expect(dropped[0]?.failure).toMatchObject({ code: 'failed', params: { detail: expect.any(String) }, message: expect.stringMatching(/^a gradient worker failed: /) });
     expectSameCurve(
       h.of('train/progress').flatMap((p) => p.losses.map((l) => l.loss)),
       base,
@@ -146,7 +146,7 @@ describe('TrainSession on several threads', () => {
     const h = harness({ sharedMemory: false, spawnGradientWorker: () => ((spawns += 1), spawnNodeGradPort()) });
     const losses = await curve(h, 4);
     expect(spawns).toBe(0);
-    expect(h.of('train/workers')).toEqual([{ type: 'train/workers', workers: 1, requested: 4, reason: 'no-shared-memory', message: null }]);
+    expect(h.of('train/workers')).toEqual([{ type: 'train/workers', workers: 1, requested: 4, reason: 'no-shared-memory', failure: null }]);
     expect(losses).toHaveLength(30);
   }, 60_000);
 });

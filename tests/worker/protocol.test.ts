@@ -9,6 +9,8 @@ const config = (): TrainConfig => {
   return c;
 };
 
+const DATA_READY = { type: 'data/ready', train: 10, dev: 2, srcVocab: 9, tgtVocab: 9, description: 'task reverse', lineErrors: [], lineErrorCount: 0, warnings: [], probe: { source: ['a'], target: null } };
+
 const start = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'train/start', config: { ...config(), ...patch }, paused: false, resume: null });
 
 function rejects(data: unknown, pattern: RegExp): void {
@@ -133,8 +135,47 @@ describe('parseFromWorker (what the page accepts from the worker)', () => {
       elapsedMs: 123,
     });
     expect(progress.ok).toBe(true);
-    expect(parseFromWorker({ type: 'train/guard', step: 4, what: 'loss', restoredStep: 0, message: 'Step 4: the loss became NaN' }).ok).toBe(true);
-    expect(parseFromWorker({ type: 'error', scope: 'data', message: 'no pairs', requestId: null, lineErrors: [{ line: 2, message: 'line 2: empty target' }] }).ok).toBe(true);
+    expect(parseFromWorker({ type: 'train/guard', step: 4, what: 'loss', value: NaN, restoredStep: 0, restored: false, message: 'Step 4: the loss became NaN' }).ok).toBe(true);
+    expect(parseFromWorker(dataError()).ok).toBe(true);
+  });
+
+  /** A data error with one TSV line's problem, as the worker sends it. */
+  const dataError = (patch: Record<string, unknown> = {}, line: Record<string, unknown> = {}): Record<string, unknown> => ({
+    type: 'error',
+    scope: 'data',
+    code: 'no-pairs',
+    params: { name: 'pairs.tsv', read: 1, problems: 1 },
+    message: 'no pairs',
+    requestId: null,
+    lineErrors: [{ line: 2, code: 'empty-target', params: {}, message: 'line 2: empty target', ...line }],
+    ...patch,
+  });
+
+  it('carries each failure, warning and line problem as a code with its values; an unknown code is refused', () => {
+    const ok = parseFromWorker(dataError());
+    expect(ok.ok && ok.value).toEqual(dataError());
+    const bad = (data: unknown, pattern: RegExp): void => {
+      const r = parseFromWorker(data);
+      expect(r.ok, JSON.stringify(r)).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(pattern);
+    };
+    // a code the page has no sentence for is refused with its message (the page says it refused one)
+    bad(dataError({ code: 'disk-on-fire' }), /^error\.code must be one of tsv-too-large, /);
+    bad(dataError({}, { code: 'wobbly' }), /^error\.lineErrors\[0\]\.code must be one of columns, /);
+    bad({ ...DATA_READY, warnings: [{ code: 'maybe', params: {}, message: '' }] }, /^data\/ready\.warnings\[0\]\.code must be one of out-of-range, /);
+    bad({ type: 'train/workers', workers: 2, requested: 3, reason: 'dropped', failure: { code: 'sulking', params: {}, message: '' } }, /^train\/workers\.failure\.code must be one of failed, timeout, bad-reply, gone, stopped$/);
+    // English alone (no code) is not enough, and the values are checked
+    bad({ type: 'error', scope: 'train', message: 'something broke', requestId: null }, /^error\.code must be one of/);
+    bad(dataError({ params: { read: -1 } }), /^error\.params\.read must be an integer/);
+    bad(dataError({ params: { detail: 'x'.repeat(LIMITS.textChars + 1) } }), /^error\.params\.detail/);
+    bad({ type: 'train/guard', step: 4, what: 'loss', restoredStep: 0, message: 'Step 4' }, /^train\/guard\.value/);
+    // values only of the schema's names go through, in a fresh object
+    const extra = parseFromWorker(dataError({ params: { name: 'a.tsv', read: 0, problems: 0, __proto__: { polluted: true }, other: 1 } }));
+    expect(extra.ok && extra.value.type === 'error' && extra.value.params).toEqual({ name: 'a.tsv', read: 0, problems: 0 });
+    const dropped = parseFromWorker({ type: 'train/workers', workers: 2, requested: 3, reason: 'dropped', failure: { code: 'timeout', params: { seconds: 0.5 }, message: 'a gradient worker did not answer within 0.5 s' } });
+    expect(dropped.ok).toBe(true);
+    const warned = parseFromWorker({ ...DATA_READY, warnings: [{ code: 'train-cut', params: { n: 100 }, message: 'only the first 100 training pairs are used' }] });
+    expect(warned.ok).toBe(true);
   });
 
   it('refuses snapshots whose sizes disagree, and unknown or malformed messages', () => {

@@ -248,7 +248,8 @@ describe('TrainSession', () => {
     const data = (await h.until((m) => m.type === 'data/ready')) as Extract<FromWorker, { type: 'data/ready' }>;
     expect(data.lineErrorCount).toBe(2);
     expect(data.lineErrors.map((e) => e.line)).toEqual([2, 4]);
-    expect(data.lineErrors[0]?.message).toMatch(/line 2: expected 2 or 3 tab-separated columns/);
+    expect(data.lineErrors[0]).toMatchObject({ line: 2, code: 'columns', params: { n: 1 }, message: expect.stringMatching(/line 2: expected 2 or 3 tab-separated columns/) });
+    expect(data.warnings.map((w) => w.code)).toContain('probe-empty');
     expect(data.train + data.dev).toBeGreaterThan(30);
     expect(data.probe.source.length).toBeGreaterThan(0); // an empty probe falls back to a dev pair
 
@@ -261,7 +262,9 @@ describe('TrainSession', () => {
     });
     const err = (await bad.until((m) => m.type === 'error')) as Extract<FromWorker, { type: 'error' }>;
     expect(err.scope).toBe('data');
+    expect(err).toMatchObject({ code: 'no-pairs', params: { name: 'bad.tsv', read: 0, problems: 2 } });
     expect(err.message).toMatch(/bad.tsv: no usable sentence pairs/);
+    expect(err.lineErrors.map((e) => e.code)).toEqual(['columns', 'columns']);
     expect(err.lineErrors.map((e) => e.line)).toEqual([1, 2]);
     expect(bad.of('train/state').at(-1)?.state).toBe('idle');
     expect(bad.invalid).toEqual([]);
@@ -272,13 +275,13 @@ describe('TrainSession', () => {
     let calls = 0;
     vi.spyOn(Trainer.prototype, 'trainStep').mockImplementation(function (this: Trainer) {
       calls++;
-      if (calls === 3) return { type: 'guard', step: 3, what: 'loss', restoredStep: 0, message: 'Step 3: the loss became NaN; the update was skipped.' };
+      if (calls === 3) return { type: 'guard', step: 3, what: 'loss', value: NaN, restoredStep: 0, restored: false, message: 'Step 3: the loss became NaN; the update was skipped.' };
       return original.call(this);
     });
     const h = harness();
     h.session.receive({ type: 'train/start', config: { ...TINY, steps: 10, evalEvery: 0 }, paused: false, resume: null });
     await h.until((m) => m.type === 'train/done');
-    expect(h.of('train/guard')).toEqual([{ type: 'train/guard', step: 3, what: 'loss', restoredStep: 0, message: 'Step 3: the loss became NaN; the update was skipped.' }]);
+    expect(h.of('train/guard')).toEqual([{ type: 'train/guard', step: 3, what: 'loss', value: NaN, restoredStep: 0, restored: false, message: 'Step 3: the loss became NaN; the update was skipped.' }]);
     expect(h.invalid).toEqual([]);
   });
 
@@ -306,6 +309,7 @@ describe('TrainSession', () => {
     const bad = harness();
     bad.session.receive({ type: 'train/start', config: { ...TINY, sizes: { ...TINY.sizes, hidden: 20 } }, paused: true, resume: { step: 12, tensors: weights.tensors } });
     const err = (await bad.until((m) => m.type === 'error')) as Extract<FromWorker, { type: 'error' }>;
+    expect(err).toMatchObject({ scope: 'data', code: 'resume-mismatch', params: {} });
     expect(err.message).toMatch(/do not fit this run/);
   });
 
@@ -314,7 +318,7 @@ describe('TrainSession', () => {
     h.session.receive({ type: 'train/start', config: { ...TINY, lr: 'fast' }, paused: false, resume: null });
     h.session.receive({ type: 'ping', seq: 9 });
     expect(h.messages.map((m) => m.type)).toEqual(['error', 'pong']);
-    expect(h.of('error')[0]).toMatchObject({ scope: 'protocol' });
+    expect(h.of('error')[0]).toMatchObject({ scope: 'protocol', code: 'bad-command', params: { detail: expect.stringMatching(/config.lr/) } });
     expect(h.of('error')[0]?.message).toMatch(/config.lr/);
   });
 });

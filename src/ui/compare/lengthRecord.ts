@@ -1,6 +1,7 @@
 // The length experiment's record (written by scripts/experimentLength.ts to
 // public/experiments/length.json): fetched relative to the page, validated field by field (it is
-// a file on a static host, not trusted), and the example sentence behind each chart point.
+// a file on a static host, not trusted), and the example sentence behind each chart point. What is
+// wrong with it is a message of src/ui/i18n.ts (a MessageError, whose `message` is the English).
 
 import { getTask } from '../../data/tasks';
 import { isVariant, type Variant } from '../../model/config';
@@ -8,6 +9,7 @@ import { Rng } from '../../tensor/random';
 import { FetchError } from '../../store/catalog';
 import { errorReason } from '../../store/errorReason';
 import type { NoticeVar } from '../../store/notices';
+import { msg, MessageError } from '../i18n';
 
 export interface LengthBucket {
   /** "0-10", "10-20", …, or "60+". */
@@ -55,11 +57,11 @@ function text(x: unknown, max: number): string {
   return typeof x === 'string' ? x.slice(0, max) : '';
 }
 
-/** Validate a parsed length.json; throws an Error saying what is wrong. */
+/** Validate a parsed length.json; throws a MessageError saying what is wrong. */
 export function parseLengthRecord(value: unknown): LengthRecord {
-  if (!isRecord(value)) throw new Error('the record is not a JSON object');
+  if (!isRecord(value)) throw new MessageError(msg('length.err.notObject'));
   const rawResults = own(value, 'results');
-  if (!Array.isArray(rawResults)) throw new Error('the record has no "results" list');
+  if (!Array.isArray(rawResults)) throw new MessageError(msg('length.err.noResults'));
   const results: LengthResult[] = [];
   for (const r of rawResults.slice(0, 12)) {
     if (!isRecord(r)) continue;
@@ -86,7 +88,7 @@ export function parseLengthRecord(value: unknown): LengthRecord {
       byLength: buckets,
     });
   }
-  if (results.length === 0) throw new Error('the record has no usable results');
+  if (results.length === 0) throw new MessageError(msg('length.err.noUsable'));
   const settings = own(value, 'settings');
   const s = isRecord(settings) ? settings : {};
   return {
@@ -124,12 +126,12 @@ export async function fetchLengthRecord(url = lengthRecordUrl(), signal?: AbortS
   try {
     json = await res.json();
   } catch {
-    return { state: 'error', message: 'the results file is not valid JSON' };
+    return { state: 'error', message: msg('length.err.json') };
   }
   try {
     return { state: 'ready', record: parseLengthRecord(json) };
   } catch (err) {
-    return { state: 'error', message: err instanceof Error ? err.message : String(err) };
+    return { state: 'error', message: errorReason(err) };
   }
 }
 

@@ -17,6 +17,8 @@ import { useEffect, useRef, useState } from 'react';
 import { groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, stepAgreement, type Saliency as SaliencyResult, type SaliencyModel } from '../../model/saliency';
 import type { Trace } from '../../model/trace';
 import type { Analysis } from '../../model/analysis';
+import { internalReason } from '../../store/errorReason';
+import type { NoticeVar } from '../../store/notices';
 import { useStore } from '../../store/store';
 import { fmt, fmtSmall } from '../format';
 import { useAnalysis, useModel, useStep } from '../hooks';
@@ -67,7 +69,7 @@ type RunState =
   | { status: 'idle' }
   | { status: 'running'; key: string; fraction: number }
   | { status: 'done'; key: string; result: SaliencyResult; ms: number }
-  | { status: 'error'; key: string; detail: string };
+  | { status: 'error'; key: string; detail: NoticeVar };
 
 export function Saliency() {
   const t = useT();
@@ -104,7 +106,7 @@ export function Saliency() {
         if (done && current.current === key) setRun({ status: 'done', key, result: done.result, ms: done.ms });
       },
       (err: unknown) => {
-        if (current.current === key) setRun({ status: 'error', key, detail: err instanceof Error ? err.message : String(err) });
+        if (current.current === key) setRun({ status: 'error', key, detail: internalReason(err) });
       },
     );
   };

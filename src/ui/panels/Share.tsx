@@ -11,6 +11,7 @@ import { hasWordView, viewInfo } from '../../model/analysis';
 import type { LoadedModel } from '../../model/bundle';
 import type { Trace } from '../../model/trace';
 import { isTaskId } from '../../data/tasks';
+import { errorReason } from '../../store/errorReason';
 import { isUserModelRef } from '../../store/modelRef';
 import { toShareState } from '../../store/share';
 import { useStore, type Palette } from '../../store/store';
@@ -166,8 +167,8 @@ export function SharePanel() {
     try {
       await what();
     } catch (err) {
-      // the export's own reasons are technical (English) details inside a translated sentence
-      const m = err instanceof HeatmapExportError ? msg('share.exportFailed', { detail: err.message }) : errorMessage(err);
+      // the export's reason in the reader's language, its own (English) words only as a detail
+      const m = err instanceof HeatmapExportError ? msg('share.exportFailed', { detail: errorReason(err) }) : errorMessage(err);
       notifyMessage('error', m);
     }
   };

@@ -3,14 +3,17 @@
 // the gold supporting sentences outlined.
 
 import { useEffect } from 'react';
+import { MAX_SENTENCE_TOKENS } from '../../data/tasks/babi';
+import { memoryInputReason } from '../../store/errorReason';
 import { answerStory, useMemoryStore } from '../../store/memory';
-import { useT } from '../i18n';
+import { translateMessage, useLang, useT } from '../i18n';
 import { HopView } from '../memory/HopView';
 import type { Chapter } from './chapters';
 import '../memory/memory.css';
 
 export function MemoryFigure({ chapter }: { chapter: Chapter & { memory: NonNullable<Chapter['memory']> } }) {
   const t = useT();
+  const lang = useLang();
   const models = useMemoryStore((s) => s.models);
   const load = useMemoryStore((s) => s.load);
   const { story, question, models: ids } = chapter.memory;
@@ -39,7 +42,7 @@ export function MemoryFigure({ chapter }: { chapter: Chapter & { memory: NonNull
           return (
             <div key={id}>
               <h3>{name}</h3>
-              {'error' in r ? <p className="notice-inline warn">{r.error.message}</p> : <HopView trace={r.trace} lines={r.lines} hop={hops - 1} compact label={`${t(chapter.title)} · ${name}`} />}
+              {'error' in r ? <p className="notice-inline warn">{translateMessage(lang, memoryInputReason(r.error, MAX_SENTENCE_TOKENS))}</p> : <HopView trace={r.trace} lines={r.lines} hop={hops - 1} compact label={`${t(chapter.title)} · ${name}`} />}
             </div>
           );
         })}

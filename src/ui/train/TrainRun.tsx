@@ -3,7 +3,8 @@
 // scripts (bench/page.ts, the end-to-end tests) read them without parsing text.
 
 import { fmt, fmtPct } from '../format';
-import { msg, translateMessage, useLang, useT } from '../i18n';
+import { translateMessage, useLang, useT } from '../i18n';
+import { droppedMessage, warningMessage } from '../../store/trainReason';
 import { pause, play, reset, restartAfterCrash, resumeAfterCrash, step, useTrainStore, type TrainStatus } from '../../store/train';
 
 const STATUS_KEYS = {
@@ -77,7 +78,7 @@ export function TrainNotices() {
       {workersInfo?.reason === 'dropped' && (
         <div className="notice warning" role="status">
           <p>
-            <strong>{t('train.workersDropped', { n: workersInfo.workers })}</strong> {workersInfo.message}
+            <strong>{t('train.workersDropped', { n: workersInfo.workers })}</strong> {workersInfo.failure && translateMessage(lang, droppedMessage(workersInfo.failure))}
           </p>
         </div>
       )}
@@ -100,7 +101,7 @@ export function TrainNotices() {
       )}
       {error && (
         <div className="notice error" role="alert">
-          <p>{translateMessage(lang, typeof error === 'string' ? msg('notice.error', { detail: error }) : error)}</p>
+          <p>{translateMessage(lang, error)}</p>
         </div>
       )}
       {guards.length > 0 && (
@@ -110,7 +111,7 @@ export function TrainNotices() {
           </p>
           <ul>
             {guards.slice(-5).map((g, k) => (
-              <li key={k}>{g.message}</li>
+              <li key={k}>{translateMessage(lang, g.message)}</li>
             ))}
           </ul>
         </div>
@@ -137,6 +138,7 @@ function seconds(ms: number, t: ReturnType<typeof useT>): string {
 
 export function TrainMetrics() {
   const t = useT();
+  const lang = useLang();
   const progress = useTrainStore((s) => s.progress);
   const lastEval = useTrainStore((s) => s.evals.at(-1) ?? null);
   const data = useTrainStore((s) => s.data);
@@ -163,7 +165,7 @@ export function TrainMetrics() {
       {data && data.warnings.length > 0 && (
         <ul className="note train-warnings">
           {data.warnings.map((w, k) => (
-            <li key={k}>{w}</li>
+            <li key={k}>{translateMessage(lang, warningMessage(w))}</li>
           ))}
         </ul>
       )}

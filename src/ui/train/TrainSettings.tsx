@@ -8,6 +8,7 @@ import { TRANSFORMER_VARIANTS, VARIANTS, type Family, type Variant } from '../..
 import { msg, taskTitle, transformerAttentionTitle, translateMessage, useLang, useT, variantTitle, type MessageKey } from '../i18n';
 import { TASK_CHOICES, familyDefaults, isTaskChoice, type FormField, type TaskChoice, type TrainForm } from '../../store/trainDefaults';
 import { setForm, setTask, setTsv, setWorkers, useTrainStore } from '../../store/train';
+import { lineErrorMessage } from '../../store/trainReason';
 import { coreCount, pageIsolated, workerChoices } from '../../store/trainWorkers';
 
 const TASK_NOTES: Record<TaskChoice, MessageKey> = {
@@ -112,6 +113,7 @@ function TsvInput() {
 /** The TSV's problems by line, as the worker reported them. */
 export function LineErrors() {
   const t = useT();
+  const lang = useLang();
   const lineErrors = useTrainStore((s) => s.lineErrors);
   const total = useTrainStore((s) => Math.max(s.data?.lineErrorCount ?? 0, s.lineErrors.length));
   if (lineErrors.length === 0) return null;
@@ -122,7 +124,7 @@ export function LineErrors() {
       </p>
       <ul>
         {lineErrors.map((e, k) => (
-          <li key={k}>{e.message}</li>
+          <li key={k}>{translateMessage(lang, lineErrorMessage(e))}</li>
         ))}
       </ul>
       {total > lineErrors.length && <p className="note">{t('train.lineErrorsMore', { n: total - lineErrors.length })}</p>}
@@ -248,7 +250,7 @@ function LineErrorsOutsideTsv({ task }: { task: TaskChoice }) {
   return (
     <div className="notice error train-data-error" role="alert">
       <p>
-        {t('train.dataError')} {dataError}
+        {t('train.dataError', { reason: dataError })}
       </p>
       {task !== 'tsv' && <LineErrors />}
     </div>

@@ -8,7 +8,8 @@ import { CURATED_STORIES, MAX_SENTENCE_TOKENS, OBJECTS, PEOPLE, PLACES } from '.
 import { answerStory, MEMORY_MODELS, TRAINED_MEMORY_ID, useMemoryStore, type MemoryModelState, type MemoryState } from '../../store/memory';
 import { memoryOf, writeMemory } from '../memory/url';
 import { fmt, fmtPct } from '../format';
-import { useT, type MessageKey } from '../i18n';
+import { memoryInputReason } from '../../store/errorReason';
+import { translateMessage, useLang, useT, type MessageKey } from '../i18n';
 import { HopView } from '../memory/HopView';
 import '../memory/memory.css';
 
@@ -110,6 +111,7 @@ const cap = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
 
 function MemoryAnswer({ state, id }: { state: MemoryModelState | undefined; id: string }) {
   const t = useT();
+  const lang = useLang();
   const { story, question, hop, setHop, load } = useMemoryStore();
   const model = state?.state === 'ready' ? state.model : null;
   const result = useMemo(() => (model ? answerStory(model, story, question) : null), [model, story, question]);
@@ -128,7 +130,7 @@ function MemoryAnswer({ state, id }: { state: MemoryModelState | undefined; id: 
   if ('error' in result) {
     return (
       <p className="notice-inline warn" role="status">
-        {t(`mem.err.${result.error.code}` as MessageKey, { max: MAX_SENTENCE_TOKENS })}
+        {translateMessage(lang, memoryInputReason(result.error, MAX_SENTENCE_TOKENS))}
       </p>
     );
   }

@@ -3,7 +3,10 @@
 // answer, the hop slider, the chosen hop's scores and vectors), live edits, bad input, training.
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryTrainReason } from '../../../src/store/errorReason';
 import { answerStory, MEMORY_MODELS, storySentences, useMemoryStore } from '../../../src/store/memory';
+import { useStore } from '../../../src/store/store';
+import { MEMORY_ERROR_CODES, type MemoryErrorCode } from '../../../src/worker/memoryProtocol';
 import { HopView } from '../../../src/ui/memory/HopView';
 import { MemoryView } from '../../../src/ui/views/MemoryView';
 import { smallMemoryModel } from '../../model/memnn/fixtures';
@@ -19,6 +22,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   useMemoryStore.setState(initial, true);
+  useStore.setState({ lang: 'en' });
 });
 
 describe('HopView', () => {
@@ -81,6 +85,40 @@ describe('HopView', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/Could not load the network babi-memn2n-1hop: HTTP 404/);
     act(() => useMemoryStore.getState().selectModel(MEMORY_MODELS[0]));
     expect(await axeViolations()).toEqual([]);
+  });
+
+  it('says what is wrong with bad input in the reader’s language', () => {
+    useStore.setState({ lang: 'zh' });
+    render(<MemoryView />);
+    fireEvent.change(screen.getByLabelText('问题'), { target: { value: `Where is ${'the football '.repeat(10)}?` } });
+    expect(screen.getByText(/^有一句太长：网络每句最多读 \d+ 个词。$/)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('问题'), { target: { value: ' ' } });
+    expect(screen.getByText('请提一个问题，例如“Where is Mary?”。')).toBeTruthy();
+  });
+
+  it('a training run that stopped says why in the reader’s language, for every code, its technical words only inside', () => {
+    const english: Record<MemoryErrorCode, string> = {
+      'bad-command': 'Training stopped: the page sent a command the worker cannot read (hops must be 1, 2 or 3)',
+      'unreadable-command': 'Training stopped: a command from the page could not be read by the worker',
+      failed: 'Training stopped: the training failed (out of memory)',
+      'bad-event': 'Training stopped: the training worker sent a message the page cannot read',
+      crashed: 'Training stopped: the training worker failed (boom)',
+      'unreadable-event': 'Training stopped: a message from the training worker could not be read',
+    };
+    const details: Partial<Record<MemoryErrorCode, string>> = { 'bad-command': 'hops must be 1, 2 or 3', failed: 'out of memory', crashed: 'boom' };
+    expect(Object.keys(english).sort()).toEqual([...MEMORY_ERROR_CODES].sort());
+    for (const code of MEMORY_ERROR_CODES) {
+      useMemoryStore.setState({ training: { ...initial.training, status: 'error', message: memoryTrainReason({ code, detail: details[code] ?? '' }) } });
+      for (const lang of ['en', 'zh'] as const) {
+        useStore.setState({ lang });
+        const { container, unmount } = render(<MemoryView />);
+        const text = [...container.querySelectorAll('.notice-inline.warn')].at(-1)?.textContent ?? '';
+        if (lang === 'en') expect(text).toBe(english[code]);
+        else expect(text, code).toMatch(/^训练已停止：\p{Script=Han}/u);
+        if (details[code]) expect(text).toContain(`${lang === 'en' ? '(' : '（'}${details[code]}`);
+        unmount();
+      }
+    }
   });
 
   it('splits a story into sentences by line or full stop, keeping the typed text', () => {

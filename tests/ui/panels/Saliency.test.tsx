@@ -91,6 +91,26 @@ describe('Saliency panel', () => {
     expect(wordRows()).toHaveLength(currentTrace().srcLen + 1);
   });
 
+  it('a failure inside the computation is said in the reader’s language, its own words as a detail', async () => {
+    const model = await setUp('additive');
+    const config = model.config as { srcVocabSize: number };
+    const size = config.srcVocabSize;
+    config.srcVocabSize = 1; // every source id is now out of range: the module's own check throws
+    try {
+      act(() => useStore.getState().setView({ lang: 'zh' }));
+      const { unmount } = render(<Saliency />);
+      fireEvent.click(screen.getByRole('button', { name: '计算梯度与留一法' }));
+      expect((await screen.findByText(/^无法计算：/)).textContent).toMatch(/^无法计算：页面内部出错；技术细节：saliency: source id \d+ is out of range$/);
+      unmount();
+      act(() => useStore.getState().setView({ lang: 'en' }));
+      render(<Saliency />);
+      fireEvent.click(screen.getByRole('button', { name: /compute/i }));
+      expect((await screen.findByText(/^Could not compute:/)).textContent).toMatch(/^Could not compute: an internal error of the page; details: saliency: source id \d+ is out of range$/);
+    } finally {
+      config.srcVocabSize = size;
+    }
+  });
+
   it('in 中文', async () => {
     await setUp('additive');
     act(() => useStore.getState().setView({ lang: 'zh' }));

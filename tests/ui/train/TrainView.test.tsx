@@ -3,12 +3,13 @@
 // live numbers, the probe heatmap and its replay, guard and watchdog notices, and the trained
 // model's actions. axe (without colour contrast, which needs a real browser: see the e2e run).
 
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../../../src/store/store';
 import { useTrainStore } from '../../../src/store/train';
 import { TrainView } from '../../../src/ui/views/TrainView';
+import type { DataWarning, LineError } from '../../../src/worker/protocol';
 import { checkpoint, DATA_READY, flush, progress, say, setUpTrain, snapshot, tearDownTrain, worker, workers } from './helpers';
 
 beforeEach(setUpTrain);
@@ -115,7 +116,7 @@ describe('TrainView: settings', () => {
     await flush();
     const start = worker().last('train/start');
     expect(start?.config.task).toMatchObject({ kind: 'tsv', name: 'pairs.tsv' });
-    await say({ type: 'train/state', state: 'preparing', step: 0 }, { ...DATA_READY, lineErrors: [{ line: 2, message: 'line 2: expected 2 or 3 tab-separated columns, found 1' }], lineErrorCount: 1 });
+    await say({ type: 'train/state', state: 'preparing', step: 0 }, { ...DATA_READY, lineErrors: [{ line: 2, code: 'columns', params: { n: 1 }, message: 'line 2: expected 2 or 3 tab-separated columns, found 1' }], lineErrorCount: 1 });
     const region = screen.getByRole('region', { name: '1 line(s) could not be used' });
     expect(within(region).getByText(/line 2: expected 2 or 3 tab-separated columns/)).toBeTruthy();
   });
@@ -181,9 +182,43 @@ describe('TrainView: a run', () => {
 
   it('shows NaN-guard trips', async () => {
     await startRun();
-    await say({ type: 'train/guard', step: 12, what: 'gradient', restoredStep: 0, message: 'Step 12: the gradient norm became Infinity; the update was skipped.' });
+    await say({ type: 'train/guard', step: 12, what: 'gradient', value: Infinity, restoredStep: 11, restored: false, message: 'Step 12: the gradient norm became Infinity; the update was skipped.' });
     expect(screen.getByText('The NaN guard tripped 1 time(s).')).toBeTruthy();
-    expect(screen.getByText(/Step 12: the gradient norm became Infinity/)).toBeTruthy();
+    expect(screen.getByText('Step 12: the gradient norm became Infinity; the update was skipped.')).toBeTruthy();
+    await say({ type: 'train/guard', step: 60, what: 'weights', value: null, restoredStep: 50, restored: true, message: '' });
+    expect(screen.getByText('Step 60: a weight became NaN or infinite; the update was skipped and the last good weights (step 50) restored.')).toBeTruthy();
+    act(() => useStore.setState({ lang: 'zh' }));
+    expect(screen.getByText('第 12 步：梯度范数变成了 Infinity；这次更新已被跳过。')).toBeTruthy();
+    expect(screen.getByText('第 60 步：某个权重变成了 NaN 或无穷大；这次更新已被跳过，并恢复了上一次正常的权重（第 50 步）。')).toBeTruthy();
+  });
+
+  it('says what the worker reports in the reader’s language: a data error with its lines, warnings, a training error, a dropped worker', async () => {
+    render(<TrainView />);
+    fireEvent.click(button('Train'));
+    await flush();
+    const lineErrors: LineError[] = [{ line: 1, code: 'columns', params: { n: 1 }, message: 'line 1: expected 2 or 3 tab-separated columns, found 1' }];
+    await say({ type: 'ready', protocol: 1 }, { type: 'train/state', state: 'preparing', step: 0 }, { type: 'error', scope: 'data', code: 'no-pairs', params: { name: 'bad.tsv', read: 0, problems: 1 }, message: 'x', requestId: null, lineErrors });
+    const dataAlert = (): string => document.querySelector('.train-data-error p')?.textContent ?? '';
+    expect(dataAlert()).toBe('The data could not be prepared: bad.tsv: no usable sentence pairs (0 read, 1 problems)');
+    expect(screen.getByText('line 1: expected 2 or 3 tab-separated columns, found 1')).toBeTruthy();
+    act(() => useStore.setState({ lang: 'zh' }));
+    expect(dataAlert()).toBe('无法准备数据：bad.tsv：没有可用的句对（读到 0 对，有 1 处问题）');
+    expect(screen.getByText('第 1 行：应有 2 或 3 列（以制表符分隔），实际有 1 列')).toBeTruthy();
+    act(() => useStore.setState({ lang: 'en' }));
+
+    const warnings: DataWarning[] = [{ code: 'train-cut', params: { n: 2000 }, message: 'only the first 2000 training pairs are used' }];
+    await say({ ...DATA_READY, warnings }, { type: 'train/state', state: 'running', step: 0 });
+    await say(
+      { type: 'train/workers', workers: 2, requested: 3, reason: 'dropped', failure: { code: 'timeout', params: { seconds: 10 }, message: 'a gradient worker did not answer within 10 s' } },
+      { type: 'error', scope: 'train', code: 'stopped', params: { detail: 'boom' }, message: 'training stopped: boom', requestId: null, lineErrors: [] },
+    );
+    expect(screen.getByText('only the first 2000 training pairs are used')).toBeTruthy();
+    expect(screen.getByText('A gradient worker stopped; training goes on with 2 worker(s).').parentElement?.textContent).toBe('A gradient worker stopped; training goes on with 2 worker(s). It did not answer within 10 s.');
+    expect(screen.getByRole('alert').textContent).toBe('training stopped because of an internal error (boom)');
+    act(() => useStore.setState({ lang: 'zh' }));
+    expect(screen.getByText('只使用了前 2000 个训练句对')).toBeTruthy();
+    expect(screen.getByText(/^一个梯度线程停止了/).parentElement?.textContent).toMatch(/它在 10 秒内没有回复。$/);
+    expect(screen.getByRole('alert').textContent).toBe('出错了：训练因内部错误而停止（boom）');
   });
 
   it('when the worker dies: says so, keeps everything, and resumes from the last weights in a new worker', async () => {
@@ -210,7 +245,7 @@ describe('TrainView: a run', () => {
 
   it('has no axe violations with a run on screen', async () => {
     await startRun();
-    await say(progress(50, { eval: { step: 50, devLoss: 0.9, exactMatch: 0.5, bleu: 61.2, best: true } }), snapshot(50, 0.7), { type: 'train/guard', step: 51, what: 'loss', restoredStep: 50, message: 'Step 51: the loss became NaN.' });
+    await say(progress(50, { eval: { step: 50, devLoss: 0.9, exactMatch: 0.5, bleu: 61.2, best: true } }), snapshot(50, 0.7), { type: 'train/guard', step: 51, what: 'loss', value: NaN, restoredStep: 50, restored: false, message: 'Step 51: the loss became NaN.' });
     expect(await violations()).toEqual([]);
   });
 });
@@ -266,12 +301,12 @@ describe('TrainView: the trained model', () => {
   it('an export that fails is reported and nothing changes', async () => {
     await startRun();
     worker().onCommand = (msg, w) => {
-      if (msg.type === 'export/checkpoint') queueMicrotask(() => w.emit({ type: 'error', scope: 'export', message: 'the model could not be exported: boom', requestId: msg.requestId, lineErrors: [] }));
+      if (msg.type === 'export/checkpoint') queueMicrotask(() => w.emit({ type: 'error', scope: 'export', code: 'export-failed', params: { detail: 'boom' }, message: 'the model could not be exported: boom', requestId: msg.requestId, lineErrors: [] }));
     };
     const before = useStore.getState().modelId;
     fireEvent.click(button('Use in explorer'));
     await flush(20);
-    expect(useStore.getState().notices.at(-1)?.text).toBe('the model could not be exported: boom');
+    expect(useStore.getState().notices.at(-1)?.text).toBe('the model could not be exported (boom)');
     expect(useStore.getState().modelId).toBe(before);
     expect(useTrainStore.getState().busy).toBeNull();
   });

@@ -11,6 +11,8 @@ interface Db {
 export interface FakeIdbOptions {
   /** When it returns true, a readwrite transaction aborts with QuotaExceededError. */
   full?: () => boolean;
+  /** When it returns an error, a readwrite transaction aborts with it (another refusal of the browser's). */
+  fail?: () => DOMException | null;
 }
 
 const later = (fn: () => void): void => {
@@ -63,8 +65,9 @@ export function fakeIndexedDb(options: FakeIdbOptions = {}): IDBFactory {
       };
       later(() => {
         for (const r of reads) r();
-        if (mode === 'readwrite' && options.full?.()) {
-          tx.error = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        const error = mode !== 'readwrite' ? null : options.full?.() ? new DOMException('The quota has been exceeded.', 'QuotaExceededError') : (options.fail?.() ?? null);
+        if (error) {
+          tx.error = error;
           tx.onabort?.();
           return;
         }

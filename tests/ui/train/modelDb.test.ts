@@ -166,6 +166,28 @@ describe('modelDb', () => {
     expect(await getStoredModel('trained-toy-additive-f')).toBeNull();
   });
 
+  it('another refusal names its kind in the reader’s language, the browser’s own words only as a detail', async () => {
+    let error: DOMException | null = null;
+    setIndexedDbFactory(fakeIndexedDb({ fail: () => error }));
+    const a = await checkpoint('trained-toy-additive-h');
+    const cases = [
+      [new DOMException('The operation is insecure.', 'SecurityError'), 'the browser does not let this page use its storage', '浏览器不允许本页面使用它的存储'],
+      [new DOMException('The database connection is closing.', 'InvalidStateError'), 'the storage cannot be used right now', '存储暂时无法使用'],
+      [new DOMException('Something odd.', 'DataCloneError'), 'an unexpected failure', '出现了意外的故障'],
+    ] as const;
+    for (const [thrown, enReason, zhReason] of cases) {
+      error = thrown;
+      const err = await putStoredModel(a.manifest, a.weights).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ModelDbError);
+      const m = (err as ModelDbError).msg;
+      expect(translateMessage('en', m)).toMatch(new RegExp(`^Browser storage failed while saving the model: ${enReason}.*; details: ${thrown.message}\\.$`));
+      const zhText = translateMessage('zh', m);
+      expect(zhText.startsWith(`浏览器存储在保存模型时出错：${zhReason}`)).toBe(true);
+      // the browser's English comes after the page's own words
+      expect(zhText.indexOf(thrown.message)).toBeGreaterThan(zhText.indexOf('技术细节'));
+    }
+  });
+
   it('selectModel opens a `user:` name from this browser only, and says plainly when it is not saved here', async () => {
     setIndexedDbFactory(fakeIndexedDb());
     const a = await checkpoint('trained-toy-additive-g');

@@ -73,7 +73,7 @@ describe('the length record', () => {
     vi.stubGlobal('fetch', fakeFetch({ 'length.json': () => new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }) }));
     expect(await fetchLengthRecord('http://x/experiments/length.json')).toEqual({ state: 'missing' });
     vi.stubGlobal('fetch', fakeFetch({ 'length.json': () => new Response('{', { status: 200, headers: { 'content-type': 'application/json' } }) }));
-    expect(await fetchLengthRecord('http://x/experiments/length.json')).toEqual({ state: 'error', message: 'the results file is not valid JSON' });
+    expect(await fetchLengthRecord('http://x/experiments/length.json')).toEqual({ state: 'error', message: { key: 'length.err.json' } });
     vi.stubGlobal('fetch', fakeFetch({ 'length.json': () => json(RECORD) }));
     expect(await fetchLengthRecord('http://x/experiments/length.json')).toMatchObject({ state: 'ready' });
   });
@@ -138,6 +138,24 @@ describe('LengthView', () => {
     vi.stubGlobal('fetch', fakeFetch({ 'experiments/length.json': () => json({ results: 'x' }) }));
     render(<LengthView />);
     expect((await screen.findByRole('alert')).textContent).toMatch(/could not be read: the record has no "results" list/);
+  });
+
+  it('says what is wrong with the record in the reader’s language', async () => {
+    useStore.setState({ lang: 'zh' });
+    const cases: Array<[() => Response, string, string]> = [
+      [() => new Response('{', { status: 200, headers: { 'content-type': 'application/json' } }), 'the results file is not valid JSON', '结果文件不是有效的 JSON'],
+      [() => json([1, 2]), 'the record is not a JSON object', '记录不是一个 JSON 对象'],
+      [() => json({ results: 'x' }), 'the record has no "results" list', '记录中没有 "results" 列表'],
+      [() => json({ results: [] }), 'the record has no usable results', '记录中没有可用的结果'],
+    ];
+    for (const [respond, enText, zhText] of cases) {
+      vi.stubGlobal('fetch', fakeFetch({ 'experiments/length.json': respond }));
+      const load = await fetchLengthRecord('http://x/experiments/length.json');
+      expect(load.state === 'error' && translateMessage('en', { key: 'length.error', vars: { reason: load.message } })).toBe(`The results of the length experiment could not be read: ${enText}`);
+      const { unmount } = render(<LengthView />);
+      expect((await screen.findByRole('alert')).textContent).toBe(`无法读取长度实验的结果：${zhText}`);
+      unmount();
+    }
   });
 
   it('has no axe violations', async () => {
