@@ -296,7 +296,9 @@ export function boot(options: { embedOnly?: boolean } = {}): () => void {
   void applyHash(hash).then((linked) => {
     if (!linked) firstModel(remembered);
     const s = useStore.getState();
-    if (!s.models[s.modelId]) void s.selectModel(s.modelId);
+    // a link's model is already on its way (loadDocument asked for it, with the link's edits, head
+    // and positions): asking again would load it a second time and start it afresh
+    if (!s.models[s.modelId] && s.loading !== s.modelId) void s.selectModel(s.modelId);
   });
   const stopSync = syncUrl();
   const stopDrop = dropHandler();

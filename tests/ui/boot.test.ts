@@ -11,6 +11,7 @@ import { boot, fullPageLink, openDroppedPng, syncUrl } from '../../src/ui/boot';
 import type { MessageKey } from '../../src/ui/i18n';
 import { makePng, rawFragment, tEXt, validRecord } from '../export/helpers';
 import { loadedModel, resetStore } from './panels/helpers';
+import { checkpoint } from './train/helpers';
 
 const PAGE = '/rnnsearch/?lang=en#s=before';
 
@@ -161,6 +162,36 @@ describe('the embed entry (embed.html: docs/ARCHITECTURE.md, "Embedding")', () =
       expect(useStore.getState().embed).toBe(true);
       await openDroppedPng(pngWith(link));
       expect(useStore.getState().embed).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a link to a model not loaded yet opens with its edits, head and positions switch once the model arrives', async () => {
+    const cp = await checkpoint('cold-model');
+    const fetches: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = new URL(url, 'http://localhost/').pathname;
+        fetches.push(path);
+        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'cold-model', task: 'en-fr', variant: 'additive' }] }));
+        if (path.endsWith('/cold-model/manifest.json')) return new Response(JSON.stringify(cp.manifest));
+        if (path.endsWith('/cold-model/model.safetensors')) return new Response(cp.weights.slice());
+        return new Response('nope', { status: 404 });
+      }),
+    );
+    resetStore();
+    const link = await buildFragment({ ...state(), model: 'cold-model', source: 'the cat sat .', target: 'le chat .', edits: [{ step: 1, weights: [0, 0, 1, 0, 0] }], head: { layer: 1, head: 0 }, positions: false });
+    history.replaceState(null, '', `/rnnsearch/${link}`);
+    const stop = boot();
+    try {
+      await vi.waitFor(() => expect(useStore.getState().models['cold-model']).toBeDefined(), { timeout: 5000 });
+      await new Promise((r) => setTimeout(r, 50));
+      const s = useStore.getState();
+      expect([s.modelId, s.edits, s.headView, s.positions]).toEqual(['cold-model', { 1: [0, 0, 1, 0, 0] }, { layer: 1, head: 0 }, false]);
+      // and its files were asked for once
+      expect(fetches.filter((f) => f.endsWith('/cold-model/model.safetensors'))).toHaveLength(1);
     } finally {
       stop();
     }
