@@ -1,8 +1,8 @@
 // Section `transformer` (issue 13): encoding + greedy decoding of a 20-token sentence with the
 // full trace (every layer's and head's attention), the Transformer against RNNsearch, at the
 // shipped grammar models' sizes (Transformer: d_model 64, 4 heads, 2 layers, d_ff 128; RNNsearch:
-// embedding 64, hidden 128, alignment 128, maxout 64; vocabularies 692/926), softmax and linear
-// attention. Interleaved samples on the main thread; the target compares the fastest tenth.
+// embedding 64, hidden 128, alignment 128, maxout 64; vocabularies 692/926), softmax, linear and
+// linear-causal attention. Interleaved samples on the main thread; the target compares the fastest tenth.
 
 import { Vocab } from '../src/data/vocab';
 import { createModel, type TranslationModel } from '../src/model/family';
@@ -33,6 +33,7 @@ export const transformerSection: Section = {
       ['RNNsearch (additive)', { variant: 'additive', sizes: { embedding: 64, hidden: 128, alignment: 128, maxout: 64 }, ...common }],
       ['Transformer (softmax)', { family: 'transformer', variant: 'scaled-dot', sizes: { model: 64, heads: 4, layers: 2, ff: 128 }, ...common }],
       ['Transformer (linear)', { family: 'transformer', variant: 'linear', sizes: { model: 64, heads: 4, layers: 2, ff: 128 }, ...common }],
+      ['Transformer (linear causal)', { family: 'transformer', variant: 'linear-causal', sizes: { model: 64, heads: 4, layers: 2, ff: 128 }, ...common }],
     ];
     const ids = Int32Array.from({ length: LENGTH + 1 }, (_, k) => (k === LENGTH ? 2 : 4 + ((k * 37) % (SRC_VOCAB - 4))));
     const models: TranslationModel[] = configs.map(([, c]) => createModel(c, initParams(c, 1), src, tgt));

@@ -164,7 +164,10 @@ export function syncUrl(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let toldTooBig = false;
   const unsubscribe = useStore.subscribe((s: Store, prev: Store) => {
-    if (!URL_FIELDS.some((k) => s[k] !== prev[k]) || (!s.analysis && s.page === prev.page)) return;
+    // the first analysis writes the address too: a link opened cold gets its canonical form (and
+    // &embed=1 in the embed entry) even when the model's arrival changed none of the link's fields
+    const appeared = s.analysis !== null && prev.analysis === null;
+    if (!appeared && (!URL_FIELDS.some((k) => s[k] !== prev[k]) || (!s.analysis && s.page === prev.page))) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       const state = useStore.getState();
