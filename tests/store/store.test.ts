@@ -10,7 +10,7 @@ import { MAX_INPUT_CHARS } from '../../src/data/limits';
 import { LocalRecordSchema } from '../../src/store/localRecord';
 import { sanitizeLocal, useStore } from '../../src/store/store';
 import { initialState, loadedModel, resetStore, setUp } from '../ui/panels/helpers';
-import { checkpoint } from '../ui/train/helpers';
+import { checkpoint, serveModels } from '../ui/train/helpers';
 
 beforeEach(resetStore);
 afterEach(() => {
@@ -55,19 +55,7 @@ describe('store', () => {
   });
 
   it('a model that fails as the page opens, with nothing loaded, gives way to the default model', async () => {
-    const cp = await checkpoint('tatoeba-en-fr');
-    const asked: string[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string) => {
-        const path = new URL(url).pathname;
-        asked.push(path);
-        if (path.endsWith('/tatoeba-en-fr/manifest.json')) return new Response(JSON.stringify(cp.manifest));
-        if (path.endsWith('/tatoeba-en-fr/model.safetensors')) return new Response(cp.weights.slice());
-        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'tatoeba-en-fr', task: 'tatoeba-en-fr', variant: 'additive' }, { id: 'broken', task: 'tatoeba-en-fr', variant: 'additive' }] }));
-        return new Response('gone', { status: 404 });
-      }),
-    );
+    const asked = serveModels([await checkpoint('tatoeba-en-fr', 'tatoeba-en-fr')], { alsoListed: ['broken'] });
     // as boot does with a remembered model: the store names it, then loads it
     useStore.setState({ modelId: 'broken' });
     expect(Object.keys(useStore.getState().models)).toEqual([]);
@@ -86,17 +74,7 @@ describe('store', () => {
     const slow = await checkpoint('slow-model');
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string) => {
-        const path = new URL(url).pathname;
-        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'slow-model', task: 'toy', variant: 'additive' }] }));
-        await gate;
-        if (path.endsWith('/slow-model/manifest.json')) return new Response(JSON.stringify(slow.manifest));
-        if (path.endsWith('/slow-model/model.safetensors')) return new Response(slow.weights.slice());
-        return new Response('nope', { status: 404 });
-      }),
-    );
+    serveModels([slow], { gate });
     const pending = useStore.getState().selectModel('slow-model');
     await new Promise((r) => setTimeout(r, 20));
     const mine = await loadedModel('dot');
@@ -131,17 +109,7 @@ describe('store', () => {
     const manifest = { ...slow.manifest, task: 'reverse' };
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string) => {
-        const path = new URL(url).pathname;
-        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'slow-model', task: 'reverse', variant: 'additive' }] }));
-        await gate;
-        if (path.endsWith('/slow-model/manifest.json')) return new Response(JSON.stringify(manifest));
-        if (path.endsWith('/slow-model/model.safetensors')) return new Response(slow.weights.slice());
-        return new Response('nope', { status: 404 });
-      }),
-    );
+    serveModels([{ manifest, weights: slow.weights }], { gate });
     const pending = useStore.getState().selectModel('slow-model');
     await new Promise((r) => setTimeout(r, 20));
     useStore.getState().setSource('a b c');
@@ -183,18 +151,7 @@ describe('store', () => {
 
 describe('a link opened before its model has loaded', () => {
   async function openCold(gate: Promise<void> = Promise.resolve()): Promise<{ arrived: Promise<boolean> }> {
-    const cp = await checkpoint('cold-model');
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string) => {
-        const path = new URL(url).pathname;
-        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'cold-model', task: 'en-fr', variant: 'additive' }] }));
-        await gate;
-        if (path.endsWith('/cold-model/manifest.json')) return new Response(JSON.stringify(cp.manifest));
-        if (path.endsWith('/cold-model/model.safetensors')) return new Response(cp.weights.slice());
-        return new Response('nope', { status: 404 });
-      }),
-    );
+    serveModels([await checkpoint('cold-model', 'en-fr')], { gate });
     const state = { ...defaultShareState(), model: 'cold-model', source: 'the cat sat .', target: 'le chat .', step: 1, edits: [{ step: 1, weights: [0, 0, 1, 0, 0] }], head: { layer: 1, head: 2 }, positions: false };
     const selected = new Promise<boolean>((resolve) => {
       const stop = useStore.subscribe((s) => {

@@ -11,7 +11,7 @@ import { boot, fullPageLink, openDroppedPng, syncUrl } from '../../src/ui/boot';
 import type { MessageKey } from '../../src/ui/i18n';
 import { makePng, rawFragment, tEXt, validRecord } from '../export/helpers';
 import { loadedModel, resetStore } from './panels/helpers';
-import { checkpoint } from './train/helpers';
+import { checkpoint, serveModels } from './train/helpers';
 
 const PAGE = '/rnnsearch/?lang=en#s=before';
 
@@ -168,19 +168,7 @@ describe('the embed entry (embed.html: docs/ARCHITECTURE.md, "Embedding")', () =
   });
 
   it('a link to a model not loaded yet opens with its edits, head and positions switch once the model arrives', async () => {
-    const cp = await checkpoint('cold-model');
-    const fetches: string[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (url: string) => {
-        const path = new URL(url, 'http://localhost/').pathname;
-        fetches.push(path);
-        if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: [{ id: 'cold-model', task: 'en-fr', variant: 'additive' }] }));
-        if (path.endsWith('/cold-model/manifest.json')) return new Response(JSON.stringify(cp.manifest));
-        if (path.endsWith('/cold-model/model.safetensors')) return new Response(cp.weights.slice());
-        return new Response('nope', { status: 404 });
-      }),
-    );
+    const fetches = serveModels([await checkpoint('cold-model', 'en-fr')]);
     resetStore();
     const link = await buildFragment({ ...state(), model: 'cold-model', source: 'the cat sat .', target: 'le chat .', edits: [{ step: 1, weights: [0, 0, 1, 0, 0] }], head: { layer: 1, head: 0 }, positions: false });
     history.replaceState(null, '', `/rnnsearch/${link}`);

@@ -2,6 +2,7 @@
 // for the worker), a real tiny checkpoint for exports, and a store reset between tests.
 
 import { act } from '@testing-library/react';
+import { vi } from 'vitest';
 import { saveModel } from '../../../src/model/bundle';
 import type { Manifest } from '../../../src/model/checkpoint';
 import { initParams } from '../../../src/model/params';
@@ -138,4 +139,30 @@ export async function checkpoint(id: string, task = 'toy'): Promise<{ manifest: 
     training: { command: 'test', seconds: 1, steps: 3, seed: 1, data: 'fixtures', date: '2026-11-21T00:00:00Z' },
     dtype: 'F32',
   });
+}
+
+/**
+ * A stubbed `fetch` serving shipped models: the list (these models, then `alsoListed` ids with no
+ * files), and each model's manifest and weights, after `gate` when one is given; 404 otherwise.
+ * Returns the paths asked for, in order.
+ */
+export function serveModels(models: ReadonlyArray<{ manifest: Manifest; weights: Uint8Array }>, options: { gate?: Promise<void>; alsoListed?: string[] } = {}): string[] {
+  const asked: string[] = [];
+  const task = models[0]?.manifest.task ?? 'toy';
+  const listed = [...models.map((m) => ({ id: m.manifest.id, task: m.manifest.task })), ...(options.alsoListed ?? []).map((id) => ({ id, task }))];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string) => {
+      const path = new URL(url, 'http://localhost/').pathname;
+      asked.push(path);
+      if (path.endsWith('/index.json')) return new Response(JSON.stringify({ models: listed.map((m) => ({ ...m, variant: 'additive' })) }));
+      await options.gate;
+      for (const m of models) {
+        if (path.endsWith(`/${m.manifest.id}/manifest.json`)) return new Response(JSON.stringify(m.manifest));
+        if (path.endsWith(`/${m.manifest.id}/model.safetensors`)) return new Response(m.weights.slice());
+      }
+      return new Response('nope', { status: 404 });
+    }),
+  );
+  return asked;
 }
