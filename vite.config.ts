@@ -63,12 +63,21 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
  */
 export const EMBED_RESOURCE_POLICY = 'cross-origin';
 
-/** The headers a path gets beyond the preview's common ones: its CSP, and embed.html's CORP. */
+/**
+ * Checkpoint weights are binary: `application/octet-stream`, as other hosts of safetensors files
+ * serve them. Without a type the preview server called them text and gzipped 3 MB of float16 on
+ * every load, on a core the browser needed (issue 18's first heatmap: docs/ARCHITECTURE.md,
+ * "Loading a model"); compressing them saves under 10%.
+ */
+export const WEIGHTS_CONTENT_TYPE = 'application/octet-stream';
+
+/** The headers a path gets beyond the preview's common ones: its CSP, embed.html's CORP, and the weights' type. */
 export function headersFor(url: string): Record<string, string> {
   const path = new URL(url, 'http://host').pathname;
   return {
     'Content-Security-Policy': cspHeaderFor(url),
     ...(path === `/${EMBED_PAGE}` ? { 'Cross-Origin-Resource-Policy': EMBED_RESOURCE_POLICY } : {}),
+    ...(path.endsWith('.safetensors') ? { 'Content-Type': WEIGHTS_CONTENT_TYPE } : {}),
   };
 }
 

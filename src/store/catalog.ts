@@ -6,6 +6,7 @@ import { finishModel, prepareModel, type LoadedModel } from '../model/bundle';
 import { CheckpointError, DEFAULT_WEIGHTS_FILE, parseManifest } from '../model/checkpoint';
 import { isVariant, type Variant } from '../model/config';
 import { isModelId, MODEL_ID_PATTERN } from '../model/domain';
+import { takePrefetched } from './prefetch';
 
 export interface CatalogEntry {
   id: string;
@@ -104,8 +105,13 @@ export class FetchError extends Error {
 
 export async function fetchChecked(url: string, target: FetchTarget, signal?: AbortSignal): Promise<Response> {
   let res: Response;
+  const early = takePrefetched(url, 'id' in target ? target.id : undefined);
+  if (early && signal) {
+    if (signal.aborted) early.control.abort();
+    else signal.addEventListener('abort', () => early.control.abort(), { once: true });
+  }
   try {
-    res = await fetch(url, signal ? { signal } : {});
+    res = await (early ? early.response : fetch(url, signal ? { signal } : {}));
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new FetchError(target, null, err instanceof Error ? err.message : undefined);

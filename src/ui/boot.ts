@@ -11,6 +11,7 @@ import { applyShareState, toShareState } from '../store/share';
 import { DEFAULT_MODEL_ID, DEFAULT_SOURCE, isPage, useStore, type Store } from '../store/store';
 import { examplesFor } from '../data/corpora';
 import { fieldsFor } from '../store/persistence';
+import { PREFETCH_ZH_ID } from '../store/prefetch';
 import { errorMessage, msg, notifyMessage, type Message, type MessageKey } from './i18n';
 
 const URL_FIELDS = fieldsFor('url');
@@ -55,7 +56,7 @@ export function fullPageLink(href: string): string {
 }
 
 /** The real English→Chinese model is the natural first model for a reader of the Chinese interface. */
-export const ZH_DEFAULT_MODEL_ID = 'tatoeba-en-zh';
+export const ZH_DEFAULT_MODEL_ID = PREFETCH_ZH_ID;
 
 /**
  * First visit (no link, nothing remembered): a browser in Chinese gets the Chinese interface; and

@@ -1,10 +1,11 @@
 // The page's side of the analysis worker (analysisSession.ts): the store's Decoder
 // (src/store/derived.ts) for models the worker holds.
 //
-// - A model is sent to the worker the first time the page decodes with it, as the checkpoint bytes
-//   it was loaded from (copied, never transferred: the page keeps using them). Until the worker
-//   says it holds the model, `accepts` is false and the page decodes on its own thread, so opening
-//   a model never waits for the worker's copy (the first heatmap comes as fast as before).
+// - A model is sent to the worker after the first time the page decodes with it (once the page is
+//   idle, for a small model), as the checkpoint bytes it was loaded from (copied, never
+//   transferred: the page keeps using them). Until the worker says it holds the model, `accepts` is
+//   false and the page decodes on its own thread, so opening a model never waits for the worker's
+//   copy, nor for the copy to be made.
 // - At most one decoding is in flight. A request made meanwhile waits in a one-place queue; a newer
 //   one replaces it and the replaced one resolves to null at once (superseded: never sent).
 // - A worker that fails (an error event, a message that cannot be read, a model it cannot load) is
@@ -86,6 +87,17 @@ export interface AnalysisClientOptions {
   spawn?: () => WorkerLike;
   /** The worker was given up; the page tells the reader why (src/store/errorReason.ts). Called once. */
   onFail?(failure: AnalysisFailure): void;
+  /**
+   * Runs a small model's hand-over to the worker later (default: when the page is idle,
+   * requestIdleCallback where there is one, else a 50 ms timer). Tests pass one that runs at once.
+   */
+  later?(run: () => void): void;
+}
+
+function whenIdle(run: () => void): void {
+  const idle = (globalThis as { requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number }).requestIdleCallback;
+  if (typeof idle === 'function') idle(run, { timeout: 1000 });
+  else setTimeout(run, 50);
 }
 
 const words = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -103,12 +115,16 @@ export class AnalysisClient {
   private queued: Pending | null = null;
   private readonly spawn: () => WorkerLike;
   private readonly onFail: (failure: AnalysisFailure) => void;
+  private readonly later: (run: () => void) => void;
+  /** Small models whose hand-over to the worker is waiting for `later`. */
+  private readonly scheduled = new WeakSet<LoadedModel>();
   /** Load times reported by the worker (ms), newest last: the bench and tests read them. */
   readonly loads: number[] = [];
 
   constructor(opts: AnalysisClientOptions = {}) {
     this.spawn = opts.spawn ?? spawnAnalysisWorker;
     this.onFail = opts.onFail ?? (() => undefined);
+    this.later = opts.later ?? whenIdle;
   }
 
   /**
@@ -121,6 +137,24 @@ export class AnalysisClient {
     const large = this.only(model);
     const known = this.keys.get(model);
     if (known && !known.dropped) return known.ready || large;
+    if (large) return this.hand(model) && !this.dead;
+    // a small model is decoded here until the worker holds it: its copy (a structured clone of the
+    // checkpoint, and the worker's start the first time) waits until the page is idle, off the
+    // path to the heatmap this decoding paints (docs/ARCHITECTURE.md, "Loading a model")
+    if (!this.scheduled.has(model)) {
+      this.scheduled.add(model);
+      this.later(() => {
+        this.scheduled.delete(model);
+        const again = this.keys.get(model);
+        if (!this.dead && (!again || again.dropped)) this.hand(model);
+      });
+    }
+    return false;
+  }
+
+  /** Send the model to the worker (starting it if need be); false when there is no worker. */
+  private hand(model: LoadedModel): boolean {
+    if (!model.checkpoint) return false;
     const worker = this.ensureWorker();
     if (!worker) return false;
     const key = this.nextKey++;
@@ -138,7 +172,7 @@ export class AnalysisClient {
     }
     const { manifest, weights, files } = model.checkpoint;
     this.send({ type: 'load', key, manifest, weights, files });
-    return large && !this.dead;
+    return true;
   }
 
   /** Models over WORKER_ONLY_PARAMETERS are decoded only here, never by the page's fast path. */

@@ -10,8 +10,16 @@ const grid = (page: import('@playwright/test').Page) => page.getByRole('grid').f
 test('the worker starts with the page, and the heatmap follows the text as the page places each decoding', async ({ page }) => {
   const workers: string[] = [];
   page.on('worker', (w) => workers.push(w.url()));
+  // the entry script prefetches the default model (docs/ARCHITECTURE.md, "Loading a model"): each
+  // file is still asked for once, and the weights before the page's own code has run
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.goto('/');
   await expect(grid(page).getByRole('columnheader').first()).toBeVisible({ timeout: 20_000 });
+  for (const file of ['manifest.json', 'model.safetensors', 'tokenizer.source.json', 'tokenizer.target.json']) {
+    expect(asked.filter((p) => p === `/models/tatoeba-en-fr/${file}`), file).toHaveLength(1);
+  }
+  expect(asked.indexOf('/models/tatoeba-en-fr/model.safetensors')).toBeLessThan(asked.indexOf('/models/index.json'));
   await expect.poll(() => workers.some((u) => /analysis\.worker/.test(u)), { timeout: 10_000 }).toBe(true);
   const source = page.getByRole('textbox', { name: 'Source sentence' });
   // the worker holds the model once it has answered: give it a moment, then type word by word

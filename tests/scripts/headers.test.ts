@@ -41,6 +41,12 @@ describe('site headers', () => {
     expect(headersFor('/index.html')['Content-Security-Policy']).toMatch(/frame-ancestors 'self'$/);
   });
 
+  it('serves checkpoint weights as binary (not gzipped as text on every load)', () => {
+    expect(headersFor('/models/tatoeba-en-fr/model.safetensors')['Content-Type']).toBe('application/octet-stream');
+    expect(headersFor('/models/tatoeba-en-fr/manifest.json')['Content-Type']).toBeUndefined();
+    expect(headersFor('/')['Content-Type']).toBeUndefined();
+  });
+
   it('the Train view offers several workers only when the page is isolated', () => {
     expect(workerChoices(true, 4)).toEqual([1, 2, 3, 4]);
     expect(workerChoices(false, 4)).toEqual([1]);

@@ -108,6 +108,31 @@ describe('AnalysisClient (the page side)', () => {
     expect(rc?.sourceTokens).toEqual(['the', 'cat', 'sat', 'on', 'the', 'mat']);
   });
 
+  it('hands a small model over only when the page is idle, once, and starts the worker then', async () => {
+    const model = await loadedModel('additive');
+    const worker = new SessionWorker();
+    const waiting: Array<() => void> = [];
+    let spawned = 0;
+    const client = new AnalysisClient({
+      spawn: () => {
+        spawned++;
+        return worker;
+      },
+      later: (run) => waiting.push(run),
+    });
+    expect(client.accepts(model)).toBe(false);
+    expect(client.accepts(model)).toBe(false);
+    // nothing on the path of the decoding that asked: no worker, no copy of the checkpoint
+    expect(spawned).toBe(0);
+    expect(worker.sent).toHaveLength(0);
+    expect(waiting).toHaveLength(1);
+    waiting.shift()?.();
+    expect(spawned).toBe(1);
+    expect(worker.sent.filter((m) => m.type === 'load')).toHaveLength(1);
+    await vi.waitFor(() => expect(client.accepts(model)).toBe(true), { timeout: 10_000, interval: 20 });
+    expect(waiting).toHaveLength(0);
+  });
+
   it('gives the worker up once when it fails: pending requests reject, nothing more is sent', async () => {
     const model = await loadedModel('additive');
     const worker = new SessionWorker();
@@ -128,7 +153,7 @@ describe('AnalysisClient (the page side)', () => {
     const model = await loadedModel('additive');
     const worker = new SessionWorker();
     const reasons: AnalysisFailure[] = [];
-    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r), later: (run) => run() });
     client.accepts(model);
     worker.emit({ type: 'result', id: 1, analysis: { trace: 'nope' } });
     expect(reasons).toEqual([{ kind: 'bad-event' }]);
@@ -142,10 +167,11 @@ describe('AnalysisClient (the page side)', () => {
         throw new Error('no workers here');
       },
       onFail: (r) => reasons.push(r),
+      later: (run) => run(),
     });
     expect(broken.accepts(model)).toBe(false);
     const worker = new SessionWorker();
-    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r) });
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r), later: (run) => run() });
     client.accepts(model);
     worker.emit({ type: 'load-failed', key: 1, message: 'the weights are gone' });
     expect(reasons).toEqual([

@@ -77,8 +77,10 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
     };
   }, [trace, matrix]);
 
-  // room for the heatmap while the first model loads, so that what follows does not jump
-  if (!trace) return loading ? <div className="heatmap-placeholder" aria-hidden="true" /> : null;
+  // room for the heatmap while the first model loads, so that what follows does not jump; measured
+  // (the same ref): the first heatmap then renders at its width at once, with no layout forced in
+  // its commit and no second pass (docs/ARCHITECTURE.md, "Loading a model")
+  if (!trace) return loading ? <div className="heatmap-placeholder" aria-hidden="true" ref={ref} /> : null;
   if (!matrix || !layout || !extras) {
     return (
       <div className="heatmap-empty" role="note">
