@@ -27,9 +27,9 @@ const FILE = /^[A-Za-z0-9_.-]{1,80}$/;
  */
 export function guessFirstModel(hash: string, remembered: string | null, language: string): string | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
+  // every view opens with the document's model (boot loads it whatever the view), so only a link
+  // is not guessed
   if (params.has('s')) return null;
-  const view = params.get('view');
-  if (view !== null && view !== 'explore') return null;
   if (remembered !== null) {
     let state: { modelId?: unknown; lang?: unknown } | undefined;
     try {

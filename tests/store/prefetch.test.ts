@@ -24,6 +24,9 @@ describe('guessFirstModel', () => {
   it('guesses the default on a first visit, the Chinese default for a Chinese browser', () => {
     expect(guessFirstModel('', null, 'en-GB')).toBe(DEFAULT_MODEL_ID);
     expect(guessFirstModel('#view=explore', null, 'fr')).toBe(DEFAULT_MODEL_ID);
+    // every view opens with the document's model: boot loads it on the Train view too
+    expect(guessFirstModel('#view=train', null, 'en')).toBe(DEFAULT_MODEL_ID);
+    expect(guessFirstModel('#view=story&chapter=5', null, 'en')).toBe(DEFAULT_MODEL_ID);
     expect(guessFirstModel('', null, 'zh-CN')).toBe(ZH_DEFAULT_MODEL_ID);
     expect(guessFirstModel('', null, '')).toBe(DEFAULT_MODEL_ID);
   });
@@ -37,8 +40,6 @@ describe('guessFirstModel', () => {
     // a link: the model is inside its compressed state
     expect(guessFirstModel('#s=abc', null, 'en')).toBeNull();
     expect(guessFirstModel('#view=explore&s=abc', null, 'en')).toBeNull();
-    // another page of the site
-    expect(guessFirstModel('#view=train', null, 'en')).toBeNull();
     // the Chinese interface on the default model may open English→Chinese (boot looks at the sentence too)
     expect(guessFirstModel('', record({ modelId: DEFAULT_MODEL_ID, lang: 'zh' }), 'en')).toBeNull();
   });
