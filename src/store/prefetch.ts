@@ -1,22 +1,27 @@
 // The first model's files, asked for before the page's code has arrived (docs/ARCHITECTURE.md,
-// "Loading a model"). The entry script (src/main.tsx) is a few hundred bytes that call
+// "Loading a model"). The entry script (src/main.tsx) is a few kilobytes that call
 // `prefetchFirstModel` and then import the rest of the page: the model's files download while the
 // browser fetches, parses and runs React, the store and the explorer, instead of after them.
 //
-// This module imports nothing: whatever it imports would be in the entry script and delay it. It
+// This module imports nothing: whatever it imports would be in the entry script and delay it (so
+// the three names below that the page defines elsewhere too are checked against those by
+// tests/store/prefetch.test.ts). It
 // guesses the model the page will open (the remembered one, the reader's language's default, or
 // the page's default) from what boot reads later; a wrong guess costs a download and nothing else,
 // because fetchChecked (src/store/catalog.ts) only takes a prefetched response for the very URL it
 // wants, and the first load of another model cancels the rest. A link (`s=` in the fragment) is not
 // guessed: its model is inside the link's compressed state.
 
-/** The page's default model and the Chinese reader's (src/store/document.ts and src/ui/boot.ts check they agree). */
+/** The page's default model and the Chinese reader's (tests check they are the page's own). */
 export const PREFETCH_DEFAULT_ID = 'tatoeba-en-fr';
 export const PREFETCH_ZH_ID = 'tatoeba-en-zh';
 
-/** The local-storage key of the remembered fields (the store's persist name). */
-const LOCAL_KEY = 'rnnsearch';
-const ID = /^[a-z0-9-]{1,64}$/;
+/** The local-storage key of the remembered fields: the store persists under it, boot and the prefetch read it. */
+export const LOCAL_STORAGE_KEY = 'rnnsearch';
+/** MODEL_ID_PATTERN (src/model/domain.ts), which imports the schema library. */
+export const PREFETCH_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+/** DEFAULT_WEIGHTS_FILE (src/model/checkpoint), which imports the checkpoint reader. */
+export const PREFETCH_WEIGHTS_FILE = 'model.safetensors';
 /** A file a manifest may name beside it (the tokenizers): a plain name, no path. */
 const FILE = /^[A-Za-z0-9_.-]{1,80}$/;
 
@@ -38,7 +43,7 @@ export function guessFirstModel(hash: string, remembered: string | null, languag
       return null;
     }
     const id = state?.modelId;
-    if (typeof id !== 'string' || !ID.test(id)) return null;
+    if (typeof id !== 'string' || !PREFETCH_ID_PATTERN.test(id)) return null;
     // the Chinese interface on the default model may still open English→Chinese (boot's firstModel
     // also looks at the sentence): not guessed
     return id === PREFETCH_DEFAULT_ID && state?.lang === 'zh' ? null : id;
@@ -68,11 +73,11 @@ function start(url: string): Promise<Response> {
  * under their usual names, and the tokenizer files the manifest names as soon as it is in.
  */
 export function prefetchModel(id: string, base: string): void {
-  if (!ID.test(id) || typeof fetch !== 'function') return;
+  if (!PREFETCH_ID_PATTERN.test(id) || typeof fetch !== 'function') return;
   prefetchedId = id;
   const folder = new URL(`${id}/`, base);
   const manifest = start(new URL('manifest.json', folder).href);
-  start(new URL('model.safetensors', folder).href);
+  start(new URL(PREFETCH_WEIGHTS_FILE, folder).href);
   manifest
     .then(async (res) => {
       if (!res.ok || prefetchedId !== id) return;
@@ -91,7 +96,7 @@ export function prefetchFirstModel(): void {
   try {
     let remembered: string | null = null;
     try {
-      remembered = globalThis.localStorage?.getItem(LOCAL_KEY) ?? null;
+      remembered = globalThis.localStorage?.getItem(LOCAL_STORAGE_KEY) ?? null;
     } catch {
       // storage blocked: a first visit as far as we can tell (as boot decides)
     }

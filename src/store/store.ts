@@ -17,6 +17,7 @@ import { createModels, type ModelsSlice } from './models';
 import { createNotices, type NoticeSlice } from './notices';
 import { sanitizeLocal } from './localRecord';
 import { fieldsFor, safeStorage } from './persistence';
+import { LOCAL_STORAGE_KEY } from './prefetch';
 import type { Slice } from './slice';
 import { createView, type ViewSlice } from './view';
 
@@ -54,7 +55,7 @@ export const useStore = create<Store>()(
       ...createBeamPick(...a),
     }),
     {
-      name: 'rnnsearch',
+      name: LOCAL_STORAGE_KEY,
       version: 1,
       // the notice is deferred: storage is first touched while the store is still being created
       storage: createJSONStorage(() => safeStorage((message) => setTimeout(() => useStore.getState().notify('warning', message), 0))),

@@ -11,7 +11,7 @@ import { applyShareState, toShareState } from '../store/share';
 import { DEFAULT_MODEL_ID, DEFAULT_SOURCE, isPage, useStore, type Store } from '../store/store';
 import { examplesFor } from '../data/corpora';
 import { fieldsFor } from '../store/persistence';
-import { PREFETCH_ZH_ID } from '../store/prefetch';
+import { LOCAL_STORAGE_KEY, PREFETCH_ZH_ID } from '../store/prefetch';
 import { errorMessage, msg, notifyMessage, type Message, type MessageKey } from './i18n';
 
 const URL_FIELDS = fieldsFor('url');
@@ -290,7 +290,7 @@ export function boot(options: { embedOnly?: boolean } = {}): () => void {
   if (embedOnlyPage) useStore.getState().setView({ embed: true });
   let remembered = false;
   try {
-    remembered = globalThis.localStorage?.getItem('rnnsearch') != null;
+    remembered = globalThis.localStorage?.getItem(LOCAL_STORAGE_KEY) != null;
   } catch {
     // storage blocked: a first visit as far as we can tell
   }

@@ -4,7 +4,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fetchModel } from '../../src/store/catalog';
 import { DEFAULT_MODEL_ID } from '../../src/store/document';
-import { dropPrefetched, guessFirstModel, prefetchModel, PREFETCH_DEFAULT_ID, PREFETCH_ZH_ID, takePrefetched } from '../../src/store/prefetch';
+import { DEFAULT_WEIGHTS_FILE } from '../../src/model/checkpoint';
+import { MODEL_ID_PATTERN } from '../../src/model/domain';
+import { dropPrefetched, guessFirstModel, prefetchModel, PREFETCH_DEFAULT_ID, PREFETCH_ID_PATTERN, PREFETCH_WEIGHTS_FILE, PREFETCH_ZH_ID, takePrefetched } from '../../src/store/prefetch';
 import { ZH_DEFAULT_MODEL_ID } from '../../src/ui/boot';
 import { checkpoint } from '../ui/train/helpers';
 
@@ -19,6 +21,10 @@ describe('guessFirstModel', () => {
   it('names the defaults the page itself uses', () => {
     expect(PREFETCH_DEFAULT_ID).toBe(DEFAULT_MODEL_ID);
     expect(PREFETCH_ZH_ID).toBe(ZH_DEFAULT_MODEL_ID);
+    // written again here so that the entry script imports nothing: the same as the page's own
+    expect(PREFETCH_ID_PATTERN.source).toBe(MODEL_ID_PATTERN.source);
+    expect(PREFETCH_ID_PATTERN.flags).toBe(MODEL_ID_PATTERN.flags);
+    expect(PREFETCH_WEIGHTS_FILE).toBe(DEFAULT_WEIGHTS_FILE);
   });
 
   it('guesses the default on a first visit, the Chinese default for a Chinese browser', () => {
