@@ -64,6 +64,13 @@ export interface ForwardOptions {
    * otherwise pay them Ty times over. The loss is then the mean over these rows' targets.
    */
   outputRows?: Int32Array;
+  /**
+   * The GRUs' gathered weights (`gruWeights`) by prefix, made once by a caller that runs many
+   * forwards on weights that do not change (the saliency's chunks): the same arrays every time,
+   * so that the products can reuse their packed copies (src/tensor/kernels/gemm.ts, "Constant
+   * operands"). Without it, each forward gathers them itself.
+   */
+  gru?: ReadonlyMap<string, GruWeights>;
 }
 
 export interface ForwardResult {
@@ -120,7 +127,12 @@ interface EncodedBatch {
   summary: Tensor | null;
 }
 
-function encodeBatch(params: Params, config: RnnConfig, batch: Batch): EncodedBatch {
+/** A GRU's gathered weights: the caller's (ForwardOptions.gru) or gathered now. */
+function gruOf(params: Params, prefix: string, given: ReadonlyMap<string, GruWeights> | undefined): GruWeights {
+  return given?.get(prefix) ?? gruWeights(params, prefix);
+}
+
+function encodeBatch(params: Params, config: RnnConfig, batch: Batch, given?: ReadonlyMap<string, GruWeights>): EncodedBatch {
   const { hidden: H } = config.sizes;
   const B = batch.size;
   const Tx = batch.srcLen;
@@ -128,8 +140,8 @@ function encodeBatch(params: Params, config: RnnConfig, batch: Batch): EncodedBa
   const P = (name: string): Tensor => params.get(name);
   // ---- encoder: embeddings, both GRUs, annotations h [B, Tx, 2H] ----
   const srcEmb = gather(P('encoder.embedding'), batch.srcIds, [Tx, B]); // [Tx, B, E]
-  const fw = gruWeights(params, 'encoder.fwd');
-  const bw = gruWeights(params, 'encoder.bwd');
+  const fw = gruOf(params, 'encoder.fwd', given);
+  const bw = gruOf(params, 'encoder.bwd', given);
   const fwdStates = runEncoderGru(linear(srcEmb, fw.W, fw.b), fw, batch, false, H);
   const bwdStates = runEncoderGru(linear(srcEmb, bw.W, bw.b), bw, batch, true, H);
   const annotations = concat([stackBatch(fwdStates), stackBatch(bwdStates)], 2); // [B, Tx, 2H]
@@ -169,12 +181,12 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
   const variant = config.variant;
   const P = (name: string): Tensor => params.get(name);
   const dtype = P('encoder.embedding').dtype;
-  const { keys, values, summary, s0 } = encodeBatch(params, config, batch);
+  const { keys, values, summary, s0 } = encodeBatch(params, config, batch, opts.gru);
   let s = s0;
 
   // ---- decoder ----
   const tgtEmb = gather(P('decoder.embedding'), batch.tgtIn, [Ty, B]); // E_y y_{i−1}: [Ty, B, E]
-  const dw = gruWeights(params, 'decoder.gru');
+  const dw = gruOf(params, 'decoder.gru', opts.gru);
   const decIn = linear(tgtEmb, dw.W, dw.b); // [Ty, B, 3H]
   const prevStates: Tensor[] = [];
   const contexts: Tensor[] = [];

@@ -11,7 +11,7 @@
 
 import { BOS_ID, EOS_ID, UNK_ID, type Vocab } from '../data/vocab';
 import { allocArray, concat, noGrad, type DType, type FloatArray } from '../tensor';
-import { fastTanh } from '../tensor/kernels/fastmath';
+import { fastTanh, logSumExpFast } from '../tensor/kernels/fastmath';
 import { gemm } from '../tensor/kernels/gemm';
 import { gruStep } from '../tensor/kernels/gru';
 import { diagonalPosition } from './batch';
@@ -29,7 +29,7 @@ import {
   withSampling,
   forcedWithEos,
   logSoftmaxInPlace,
-  logSumExp,
+
   normaliseOverrides,
   resolveMaxLength,
   softmaxInto,
@@ -243,6 +243,16 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     return this.config.variant;
   }
 
+  /**
+   * Every weight array the engine multiplies by (its own gathered copies included). They never
+   * change after construction, so a caller may declare them constant operands of the products
+   * (src/tensor/kernels/gemm.ts, `withConstantOperands`).
+   */
+  weightArrays(): FloatArray[] {
+    const { encFwd, encBwd, dec, ...rest } = this.w;
+    return [encFwd.Uzr, encFwd.Uh, encBwd.Uzr, encBwd.Uh, dec.Uzr, dec.Uh, ...Object.values(rest)].filter((x): x is FloatArray => x !== null);
+  }
+
   /** v_a of the additive scorer (for the "how a score is built" panel); null for other variants. */
   get va(): FloatArray | null {
     return this.w.va;
@@ -302,6 +312,148 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       ...this.attentionInputs(fwd, bwd, annotations, Tx),
       initialState: s0,
     };
+  }
+
+  /**
+   * The source of `whole` (this model's encodeIds) without each of `spans` (pieces [first, last];
+   * </s> is never among them), encoded: what encodeIds gives for each shortened source (up to the order of float sums), or null
+   * where nothing but </s> would be left. For the leave-one-out of the saliency
+   * (src/model/saliency.ts): a deletion leaves the forward GRU's states before it and the
+   * backward GRU's after it as they were, so each shortened source runs only the rest, and all of
+   * them side by side, one matrix product per step; their attention inputs are one product over
+   * all their rows.
+   */
+  encodeWithout(whole: EncodedSource, spans: ReadonlyArray<readonly [number, number]>): Array<EncodedSource | null> {
+    const ids = whole.ids;
+    const Tx = ids.length;
+    if (Tx < 2 || ids[Tx - 1] !== EOS_ID) throw new DecodeError('bad-option', 'encodeWithout: the source must hold a token and end with </s>');
+    for (const [a, b] of spans) {
+      if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a || b >= Tx - 1) throw new RangeError(`encodeWithout: span [${a}, ${b}] is not inside the source before </s>`);
+    }
+    const full = whole;
+    const { H, dtype, w } = this;
+    const H2 = 2 * H;
+    const fullFwd = full.annotations; // rows [→h | ←h]
+    const kept = spans.map(([a, b]) => ({ a, b, len: Tx - (b - a + 1) })).filter((d) => d.len >= 2);
+    const fwd = kept.map((d) => allocArray(dtype, d.len * H));
+    const bwd = kept.map((d) => allocArray(dtype, d.len * H));
+    kept.forEach((d, k) => {
+      const f = fwd[k] as FloatArray;
+      const g = bwd[k] as FloatArray;
+      for (let t = 0; t < d.a; t++) f.set(fullFwd.subarray(t * H2, t * H2 + H), t * H); // before the deletion: →h unchanged
+      for (let t = d.b + 1; t < Tx; t++) g.set(fullFwd.subarray(t * H2 + H, (t + 1) * H2), (t - (d.b + 1) + d.a) * H); // after it: ←h unchanged
+    });
+    // the rest, side by side: →h from the deletion on (from →h just before it), ←h from just before it down to the start (from ←h just after it)
+    this.lockstep(
+      this.encF,
+      w.encFwd,
+      kept.map((d, k) => ({
+        init: d.a > 0 ? fullFwd.subarray((d.a - 1) * H2, (d.a - 1) * H2 + H) : null,
+        tokens: ids.subarray(d.b + 1),
+        out: fwd[k] as FloatArray,
+        rows: Int32Array.from({ length: Tx - d.b - 1 }, (_, s) => d.a + s),
+      })),
+    );
+    this.lockstep(
+      this.encB,
+      w.encBwd,
+      kept.map((d, k) => ({
+        init: fullFwd.subarray((d.b + 1) * H2 + H, (d.b + 2) * H2),
+        tokens: Int32Array.from({ length: d.a }, (_, s) => ids[d.a - 1 - s] as number),
+        out: bwd[k] as FloatArray,
+        rows: Int32Array.from({ length: d.a }, (_, s) => d.a - 1 - s),
+      })),
+    );
+    const encoded = this.encodeRows(ids, kept, fwd, bwd);
+    let next = 0;
+    return spans.map(([a, b]) => (Tx - (b - a + 1) >= 2 ? (encoded[next++] as EncodedSource) : null));
+  }
+
+  /**
+   * EncodedSources of shortened sources (encodeWithout) from their encoder states: the annotations,
+   * the attention inputs of all their rows in one product (a projection is row by row), s_0.
+   */
+  private encodeRows(ids: Int32Array, kept: ReadonlyArray<{ a: number; b: number; len: number }>, fwd: readonly FloatArray[], bwd: readonly FloatArray[]): EncodedSource[] {
+    const { H, dtype, w } = this;
+    const H2 = 2 * H;
+    const total = kept.reduce((n, d) => n + d.len, 0);
+    const allF = allocArray(dtype, total * H);
+    const allB = allocArray(dtype, total * H);
+    const allA = allocArray(dtype, total * H2);
+    let row = 0;
+    const starts = kept.map((d, k) => {
+      const start = row;
+      allF.set(fwd[k] as FloatArray, row * H);
+      allB.set(bwd[k] as FloatArray, row * H);
+      for (let t = 0; t < d.len; t++) {
+        allA.set((fwd[k] as FloatArray).subarray(t * H, (t + 1) * H), (row + t) * H2);
+        allA.set((bwd[k] as FloatArray).subarray(t * H, (t + 1) * H), (row + t) * H2 + H);
+      }
+      row += d.len;
+      return start;
+    });
+    const stacked = this.config.variant === 'none' ? null : this.attentionInputs(allF, allB, allA, total);
+    const rowsOf = (x: FloatArray | null, start: number, len: number): FloatArray | null => (x ? x.subarray((start * x.length) / total, ((start + len) * x.length) / total) : null);
+    return kept.map((d, k): EncodedSource => {
+      const start = starts[k] as number;
+      const newIds = new Int32Array(d.len);
+      newIds.set(ids.subarray(0, d.a));
+      newIds.set(ids.subarray(d.b + 1), d.a);
+      const annotations = allA.subarray(start * H2, (start + d.len) * H2);
+      const s0 = allocArray(dtype, H);
+      s0.set(w.initB);
+      gemm(false, false, 1, H, H, bwd[k] as FloatArray, 0, H, w.initW, 0, H, s0, 0, H, true);
+      for (let u = 0; u < H; u++) s0[u] = Math.tanh(s0[u]);
+      const inputs = stacked
+        ? {
+            keys: rowsOf(stacked.keys, start, d.len),
+            keyDim: stacked.keyDim,
+            values: rowsOf(stacked.values, start, d.len) as FloatArray,
+            contextProj: rowsOf(stacked.contextProj, start, d.len) as FloatArray,
+            summary: null,
+          }
+        : this.attentionInputs(fwd[k] as FloatArray, bwd[k] as FloatArray, annotations, d.len);
+      return {
+        tokens: Array.from(newIds, (id) => this.srcVocab.token(id)),
+        ids: newIds,
+        unknown: Array.from(newIds, (id) => id === UNK_ID),
+        length: d.len,
+        annotations,
+        ...inputs,
+        initialState: s0,
+      };
+    });
+  }
+
+  /**
+   * Several runs of one encoder GRU side by side: run k starts from `init` (null: zeros), reads
+   * `tokens` in order and writes state s to row `rows[s]` of `out` ([·, H]). One matrix product per
+   * step over the runs still going (longest first, so that they are a prefix).
+   */
+  private lockstep(table: LazyTable, g: { Uzr: FloatArray; Uh: FloatArray }, runs: Array<{ init: FloatArray | null; tokens: Int32Array; out: FloatArray; rows: Int32Array }>): void {
+    const { H, dtype } = this;
+    const order = runs.map((_, k) => k).sort((x, y) => (runs[y] as (typeof runs)[number]).tokens.length - (runs[x] as (typeof runs)[number]).tokens.length);
+    const n = order.length;
+    if (n === 0) return;
+    const steps = (runs[order[0] as number] as (typeof runs)[number]).tokens.length;
+    let h = allocArray(dtype, n * H);
+    let next = allocArray(dtype, n * H);
+    order.forEach((k, i) => {
+      const init = (runs[k] as (typeof runs)[number]).init;
+      if (init) h.set(init, i * H);
+    });
+    const x = allocArray(dtype, n * 3 * H);
+    for (let s = 0; s < steps; s++) {
+      let m = 0;
+      while (m < n && (runs[order[m] as number] as (typeof runs)[number]).tokens.length > s) m++;
+      for (let i = 0; i < m; i++) x.set(table.row((runs[order[i] as number] as (typeof runs)[number]).tokens[s] as number), i * 3 * H);
+      gruStep(m, H, x, h, g.Uzr, g.Uh, next);
+      for (let i = 0; i < m; i++) {
+        const run = runs[order[i] as number] as (typeof runs)[number];
+        run.out.set(next.subarray(i * H, (i + 1) * H), (run.rows[s] as number) * H);
+      }
+      [h, next] = [next, h];
+    }
   }
 
   /** Both encoder GRUs over the source: →h, ←h [Tx, H] each, and the annotations [Tx, 2H]. */
@@ -586,7 +738,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       });
       gemm(false, false, B, V, L, t, 0, L, w.outW, 0, V, logits, 0, V, true);
       const token = ids[i] as number;
-      out.forEach((o, b) => (o[i] = logits[b * V + token] - logSumExp(logits, b * V, V)));
+      out.forEach((o, b) => (o[i] = logits[b * V + token] - logSumExpFast(logits, b * V, V)));
       gruStep(B, H, x, s, w.dec.Uzr, w.dec.Uh, next, { zrPre: zr, addX });
       [s, next] = [next, s];
     }

@@ -17,7 +17,10 @@
 // be deleted), of α against the magnitudes |g| and |Δ| ("did the word matter, either way", as
 // Jain & Wallace 2019 rank gradients and leave-one-out changes).
 //
-// The gradients of every step in one backward pass: reverse mode needs one pass per output (a
+// RNNsearch's gradients come by forward mode, one tangent per source unit for every step at once
+// (src/model/saliencyTangent.ts; docs/ARCHITECTURE.md, "Saliency beside attention"). The
+// Transformer's, and RNNsearch's with `gradient: 'reverse'` (the reference the tests compare
+// with), come by reverse mode: every step in one backward pass. Reverse mode needs one pass per output (a
 // step's log-probability), so the sentence is copied once per step into one padded batch, each
 // copy with its own leaf holding the sentence's embeddings (a per-copy table of Tx rows, the ids
 // rewritten to index it), and copy k's loss is only step k's token. The copies do not interact,
@@ -30,21 +33,25 @@
 // kernels (InferenceModel.forcedLogProbs: the state product, the output layer and the GRU as one
 // matrix product per step over the sources instead of one vector product per source, each source
 // attending over its own annotations, and only the forced tokens' log p kept — the log-sum-exp
-// over the vocabulary, no trace, no top-k); the Transformer still forces each source on its own.
-// The work is cut into units (a chunk of steps, a group of sources) yielded one at a time, so
+// over the vocabulary, no trace, no top-k), the deletions encoded from the whole source's
+// states (InferenceModel.encodeWithout); the Transformer still forces each source on its own.
+// Each unit declares the weights constant operands of the products (withConstantOperands, so a
+// weight is packed once per unit, not once per step).
+// The work is cut into units (a group of tangents or a chunk of steps, a group of sources) yielded one at a time, so
 // that the page can spread it over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
 //
 // Everything returned is plain data (typed arrays and numbers), so that it could cross a
 // postMessage from a worker unchanged.
 
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocab';
-import { Tensor, allocArray, backward, crossEntropy, gather, linear, reshape } from '../tensor';
+import { Tensor, allocArray, backward, crossEntropy, gather, linear, reshape, withConstantOperands, type FloatArray } from '../tensor';
 import type { Batch } from './batch';
 import { MAX_TARGET_TOKENS, isTransformer, type ModelConfig } from './config';
 import { DecodeError } from './decoding';
 import type { TranslationModel } from './family';
-import { forwardLoss } from './forward';
-import { InferenceModel } from './inference';
+import { forwardLoss, gruWeights, type GruWeights } from './forward';
+import { tangentBaseline, tangentGradients, tangentWeights, type TangentBaseline, type TangentWeights } from './saliencyTangent';
+import { InferenceModel, type EncodedSource } from './inference';
 import { Params } from './params';
 import { decode as transformerDecode, encode as transformerEncode } from './transformer/forward';
 import { TransformerModel } from './transformer/model';
@@ -72,8 +79,14 @@ export interface SaliencyRequest {
   units?: SourceUnits;
   /** Transformer: position encodings on (default true), as the trace was decoded. */
   positions?: boolean;
-  /** Steps per backward chunk (default STEPS_PER_CHUNK). */
+  /** Steps per backward chunk (default STEPS_PER_CHUNK; reverse mode only). */
   chunk?: number;
+  /**
+   * How the gradients are computed: 'forward' (RNNsearch's default: one tangent per source unit,
+   * src/model/saliencyTangent.ts) or 'reverse' (one backward pass per step through the autodiff,
+   * the Transformer's way and the reference the tests compare with).
+   */
+  gradient?: 'forward' | 'reverse';
 }
 
 export interface Saliency {
@@ -112,6 +125,9 @@ export const STEPS_PER_CHUNK = 7;
  */
 export const LOO_PER_UNIT = 12;
 
+/** Source units whose tangents one unit of work pushes through RNNsearch (forward mode). */
+export const UNITS_PER_TANGENT = 11;
+
 /** Each position its own unit. */
 export function positionUnits(n: number): SourceUnits {
   return { firstPiece: Array.from({ length: n }, (_, k) => k), lastPiece: Array.from({ length: n }, (_, k) => k) };
@@ -137,9 +153,38 @@ function withoutUnit(src: Int32Array, first: number, last: number): Int32Array {
   return ids;
 }
 
-/** Parameters sharing the model's numbers without gradients, with `encoder.embedding` replaced by `table`. */
-function withSourceTable(params: Params, table: Tensor): Params {
-  return new Params(params.list.map((t) => (t.name === 'encoder.embedding' ? table : new Tensor(t.data, t.shape.slice(), false, t.name))));
+/**
+ * The model's weights as the job's products read them, made once per job: parameters sharing the
+ * model's numbers without gradients, the RNN's gathered GRU weights, and every array the products
+ * may treat as constant while a unit runs (the inference engine's own included), so that each
+ * weight is packed once per unit instead of once per step (src/tensor/kernels/gemm.ts, "Constant
+ * operands").
+ */
+interface Frozen {
+  list: Tensor[];
+  params: Params;
+  gru: Map<string, GruWeights> | undefined;
+  /** RNNsearch: the weights of the forward-mode gradients. */
+  tangent: TangentWeights | undefined;
+  arrays: FloatArray[];
+}
+
+function freeze(model: SaliencyModel): Frozen {
+  const list = model.params.list.map((t) => new Tensor(t.data, t.shape.slice(), false, t.name));
+  const params = new Params(list);
+  const config = model.config;
+  const gru = isTransformer(config) ? undefined : new Map(['encoder.fwd', 'encoder.bwd', 'decoder.gru'].map((prefix) => [prefix, gruWeights(params, prefix)]));
+  const tangent = isTransformer(config) || !gru ? undefined : tangentWeights(params, config, gru);
+  const arrays = list.map((t) => t.data);
+  for (const w of gru?.values() ?? []) for (const t of [w.W, w.b, w.Uzr, w.Uh, w.C]) if (t) arrays.push(t.data);
+  if (tangent) arrays.push(...tangent.arrays);
+  if (model.inference instanceof InferenceModel) arrays.push(...model.inference.weightArrays());
+  return { list, params, gru, tangent, arrays };
+}
+
+/** The frozen parameters with `encoder.embedding` replaced by `table`. */
+function withSourceTable(frozen: Frozen, table: Tensor): Params {
+  return new Params(frozen.list.map((t) => (t.name === 'encoder.embedding' ? table : t)));
 }
 
 /** The padded batch the training forwards read: sources (each ending in </s>) against one target, time-major. */
@@ -193,7 +238,7 @@ function batchMajor(ids: Int32Array, T: number, B: number): Int32Array {
  * family's training forward, with parameters `params` (whose `encoder.embedding` the source ids
  * index). `ty` is the forced target's length (the diagonal variant spreads over it).
  */
-function forwardRows(model: SaliencyModel, params: Params, p: Padded, ty: number, rows: Int32Array, positions: boolean): Tensor {
+function forwardRows(model: SaliencyModel, params: Params, gru: Frozen['gru'], p: Padded, ty: number, rows: Int32Array, positions: boolean): Tensor {
   const { config } = model;
   const { B, Tx, Ty } = p;
   if (isTransformer(config)) {
@@ -218,7 +263,7 @@ function forwardRows(model: SaliencyModel, params: Params, p: Padded, ty: number
     tgtLengths: new Int32Array(B).fill(ty),
     tokens: rows.length,
   };
-  return forwardLoss(params, config, batch, { outputRows: rows }).logits;
+  return forwardLoss(params, config, batch, { outputRows: rows, gru }).logits;
 }
 
 /**
@@ -226,7 +271,7 @@ function forwardRows(model: SaliencyModel, params: Params, p: Padded, ty: number
  * of (to − from) copies of the sentence, decoded up to step to − 1, copy k's logits only at its
  * own step. Returns [(to − from) × Tx].
  */
-function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, ty: number, from: number, to: number, positions: boolean): Float64Array {
+function gradientChunk(model: SaliencyModel, frozen: Frozen, src: Int32Array, tgt: Int32Array, ty: number, from: number, to: number, positions: boolean): Float64Array {
   const B = to - from;
   const Tx = src.length;
   const table = model.params.get('encoder.embedding');
@@ -242,7 +287,7 @@ function gradientChunk(model: SaliencyModel, src: Int32Array, tgt: Int32Array, t
     to,
   );
   const rows = Int32Array.from({ length: B }, (_, k) => (from + k) * B + k);
-  const logits = forwardRows(model, withSourceTable(model.params, local), p, ty, rows, positions);
+  const logits = forwardRows(model, withSourceTable(frozen, local), frozen.gru, p, ty, rows, positions);
   const targets = Int32Array.from({ length: B }, (_, k) => tgt[from + k]);
   // Σ_k log p(y_k) = −B · mean cross-entropy: seeding backward with −B gives Σ_k ∇ log p(y_k)
   const loss = crossEntropy(logits, targets);
@@ -275,22 +320,9 @@ function forcedLogProbs(model: TranslationModel, ids: Int32Array, forced: Int32A
   return out;
 }
 
-/**
- * `forcedLogProbs` of several sources at once: RNNsearch decodes them side by side
- * (InferenceModel.forcedLogProbs, one matrix product per step over the sources), others one by one.
- */
-function forcedLogProbsBatch(model: TranslationModel, sources: readonly Int32Array[], forced: Int32Array, positions: boolean, steps: number): Array<Float64Array | null> {
-  if (!(model instanceof InferenceModel)) return sources.map((ids) => forcedLogProbs(model, ids, forced, positions, steps));
-  const encoded = sources.map((ids) => {
-    try {
-      return model.encodeIds(ids);
-    } catch (err) {
-      if (err instanceof DecodeError) return null; // nothing left to decode, as above
-      throw err;
-    }
-  });
-  const encs = encoded.filter((e) => e !== null);
-  const scores = model.forcedLogProbs(encs, forced);
+/** InferenceModel.forcedLogProbs of the encodings present, NaN-padded to `steps`; null where there is no encoding. */
+function forcedScores(model: InferenceModel, encoded: ReadonlyArray<EncodedSource | null>, forced: Int32Array, steps: number): Array<Float64Array | null> {
+  const scores = model.forcedLogProbs(encoded.filter((e) => e !== null), forced);
   let k = 0;
   return encoded.map((e) => {
     if (!e) return null;
@@ -299,6 +331,46 @@ function forcedLogProbsBatch(model: TranslationModel, sources: readonly Int32Arr
     out.set(lp.subarray(0, Math.min(steps, lp.length)));
     return out;
   });
+}
+
+/**
+ * The gradient × input part of the job, one unit of work per yield, into `gradInput` [steps × U]:
+ * forward mode (`tangent` given: the values once, then the tangents of UNITS_PER_TANGENT source
+ * units per unit of work) or reverse mode (chunks of `chunk` steps).
+ */
+function* gradientUnits(
+  model: SaliencyModel,
+  frozen: Frozen,
+  job: { src: Int32Array; tgt: Int32Array; ty: number; unitOf: Int32Array; U: number; positions: boolean; chunk: number; tangent: TangentWeights | undefined },
+  gradInput: Float64Array,
+  progress: () => SaliencyProgress,
+): Generator<SaliencyProgress, void, void> {
+  const { src, tgt, ty, unitOf, U, positions, chunk, tangent } = job;
+  const steps = tgt.length;
+  const Tx = src.length;
+  const config = model.config;
+  if (tangent && !isTransformer(config)) {
+    let base: TangentBaseline | null = null;
+    for (let u0 = 0; u0 < U; u0 += UNITS_PER_TANGENT) {
+      const u1 = Math.min(U, u0 + UNITS_PER_TANGENT);
+      const g = withConstantOperands(frozen.arrays, () => {
+        base ??= tangentBaseline(frozen.params, config, tangent, src, tgt, ty, unitOf);
+        return tangentGradients(frozen.params, config, tangent, base, u0, u1);
+      });
+      const D = u1 - u0;
+      for (let i = 0; i < steps; i++) for (let d = 0; d < D; d++) gradInput[i * U + u0 + d] = g[i * D + d] as number;
+      yield progress();
+    }
+    return;
+  }
+  for (let from = 0; from < steps; from += chunk) {
+    const to = Math.min(steps, from + chunk);
+    const g = withConstantOperands(frozen.arrays, () => gradientChunk(model, frozen, src, tgt, ty, from, to, positions));
+    for (let k = 0; k < to - from; k++) {
+      for (let j = 0; j < Tx; j++) gradInput[(from + k) * U + (unitOf[j] as number)] += g[k * Tx + j] as number;
+    }
+    yield progress();
+  }
 }
 
 /**
@@ -323,31 +395,35 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   const chunk = Math.max(1, Math.floor(req.chunk ?? STEPS_PER_CHUNK));
   // the length the inference engine's forced decoding has (it appends </s> unless it is there)
   const ty = tgt[steps - 1] === EOS_ID ? steps : steps + 1;
-  const gradChunks = Math.ceil(steps / chunk);
-  const total = gradChunks + Math.ceil(U / LOO_PER_UNIT);
+  const frozen = freeze(model);
+  const config = model.config;
+  const tangent = !isTransformer(config) && req.gradient !== 'reverse' ? frozen.tangent : undefined;
+  const total = (tangent ? Math.ceil(U / UNITS_PER_TANGENT) : Math.ceil(steps / chunk)) + Math.ceil(U / LOO_PER_UNIT);
   let done = 0;
 
   const unitOf = new Int32Array(Tx);
   for (let u = 0; u < U; u++) for (let j = units.firstPiece[u]; j <= units.lastPiece[u]; j++) unitOf[j] = u;
   const gradInput = new Float64Array(steps * U);
-  for (let c = 0; c < gradChunks; c++) {
-    const from = c * chunk;
-    const to = Math.min(steps, from + chunk);
-    const g = gradientChunk(model, src, tgt, ty, from, to, positions);
-    for (let k = 0; k < to - from; k++) {
-      for (let j = 0; j < Tx; j++) (gradInput[(from + k) * U + unitOf[j]]) += g[k * Tx + j];
-    }
-    yield { done: ++done, total };
-  }
+  const progress = (): SaliencyProgress => ({ done: ++done, total });
+  yield* gradientUnits(model, frozen, { src, tgt, ty, unitOf, U, positions, chunk, tangent }, gradInput, progress);
 
   // leave-one-out: the whole source and the source without each unit, forced through the
   // inference engine in groups (a sentence of one word has nothing left without it: NaN, said so on the page)
   const forced = tgt[steps - 1] === EOS_ID ? tgt.subarray(0, steps - 1) : tgt;
   const sources = [src, ...Array.from({ length: U - 1 }, (_, u) => withoutUnit(src, units.firstPiece[u] as number, units.lastPiece[u] as number))];
+  const spans = Array.from({ length: U - 1 }, (_, u) => [units.firstPiece[u] as number, units.lastPiece[u] as number] as const);
   let logProb: Float64Array | null = null;
+  let whole: EncodedSource | null = null;
   const leaveOneOut = new Float64Array(steps * U).fill(NaN);
   for (let g = 0; g < sources.length; g += LOO_PER_UNIT) {
-    const scores = forcedLogProbsBatch(model.inference, sources.slice(g, g + LOO_PER_UNIT), forced, positions, steps);
+    const inference = model.inference;
+    const scores = withConstantOperands(frozen.arrays, () => {
+      if (!(inference instanceof InferenceModel)) return sources.slice(g, g + LOO_PER_UNIT).map((ids) => forcedLogProbs(inference, ids, forced, positions, steps));
+      // RNNsearch: the deletions from the whole source's encoder states (InferenceModel.encodeWithout)
+      whole ??= inference.encodeIds(src);
+      const encs = [...(g === 0 ? [whole] : []), ...inference.encodeWithout(whole, spans.slice(Math.max(0, g - 1), g + LOO_PER_UNIT - 1))];
+      return forcedScores(inference, encs, forced, steps);
+    });
     if (g === 0) logProb = scores[0] ?? null; // the whole source is source 0
     if (!logProb) throw new RangeError('saliency: the source cannot be decoded');
     for (let k = g === 0 ? 1 : 0; k < scores.length; k++) {
@@ -355,7 +431,7 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
       const u = g + k - 1;
       if (without) for (let i = 0; i < steps; i++) leaveOneOut[i * U + u] = logProb[i] - without[i];
     }
-    yield { done: ++done, total };
+    yield progress();
   }
   if (!logProb) throw new RangeError('saliency: the source cannot be decoded'); // (the loop ran: the sources hold the whole one)
   return { steps, units: U, logProb, gradInput, leaveOneOut };

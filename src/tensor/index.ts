@@ -9,6 +9,7 @@ export { reshape, transpose, concat, slice, split, gather, stridesOf } from './o
 export { sum, mean, softmax, logSoftmax, crossEntropy, type Mask, type CrossEntropyOptions } from './ops/reduce';
 export { matmul, linear, type MatmulOptions } from './ops/matmul';
 export { gruCell, additiveScore } from './ops/fused';
+export { withConstantOperands } from './kernels/gemm';
 export { Rng, hashString } from './random';
 export * from './init';
 export * from './optim';

@@ -13,7 +13,7 @@ import { createModel, type TranslationModel } from '../../src/model/family';
 import type { InferenceModel } from '../../src/model/inference';
 import { initParams, type Params } from '../../src/model/params';
 import type { SaliencyModel, SourceUnits } from '../../src/model/saliency';
-import { averageRanks, computeSaliency, groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, spearman, stepAgreement, type SaliencyRequest } from '../../src/model/saliency';
+import { UNITS_PER_TANGENT, averageRanks, computeSaliency, groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, spearman, stepAgreement, type SaliencyRequest } from '../../src/model/saliency';
 import { TransformerModel } from '../../src/model/transformer/model';
 import { makeConfig, srcVocab, tgtVocab } from './fixtures';
 
@@ -187,16 +187,51 @@ describe('leave-one-out', () => {
   it('runs as units of work with progress to the total', () => {
     const config = makeConfig('general');
     const model = loaded(config, initParams(config, 1, 'float64'));
-    const job = saliencyJob(model, { sourceIds: SRC, targetIds: TGT, chunk: 2 });
-    const seen: Array<[number, number]> = [];
-    for (;;) {
-      const r = job.next();
-      if (r.done) break;
-      seen.push([r.value.done, r.value.total]);
-    }
-    // 4 steps in chunks of 2, then the whole source and its 5 deletions decoded side by side in one unit
-    expect(seen).toEqual([1, 2, 3].map((d) => [d, 3]));
+    const progress = (req: SaliencyRequest): Array<[number, number]> => {
+      const job = saliencyJob(model, req);
+      const seen: Array<[number, number]> = [];
+      for (;;) {
+        const r = job.next();
+        if (r.done) break;
+        seen.push([r.value.done, r.value.total]);
+      }
+      return seen;
+    };
+    // reverse mode: 4 steps in chunks of 2, then the whole source and its 5 deletions decoded side by side in one unit
+    expect(progress({ sourceIds: SRC, targetIds: TGT, chunk: 2, gradient: 'reverse' })).toEqual([1, 2, 3].map((d) => [d, 3]));
+    // forward mode: the 6 units' tangents in one unit of work, then the deletions
+    expect(progress({ sourceIds: SRC, targetIds: TGT })).toEqual([1, 2].map((d) => [d, 2]));
+    expect(UNITS_PER_TANGENT).toBeGreaterThanOrEqual(SRC.length);
   });
+});
+
+describe('forward mode (tangents) against reverse mode (autodiff)', () => {
+  // two different computations of the same numbers: every RNNsearch variant, words of several
+  // pieces, a source longer than one unit of work's tangents (several units, each its own slice)
+  const long = Int32Array.from([...['the', 'cat', 'sat', 'on', 'the', 'mat', 'the', 'cat', 'sat', 'on', 'the', 'mat', 'the', 'cat'].map((w) => srcVocab.id(w)), EOS_ID]);
+  for (const variant of VARIANTS) {
+    it(`RNNsearch ${variant}`, () => {
+      const config = makeConfig(variant);
+      const model = loaded(config, initParams(config, 29, 'float64'));
+      const cases: SaliencyRequest[] = [
+        { sourceIds: SRC, targetIds: TGT },
+        { sourceIds: SRC, targetIds: TGT, units: { firstPiece: [0, 1, 4, 5], lastPiece: [0, 3, 4, 5] } },
+        { sourceIds: long, targetIds: TGT.subarray(0, 3) },
+      ];
+      for (const req of cases) {
+        const fwd = computeSaliency(model, req);
+        const rev = computeSaliency(model, { ...req, gradient: 'reverse' });
+        let largest = 0;
+        for (let k = 0; k < fwd.gradInput.length; k++) {
+          const r = rev.gradInput[k] as number;
+          largest = Math.max(largest, Math.abs(r));
+          expect(Math.abs((fwd.gradInput[k] as number) - r), `entry ${k}`).toBeLessThan(1e-9 + 1e-7 * Math.abs(r));
+        }
+        expect(largest).toBeGreaterThan(1e-4);
+      }
+      expect(long.length).toBeGreaterThan(UNITS_PER_TANGENT);
+    });
+  }
 });
 
 describe('leave-one-out decoded side by side', () => {
@@ -249,6 +284,42 @@ describe('leave-one-out decoded side by side', () => {
         one.forEach((v, i) => expect(Math.abs((batched[b]?.[i] as number) - v), `${variant} source ${b} step ${i}`).toBeLessThan(1e-5));
       });
       expect(m.forcedLogProbs([], forced)).toEqual([]);
+    }
+  });
+
+  it('a source without a span, encoded from the whole one, is that source encoded on its own', () => {
+    const ids = Int32Array.from([...['the', 'cat', 'sat', 'on', 'the', 'mat', 'cat'].map((w) => srcVocab.id(w)), EOS_ID]);
+    const spans: Array<readonly [number, number]> = [[0, 0], [2, 4], [6, 6], [0, 5], [0, 6], [3, 3]];
+    for (const variant of VARIANTS) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const config = makeConfig(variant);
+        const m = createModel(config, initParams(config, 31, dtype), srcVocab, tgtVocab) as InferenceModel;
+        const got = m.encodeWithout(m.encodeIds(ids), spans);
+        expect(got).toHaveLength(spans.length);
+        spans.forEach(([a, b], k) => {
+          const short = Int32Array.from([...ids].filter((_, j) => j < a || j > b));
+          const e = got[k];
+          // [0, 6] leaves only </s>: nothing to encode, as encodeIds refuses it
+          if (short.length < 2) return expect(e).toBeNull();
+          if (!e) throw new Error(`span ${k}: no encoding`);
+          const want = m.encodeIds(short);
+          expect([...e.ids]).toEqual([...want.ids]);
+          expect(e.tokens).toEqual(want.tokens);
+          const tol = dtype === 'float64' ? 1e-12 : 1e-5;
+          for (const key of ['annotations', 'keys', 'values', 'contextProj', 'summary', 'initialState'] as const) {
+            const x = e[key];
+            const y = want[key];
+            if (y === null) {
+              expect(x, `${variant} ${key}`).toBeNull();
+              continue;
+            }
+            expect(x?.length, `${variant} ${key}`).toBe(y.length);
+            y.forEach((v, i) => expect(Math.abs((x?.[i] as number) - v), `${variant} ${dtype} span ${k} ${key}[${i}]`).toBeLessThan(tol));
+          }
+        });
+        expect(() => m.encodeWithout(m.encodeIds(ids), [[2, 7]])).toThrow(/span/);
+        expect(() => m.encodeWithout(m.encodeIds(ids), [[3, 2]])).toThrow(/span/);
+      }
     }
   });
 });

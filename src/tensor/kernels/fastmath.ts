@@ -36,3 +36,35 @@ export function sigmoidExact(v: number): number {
   const e = Math.exp(v);
   return e / (1 + e);
 }
+
+// log Σ exp over a row of logits, for the leave-one-out's thousands of rows over a real vocabulary
+// (src/model/inference.ts, forcedLogProbs): Math.exp costs ~15 ns here, and a row of 4,353 pieces
+// is 2.7 million of them for the saliency of a 20-word sentence. exp(−y) for y ≥ 0 as a table of
+// exp(−i/8) times exp(r), r ∈ (−1/8, 0], by its Taylor series to r⁶ (relative error < 1e-10):
+// ~5 ns. Terms below e^−745 (zero in float64) are skipped.
+
+const EXP_STEPS = 8;
+const EXP_LIMIT = 745 * EXP_STEPS;
+const EXP_TABLE = Float64Array.from({ length: EXP_LIMIT + 1 }, (_, i) => Math.exp(-i / EXP_STEPS));
+
+/** log Σ_{v<n} exp(x[off + v]), max-shifted (so it neither overflows nor underflows); −∞ for n = 0, NaN if any value is NaN. */
+export function logSumExpFast(x: Float32Array | Float64Array, off: number, n: number): number {
+  let max = -Infinity;
+  let nan = false;
+  for (let v = off; v < off + n; v++) {
+    const xv = x[v] as number;
+    if (xv > max) max = xv;
+    else if (xv !== xv) nan = true;
+  }
+  if (nan || max !== max) return NaN;
+  if (max === -Infinity || max === Infinity) return max;
+  let total = 0;
+  for (let v = off; v < off + n; v++) {
+    const y = (max - (x[v] as number)) * EXP_STEPS;
+    if (y > EXP_LIMIT) continue;
+    const i = y | 0;
+    const r = (i - y) / EXP_STEPS;
+    total += (EXP_TABLE[i] as number) * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r / 720))))));
+  }
+  return max + Math.log(total);
+}

@@ -11,7 +11,7 @@
 // come back bit-for-bit unchanged.
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { gemm, type FloatArray } from '../../../src/tensor/kernels/gemm';
+import { PACK_CACHE_DOUBLES, gemm, withConstantOperands, type FloatArray } from '../../../src/tensor/kernels/gemm';
 import { Rng } from '../../../src/tensor/random';
 
 type DT = 'f32' | 'f64';
@@ -303,5 +303,75 @@ describe('gemm', () => {
       ldc: Math.max(1, r.n) + r.padC,
     };
     runCase(c, r.seed);
+  });
+});
+
+describe('constant operands (withConstantOperands)', () => {
+  /** Products of one B with several A's, inside and outside a scope: the same numbers bit for bit. */
+  function products(b: FloatArray, shapes: Array<{ transB: boolean; m: number; n: number; k: number; bOff: number; ldb: number }>, seed: number): FloatArray[] {
+    const rng = new Rng(seed);
+    return shapes.map((s) => {
+      const a = new Float64Array(s.m * s.k);
+      fill(a, rng);
+      const c = new Float64Array(s.m * s.n);
+      gemm(false, s.transB, s.m, s.n, s.k, a, 0, s.k, b, s.bOff, s.ldb, c, 0, s.n, false);
+      return c;
+    });
+  }
+
+  it('reuses the packed copy: bit-identical products, every form, blocks over k and n, offsets', () => {
+    const rng = new Rng(3);
+    const b = new Float32Array(700 * 300 + 5);
+    fill(b, rng);
+    // k over one depth block (256), n over one panel block, both forms, an offset B; each twice (the second from the copy)
+    const shapes = [
+      { transB: false, m: 7, n: 300, k: 700, bOff: 0, ldb: 300 },
+      { transB: false, m: 12, n: 300, k: 700, bOff: 0, ldb: 300 },
+      { transB: true, m: 5, n: 700, k: 300, bOff: 0, ldb: 300 },
+      { transB: true, m: 9, n: 700, k: 300, bOff: 0, ldb: 300 },
+      { transB: false, m: 4, n: 290, k: 100, bOff: 5, ldb: 300 },
+      { transB: false, m: 6, n: 290, k: 100, bOff: 5, ldb: 300 },
+    ];
+    const plain = products(b, shapes, 9);
+    const scoped = withConstantOperands([b], () => products(b, shapes, 9));
+    scoped.forEach((c, i) => expect([...c], `shape ${i}`).toEqual([...(plain[i] as FloatArray)]));
+  });
+
+  it('reads only the arrays declared, and forgets them when the scope closes', () => {
+    const rng = new Rng(4);
+    const b = new Float64Array(40 * 30);
+    fill(b, rng);
+    const shape = [{ transB: false, m: 6, n: 30, k: 40, bOff: 0, ldb: 30 }];
+    const before = withConstantOperands([b], () => products(b, shape, 1))[0] as FloatArray;
+    // written after the scope: a new scope packs it again
+    b[0] = (b[0] as number) + 1;
+    const after = withConstantOperands([b], () => products(b, shape, 1))[0] as FloatArray;
+    expect(after).not.toEqual(before);
+    expect([...after]).toEqual([...(products(b, shape, 1)[0] as FloatArray)]);
+    // an array not declared is packed as usual, even inside a scope, and may change between products
+    const other = Float64Array.from(b);
+    withConstantOperands([b], () => {
+      const first = products(other, shape, 2)[0] as FloatArray;
+      other[0] = (other[0] as number) + 1;
+      const second = products(other, shape, 2)[0] as FloatArray;
+      expect(second).not.toEqual(first);
+    });
+  });
+
+  it('nested scopes add their arrays; the copies hold at most PACK_CACHE_DOUBLES numbers', () => {
+    const rng = new Rng(5);
+    const b1 = new Float32Array(64 * 64);
+    const b2 = new Float32Array(64 * 64);
+    fill(b1, rng);
+    fill(b2, rng);
+    const shape = [{ transB: false, m: 8, n: 64, k: 64, bOff: 0, ldb: 64 }];
+    const want = [products(b1, shape, 6)[0], products(b2, shape, 6)[0]];
+    const got = withConstantOperands([b1], () => withConstantOperands([b2], () => [products(b1, shape, 6)[0], products(b2, shape, 6)[0]]));
+    expect(got.map((c) => [...(c as FloatArray)])).toEqual(want.map((c) => [...(c as FloatArray)]));
+    expect(PACK_CACHE_DOUBLES).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    // an error inside the scope closes it
+    expect(() => withConstantOperands([b1], () => {
+      throw new Error('inside');
+    })).toThrow('inside');
   });
 });
