@@ -156,6 +156,9 @@ interface RnnWeights {
   Wv: FloatArray | null;
 }
 
+/** src·W for the rows of `src` ([rows, 2H]) and W [2H, n]: how attentionInputs projects annotations. */
+type Projector = (src: FloatArray, W: FloatArray, n: number) => FloatArray;
+
 /** A trained RNNsearch ready to translate, built from parameters and vocabularies. */
 export class InferenceModel implements TranslationModel<EncodedSource> {
   readonly family = 'rnnsearch' as const;
@@ -364,7 +367,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
         rows: Int32Array.from({ length: d.a }, (_, s) => d.a - 1 - s),
       })),
     );
-    const encoded = this.encodeRows(ids, kept, fwd, bwd);
+    const encoded = this.encodeRows(ids, fullFwd, kept, fwd, bwd);
     let next = 0;
     return spans.map(([a, b]) => (Tx - (b - a + 1) >= 2 ? (encoded[next++] as EncodedSource) : null));
   }
@@ -373,7 +376,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
    * EncodedSources of shortened sources (encodeWithout) from their encoder states: the annotations,
    * the attention inputs of all their rows in one product (a projection is row by row), s_0.
    */
-  private encodeRows(ids: Int32Array, kept: ReadonlyArray<{ a: number; b: number; len: number }>, fwd: readonly FloatArray[], bwd: readonly FloatArray[]): EncodedSource[] {
+  private encodeRows(ids: Int32Array, full: FloatArray, kept: ReadonlyArray<{ a: number; b: number; len: number }>, fwd: readonly FloatArray[], bwd: readonly FloatArray[]): EncodedSource[] {
     const { H, dtype, w } = this;
     const H2 = 2 * H;
     const total = kept.reduce((n, d) => n + d.len, 0);
@@ -392,7 +395,7 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       row += d.len;
       return start;
     });
-    const stacked = this.config.variant === 'none' ? null : this.attentionInputs(allF, allB, allA, total);
+    const stacked = this.config.variant === 'none' ? null : this.attentionInputs(allF, allB, allA, total, this.splitProjector(full, kept, starts, allF, allB, allA));
     const rowsOf = (x: FloatArray | null, start: number, len: number): FloatArray | null => (x ? x.subarray((start * x.length) / total, ((start + len) * x.length) / total) : null);
     return kept.map((d, k): EncodedSource => {
       const start = starts[k] as number;
@@ -423,6 +426,61 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
         initialState: s0,
       };
     });
+  }
+
+  /**
+   * The projections of the shortened sources' annotation rows (encodeRows), half the work of a
+   * plain product: a row [→h ; ←h] times W is →h·W_top + ←h·W_bottom, and before the deletion →h is
+   * the whole source's (after it ←h is), so that half comes from one product over the whole
+   * source, and only the changed halves of all rows are multiplied, stacked into two products.
+   * Any other matrix is projected as usual.
+   */
+  private splitProjector(full: FloatArray, kept: ReadonlyArray<{ a: number; b: number; len: number }>, starts: readonly number[], allF: FloatArray, allB: FloatArray, allA: FloatArray): Projector {
+    const { H, dtype } = this;
+    const H2 = 2 * H;
+    const Tx = full.length / H2;
+    const total = allA.length / H2;
+    const nB = kept.reduce((n, d) => n + d.a, 0);
+    const newB = allocArray(dtype, nB * H);
+    const newF = allocArray(dtype, (total - nB) * H);
+    let ib = 0;
+    let jf = 0;
+    kept.forEach((d, k) => {
+      const start = starts[k] as number;
+      newB.set(allB.subarray(start * H, (start + d.a) * H), ib * H);
+      newF.set(allF.subarray((start + d.a) * H, (start + d.len) * H), jf * H);
+      ib += d.a;
+      jf += d.len - d.a;
+    });
+    return (src, W, n) => {
+      const out = allocArray(dtype, total * n);
+      if (src !== allA) {
+        gemm(false, false, total, n, H2, src, 0, H2, W, 0, n, out, 0, n, false);
+        return out;
+      }
+      const PF = allocArray(dtype, Tx * n);
+      const PB = allocArray(dtype, Tx * n);
+      gemm(false, false, Tx, n, H, full, 0, H2, W, 0, n, PF, 0, n, false);
+      gemm(false, false, Tx, n, H, full, H, H2, W, H * n, n, PB, 0, n, false);
+      const RB = allocArray(dtype, nB * n);
+      const RF = allocArray(dtype, (total - nB) * n);
+      gemm(false, false, nB, n, H, newB, 0, H, W, H * n, n, RB, 0, n, false);
+      gemm(false, false, total - nB, n, H, newF, 0, H, W, 0, n, RF, 0, n, false);
+      let rb = 0;
+      let rf = 0;
+      kept.forEach((d, k) => {
+        const start = starts[k] as number;
+        const shift = d.b - d.a + 1;
+        for (let t = 0; t < d.len; t++) {
+          const o = (start + t) * n;
+          if (t < d.a) for (let c = 0; c < n; c++) out[o + c] = PF[t * n + c] + RB[(rb + t) * n + c];
+          else for (let c = 0; c < n; c++) out[o + c] = RF[(rf + t - d.a) * n + c] + PB[(t + shift) * n + c];
+        }
+        rb += d.a;
+        rf += d.len - d.a;
+      });
+      return out;
+    };
   }
 
   /**
@@ -485,14 +543,14 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
   }
 
   /** What the variant's attention precomputes once per sentence: keys, values, their context projections. */
-  private attentionInputs(fwd: FloatArray, bwd: FloatArray, annotations: FloatArray, Tx: number): Pick<EncodedSource, 'keys' | 'keyDim' | 'values' | 'contextProj' | 'summary'> {
+  private attentionInputs(fwd: FloatArray, bwd: FloatArray, annotations: FloatArray, Tx: number, projector?: Projector): Pick<EncodedSource, 'keys' | 'keyDim' | 'values' | 'contextProj' | 'summary'> {
     const { H, dtype, w } = this;
     const H2 = 2 * H;
-    const project = (src: FloatArray, W: FloatArray, n: number): FloatArray => {
+    const project = projector ?? ((src: FloatArray, W: FloatArray, n: number): FloatArray => {
       const out = allocArray(dtype, Tx * n);
       gemm(false, false, Tx, n, H2, src, 0, H2, W, 0, n, out, 0, n, false);
       return out;
-    };
+    });
     let keys: FloatArray | null = null;
     let keyDim = 0;
     let values: FloatArray = annotations;

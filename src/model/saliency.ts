@@ -5,9 +5,11 @@
 //   gradient × input   g_ij = Σ_e ∂log p(y_i | y_<i, x) / ∂x_je · x_je, where x_j is source
 //                      position j's embedding (the table row the encoder gathers; for the
 //                      Transformer before the √d_model scale and the positions, which changes
-//                      nothing: the gradient scales by the inverse). Computed by our autodiff
-//                      (src/tensor) through the family's own training forward, so that it is the
-//                      derivative of the very maths the page decodes with.
+//                      nothing: the gradient scales by the inverse). For RNNsearch by forward
+//                      mode (src/model/saliencyTangent.ts), for the Transformer by our autodiff
+//                      (src/tensor) through its own training forward: the derivative of the
+//                      very maths the page decodes with (the tests hold the two modes to each
+//                      other and both to finite differences).
 //   leave-one-out      Δ_ij = log p(y_i | y_<i, x) − log p(y_i | y_<i, x without word j): the
 //                      same target forced after deleting the word (all of its pieces), with
 //                      the inference engine. Positive: the word helped this choice.
@@ -87,7 +89,15 @@ export interface SaliencyRequest {
    * the Transformer's way and the reference the tests compare with).
    */
   gradient?: 'forward' | 'reverse';
+  /**
+   * One half of the computation only (default: both): 'gradient' leaves `logProb` and
+   * `leaveOneOut` NaN, 'leave-one-out' leaves `gradInput` NaN. `mergeSaliency` puts the two halves
+   * together: the page computes them on two threads (docs/ARCHITECTURE.md, "Saliency beside attention").
+   */
+  part?: SaliencyPart;
 }
+
+export type SaliencyPart = 'gradient' | 'leave-one-out';
 
 export interface Saliency {
   /** Target steps (the pieces of targetIds). */
@@ -398,14 +408,18 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   const frozen = freeze(model);
   const config = model.config;
   const tangent = !isTransformer(config) && req.gradient !== 'reverse' ? frozen.tangent : undefined;
-  const total = (tangent ? Math.ceil(U / UNITS_PER_TANGENT) : Math.ceil(steps / chunk)) + Math.ceil(U / LOO_PER_UNIT);
+  const doGradient = req.part !== 'leave-one-out';
+  const doLeaveOneOut = req.part !== 'gradient';
+  const total = (doGradient ? (tangent ? Math.ceil(U / UNITS_PER_TANGENT) : Math.ceil(steps / chunk)) : 0) + (doLeaveOneOut ? Math.ceil(U / LOO_PER_UNIT) : 0);
   let done = 0;
 
   const unitOf = new Int32Array(Tx);
   for (let u = 0; u < U; u++) for (let j = units.firstPiece[u]; j <= units.lastPiece[u]; j++) unitOf[j] = u;
   const gradInput = new Float64Array(steps * U);
   const progress = (): SaliencyProgress => ({ done: ++done, total });
-  yield* gradientUnits(model, frozen, { src, tgt, ty, unitOf, U, positions, chunk, tangent }, gradInput, progress);
+  if (doGradient) yield* gradientUnits(model, frozen, { src, tgt, ty, unitOf, U, positions, chunk, tangent }, gradInput, progress);
+  else gradInput.fill(NaN);
+  if (!doLeaveOneOut) return { steps, units: U, logProb: new Float64Array(steps).fill(NaN), gradInput, leaveOneOut: new Float64Array(steps * U).fill(NaN) };
 
   // leave-one-out: the whole source and the source without each unit, forced through the
   // inference engine in groups (a sentence of one word has nothing left without it: NaN, said so on the page)
@@ -435,6 +449,17 @@ export function* saliencyJob(model: SaliencyModel, req: SaliencyRequest): Genera
   }
   if (!logProb) throw new RangeError('saliency: the source cannot be decoded'); // (the loop ran: the sources hold the whole one)
   return { steps, units: U, logProb, gradInput, leaveOneOut };
+}
+
+/**
+ * The two halves of one request (`part` 'gradient' and 'leave-one-out') as one result. Throws when
+ * they are not of the same sentence's size.
+ */
+export function mergeSaliency(gradient: Saliency, leaveOneOut: Saliency): Saliency {
+  if (gradient.steps !== leaveOneOut.steps || gradient.units !== leaveOneOut.units || gradient.gradInput.length !== leaveOneOut.leaveOneOut.length) {
+    throw new RangeError(`saliency: halves of different sizes (${gradient.steps}×${gradient.units} and ${leaveOneOut.steps}×${leaveOneOut.units})`);
+  }
+  return { steps: gradient.steps, units: gradient.units, logProb: leaveOneOut.logProb, gradInput: gradient.gradInput, leaveOneOut: leaveOneOut.leaveOneOut };
 }
 
 /** Run the whole computation at once (Node, the bench, the tests). */

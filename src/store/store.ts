@@ -8,6 +8,9 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Analysis } from '../model/analysis';
+import type { LoadedModel } from '../model/bundle';
+import type { Saliency } from '../model/saliency';
+import type { SaliencyWireRequest } from '../worker/analysisSession';
 import { AnalysisClient } from '../worker/analysisClient';
 import { createBeamPick, type BeamPickSlice } from './beamPick';
 import { createDerivation } from './derived';
@@ -79,6 +82,14 @@ const analysisClient =
   typeof Worker === 'function' && typeof window !== 'undefined' && placement !== 'main'
     ? new AnalysisClient({ onFail: (failure) => useStore.getState().notify('warning', { key: 'notice.analysisWorker', vars: { reason: analysisReason(failure) } }) })
     : undefined;
+
+/**
+ * Half of a saliency computation in the analysis worker (the Saliency panel computes the other
+ * half meanwhile), or null when there is no worker or it does not hold this model yet.
+ */
+export function saliencyInWorker(model: LoadedModel, request: SaliencyWireRequest): Promise<Saliency> | null {
+  return analysisClient?.saliency(model, request) ?? null;
+}
 
 const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, placement === 'worker' ? { mainThreadMs: -1 } : {});
 useStore.subscribe((state) => derivation.update(state));

@@ -15,8 +15,9 @@
 
 import { parameterCount, type LoadedModel } from '../model/bundle';
 import type { Analysis } from '../model/analysis';
+import type { Saliency } from '../model/saliency';
 import type { WorkerLike } from './client';
-import { MAX_WORKER_MODELS, type AnalysisCommand, type AnalysisEvent, type DecodeRequest } from './analysisSession';
+import { MAX_WORKER_MODELS, type AnalysisCommand, type AnalysisEvent, type DecodeRequest, type SaliencyWireRequest } from './analysisSession';
 
 export function spawnAnalysisWorker(): WorkerLike {
   return new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'rnnsearch-analysis' });
@@ -36,6 +37,8 @@ export function parseAnalysisEvent(value: unknown): AnalysisEvent | null {
       return int(v.id) && typeof v.message === 'string' ? { type: 'failed', id: v.id, message: v.message.slice(0, 500) } : null;
     case 'result':
       return int(v.id) && isAnalysis(v.analysis) ? { type: 'result', id: v.id, analysis: v.analysis } : null;
+    case 'saliency':
+      return int(v.id) && isSaliency(v.result) ? { type: 'saliency', id: v.id, result: v.result } : null;
     default:
       return null;
   }
@@ -48,6 +51,17 @@ function isAnalysis(value: unknown): value is Analysis {
   const trace = a.trace as Record<string, unknown> | null;
   const traceOk = trace === null || (typeof trace === 'object' && Array.isArray(trace.steps) && Array.isArray(trace.sourceTokens) && Array.isArray(trace.targetTokens));
   return Array.isArray(a.sourceTokens) && Array.isArray(a.targetTokens) && Array.isArray(a.truncations) && (a.mode === 'free' || a.mode === 'forced') && traceOk && typeof a.ms === 'number';
+}
+
+/** A saliency result as the panel reads it: sizes that agree with its arrays. */
+function isSaliency(value: unknown): value is Saliency {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  const steps = r.steps;
+  const units = r.units;
+  if (!Number.isSafeInteger(steps) || !Number.isSafeInteger(units) || (steps as number) < 0 || (units as number) < 0) return false;
+  const sized = (x: unknown, n: number): boolean => x instanceof Float64Array && x.length === n;
+  return sized(r.logProb, steps as number) && sized(r.gradInput, (steps as number) * (units as number)) && sized(r.leaveOneOut, (steps as number) * (units as number));
 }
 
 /**
@@ -112,6 +126,8 @@ export class AnalysisClient {
   /** The same records by key (what the worker's replies name), least recently used first. */
   private readonly entries = new Map<number, Entry>();
   private inFlight: Pending | null = null;
+  /** Saliency halves asked of the worker, by request id (they do not wait in the decodings' queue). */
+  private readonly jobs = new Map<number, { resolve(r: Saliency): void; reject(err: Error): void }>();
   private queued: Pending | null = null;
   private readonly spawn: () => WorkerLike;
   private readonly onFail: (failure: AnalysisFailure) => void;
@@ -194,6 +210,22 @@ export class AnalysisClient {
     });
   }
 
+  /**
+   * Half of a saliency computation in the worker (the page computes the other half meanwhile), or
+   * null when the worker does not hold this model yet (the page computes it all itself then).
+   */
+  saliency(model: LoadedModel, request: SaliencyWireRequest): Promise<Saliency> | null {
+    const known = this.keys.get(model);
+    if (this.dead || !known || known.dropped || !known.ready) return null;
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.jobs.set(id, { resolve, reject });
+      this.entries.delete(known.key);
+      this.entries.set(known.key, known);
+      this.send({ type: 'saliency', id, key: known.key, request });
+    });
+  }
+
   /** Stop the worker (pending requests reject). */
   dispose(): void {
     this.giveUp(null);
@@ -248,8 +280,16 @@ export class AnalysisClient {
       if (entry) entry.ready = true;
       return;
     }
+    const job = this.jobs.get(e.id);
+    if (job) {
+      this.jobs.delete(e.id);
+      if (e.type === 'saliency') job.resolve(e.result);
+      else if (e.type === 'failed') job.reject(new Error(e.message));
+      else job.reject(new Error('the analysis worker answered a saliency request with a decoding'));
+      return;
+    }
     const p = this.inFlight;
-    if (!p || p.id !== e.id) return;
+    if (!p || p.id !== e.id || e.type === 'saliency') return;
     this.inFlight = null;
     if (e.type === 'result') p.resolve(e.analysis);
     else p.reject(new Error(e.message));
@@ -268,6 +308,8 @@ export class AnalysisClient {
     this.queued?.reject(gone);
     this.inFlight = null;
     this.queued = null;
+    for (const job of this.jobs.values()) job.reject(gone);
+    this.jobs.clear();
     if (failure) this.onFail(failure);
   }
 }

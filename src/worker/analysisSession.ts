@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { loadModel, type ExtraFiles, type LoadedModel } from '../model/bundle';
 import { decodeAnalysis, type Analysis, type DecodeInput } from '../model/analysis';
+import { computeSaliency, type Saliency, type SaliencyPart } from '../model/saliency';
 
 /** The decode stage's input without the model, as it crosses to the worker. */
 export type DecodeRequest = Omit<DecodeInput, 'model'>;
@@ -23,13 +24,27 @@ export type DecodeRequest = Omit<DecodeInput, 'model'>;
 export type AnalysisCommand =
   | { type: 'load'; key: number; manifest?: unknown; weights: Uint8Array; files: ExtraFiles }
   | { type: 'drop'; key: number }
-  | { type: 'decode'; id: number; key: number; input: DecodeRequest };
+  | { type: 'decode'; id: number; key: number; input: DecodeRequest }
+  | { type: 'saliency'; id: number; key: number; request: SaliencyWireRequest };
+
+/**
+ * A half of a saliency computation as it crosses (src/model/saliency.ts, `part`): the page asks the
+ * worker for the leave-one-out while it computes the gradients itself.
+ */
+export interface SaliencyWireRequest {
+  sourceIds: Int32Array;
+  targetIds: Int32Array;
+  units: { firstPiece: number[]; lastPiece: number[] };
+  positions: boolean;
+  part: SaliencyPart;
+}
 
 /** Worker → page. */
 export type AnalysisEvent =
   | { type: 'loaded'; key: number; ms: number }
   | { type: 'load-failed'; key: number; message: string }
   | { type: 'result'; id: number; analysis: Analysis }
+  | { type: 'saliency'; id: number; result: Saliency }
   | { type: 'failed'; id: number; message: string };
 
 /**
@@ -61,6 +76,21 @@ const AnalysisCommandSchema = v.variant(
     v.object({ type: v.literal('load'), key: id('the model key'), manifest: v.optional(v.unknown()), weights: bytes('the weights'), files: v.record(v.string(), bytes('the extra files'), 'the extra files must be bytes by name') }),
     v.object({ type: v.literal('drop'), key: id('the model key') }),
     v.object({ type: v.literal('decode'), id: id('the request id'), key: id('the model key'), input: v.object(DecodeRequestSchema.entries, 'the decoding input must be an object') }),
+    v.object({
+      type: v.literal('saliency'),
+      id: id('the request id'),
+      key: id('the model key'),
+      request: v.object(
+        {
+          sourceIds: v.instance(Int32Array, 'the source ids must be an Int32Array'),
+          targetIds: v.instance(Int32Array, 'the target ids must be an Int32Array'),
+          units: v.object({ firstPiece: v.array(id('a unit’s first piece')), lastPiece: v.array(id('a unit’s last piece')) }, 'the units must be two arrays of positions'),
+          positions: v.boolean('positions must be true or false'),
+          part: v.picklist(['gradient', 'leave-one-out'], 'unknown part of the saliency'),
+        },
+        'the saliency request must be an object',
+      ),
+    }),
   ],
   (issue) => `unknown command ${JSON.stringify(String(issue.input)).slice(0, 40)}`,
 );
@@ -92,6 +122,7 @@ export class AnalysisSession {
     }
     if (cmd.type === 'load') this.load(cmd);
     else if (cmd.type === 'drop') this.models.delete(cmd.key);
+    else if (cmd.type === 'saliency') void this.saliency(cmd);
     else void this.decode(cmd);
   }
 
@@ -109,14 +140,23 @@ export class AnalysisSession {
   }
 
   private async decode(cmd: Extract<AnalysisCommand, { type: 'decode' }>): Promise<void> {
+    await this.answer(cmd, (model) => ({ type: 'result', id: cmd.id, analysis: decodeAnalysis({ model, ...cmd.input }) }));
+  }
+
+  /** A half of a saliency computation, all of its units at once (this thread has nothing else to keep responsive). */
+  private async saliency(cmd: Extract<AnalysisCommand, { type: 'saliency' }>): Promise<void> {
+    await this.answer(cmd, (model) => ({ type: 'saliency', id: cmd.id, result: computeSaliency(model, cmd.request) }));
+  }
+
+  /** Run a request on its model and post the answer, or why there is none. */
+  private async answer(cmd: { id: number; key: number }, run: (model: LoadedModel) => AnalysisEvent): Promise<void> {
     const loading = this.models.get(cmd.key);
     if (!loading) {
       this.post({ type: 'failed', id: cmd.id, message: 'the analysis worker does not hold that model' });
       return;
     }
     try {
-      const model = await loading;
-      this.post({ type: 'result', id: cmd.id, analysis: decodeAnalysis({ model, ...cmd.input }) });
+      this.post(run(await loading));
     } catch (err) {
       this.post({ type: 'failed', id: cmd.id, message: err instanceof Error ? err.message : String(err) });
     }

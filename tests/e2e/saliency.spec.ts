@@ -30,6 +30,9 @@ test('opens the panel on the default model, computes on demand and shows numbers
   // every word's row carries its three numbers
   await expect(rows.nth(1)).toHaveAttribute('aria-label', /α \d\.\d{3}, gradient × input −?[\d.e−]+, leave-one-out −?[\d.e−]+/);
   await expect(panel).toContainText('Words: gradient × input is summed over a word’s pieces');
+  // the analysis worker holds the default model by now: it computed the leave-one-out beside the page's gradients
+  await expect(panel.getByTestId('saliency-done')).toHaveAttribute('data-threads', '2');
+  await expect(panel.getByTestId('saliency-done')).toContainText('on two threads');
   await expectNoAxeViolations(page);
   await page.getByTestId('saliency').screenshot({ path: 'test-results/saliency-en.png' });
 

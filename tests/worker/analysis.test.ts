@@ -7,7 +7,8 @@ import { decodeAnalysis, type Analysis } from '../../src/model/analysis';
 import type { LoadedModel } from '../../src/model/bundle';
 import { createDerivation, type Decoder, type DerivationSource } from '../../src/store/derived';
 import { AnalysisClient, type AnalysisFailure } from '../../src/worker/analysisClient';
-import { AnalysisSession, parseAnalysisCommand, type AnalysisEvent, type DecodeRequest } from '../../src/worker/analysisSession';
+import { AnalysisSession, parseAnalysisCommand, type AnalysisEvent, type DecodeRequest, type SaliencyWireRequest } from '../../src/worker/analysisSession';
+import { computeSaliency, mergeSaliency, positionUnits } from '../../src/model/saliency';
 import type { WorkerLike } from '../../src/worker/client';
 import { loadedModel } from '../ui/panels/helpers';
 
@@ -343,5 +344,66 @@ describe('createDerivation (the store’s one subscription)', () => {
     d.update(state);
     await tick(0);
     expect(sent).toEqual(['the cat', 'the dog']); // 1 ms last time, and still the worker
+  });
+});
+
+describe('saliency halves in the worker (issue 16: the leave-one-out beside the page’s gradients)', () => {
+  const wire = (model: LoadedModel, part: 'gradient' | 'leave-one-out'): SaliencyWireRequest => {
+    const a = decodeAnalysis({ model, ...REQUEST });
+    const trace = (a.pieces ?? a.trace) as NonNullable<Analysis['trace']>;
+    const units = positionUnits(trace.srcLen);
+    return { sourceIds: trace.sourceIds, targetIds: trace.targetIds.subarray(0, trace.steps.length), units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, positions: true, part };
+  };
+
+  it('the session computes the half asked for, as the page would; a bad request gets a message', async () => {
+    const model = await loadedModel('additive');
+    const { s, events, settle } = session();
+    const cp = model.checkpoint;
+    if (!cp) throw new Error('no checkpoint bytes');
+    s.receive({ type: 'load', key: 1, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+    const request = wire(model, 'leave-one-out');
+    s.receive({ type: 'saliency', id: 4, key: 1, request });
+    s.receive({ type: 'saliency', id: 5, key: 1, request: { ...request, targetIds: [1, 2] } });
+    s.receive({ type: 'saliency', id: 6, key: 1, request: { ...request, units: { firstPiece: [0], lastPiece: [0] } } });
+    await settle();
+    const got = events.find((e) => e.type === 'saliency');
+    if (got?.type !== 'saliency') throw new Error('no saliency');
+    const here = computeSaliency(model, request);
+    expect(got.id).toBe(4);
+    expect([...got.result.leaveOneOut]).toEqual([...here.leaveOneOut]);
+    expect([...got.result.logProb]).toEqual([...here.logProb]);
+    expect(got.result.gradInput.every((x) => Number.isNaN(x))).toBe(true);
+    expect(events.find((e) => e.type === 'failed' && e.id === 5)).toMatchObject({ message: expect.stringMatching(/Int32Array/) });
+    expect(events.find((e) => e.type === 'failed' && e.id === 6)).toMatchObject({ message: expect.stringMatching(/units cover/) });
+  });
+
+  it('the client asks only a worker that holds the model; its half merged with the page’s is the whole computation', async () => {
+    const model = await loadedModel('additive');
+    const worker = new SessionWorker();
+    const client = new AnalysisClient({ spawn: () => worker, later: (run) => run() });
+    expect(client.saliency(model, wire(model, 'leave-one-out'))).toBeNull(); // not sent to the worker yet
+    client.accepts(model);
+    await vi.waitFor(() => expect(client.accepts(model)).toBe(true), { timeout: 10_000, interval: 20 });
+    const request = wire(model, 'leave-one-out');
+    const pending = client.saliency(model, request);
+    if (!pending) throw new Error('the client did not ask the worker');
+    const { part: _part, ...rest } = request;
+    const gradients = computeSaliency(model, { ...rest, part: 'gradient' });
+    const merged = mergeSaliency(gradients, await pending);
+    const whole = computeSaliency(model, rest);
+    for (const key of ['logProb', 'gradInput', 'leaveOneOut'] as const) expect([...merged[key]]).toEqual([...whole[key]]);
+    expect(() => mergeSaliency(gradients, { ...whole, units: whole.units + 1 })).toThrow(/sizes/);
+  });
+
+  it('a worker that fails rejects the saliency it was asked for', async () => {
+    const model = await loadedModel('additive');
+    const worker = new SessionWorker();
+    const client = new AnalysisClient({ spawn: () => worker, later: (run) => run() });
+    client.accepts(model);
+    await vi.waitFor(() => expect(client.accepts(model)).toBe(true), { timeout: 10_000, interval: 20 });
+    const pending = client.saliency(model, wire(model, 'leave-one-out'));
+    worker.fire('error');
+    await expect(pending).rejects.toThrow(/failed/);
+    expect(client.saliency(model, wire(model, 'leave-one-out'))).toBeNull();
   });
 });

@@ -5,8 +5,10 @@
 // disagree (Jain & Wallace 2019; Wiegreffe & Pinter 2019).
 //
 // The numbers cost a few hundred decodings' worth of work, so they are computed on demand (the
-// button), never on a keystroke: the panel keeps its result with the key of what it was computed
-// for (model, positions, units, source and target ids), shows it for every step of that sentence,
+// button), never on a keystroke, and on two threads where the analysis worker holds the model (it
+// computes the leave-one-out while this thread computes the gradients). The panel keeps its
+// result with the key of what it was computed for (model, positions, units, source and target
+// ids), shows it for every step of that sentence,
 // and offers to compute again once the sentence changes. The computation (src/model/saliency.ts)
 // comes as units of work; the panel runs one unit per task (setTimeout between them), so that the
 // page stays responsive and a stale run is dropped between two units (docs/RELIABILITY.md,
@@ -14,12 +16,13 @@
 // derived, on demand, and nothing else reads it.
 
 import { useEffect, useRef, useState } from 'react';
-import { groupTargetSteps, positionUnits, saliencyJob, sentenceAgreement, stepAgreement, type Saliency as SaliencyResult, type SaliencyModel } from '../../model/saliency';
+import { groupTargetSteps, mergeSaliency, positionUnits, saliencyJob, sentenceAgreement, stepAgreement, type Saliency as SaliencyResult, type SaliencyModel, type SaliencyProgress } from '../../model/saliency';
 import type { Trace } from '../../model/trace';
 import type { Analysis } from '../../model/analysis';
 import { internalReason } from '../../store/errorReason';
 import type { NoticeVar } from '../../store/notices';
-import { useStore } from '../../store/store';
+import { saliencyInWorker, useStore } from '../../store/store';
+import type { SaliencyWireRequest } from '../../worker/analysisSession';
 import { fmt, fmtSmall } from '../format';
 import { useAnalysis, useModel, useStep } from '../hooks';
 import { useT } from '../i18n';
@@ -33,9 +36,23 @@ export function saliencyKey(modelId: string, a: Analysis, positions: boolean): s
   return [modelId, positions ? 'pos' : 'nopos', a.units, pieces.sourceIds.join(','), pieces.targetIds.join(',')].join('|');
 }
 
+/** Run a job one unit per task; null when `cancelled()` turns true between two units. */
+async function runUnits(job: Generator<SaliencyProgress, SaliencyResult, void>, onProgress: (p: SaliencyProgress) => void, cancelled: () => boolean): Promise<SaliencyResult | null> {
+  for (;;) {
+    const r = job.next();
+    if (r.done) return r.value;
+    onProgress(r.value);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (cancelled()) return null;
+  }
+}
+
 /**
- * Compute the numbers for an analysis, in the units it shows, one unit of work per task. Resolves
- * to null when `cancelled()` turns true between two units.
+ * Compute the numbers for an analysis, in the units it shows, one unit of work per task. With
+ * `inWorker` (the analysis worker, when it holds the model: src/store/store.ts), the leave-one-out
+ * runs there while this thread computes the gradients, the two halves at once on two cores; if the
+ * worker fails, this thread computes the leave-one-out too. Resolves to null when `cancelled()`
+ * turns true between two units; `ms` is the time from the start to the result.
  */
 export async function computeForAnalysis(
   model: SaliencyModel,
@@ -43,32 +60,36 @@ export async function computeForAnalysis(
   positions: boolean,
   onProgress: (fraction: number) => void,
   cancelled: () => boolean,
-): Promise<{ result: SaliencyResult; ms: number } | null> {
+  inWorker?: (request: SaliencyWireRequest) => Promise<SaliencyResult> | null,
+): Promise<{ result: SaliencyResult; ms: number; threads: 1 | 2 } | null> {
+  const t0 = performance.now();
   const pieces = a.pieces as Trace;
   const spans = a.units === 'words' ? a.trace?.spans : undefined;
-  const job = saliencyJob(model, {
-    sourceIds: pieces.sourceIds,
-    // only the steps the trace has (an unfinished decoding has no </s>)
-    targetIds: pieces.targetIds.subarray(0, pieces.steps.length),
-    units: spans ? spans.source : positionUnits(pieces.srcLen),
-    positions,
-  });
-  let ms = 0;
-  for (;;) {
-    const t0 = performance.now();
-    const r = job.next();
-    ms += performance.now() - t0;
-    if (r.done) return { result: spans ? groupTargetSteps(r.value, spans.target) : r.value, ms };
-    onProgress(r.value.done / r.value.total);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    if (cancelled()) return null;
+  const units = spans ? spans.source : positionUnits(pieces.srcLen);
+  // only the steps the trace has (an unfinished decoding has no </s>)
+  const request = { sourceIds: pieces.sourceIds, targetIds: pieces.targetIds.subarray(0, pieces.steps.length), units, positions };
+  // (a failed worker answers null at once: handled now, not when this thread's half is done)
+  const asked = inWorker?.({ ...request, units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, part: 'leave-one-out' }) ?? null;
+  const elsewhere = asked ? asked.then((r): SaliencyResult | null => r, () => null) : null;
+  // the worker's half is not counted in the progress: it ends about when this thread's does
+  const here = await runUnits(saliencyJob(model, elsewhere ? { ...request, part: 'gradient' } : request), (p) => onProgress(p.done / (p.total + (elsewhere ? 1 : 0))), cancelled);
+  if (!here) return null;
+  let result = here;
+  let threads: 1 | 2 = 1;
+  if (elsewhere) {
+    const there = await elsewhere;
+    if (there) threads = 2;
+    const other = there ?? (await runUnits(saliencyJob(model, { ...request, part: 'leave-one-out' }), () => undefined, cancelled));
+    if (!other || cancelled()) return null;
+    result = mergeSaliency(here, other);
   }
+  return { result: spans ? groupTargetSteps(result, spans.target) : result, ms: performance.now() - t0, threads };
 }
 
 type RunState =
   | { status: 'idle' }
   | { status: 'running'; key: string; fraction: number }
-  | { status: 'done'; key: string; result: SaliencyResult; ms: number }
+  | { status: 'done'; key: string; result: SaliencyResult; ms: number; threads: 1 | 2 }
   | { status: 'error'; key: string; detail: NoticeVar };
 
 export function Saliency() {
@@ -101,9 +122,10 @@ export function Saliency() {
       positions,
       (fraction) => current.current === key && setRun({ status: 'running', key, fraction }),
       () => current.current !== key,
+      (request) => saliencyInWorker(model, request),
     ).then(
       (done) => {
-        if (done && current.current === key) setRun({ status: 'done', key, result: done.result, ms: done.ms });
+        if (done && current.current === key) setRun({ status: 'done', key, result: done.result, ms: done.ms, threads: done.threads });
       },
       (err: unknown) => {
         if (current.current === key) setRun({ status: 'error', key, detail: internalReason(err) });
@@ -132,7 +154,7 @@ export function Saliency() {
             </p>
           </div>
         )}
-        {fresh && <SaliencyTable analysis={analysis} result={fresh.result} ms={fresh.ms} i={i} subword={subword} />}
+        {fresh && <SaliencyTable analysis={analysis} result={fresh.result} ms={fresh.ms} threads={fresh.threads} i={i} subword={subword} />}
       </div>
     </PanelSection>
   );
@@ -144,7 +166,7 @@ function attentionRows(a: Analysis): Array<ArrayLike<number> | null> {
   return trace.steps.map((s) => s.weights);
 }
 
-function SaliencyTable({ analysis, result, ms, i, subword }: { analysis: Analysis; result: SaliencyResult; ms: number; i: number; subword: boolean }) {
+function SaliencyTable({ analysis, result, ms, threads, i, subword }: { analysis: Analysis; result: SaliencyResult; ms: number; threads: 1 | 2; i: number; subword: boolean }) {
   const t = useT();
   const trace = analysis.trace as Trace;
   const rows = attentionRows(analysis);
@@ -228,7 +250,9 @@ function SaliencyTable({ analysis, result, ms, i, subword }: { analysis: Analysi
       </div>
       <p className="note">{t('sal.signNote')}</p>
       {subword && <p className="note">{t(analysis.units === 'words' ? 'sal.wordsRule' : 'sal.piecesRule')}</p>}
-      <p className="note muted">{t('sal.done', { ms: ms.toFixed(0), steps: result.steps, words })}</p>
+      <p className="note muted" data-testid="saliency-done" data-threads={threads}>
+        {t(threads === 2 ? 'sal.doneTwo' : 'sal.done', { ms: ms.toFixed(0), steps: result.steps, words })}
+      </p>
     </>
   );
 }

@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeSaliency, positionUnits, sentenceAgreement, stepAgreement } from '../../../src/model/saliency';
 import { useStore } from '../../../src/store/store';
 import { fmt } from '../../../src/ui/format';
-import { Saliency } from '../../../src/ui/panels/Saliency';
+import { Saliency, computeForAnalysis } from '../../../src/ui/panels/Saliency';
+import type { Analysis } from '../../../src/model/analysis';
+import type { SaliencyWireRequest } from '../../../src/worker/analysisSession';
 import { currentTrace, resetStore, setUp } from './helpers';
 
 beforeEach(resetStore);
@@ -120,5 +122,40 @@ describe('Saliency panel', () => {
     await screen.findByTestId('saliency-rho', {}, { timeout: 10_000 });
     expect(screen.getByText('与注意力的秩相关（Spearman ρ）')).toBeTruthy();
     expect(screen.getByText(/Jain & Wallace 2019/)).toBeTruthy();
+  });
+});
+
+describe('computeForAnalysis on two threads', () => {
+  /** The analysis the panel reads, for the store's current sentence. */
+  const analysis = (): Analysis => useStore.getState().analysis as Analysis;
+
+  it('asks the worker for the leave-one-out, computes the gradients itself, and the result is the whole computation', async () => {
+    const model = await setUp('additive');
+    const asked: SaliencyWireRequest[] = [];
+    const done = await computeForAnalysis(model, analysis(), true, () => undefined, () => false, (request) => {
+      asked.push(request);
+      return Promise.resolve(computeSaliency(model, request));
+    });
+    expect(asked.map((r) => r.part)).toEqual(['leave-one-out']);
+    const trace = currentTrace();
+    const whole = computeSaliency(model, { sourceIds: trace.sourceIds, targetIds: trace.targetIds.subarray(0, trace.steps.length), units: positionUnits(trace.srcLen) });
+    for (const key of ['logProb', 'gradInput', 'leaveOneOut'] as const) expect([...(done?.result[key] ?? [])]).toEqual([...whole[key]]);
+    expect(done?.ms).toBeGreaterThan(0);
+    expect(done?.threads).toBe(2);
+  });
+
+  it('computes the leave-one-out itself when the worker fails or does not hold the model, and stops when cancelled', async () => {
+    const model = await setUp('dot');
+    const trace = currentTrace();
+    const whole = computeSaliency(model, { sourceIds: trace.sourceIds, targetIds: trace.targetIds.subarray(0, trace.steps.length), units: positionUnits(trace.srcLen) });
+    for (const inWorker of [() => Promise.reject(new Error('the analysis worker failed (crashed)')), () => null]) {
+      const done = await computeForAnalysis(model, analysis(), true, () => undefined, () => false, inWorker);
+      expect([...(done?.result.leaveOneOut ?? [])]).toEqual([...whole.leaveOneOut]);
+      expect([...(done?.result.gradInput ?? [])]).toEqual([...whole.gradInput]);
+      expect(done?.threads).toBe(1);
+    }
+    let calls = 0;
+    const stopped = await computeForAnalysis(model, analysis(), true, () => undefined, () => ++calls > 0, () => Promise.resolve(whole));
+    expect(stopped).toBeNull();
   });
 });
