@@ -82,7 +82,7 @@ export function Predictions() {
                 <Tok token={entry.token} />
               </span>
               <span className="pr-bar" aria-hidden="true">
-                <span style={{ width: `${Math.max(0, Math.min(1, entry.prob)) * 100}%` }} />
+                <span style={{ transform: `scaleX(${Math.max(0, Math.min(1, entry.prob)).toFixed(4)})` }} />
               </span>
               <span className="pr-p num">{fmtProb(entry.prob)}</span>
               {chosen && <span className="pr-mark">{mark}</span>}
@@ -100,7 +100,7 @@ export function Predictions() {
               <Tok token={step.token.token} />
             </span>
             <span className="pr-bar" aria-hidden="true">
-              <span style={{ width: `${Math.max(0, Math.min(1, chosenP)) * 100}%` }} />
+              <span style={{ transform: `scaleX(${Math.max(0, Math.min(1, chosenP)).toFixed(4)})` }} />
             </span>
             <span className="pr-p num">{fmtProb(chosenP)}</span>
             <span className="pr-mark">{mark}</span>

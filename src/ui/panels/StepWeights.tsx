@@ -237,7 +237,9 @@ function WeightBars({ weights, scores, i, readOnly }: { weights: number[]; score
         {shown.map((w, j) => {
           const token = tokens[j] ?? '';
           const e = scores ? scores[j] : undefined;
-          const pct = `${(clamp01(w) * 100).toFixed(2)}%`;
+          // the bar is the whole track scaled to w: a transform, so that its transition is the
+          // compositor's, not a layout and a paint per frame on the main thread while typing
+          const scale = clamp01(w).toFixed(4);
           const valueText = e !== undefined ? t('sw.valueTextScore', { alpha: fmt(w, 3), e: fmt(e, 3) }) : fmt(w, 3);
           const slider = (
             <div
@@ -259,7 +261,7 @@ function WeightBars({ weights, scores, i, readOnly }: { weights: number[]; score
               onPointerUp={onPointerEnd}
               onPointerCancel={onPointerEnd}
             >
-              <div className="sw-fill" style={orientation === 'vertical' ? { height: pct } : { width: pct }} />
+              <div className="sw-fill" style={{ transform: orientation === 'vertical' ? `scaleY(${scale})` : `scaleX(${scale})` }} />
             </div>
           );
           const tok = (
