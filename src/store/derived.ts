@@ -107,16 +107,47 @@ export interface Derivation {
 /**
  * The main-thread fast path (docs/ARCHITECTURE.md, "From a keystroke to pixels"): a model whose
  * last decoding took at most this long is decoded on the main thread even when the worker holds
- * it. Measured (`npm run bench -- --only explorer`, quiet machine): typing 14 words, the grammar
- * model (decodings of 2–5 ms) painted in 12.6 ms on the main thread against 21.8 ms through the
- * worker, whose round trip (structured clone of the trace both ways, a task on each side) costs
- * more than such a decoding; longer decodings go to the worker, where they cannot make a long task.
+ * it, in a task of its own (`defer`, `nextTask`). Measured (`npm run bench -- --only explorer`):
+ * typing 14 words, the grammar model (decodings of 2–5 ms) reached the heatmap in 12.6 ms on the
+ * main thread against 21.8 ms through the worker when it decoded inside the keystroke's task,
+ * but with long tasks; in a task of its own, 23.7 ms against 22.2 ms, with none (same run). The
+ * two are now about even; the fast path spares the worker a round trip (the trace cloned both
+ * ways) per keystroke. Longer decodings go to the worker, where they cannot make a long task.
  */
 export const MAIN_THREAD_DECODE_MS = 8;
 
 export interface DerivationOptions {
   /** Decode here when this model's last decoding took at most this many ms (default MAIN_THREAD_DECODE_MS; negative: never). */
   mainThreadMs?: number;
+  /**
+   * Runs a decoding on this thread in a task of its own (the page: `nextTask`); without it, at
+   * once (Node tests). Not for a model's first decoding, which stays on the path to the first
+   * heatmap: see `nextTask`.
+   */
+  defer?: (run: () => void) => void;
+}
+
+/**
+ * Run `run` in a task of its own, right after the current one (a MessageChannel message: no
+ * timer clamp). Why the page decodes on its own thread this way (docs/ARCHITECTURE.md, "From a
+ * keystroke to pixels"): a keystroke's task is the browser's editing command, which lays the page
+ * out again for the caret after the input event; a decoding and the render of every panel inside
+ * that event made the editing command's style and layout cover all of them too — one task of
+ * 35–60 ms per key with the grammar model (Chromium trace), where a decoding in its own task
+ * gives two of about half that and the frame's own style and layout.
+ */
+export function nextTask(run: () => void): void {
+  const scheduler = (globalThis as { scheduler?: { postTask?: (cb: () => void, opts: { priority: string }) => Promise<unknown> } }).scheduler;
+  if (typeof scheduler?.postTask === 'function') {
+    void scheduler.postTask(run, { priority: 'user-blocking' });
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    run();
+  };
+  channel.port2.postMessage(null);
 }
 
 /**
@@ -199,8 +230,13 @@ export function createDerivation(
         );
         return;
       }
-      decoded = decodeHere(model, input);
-      show(decoded, model, { pending: false });
+      const here = (): void => {
+        if (id !== seq) return; // overtaken while it waited for its task
+        decoded = decodeHere(model, input);
+        show(decoded, model, { pending: false });
+      };
+      if (options.defer && lastMs.has(model)) options.defer(here);
+      else here();
     },
   };
 }

@@ -13,7 +13,7 @@ import type { Saliency } from '../model/saliency';
 import type { SaliencyWireRequest } from '../worker/analysisSession';
 import { AnalysisClient } from '../worker/analysisClient';
 import { createBeamPick, type BeamPickSlice } from './beamPick';
-import { createDerivation } from './derived';
+import { createDerivation, nextTask } from './derived';
 import { createDocument, type DocumentSlice } from './document';
 import { analysisReason } from './errorReason';
 import { createModels, type ModelsSlice } from './models';
@@ -91,6 +91,9 @@ export function saliencyInWorker(model: LoadedModel, request: SaliencyWireReques
   return analysisClient?.saliency(model, request) ?? null;
 }
 
-const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, placement === 'worker' ? { mainThreadMs: -1 } : {});
+const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, {
+  ...(placement === 'worker' ? { mainThreadMs: -1 } : {}),
+  ...(analysisClient ? { defer: nextTask } : {}),
+});
 useStore.subscribe((state) => derivation.update(state));
 derivation.update(useStore.getState());

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { decodeAnalysis, type Analysis } from '../../src/model/analysis';
 import type { LoadedModel } from '../../src/model/bundle';
-import { createDerivation, type Decoder, type DerivationSource } from '../../src/store/derived';
+import { createDerivation, nextTask, type Decoder, type DerivationSource } from '../../src/store/derived';
 import { AnalysisClient, type AnalysisFailure } from '../../src/worker/analysisClient';
 import { AnalysisSession, parseAnalysisCommand, type AnalysisEvent, type DecodeRequest, type SaliencyWireRequest } from '../../src/worker/analysisSession';
 import { computeSaliency, mergeSaliency, positionUnits } from '../../src/model/saliency';
@@ -329,6 +329,38 @@ describe('createDerivation (the store’s one subscription)', () => {
     state = { ...state, source: 'a big dog' };
     d2.update(state);
     expect(sent).toEqual(['the cat', 'a dog', 'a big dog']); // first unknown, then 40 ms: both in the worker
+  });
+
+  it('a decoding on this thread runs in a task of its own (defer), except the model’s first; one overtaken while it waits is dropped', async () => {
+    const model = await loadedModel('additive');
+    let state: DerivationSource & { pending?: boolean } = source(model);
+    const waiting: Array<() => void> = [];
+    const decoder: Decoder = { accepts: () => false, decode: () => Promise.reject(new Error('not used')) };
+    const d = createDerivation(() => state, (p) => (state = { ...state, ...p }), decoder, { defer: (run) => waiting.push(run) });
+    d.update(state);
+    // the first decoding of a model is the first heatmap: at once
+    expect(waiting).toHaveLength(0);
+    expect(state.analysis?.sourceTokens).toEqual(['the', 'cat']);
+    state = { ...state, source: 'the dog' };
+    d.update(state);
+    expect(waiting).toHaveLength(1);
+    expect(state.analysis?.sourceTokens).toEqual(['the', 'cat']); // not yet: in the next task
+    // a newer keystroke before that task ran: the older decoding is dropped, the newer one shown
+    state = { ...state, source: 'the big dog' };
+    d.update(state);
+    for (const run of waiting.splice(0)) run();
+    expect(state.analysis?.sourceTokens).toEqual(['the', 'big', 'dog']);
+    expect(d.decoded?.sourceTokens).toEqual(['the', 'big', 'dog']);
+    // nextTask (the page's defer) runs its callback after the current task, not during it
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      nextTask(() => {
+        order.push('task');
+        resolve();
+      });
+      order.push('now');
+    });
+    expect(order).toEqual(['now', 'task']);
   });
 
   it('a model the decoder keeps for itself (a large one) never takes the fast path, however quick its last decoding', async () => {
