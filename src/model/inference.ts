@@ -29,7 +29,6 @@ import {
   withSampling,
   forcedWithEos,
   logSoftmaxInPlace,
-
   normaliseOverrides,
   resolveMaxLength,
   softmaxInto,
@@ -333,25 +332,24 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
     for (const [a, b] of spans) {
       if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a || b >= Tx - 1) throw new RangeError(`encodeWithout: span [${a}, ${b}] is not inside the source before </s>`);
     }
-    const full = whole;
     const { H, dtype, w } = this;
     const H2 = 2 * H;
-    const fullFwd = full.annotations; // rows [→h | ←h]
+    const wholeAnn = whole.annotations; // rows [→h | ←h]
     const kept = spans.map(([a, b]) => ({ a, b, len: Tx - (b - a + 1) })).filter((d) => d.len >= 2);
     const fwd = kept.map((d) => allocArray(dtype, d.len * H));
     const bwd = kept.map((d) => allocArray(dtype, d.len * H));
     kept.forEach((d, k) => {
       const f = fwd[k] as FloatArray;
       const g = bwd[k] as FloatArray;
-      for (let t = 0; t < d.a; t++) f.set(fullFwd.subarray(t * H2, t * H2 + H), t * H); // before the deletion: →h unchanged
-      for (let t = d.b + 1; t < Tx; t++) g.set(fullFwd.subarray(t * H2 + H, (t + 1) * H2), (t - (d.b + 1) + d.a) * H); // after it: ←h unchanged
+      for (let t = 0; t < d.a; t++) f.set(wholeAnn.subarray(t * H2, t * H2 + H), t * H); // before the deletion: →h unchanged
+      for (let t = d.b + 1; t < Tx; t++) g.set(wholeAnn.subarray(t * H2 + H, (t + 1) * H2), (t - (d.b + 1) + d.a) * H); // after it: ←h unchanged
     });
     // the rest, side by side: →h from the deletion on (from →h just before it), ←h from just before it down to the start (from ←h just after it)
     this.lockstep(
       this.encF,
       w.encFwd,
       kept.map((d, k) => ({
-        init: d.a > 0 ? fullFwd.subarray((d.a - 1) * H2, (d.a - 1) * H2 + H) : null,
+        init: d.a > 0 ? wholeAnn.subarray((d.a - 1) * H2, (d.a - 1) * H2 + H) : null,
         tokens: ids.subarray(d.b + 1),
         out: fwd[k] as FloatArray,
         rows: Int32Array.from({ length: Tx - d.b - 1 }, (_, s) => d.a + s),
@@ -361,13 +359,13 @@ export class InferenceModel implements TranslationModel<EncodedSource> {
       this.encB,
       w.encBwd,
       kept.map((d, k) => ({
-        init: fullFwd.subarray((d.b + 1) * H2 + H, (d.b + 2) * H2),
+        init: wholeAnn.subarray((d.b + 1) * H2 + H, (d.b + 2) * H2),
         tokens: Int32Array.from({ length: d.a }, (_, s) => ids[d.a - 1 - s] as number),
         out: bwd[k] as FloatArray,
         rows: Int32Array.from({ length: d.a }, (_, s) => d.a - 1 - s),
       })),
     );
-    const encoded = this.encodeRows(ids, fullFwd, kept, fwd, bwd);
+    const encoded = this.encodeRows(ids, wholeAnn, kept, fwd, bwd);
     let next = 0;
     return spans.map(([a, b]) => (Tx - (b - a + 1) >= 2 ? (encoded[next++] as EncodedSource) : null));
   }

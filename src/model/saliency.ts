@@ -22,8 +22,8 @@
 // RNNsearch's gradients come by forward mode, one tangent per source unit for every step at once
 // (src/model/saliencyTangent.ts; docs/ARCHITECTURE.md, "Saliency beside attention"). The
 // Transformer's, and RNNsearch's with `gradient: 'reverse'` (the reference the tests compare
-// with), come by reverse mode: every step in one backward pass. Reverse mode needs one pass per output (a
-// step's log-probability), so the sentence is copied once per step into one padded batch, each
+// with), come by reverse mode: every step in one backward pass. Reverse mode needs one pass per
+// output (a step's log-probability), so the sentence is copied once per step into one padded batch, each
 // copy with its own leaf holding the sentence's embeddings (a per-copy table of Tx rows, the ids
 // rewritten to index it), and copy k's loss is only step k's token. The copies do not interact,
 // so the gradient of the summed loss at copy k's rows is exactly ∂log p(y_k)/∂x. A batch of
@@ -38,12 +38,13 @@
 // over the vocabulary, no trace, no top-k), the deletions encoded from the whole source's
 // states (InferenceModel.encodeWithout); the Transformer still forces each source on its own.
 // Each unit declares the weights constant operands of the products (withConstantOperands, so a
-// weight is packed once per unit, not once per step).
-// The work is cut into units (a group of tangents or a chunk of steps, a group of sources) yielded one at a time, so
-// that the page can spread it over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
+// weight is packed once per unit, not once per step). The work is cut into units (a group of
+// tangents or a chunk of steps, a group of sources) yielded one at a time, so that the page can
+// spread it over tasks (docs/RELIABILITY.md, "saliency on a long sentence").
 //
-// Everything returned is plain data (typed arrays and numbers), so that it could cross a
-// postMessage from a worker unchanged.
+// Everything returned is plain data (typed arrays and numbers), and it does cross a postMessage:
+// the analysis worker computes the leave-one-out half (`part`) while the page computes the
+// gradients (src/ui/panels/Saliency.tsx).
 
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocab';
 import { Tensor, allocArray, backward, crossEntropy, gather, linear, reshape, withConstantOperands, type FloatArray } from '../tensor';

@@ -128,8 +128,10 @@ export interface DerivationOptions {
 }
 
 /**
- * Run `run` in a task of its own, right after the current one (a MessageChannel message: no
- * timer clamp). Why the page decodes on its own thread this way (docs/ARCHITECTURE.md, "From a
+ * Run `run` in a task of its own, right after the current one: `scheduler.postTask` at
+ * user-blocking priority where there is one (Chromium: it runs before the frame the keystroke
+ * asked for, 2–3 ms sooner than a plain task), else a MessageChannel message (no timer clamp).
+ * Why the page decodes on its own thread this way (docs/ARCHITECTURE.md, "From a
  * keystroke to pixels"): a keystroke's task is the browser's editing command, which lays the page
  * out again for the caret after the input event; a decoding and the render of every panel inside
  * that event made the editing command's style and layout cover all of them too — one task of

@@ -28,7 +28,8 @@
 //   and the entry dispatches on the array type. tests/tensor/kernels check both copies.
 // - Fixed-size scratch (constant length, so TurboFan can fold it): problems larger than a
 //   block are tiled over k, m and n; there is no allocation after module load (≈ 352 KiB of
-//   scratch is allocated when the module loads).
+//   scratch is allocated when the module loads), except the packed copies of constant operands
+//   inside a `withConstantOperands` scope (below).
 // - Caveat, V8-wide: once any ArrayBuffer has been detached in the isolate (a postMessage or
 //   structuredClone *transfer*, ArrayBuffer.prototype.transfer, a WebAssembly.Memory growing),
 //   V8 drops an optimisation for good and these kernels run ~30 % slower (packed path ~12 → ~8.5

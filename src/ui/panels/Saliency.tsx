@@ -8,8 +8,8 @@
 // button), never on a keystroke, and on two threads where the analysis worker holds the model (it
 // computes the leave-one-out while this thread computes the gradients). The panel keeps its
 // result with the key of what it was computed for (model, positions, units, source and target
-// ids), shows it for every step of that sentence,
-// and offers to compute again once the sentence changes. The computation (src/model/saliency.ts)
+// ids), shows it for every step of that sentence, and offers to compute again once the sentence
+// changes. The computation (src/model/saliency.ts)
 // comes as units of work; the panel runs one unit per task (setTimeout between them), so that the
 // page stays responsive and a stale run is dropped between two units (docs/RELIABILITY.md,
 // "saliency on a long sentence"). The result stays in this component, outside the store: it is
