@@ -85,10 +85,11 @@ const analysisClient =
 
 /**
  * Half of a saliency computation in the analysis worker (the Saliency panel computes the other
- * half meanwhile), or null when there is no worker or it does not hold this model yet.
+ * half meanwhile), or null when there is no worker or it does not hold this model yet. Aborting
+ * `signal` stops it at its next unit of work.
  */
-export function saliencyInWorker(model: LoadedModel, request: SaliencyWireRequest): Promise<Saliency> | null {
-  return analysisClient?.saliency(model, request) ?? null;
+export function saliencyInWorker(model: LoadedModel, request: SaliencyWireRequest, signal?: AbortSignal): Promise<Saliency> | null {
+  return analysisClient?.saliency(model, request, signal) ?? null;
 }
 
 const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, {

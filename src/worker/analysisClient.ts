@@ -214,7 +214,7 @@ export class AnalysisClient {
    * Half of a saliency computation in the worker (the page computes the other half meanwhile), or
    * null when the worker does not hold this model yet (the page computes it all itself then).
    */
-  saliency(model: LoadedModel, request: SaliencyWireRequest): Promise<Saliency> | null {
+  saliency(model: LoadedModel, request: SaliencyWireRequest, signal?: AbortSignal): Promise<Saliency> | null {
     const known = this.keys.get(model);
     if (this.dead || !known || known.dropped || !known.ready) return null;
     return new Promise((resolve, reject) => {
@@ -223,6 +223,8 @@ export class AnalysisClient {
       this.entries.delete(known.key);
       this.entries.set(known.key, known);
       this.send({ type: 'saliency', id, key: known.key, request });
+      // given up (the sentence changed): the worker stops at its next unit of work and says so
+      signal?.addEventListener('abort', () => this.jobs.has(id) && this.send({ type: 'cancel', id }), { once: true });
     });
   }
 

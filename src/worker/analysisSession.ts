@@ -10,7 +10,7 @@
 import * as v from 'valibot';
 import { loadModel, type ExtraFiles, type LoadedModel } from '../model/bundle';
 import { decodeAnalysis, type Analysis, type DecodeInput } from '../model/analysis';
-import { computeSaliency, type Saliency, type SaliencyPart } from '../model/saliency';
+import { saliencyJob, type Saliency, type SaliencyPart } from '../model/saliency';
 
 /** The decode stage's input without the model, as it crosses to the worker. */
 export type DecodeRequest = Omit<DecodeInput, 'model'>;
@@ -25,7 +25,8 @@ export type AnalysisCommand =
   | { type: 'load'; key: number; manifest?: unknown; weights: Uint8Array; files: ExtraFiles }
   | { type: 'drop'; key: number }
   | { type: 'decode'; id: number; key: number; input: DecodeRequest }
-  | { type: 'saliency'; id: number; key: number; request: SaliencyWireRequest };
+  | { type: 'saliency'; id: number; key: number; request: SaliencyWireRequest }
+  | { type: 'cancel'; id: number };
 
 /**
  * A half of a saliency computation as it crosses (src/model/saliency.ts, `part`): the page asks the
@@ -76,6 +77,7 @@ const AnalysisCommandSchema = v.variant(
     v.object({ type: v.literal('load'), key: id('the model key'), manifest: v.optional(v.unknown()), weights: bytes('the weights'), files: v.record(v.string(), bytes('the extra files'), 'the extra files must be bytes by name') }),
     v.object({ type: v.literal('drop'), key: id('the model key') }),
     v.object({ type: v.literal('decode'), id: id('the request id'), key: id('the model key'), input: v.object(DecodeRequestSchema.entries, 'the decoding input must be an object') }),
+    v.object({ type: v.literal('cancel'), id: id('the request id') }),
     v.object({
       type: v.literal('saliency'),
       id: id('the request id'),
@@ -105,6 +107,8 @@ export function parseAnalysisCommand(value: unknown): AnalysisCommand | string {
 export class AnalysisSession {
   /** key → the model (or its load under way). */
   private readonly models = new Map<number, Promise<LoadedModel>>();
+  /** Saliency requests the page has given up, until their computation sees it. */
+  private readonly cancelled = new Set<number>();
 
   constructor(
     private readonly post: (event: AnalysisEvent) => void,
@@ -123,6 +127,7 @@ export class AnalysisSession {
     if (cmd.type === 'load') this.load(cmd);
     else if (cmd.type === 'drop') this.models.delete(cmd.key);
     else if (cmd.type === 'saliency') void this.saliency(cmd);
+    else if (cmd.type === 'cancel') this.cancelled.add(cmd.id);
     else void this.decode(cmd);
   }
 
@@ -145,18 +150,30 @@ export class AnalysisSession {
 
   /** A half of a saliency computation, all of its units at once (this thread has nothing else to keep responsive). */
   private async saliency(cmd: Extract<AnalysisCommand, { type: 'saliency' }>): Promise<void> {
-    await this.answer(cmd, (model) => ({ type: 'saliency', id: cmd.id, result: computeSaliency(model, cmd.request) }));
+    await this.answer(cmd, async (model) => {
+      // one unit of work at a time, with a task between two: a decoding asked for meanwhile (the
+      // reader typing on) runs between them instead of waiting for the whole computation, and a
+      // request the page has given up (`cancel`) stops there
+      const job = saliencyJob(model, cmd.request);
+      for (;;) {
+        const r = job.next();
+        if (r.done) return { type: 'saliency', id: cmd.id, result: r.value };
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.cancelled.delete(cmd.id)) return { type: 'failed', id: cmd.id, message: 'cancelled' };
+      }
+    });
+    this.cancelled.delete(cmd.id);
   }
 
   /** Run a request on its model and post the answer, or why there is none. */
-  private async answer(cmd: { id: number; key: number }, run: (model: LoadedModel) => AnalysisEvent): Promise<void> {
+  private async answer(cmd: { id: number; key: number }, run: (model: LoadedModel) => AnalysisEvent | Promise<AnalysisEvent>): Promise<void> {
     const loading = this.models.get(cmd.key);
     if (!loading) {
       this.post({ type: 'failed', id: cmd.id, message: 'the analysis worker does not hold that model' });
       return;
     }
     try {
-      this.post(run(await loading));
+      this.post(await run(await loading));
     } catch (err) {
       this.post({ type: 'failed', id: cmd.id, message: err instanceof Error ? err.message : String(err) });
     }

@@ -409,6 +409,31 @@ describe('saliency halves in the worker (issue 16: the leave-one-out beside the 
     expect(events.find((e) => e.type === 'failed' && e.id === 6)).toMatchObject({ message: expect.stringMatching(/units cover/) });
   });
 
+  it('the session runs a saliency a unit at a time: a decoding asked for meanwhile is answered first, and a cancelled one stops', async () => {
+    const model = await loadedModel('additive');
+    const { s, events } = session();
+    const cp = model.checkpoint;
+    if (!cp) throw new Error('no checkpoint bytes');
+    s.receive({ type: 'load', key: 1, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'loaded')).toBe(true), { timeout: 10_000, interval: 10 });
+    // a source of many words: several units of work
+    const long = decodeAnalysis({ model, ...REQUEST, source: 'the cat sat on the mat and the dog sat on the cat and the mat sat on the dog' });
+    const trace = long.trace as NonNullable<Analysis['trace']>;
+    const units = positionUnits(trace.srcLen);
+    const request: SaliencyWireRequest = { sourceIds: trace.sourceIds, targetIds: trace.targetIds.subarray(0, trace.steps.length), units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, positions: true, part: 'leave-one-out' };
+    s.receive({ type: 'saliency', id: 10, key: 1, request });
+    s.receive({ type: 'decode', id: 11, key: 1, input: REQUEST });
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'saliency' && e.id === 10)).toBe(true), { timeout: 10_000, interval: 10 });
+    const order = events.filter((e) => e.type === 'saliency' || e.type === 'result').map((e) => (e as { id: number }).id);
+    expect(order).toEqual([11, 10]);
+    // cancelled: stopped at the next unit, said so
+    s.receive({ type: 'saliency', id: 12, key: 1, request });
+    s.receive({ type: 'cancel', id: 12 });
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'failed' && e.id === 12)).toBe(true), { timeout: 10_000, interval: 10 });
+    expect(events.find((e) => e.type === 'failed' && e.id === 12)).toMatchObject({ message: 'cancelled' });
+    expect(events.some((e) => e.type === 'saliency' && e.id === 12)).toBe(false);
+  });
+
   it('the client asks only a worker that holds the model; its half merged with the page’s is the whole computation', async () => {
     const model = await loadedModel('additive');
     const worker = new SessionWorker();
@@ -433,6 +458,15 @@ describe('saliency halves in the worker (issue 16: the leave-one-out beside the 
     const client = new AnalysisClient({ spawn: () => worker, later: (run) => run() });
     client.accepts(model);
     await vi.waitFor(() => expect(client.accepts(model)).toBe(true), { timeout: 10_000, interval: 20 });
+    // given up: the client tells the worker, which stops and says so
+    const stop = new AbortController();
+    const given = client.saliency(model, wire(model, 'leave-one-out'), stop.signal);
+    stop.abort();
+    expect(worker.sent.filter((m) => m.type === 'cancel')).toHaveLength(1);
+    await given?.then(
+      () => undefined, // the worker may have finished before the cancel arrived
+      (err: unknown) => expect(String(err)).toMatch(/cancelled/),
+    );
     const pending = client.saliency(model, wire(model, 'leave-one-out'));
     worker.fire('error');
     await expect(pending).rejects.toThrow(/failed/);

@@ -60,16 +60,35 @@ export async function computeForAnalysis(
   positions: boolean,
   onProgress: (fraction: number) => void,
   cancelled: () => boolean,
-  inWorker?: (request: SaliencyWireRequest) => Promise<SaliencyResult> | null,
+  inWorker?: (request: SaliencyWireRequest, signal: AbortSignal) => Promise<SaliencyResult> | null,
 ): Promise<{ result: SaliencyResult; ms: number; threads: 1 | 2 } | null> {
   const t0 = performance.now();
+  const stop = new AbortController();
+  try {
+    return await computeHalves(model, a, positions, onProgress, cancelled, inWorker, stop.signal, t0);
+  } finally {
+    // whatever ended this run, the worker's half is not wanted any more (a no-op once it has answered)
+    stop.abort();
+  }
+}
+
+async function computeHalves(
+  model: SaliencyModel,
+  a: Analysis,
+  positions: boolean,
+  onProgress: (fraction: number) => void,
+  cancelled: () => boolean,
+  inWorker: ((request: SaliencyWireRequest, signal: AbortSignal) => Promise<SaliencyResult> | null) | undefined,
+  signal: AbortSignal,
+  t0: number,
+): Promise<{ result: SaliencyResult; ms: number; threads: 1 | 2 } | null> {
   const pieces = a.pieces as Trace;
   const spans = a.units === 'words' ? a.trace?.spans : undefined;
   const units = spans ? spans.source : positionUnits(pieces.srcLen);
   // only the steps the trace has (an unfinished decoding has no </s>)
   const request = { sourceIds: pieces.sourceIds, targetIds: pieces.targetIds.subarray(0, pieces.steps.length), units, positions };
   // (a failed worker answers null at once: handled now, not when this thread's half is done)
-  const asked = inWorker?.({ ...request, units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, part: 'leave-one-out' }) ?? null;
+  const asked = inWorker?.({ ...request, units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, part: 'leave-one-out' }, signal) ?? null;
   const elsewhere = asked ? asked.then((r): SaliencyResult | null => r, () => null) : null;
   // the worker's half is not counted in the progress: it ends about when this thread's does
   const here = await runUnits(saliencyJob(model, elsewhere ? { ...request, part: 'gradient' } : request), (p) => onProgress(p.done / (p.total + (elsewhere ? 1 : 0))), cancelled);
@@ -122,7 +141,7 @@ export function Saliency() {
       positions,
       (fraction) => current.current === key && setRun({ status: 'running', key, fraction }),
       () => current.current !== key,
-      (request) => saliencyInWorker(model, request),
+      (request, signal) => saliencyInWorker(model, request, signal),
     ).then(
       (done) => {
         if (done && current.current === key) setRun({ status: 'done', key, result: done.result, ms: done.ms, threads: done.threads });

@@ -155,7 +155,13 @@ describe('computeForAnalysis on two threads', () => {
       expect(done?.threads).toBe(1);
     }
     let calls = 0;
-    const stopped = await computeForAnalysis(model, analysis(), true, () => undefined, () => ++calls > 0, () => Promise.resolve(whole));
+    let signal: AbortSignal | null = null;
+    const stopped = await computeForAnalysis(model, analysis(), true, () => undefined, () => ++calls > 0, (_request, s) => {
+      signal = s;
+      return new Promise(() => undefined); // the worker still working when the page gives up
+    });
     expect(stopped).toBeNull();
+    // the worker's half is called off
+    expect((signal as AbortSignal | null)?.aborted).toBe(true);
   });
 });
