@@ -21,13 +21,18 @@ function session(): { s: AnalysisSession; events: AnalysisEvent[]; settle(): Pro
   return { s, events, settle: () => new Promise((r) => setTimeout(r, 50)) };
 }
 
+/** Send a model's checkpoint bytes to a session under `key`. */
+function load(s: AnalysisSession, model: LoadedModel, key = 1): void {
+  const cp = model.checkpoint;
+  if (!cp) throw new Error('no checkpoint bytes');
+  s.receive({ type: 'load', key, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+}
+
 describe('AnalysisSession (the worker side)', () => {
   it('loads a model from its checkpoint bytes and decodes exactly as the page does', async () => {
     const model = await loadedModel('additive');
     const { s, events, settle } = session();
-    const cp = model.checkpoint;
-    if (!cp) throw new Error('no checkpoint bytes');
-    s.receive({ type: 'load', key: 1, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+    load(s, model);
     s.receive({ type: 'decode', id: 7, key: 1, input: REQUEST });
     await settle();
     expect(events.map((e) => e.type)).toEqual(['loaded', 'result']);
@@ -380,8 +385,8 @@ describe('createDerivation (the store’s one subscription)', () => {
 });
 
 describe('saliency halves in the worker (issue 16: the leave-one-out beside the page’s gradients)', () => {
-  const wire = (model: LoadedModel, part: 'gradient' | 'leave-one-out'): SaliencyWireRequest => {
-    const a = decodeAnalysis({ model, ...REQUEST });
+  const wire = (model: LoadedModel, part: 'gradient' | 'leave-one-out', sentence = REQUEST.source): SaliencyWireRequest => {
+    const a = decodeAnalysis({ model, ...REQUEST, source: sentence });
     const trace = (a.pieces ?? a.trace) as NonNullable<Analysis['trace']>;
     const units = positionUnits(trace.srcLen);
     return { sourceIds: trace.sourceIds, targetIds: trace.targetIds.subarray(0, trace.steps.length), units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, positions: true, part };
@@ -390,9 +395,7 @@ describe('saliency halves in the worker (issue 16: the leave-one-out beside the 
   it('the session computes the half asked for, as the page would; a bad request gets a message', async () => {
     const model = await loadedModel('additive');
     const { s, events, settle } = session();
-    const cp = model.checkpoint;
-    if (!cp) throw new Error('no checkpoint bytes');
-    s.receive({ type: 'load', key: 1, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+    load(s, model);
     const request = wire(model, 'leave-one-out');
     s.receive({ type: 'saliency', id: 4, key: 1, request });
     s.receive({ type: 'saliency', id: 5, key: 1, request: { ...request, targetIds: [1, 2] } });
@@ -412,15 +415,10 @@ describe('saliency halves in the worker (issue 16: the leave-one-out beside the 
   it('the session runs a saliency a unit at a time: a decoding asked for meanwhile is answered first, and a cancelled one stops', async () => {
     const model = await loadedModel('additive');
     const { s, events } = session();
-    const cp = model.checkpoint;
-    if (!cp) throw new Error('no checkpoint bytes');
-    s.receive({ type: 'load', key: 1, manifest: cp.manifest, weights: cp.weights, files: cp.files });
+    load(s, model);
     await vi.waitFor(() => expect(events.some((e) => e.type === 'loaded')).toBe(true), { timeout: 10_000, interval: 10 });
     // a source of many words: several units of work
-    const long = decodeAnalysis({ model, ...REQUEST, source: 'the cat sat on the mat and the dog sat on the cat and the mat sat on the dog' });
-    const trace = long.trace as NonNullable<Analysis['trace']>;
-    const units = positionUnits(trace.srcLen);
-    const request: SaliencyWireRequest = { sourceIds: trace.sourceIds, targetIds: trace.targetIds.subarray(0, trace.steps.length), units: { firstPiece: [...units.firstPiece], lastPiece: [...units.lastPiece] }, positions: true, part: 'leave-one-out' };
+    const request = wire(model, 'leave-one-out', 'the cat sat on the mat and the dog sat on the cat and the mat sat on the dog');
     s.receive({ type: 'saliency', id: 10, key: 1, request });
     s.receive({ type: 'decode', id: 11, key: 1, input: REQUEST });
     await vi.waitFor(() => expect(events.some((e) => e.type === 'saliency' && e.id === 10)).toBe(true), { timeout: 10_000, interval: 10 });
