@@ -105,6 +105,23 @@ export interface AdamState {
   v: Float32Array[];
 }
 
+/**
+ * One Adam update of one parameter, in place. A module-level function rather than a closure made
+ * per step: V8 kept optimising each step's new closure again (docs/ARCHITECTURE.md, "Hot loops
+ * live in module-level functions").
+ */
+function adamUpdate(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array, beta1: number, beta2: number, eps: number, stepSize: number, sqrtC2: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i] as number;
+    const mi = beta1 * (m[i] as number) + (1 - beta1) * gi;
+    const vi = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    // w −= lr · m̂ / (√v̂ + ε), with m̂ = m/c1 and v̂ = v/c2
+    w[i] = (w[i] as number) - (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + eps);
+  }
+}
+
 /** Adam (Kingma & Ba 2015) with bias correction. */
 export class Adam implements Optimizer {
   lr: number;
@@ -139,22 +156,10 @@ export class Adam implements Optimizer {
     const c2 = 1 - Math.pow(beta2, this.t);
     const stepSize = this.lr / c1;
     const sqrtC2 = Math.sqrt(c2);
-    this.params.forEach((p, k) => {
-      const g = p.grad;
-      if (!g) return;
-      const m = this.m[k] as Float64Array;
-      const v = this.v[k] as Float64Array;
-      const w = p.data;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const mi = beta1 * m[i] + (1 - beta1) * gi;
-        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        // w −= lr · m̂ / (√v̂ + ε), with m̂ = m/c1 and v̂ = v/c2
-        w[i] = w[i] - (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + eps);
-      }
-    });
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k] as Tensor;
+      if (p.grad) adamUpdate(p.data, p.grad, this.m[k] as Float64Array, this.v[k] as Float64Array, beta1, beta2, eps, stepSize, sqrtC2);
+    }
   }
 
   zeroGrad(): void {

@@ -24,6 +24,13 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/** Equal shapes (a loop rather than a callback: see "Hot loops" in src/tensor/autodiff.ts). */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function allocArray(dtype: DType, n: number): FloatArray {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }

@@ -22,7 +22,8 @@ import { makeBatch, type PairIds } from '../model/batch';
 import type { ModelConfig } from '../model/config';
 import { batchLoss } from '../model/family';
 import { Params } from '../model/params';
-import { Tensor, backward } from '../tensor';
+import { Tensor, backward, type FloatArray } from '../tensor';
+import { withConstantOperands } from '../tensor/kernels/gemm';
 import { isRecord } from '../model/schema';
 import * as v from 'valibot';
 
@@ -191,14 +192,37 @@ export function gradientWorker(post: (reply: GradReply) => void): (data: unknown
       });
       const pairs = req.sources.map((source, k) => ({ source, target: req.targets[k] as Int32Array }));
       const batch = makeBatch(pairs);
-      const { loss } = batchLoss(params, config, batch);
-      const value = loss.item();
-      if (Number.isFinite(value)) backward(loss);
+      const value = shareGradient(params, config, batch);
       post({ type: 'grad', id: req.id, loss: value, tokens: batch.tokens });
     } catch (err) {
       post({ type: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) });
     }
   };
+}
+
+/**
+ * The mean loss of one share and its gradient, accumulated into params[].grad. The weights do not
+ * change until the step ends, so the products pack each weight matrix once for the whole share
+ * rather than once per time step (withConstantOperands, src/tensor/kernels/gemm.ts).
+ */
+function shareGradient(params: Params, config: ModelConfig, batch: ReturnType<typeof makeBatch>): number {
+  return withConstantOperands(params.list.map((p) => p.data), () => {
+    const { loss } = batchLoss(params, config, batch);
+    const value = loss.item();
+    if (Number.isFinite(value)) backward(loss);
+    return value;
+  });
+}
+
+/** g ← w₀·g + Σ_k w_{k+1}·others[k] (module-level: see "Hot loops" in src/tensor/autodiff.ts). */
+function combineInto(g: FloatArray, others: readonly Float32Array[], weights: readonly number[]): void {
+  const w0 = weights[0] as number;
+  for (let e = 0; e < g.length; e++) g[e] = (g[e] as number) * w0;
+  for (let k = 0; k < others.length; k++) {
+    const gw = others[k] as Float32Array;
+    const f = weights[k + 1] as number;
+    for (let e = 0; e < g.length; e++) g[e] = (g[e] as number) + (gw[e] as number) * f;
+  }
 }
 
 // ---- the caller's side ------------------------------------------------------------------------
@@ -295,9 +319,7 @@ export class ParallelGradients {
     });
     for (const p of params.list) p.zeroGrad();
     const batch = makeBatch(shares[0] as PairIds[]);
-    const { loss } = batchLoss(params, config, batch);
-    const l0 = loss.item();
-    if (Number.isFinite(l0)) backward(loss);
+    const l0 = shareGradient(params, config, batch);
     const deadline = Math.max(this.timeoutMs, 20 * (performance.now() - t0));
     for (const r of remote) this.arm(r.w.port, deadline);
     const settled = await Promise.allSettled(remote.map((r) => r.reply));
@@ -307,16 +329,8 @@ export class ParallelGradients {
     let tokens = batch.tokens;
     for (const r of results) tokens += r.tokens;
     // combine: g = Σ_k n_k g_k / N, where g_k is the gradient of share k's mean loss
-    const w0 = batch.tokens / tokens;
-    params.list.forEach((p, i) => {
-      const g = p.gradBuffer();
-      for (let e = 0; e < g.length; e++) g[e] = g[e] * w0;
-      results.forEach((r, k) => {
-        const gw = (remote[k] as (typeof remote)[number]).w.grads[i] as Float32Array;
-        const f = r.tokens / tokens;
-        for (let e = 0; e < g.length; e++) g[e] = g[e] + gw[e] * f;
-      });
-    });
+    const weights = [batch.tokens / tokens, ...results.map((r) => r.tokens / tokens)];
+    params.list.forEach((p, i) => combineInto(p.gradBuffer(), remote.map((r) => r.w.grads[i] as Float32Array), weights));
     let lossTotal = l0 * batch.tokens;
     for (const r of results) lossTotal += r.loss * r.tokens;
     return { loss: lossTotal / tokens, tokens };

@@ -8,6 +8,7 @@ import {
   Tensor,
   allocArray,
   shapeToString,
+  sameShape,
   sizeOf,
   stridedOffsets,
   type FloatArray,
@@ -49,7 +50,7 @@ function broadcastStrides(shape: Shape, outShape: Shape): Int32Array {
  * `outShape`. Cached per (input shape, output shape): broadcasting is usually a bias row.
  */
 function broadcastIndex(shape: Shape, outShape: Shape): Int32Array | null {
-  if (shape.length === outShape.length && shape.every((d, i) => d === outShape[i])) return null;
+  if (sameShape(shape, outShape)) return null;
   const key = `${shape.join(',')}|${outShape.join(',')}`;
   const cached = indexCache.get(key);
   if (cached) return cached;
@@ -110,58 +111,64 @@ function binary(a: Tensor, b: Tensor, kind: BinaryKind): Tensor {
       break;
   }
   const out = new Tensor(y, outShape);
-  return record(out, kind, [a, b], (dy) => {
-    switch (kind) {
-      case 'add':
-        // d(a+b)/da = 1, d(a+b)/db = 1
-        accumulate(a, reduceTo(dy, ia, a.size), kind);
-        accumulate(b, reduceTo(dy, ib, b.size), kind);
-        break;
-      case 'sub': {
-        // d(a-b)/da = 1, d(a-b)/db = -1
-        accumulate(a, reduceTo(dy, ia, a.size), kind);
-        const gb = reduceTo(dy, ib, b.size);
-        for (let i = 0; i < gb.length; i++) gb[i] = -gb[i];
-        accumulate(b, gb, kind);
-        break;
-      }
-      case 'mul': {
-        // d(ab)/da = b, d(ab)/db = a (both seen at the broadcast output positions)
-        if (a.requiresGrad) accumulate(a, reduceTo(dy, ia, a.size, expand(bd, ib, n)), kind);
-        if (b.requiresGrad) accumulate(b, reduceTo(dy, ib, b.size, expand(ad, ia, n)), kind);
-        break;
-      }
-      case 'div': {
-        // d(a/b)/da = 1/b, d(a/b)/db = -a/b² = -y/b
-        const bE = expand(bd, ib, n);
-        if (a.requiresGrad) {
-          const inv = allocArray(a.dtype, n);
-          for (let e = 0; e < n; e++) inv[e] = 1 / bE[e];
-          accumulate(a, reduceTo(dy, ia, a.size, inv), kind);
-        }
-        if (b.requiresGrad) {
-          const s = allocArray(a.dtype, n);
-          for (let e = 0; e < n; e++) s[e] = -y[e] / bE[e];
-          accumulate(b, reduceTo(dy, ib, b.size, s), kind);
-        }
-        break;
-      }
-      case 'maximum': {
-        // The gradient goes to the larger input (to `a` on ties).
-        const ma = allocArray(a.dtype, n);
-        const mb = allocArray(a.dtype, n);
-        for (let e = 0; e < n; e++) {
-          const u = ad[ia ? ia[e] : e];
-          const v = bd[ib ? ib[e] : e];
-          if (u >= v) ma[e] = 1;
-          else mb[e] = 1;
-        }
-        accumulate(a, reduceTo(dy, ia, a.size, ma), kind);
-        accumulate(b, reduceTo(dy, ib, b.size, mb), kind);
-        break;
-      }
+  return record(out, kind, [a, b], (dy) => binaryBackward(dy, kind, a, b, ia, ib, y));
+}
+
+/** The backward of `binary` (module-level: see "Hot loops" in src/tensor/autodiff.ts). */
+function binaryBackward(dy: FloatArray, kind: BinaryKind, a: Tensor, b: Tensor, ia: Int32Array | null, ib: Int32Array | null, y: FloatArray): void {
+  const n = y.length;
+  const ad = a.data;
+  const bd = b.data;
+  switch (kind) {
+    case 'add':
+      // d(a+b)/da = 1, d(a+b)/db = 1
+      accumulate(a, reduceTo(dy, ia, a.size), kind);
+      accumulate(b, reduceTo(dy, ib, b.size), kind);
+      break;
+    case 'sub': {
+      // d(a-b)/da = 1, d(a-b)/db = -1
+      accumulate(a, reduceTo(dy, ia, a.size), kind);
+      const gb = reduceTo(dy, ib, b.size);
+      for (let i = 0; i < gb.length; i++) gb[i] = -gb[i];
+      accumulate(b, gb, kind);
+      break;
     }
-  });
+    case 'mul': {
+      // d(ab)/da = b, d(ab)/db = a (both seen at the broadcast output positions)
+      if (a.requiresGrad) accumulate(a, reduceTo(dy, ia, a.size, expand(bd, ib, n)), kind);
+      if (b.requiresGrad) accumulate(b, reduceTo(dy, ib, b.size, expand(ad, ia, n)), kind);
+      break;
+    }
+    case 'div': {
+      // d(a/b)/da = 1/b, d(a/b)/db = -a/b² = -y/b
+      const bE = expand(bd, ib, n);
+      if (a.requiresGrad) {
+        const inv = allocArray(a.dtype, n);
+        for (let e = 0; e < n; e++) inv[e] = 1 / bE[e];
+        accumulate(a, reduceTo(dy, ia, a.size, inv), kind);
+      }
+      if (b.requiresGrad) {
+        const s = allocArray(a.dtype, n);
+        for (let e = 0; e < n; e++) s[e] = -y[e] / bE[e];
+        accumulate(b, reduceTo(dy, ib, b.size, s), kind);
+      }
+      break;
+    }
+    case 'maximum': {
+      // The gradient goes to the larger input (to `a` on ties).
+      const ma = allocArray(a.dtype, n);
+      const mb = allocArray(a.dtype, n);
+      for (let e = 0; e < n; e++) {
+        const u = ad[ia ? ia[e] : e];
+        const v = bd[ib ? ib[e] : e];
+        if (u >= v) ma[e] = 1;
+        else mb[e] = 1;
+      }
+      accumulate(a, reduceTo(dy, ia, a.size, ma), kind);
+      accumulate(b, reduceTo(dy, ib, b.size, mb), kind);
+      break;
+    }
+  }
 }
 
 /** The values of an input laid out in the broadcast output shape. */
@@ -185,11 +192,7 @@ export const maximum = (a: Tensor, b: Tensor): Tensor => binary(a, b, 'maximum')
 export function scale(x: Tensor, c: number): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) y[i] = x.data[i] * c;
-  return record(new Tensor(y, x.shape), 'scale', [x], (dy) => {
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = dy[i] * c;
-    accumulate(x, g, 'scale');
-  });
+  return record(new Tensor(y, x.shape), 'scale', [x], (dy) => accumulate(x, scaledCopy(dy, c), 'scale'));
 }
 
 export function neg(x: Tensor): Tensor {
@@ -199,15 +202,7 @@ export function neg(x: Tensor): Tensor {
 export function tanh(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x.data[i]);
-  return record(new Tensor(y, x.shape), 'tanh', [x], (dy) => {
-    // d tanh(x)/dx = 1 − tanh²(x), from the saved output
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) {
-      const t = y[i];
-      g[i] = dy[i] * (1 - t * t);
-    }
-    accumulate(x, g, 'tanh');
-  });
+  return record(new Tensor(y, x.shape), 'tanh', [x], (dy) => accumulate(x, tanhGrad(dy, y), 'tanh'));
 }
 
 /** The logistic function, computed without overflow for large |x|. */
@@ -217,37 +212,21 @@ export const sigmoidScalar = sigmoidExact;
 export function sigmoid(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) y[i] = sigmoidScalar(x.data[i]);
-  return record(new Tensor(y, x.shape), 'sigmoid', [x], (dy) => {
-    // dσ/dx = σ(1 − σ), from the saved output (the stable form)
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) {
-      const s = y[i];
-      g[i] = dy[i] * s * (1 - s);
-    }
-    accumulate(x, g, 'sigmoid');
-  });
+  return record(new Tensor(y, x.shape), 'sigmoid', [x], (dy) => accumulate(x, sigmoidGrad(dy, y), 'sigmoid'));
 }
 
 export function exp(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) y[i] = Math.exp(x.data[i]);
-  return record(new Tensor(y, x.shape), 'exp', [x], (dy) => {
-    // d eˣ/dx = eˣ
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = dy[i] * y[i];
-    accumulate(x, g, 'exp');
-  });
+  // d eˣ/dx = eˣ
+  return record(new Tensor(y, x.shape), 'exp', [x], (dy) => accumulate(x, productOf(dy, y), 'exp'));
 }
 
 export function log(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) y[i] = Math.log(x.data[i]);
-  return record(new Tensor(y, x.shape), 'log', [x], (dy) => {
-    // d log x/dx = 1/x
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = dy[i] / x.data[i];
-    accumulate(x, g, 'log');
-  });
+  // d log x/dx = 1/x
+  return record(new Tensor(y, x.shape), 'log', [x], (dy) => accumulate(x, quotientOf(dy, x.data), 'log'));
 }
 
 /** max(x, 0), the Transformer's feed-forward non-linearity. */
@@ -257,27 +236,78 @@ export function relu(x: Tensor): Tensor {
     const v = x.data[i];
     y[i] = v > 0 ? v : 0;
   }
-  return record(new Tensor(y, x.shape), 'relu', [x], (dy) => {
-    // 1 where x > 0 (the kink at 0 gets 0)
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = x.data[i] > 0 ? dy[i] : 0;
-    accumulate(x, g, 'relu');
-  });
+  return record(new Tensor(y, x.shape), 'relu', [x], (dy) => accumulate(x, reluGrad(dy, x.data), 'relu'));
 }
 
 /** elu(x) + 1, positive everywhere: the feature map φ of linear attention (Katharopoulos et al. 2020). */
 export function eluPlusOne(x: Tensor): Tensor {
   const y = allocArray(x.dtype, x.size);
   for (let i = 0; i < y.length; i++) y[i] = eluPlusOneScalar(x.data[i]);
-  return record(new Tensor(y, x.shape), 'eluPlusOne', [x], (dy) => {
-    // d/dx = 1 for x > 0, eˣ (= y) otherwise
-    const g = allocArray(x.dtype, x.size);
-    for (let i = 0; i < g.length; i++) g[i] = dy[i] * (x.data[i] > 0 ? 1 : y[i]);
-    accumulate(x, g, 'eluPlusOne');
-  });
+  return record(new Tensor(y, x.shape), 'eluPlusOne', [x], (dy) => accumulate(x, eluPlusOneGrad(dy, x.data, y), 'eluPlusOne'));
 }
 
 /** φ(x) = elu(x) + 1 for one number: x + 1 for x > 0, eˣ otherwise. */
 export function eluPlusOneScalar(v: number): number {
   return v > 0 ? v + 1 : Math.exp(v);
+}
+
+// ---- the unary ops' backward loops (module-level: see "Hot loops" in src/tensor/autodiff.ts) ----
+
+function like(dy: FloatArray): FloatArray {
+  return allocArray(dy instanceof Float64Array ? 'float64' : 'float32', dy.length);
+}
+
+/** dy · c */
+function scaledCopy(dy: FloatArray, c: number): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * c;
+  return g;
+}
+
+/** d tanh(x)/dx = 1 − tanh²(x), from the saved output y */
+function tanhGrad(dy: FloatArray, y: FloatArray): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) {
+    const t = y[i] as number;
+    g[i] = (dy[i] as number) * (1 - t * t);
+  }
+  return g;
+}
+
+/** dσ/dx = σ(1 − σ), from the saved output y (the stable form) */
+function sigmoidGrad(dy: FloatArray, y: FloatArray): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) {
+    const s = y[i] as number;
+    g[i] = (dy[i] as number) * s * (1 - s);
+  }
+  return g;
+}
+
+/** dy ⊙ y */
+function productOf(dy: FloatArray, y: FloatArray): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * (y[i] as number);
+  return g;
+}
+
+/** dy ⊘ x */
+function quotientOf(dy: FloatArray, x: FloatArray): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) / (x[i] as number);
+  return g;
+}
+
+/** 1 where x > 0 (the kink at 0 gets 0) */
+function reluGrad(dy: FloatArray, x: FloatArray): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) g[i] = (x[i] as number) > 0 ? (dy[i] as number) : 0;
+  return g;
+}
+
+/** d(elu + 1)/dx = 1 for x > 0, eˣ (= y) otherwise */
+function eluPlusOneGrad(dy: FloatArray, x: FloatArray, y: FloatArray): FloatArray {
+  const g = like(dy);
+  for (let i = 0; i < g.length; i++) g[i] = (dy[i] as number) * ((x[i] as number) > 0 ? 1 : (y[i] as number));
+  return g;
 }

@@ -3,7 +3,7 @@
 
 import { accumulate, record } from '../autodiff';
 import { gemm } from '../kernels/gemm';
-import { ShapeError, Tensor, allocArray, shapeToString } from '../tensor';
+import { ShapeError, Tensor, allocArray, shapeToString, type FloatArray } from '../tensor';
 
 export interface MatmulOptions {
   /** Use Aᵀ: A is stored [k, m] (last two axes). */
@@ -45,34 +45,43 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     gemm(transA, transB, m, n, k, a.data, s * aStride, ac, b.data, s * bStride, bc, y, s * cStride, n, false);
   }
   const outShape = batched ? [batch, m, n] : [m, n];
-  return record(new Tensor(y, outShape), op, [a, b], (dy) => {
-    if (a.requiresGrad) {
-      const ga = a.gradBuffer();
-      for (let s = 0; s < batch; s++) {
-        const dyOff = s * cStride;
-        if (!transA) {
-          // dA [m, k] = dC [m, n] · op(B)ᵀ
-          gemm(false, !transB, m, k, n, dy, dyOff, n, b.data, s * bStride, bc, ga, s * aStride, ac, true);
-        } else {
-          // dA stored [k, m] = op(B) [k, n] · dCᵀ
-          gemm(transB, true, k, m, n, b.data, s * bStride, bc, dy, dyOff, n, ga, s * aStride, ac, true);
-        }
+  return record(new Tensor(y, outShape), op, [a, b], (dy) => matmulBackward(dy, a, b, { transA, transB, batch, m, n, k }));
+}
+
+/** matmul's backward (module-level: see "Hot loops" in src/tensor/autodiff.ts). */
+function matmulBackward(dy: FloatArray, a: Tensor, b: Tensor, dims: { transA: boolean; transB: boolean; batch: number; m: number; n: number; k: number }): void {
+  const { transA, transB, batch, m, n, k } = dims;
+  const ac = a.shape[a.rank - 1] as number;
+  const bc = b.shape[b.rank - 1] as number;
+  const aStride = a.size / batch;
+  const bStride = b.size / batch;
+  const cStride = m * n;
+  if (a.requiresGrad) {
+    const ga = a.gradBuffer();
+    for (let s = 0; s < batch; s++) {
+      const dyOff = s * cStride;
+      if (!transA) {
+        // dA [m, k] = dC [m, n] · op(B)ᵀ
+        gemm(false, !transB, m, k, n, dy, dyOff, n, b.data, s * bStride, bc, ga, s * aStride, ac, true);
+      } else {
+        // dA stored [k, m] = op(B) [k, n] · dCᵀ
+        gemm(transB, true, k, m, n, b.data, s * bStride, bc, dy, dyOff, n, ga, s * aStride, ac, true);
       }
     }
-    if (b.requiresGrad) {
-      const gb = b.gradBuffer();
-      for (let s = 0; s < batch; s++) {
-        const dyOff = s * cStride;
-        if (!transB) {
-          // dB [k, n] = op(A)ᵀ [k, m] · dC [m, n]
-          gemm(!transA, false, k, n, m, a.data, s * aStride, ac, dy, dyOff, n, gb, s * bStride, bc, true);
-        } else {
-          // dB stored [n, k] = dCᵀ [n, m] · op(A) [m, k]
-          gemm(true, transA, n, k, m, dy, dyOff, n, a.data, s * aStride, ac, gb, s * bStride, bc, true);
-        }
+  }
+  if (b.requiresGrad) {
+    const gb = b.gradBuffer();
+    for (let s = 0; s < batch; s++) {
+      const dyOff = s * cStride;
+      if (!transB) {
+        // dB [k, n] = op(A)ᵀ [k, m] · dC [m, n]
+        gemm(!transA, false, k, n, m, a.data, s * aStride, ac, dy, dyOff, n, gb, s * bStride, bc, true);
+      } else {
+        // dB stored [n, k] = dCᵀ [n, m] · op(A) [m, k]
+        gemm(true, transA, n, k, m, dy, dyOff, n, a.data, s * aStride, ac, gb, s * bStride, bc, true);
       }
     }
-  });
+  }
 }
 
 /**
@@ -96,14 +105,17 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   gemm(false, false, rows, fanOut, fanIn, x.data, 0, fanIn, w.data, 0, fanOut, y, 0, fanOut, b !== undefined);
   const outShape = [...x.shape.slice(0, -1), fanOut];
   const parents = b ? [x, w, b] : [x, w];
-  return record(new Tensor(y, outShape), op, parents, (dy) => {
-    // dx = dy · Wᵀ ;  dW = xᵀ · dy ;  db = Σ_rows dy
-    if (x.requiresGrad) gemm(false, true, rows, fanIn, fanOut, dy, 0, fanOut, w.data, 0, fanOut, x.gradBuffer(), 0, fanIn, true);
-    if (w.requiresGrad) gemm(true, false, fanIn, fanOut, rows, x.data, 0, fanIn, dy, 0, fanOut, w.gradBuffer(), 0, fanOut, true);
-    if (b && b.requiresGrad) {
-      const gb = allocArray(b.dtype, fanOut);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < fanOut; c++) gb[c] += dy[r * fanOut + c];
-      accumulate(b, gb, op);
-    }
-  });
+  return record(new Tensor(y, outShape), op, parents, (dy) => linearBackward(dy, x, w, b, rows));
+}
+
+/** dx = dy · Wᵀ ;  dW = xᵀ · dy ;  db = Σ_rows dy (module-level: see "Hot loops" in src/tensor/autodiff.ts). */
+function linearBackward(dy: FloatArray, x: Tensor, w: Tensor, b: Tensor | undefined, rows: number): void {
+  const [fanIn, fanOut] = w.shape as [number, number];
+  if (x.requiresGrad) gemm(false, true, rows, fanIn, fanOut, dy, 0, fanOut, w.data, 0, fanOut, x.gradBuffer(), 0, fanIn, true);
+  if (w.requiresGrad) gemm(true, false, fanIn, fanOut, rows, x.data, 0, fanIn, dy, 0, fanOut, w.gradBuffer(), 0, fanOut, true);
+  if (b && b.requiresGrad) {
+    const gb = allocArray(b.dtype, fanOut);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < fanOut; c++) gb[c] += dy[r * fanOut + c] as number;
+    accumulate(b, gb, 'linear');
+  }
 }

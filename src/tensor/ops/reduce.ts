@@ -2,7 +2,7 @@
 // mask, and cross-entropy from logits.
 
 import { accumulate, record } from '../autodiff';
-import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, type Shape } from '../tensor';
+import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, type DType, type FloatArray, type Shape } from '../tensor';
 
 function around(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
@@ -22,12 +22,8 @@ function reduceSum(x: Tensor, axis: number | undefined, keepDims: boolean, facto
     const y = allocArray(x.dtype, 1);
     y[0] = s * factor;
     const shape = keepDims ? x.shape.map(() => 1) : [];
-    return record(new Tensor(y, shape), op, [x], (dy) => {
-      // every input element contributed once, scaled by `factor`
-      const g = allocArray(x.dtype, x.size);
-      g.fill(dy[0] * factor);
-      accumulate(x, g, op);
-    });
+    // every input element contributed once, scaled by `factor`
+    return record(new Tensor(y, shape), op, [x], (dy) => accumulate(x, allocArray(x.dtype, x.size).fill((dy[0] as number) * factor), op));
   }
   const ax = normalizeAxis(axis, x.rank, op);
   const [outer, n, inner] = around(x.shape, ax);
@@ -39,16 +35,19 @@ function reduceSum(x: Tensor, axis: number | undefined, keepDims: boolean, facto
     }
   }
   if (factor !== 1) for (let i = 0; i < y.length; i++) y[i] = y[i] * factor;
-  return record(new Tensor(y, reducedShape(x.shape, ax, keepDims)), op, [x], (dy) => {
-    const g = allocArray(x.dtype, x.size);
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < n; k++) {
-        const base = (o * n + k) * inner;
-        for (let i = 0; i < inner; i++) g[base + i] = dy[o * inner + i] * factor;
-      }
+  return record(new Tensor(y, reducedShape(x.shape, ax, keepDims)), op, [x], (dy) => accumulate(x, spreadAlongAxis(dy, x.dtype, outer, n, inner, factor), op));
+}
+
+/** dy [outer, inner] spread over the summed axis of n, times `factor`: reduceSum's backward. */
+function spreadAlongAxis(dy: FloatArray, dtype: DType, outer: number, n: number, inner: number, factor: number): FloatArray {
+  const g = allocArray(dtype, outer * n * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < n; k++) {
+      const base = (o * n + k) * inner;
+      for (let i = 0; i < inner; i++) g[base + i] = (dy[o * inner + i] as number) * factor;
     }
-    accumulate(x, g, op);
-  });
+  }
+  return g;
 }
 
 /** Sum over one axis, or over everything when `axis` is undefined. */
@@ -69,13 +68,10 @@ export function mean(x: Tensor, axis?: number, keepDims = false): Tensor {
  */
 export type Mask = Uint8Array;
 
-function maskIndexer(mask: Mask | undefined, x: Tensor, op: string): ((e: number) => number) | null {
+/** The mask checked against the logits: null for none; its length divides the logits' size. */
+function checkedMask(mask: Mask | undefined, x: Tensor, op: string): Mask | null {
   if (!mask) return null;
-  if (mask.length === x.size) return (e) => mask[e];
-  if (mask.length > 0 && x.size % mask.length === 0) {
-    const m = mask.length;
-    return (e) => mask[e % m];
-  }
+  if (mask.length === x.size || (mask.length > 0 && x.size % mask.length === 0)) return mask;
   throw new ShapeError(`${op}: mask of ${mask.length} elements does not fit logits ${shapeToString(x.shape)}`);
 }
 
@@ -85,21 +81,29 @@ function maskIndexer(mask: Mask | undefined, x: Tensor, op: string): ((e: number
  * every position is masked gives zeros (softmax) rather than NaN; callers that must not meet
  * such a row (an empty source sentence) check for it and throw.
  */
-function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: boolean): Tensor {
+function softmaxImpl(x: Tensor, axis: number, maskIn: Mask | undefined, logSpace: boolean): Tensor {
   const op = logSpace ? 'logSoftmax' : 'softmax';
   const ax = normalizeAxis(axis, x.rank, op);
   const [outer, n, inner] = around(x.shape, ax);
-  const keep = maskIndexer(mask, x, op);
-  const y = allocArray(x.dtype, x.size);
-  const xd = x.data;
+  const mask = checkedMask(maskIn, x, op);
+  const y = softmaxForward(x.data, x.dtype, outer, n, inner, mask, logSpace);
+  return record(new Tensor(y, x.shape), op, [x], (dy) => accumulate(x, softmaxBackward(dy, y, x.dtype, outer, n, inner, mask, logSpace), op));
+}
+
+// The loops of softmaxImpl, module-level (see "Hot loops" in src/tensor/autodiff.ts). Position e
+// is kept where there is no mask or mask[e mod its length] is 1.
+
+function softmaxForward(xd: FloatArray, dtype: DType, outer: number, n: number, inner: number, mask: Mask | null, logSpace: boolean): FloatArray {
+  const y = allocArray(dtype, outer * n * inner);
+  const m = mask ? mask.length : 1;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       let max = -Infinity;
       for (let k = 0; k < n; k++) {
         const e = base + k * inner;
-        if (keep && !keep(e)) continue;
-        const v = xd[e];
+        if (mask && !mask[e % m]) continue;
+        const v = xd[e] as number;
         if (v > max) max = v;
       }
       if (max === -Infinity) {
@@ -110,57 +114,60 @@ function softmaxImpl(x: Tensor, axis: number, mask: Mask | undefined, logSpace: 
       let total = 0;
       for (let k = 0; k < n; k++) {
         const e = base + k * inner;
-        if (keep && !keep(e)) continue;
-        total += Math.exp(xd[e] - max);
+        if (mask && !mask[e % m]) continue;
+        total += Math.exp((xd[e] as number) - max);
       }
       const logTotal = Math.log(total);
       for (let k = 0; k < n; k++) {
         const e = base + k * inner;
-        if (keep && !keep(e)) {
+        if (mask && !mask[e % m]) {
           y[e] = logSpace ? -Infinity : 0;
         } else {
-          const z = xd[e] - max;
+          const z = (xd[e] as number) - max;
           y[e] = logSpace ? z - logTotal : Math.exp(z) / total;
         }
       }
     }
   }
-  return record(new Tensor(y, x.shape), op, [x], (dy) => {
-    const g = allocArray(x.dtype, x.size);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * n * inner + i;
-        if (logSpace) {
-          // y = x − logΣexp(x):  dx_k = dy_k − softmax_k · Σ_l dy_l
-          let s = 0;
-          for (let k = 0; k < n; k++) {
-            const e = base + k * inner;
-            if (keep && !keep(e)) continue;
-            s += dy[e];
-          }
-          for (let k = 0; k < n; k++) {
-            const e = base + k * inner;
-            if (keep && !keep(e)) continue;
-            const yk = y[e];
-            if (yk === -Infinity) continue;
-            g[e] = dy[e] - Math.exp(yk) * s;
-          }
-        } else {
-          // y = softmax(x):  dx_k = y_k · (dy_k − Σ_l y_l dy_l)
-          let s = 0;
-          for (let k = 0; k < n; k++) {
-            const e = base + k * inner;
-            s += y[e] * dy[e];
-          }
-          for (let k = 0; k < n; k++) {
-            const e = base + k * inner;
-            g[e] = y[e] * (dy[e] - s);
-          }
+  return y;
+}
+
+function softmaxBackward(dy: FloatArray, y: FloatArray, dtype: DType, outer: number, n: number, inner: number, mask: Mask | null, logSpace: boolean): FloatArray {
+  const g = allocArray(dtype, y.length);
+  const m = mask ? mask.length : 1;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      if (logSpace) {
+        // y = x − logΣexp(x):  dx_k = dy_k − softmax_k · Σ_l dy_l
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const e = base + k * inner;
+          if (mask && !mask[e % m]) continue;
+          s += dy[e] as number;
+        }
+        for (let k = 0; k < n; k++) {
+          const e = base + k * inner;
+          if (mask && !mask[e % m]) continue;
+          const yk = y[e] as number;
+          if (yk === -Infinity) continue;
+          g[e] = (dy[e] as number) - Math.exp(yk) * s;
+        }
+      } else {
+        // y = softmax(x):  dx_k = y_k · (dy_k − Σ_l y_l dy_l)
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const e = base + k * inner;
+          s += (y[e] as number) * (dy[e] as number);
+        }
+        for (let k = 0; k < n; k++) {
+          const e = base + k * inner;
+          g[e] = (y[e] as number) * ((dy[e] as number) - s);
         }
       }
     }
-    accumulate(x, g, op);
-  });
+  }
+  return g;
 }
 
 export function softmax(x: Tensor, axis = -1, mask?: Mask): Tensor {
@@ -216,16 +223,18 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
   const factor = opts.reduction === 'sum' || count === 0 ? 1 : 1 / count;
   const y = allocArray(logits.dtype, 1);
   y[0] = loss * factor;
-  return record(new Tensor(y, []), 'crossEntropy', [logits], (dy) => {
-    const g = allocArray(logits.dtype, n * v);
-    const s = dy[0] * factor;
-    for (let r = 0; r < n; r++) {
-      const t = targets[r];
-      if (t === ignore) continue;
-      const base = r * v;
-      for (let c = 0; c < v; c++) g[base + c] = probs[base + c] * s;
-      g[base + t] -= s;
-    }
-    accumulate(logits, g, 'crossEntropy');
-  });
+  return record(new Tensor(y, []), 'crossEntropy', [logits], (dy) => accumulate(logits, crossEntropyGrad(probs, targets, ignore, v, (dy[0] as number) * factor), 'crossEntropy'));
+}
+
+/** (softmax − one-hot) · s for every counted row: crossEntropy's backward (module-level: see "Hot loops" in src/tensor/autodiff.ts). */
+function crossEntropyGrad(probs: FloatArray, targets: Int32Array | readonly number[], ignore: number | undefined, v: number, s: number): FloatArray {
+  const g = allocArray(probs instanceof Float64Array ? 'float64' : 'float32', probs.length);
+  for (let r = 0; r < targets.length; r++) {
+    const t = targets[r] as number;
+    if (t === ignore) continue;
+    const base = r * v;
+    for (let c = 0; c < v; c++) g[base + c] = (probs[base + c] as number) * s;
+    g[base + t] -= s;
+  }
+  return g;
 }

@@ -1,7 +1,7 @@
 // Ops that move values without arithmetic: reshape, transpose, concat, slice/split, gather.
 
 import { accumulate, record } from '../autodiff';
-import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, stridedOffsets, type Shape } from '../tensor';
+import { ShapeError, Tensor, allocArray, normalizeAxis, shapeToString, sizeOf, stridedOffsets, type FloatArray, type Shape } from '../tensor';
 
 /** Same values, new shape (one dimension may be -1). Copies, so the result owns its data. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -37,11 +37,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const src = stridedOffsets(outShape, stridesInOut);
   const y = allocArray(x.dtype, n);
   for (let e = 0; e < n; e++) y[e] = x.data[src[e]];
-  return record(new Tensor(y, outShape), 'transpose', [x], (dy) => {
-    const g = allocArray(x.dtype, n);
-    for (let e = 0; e < n; e++) g[src[e]] = dy[e];
-    accumulate(x, g, 'transpose');
-  });
+  return record(new Tensor(y, outShape), 'transpose', [x], (dy) => accumulate(x, scatter(dy, src), 'transpose'));
 }
 
 export function stridesOf(shape: Shape): number[] {
@@ -66,7 +62,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const ax = normalizeAxis(axis, first.rank, 'concat');
   let total = 0;
   for (const x of xs) {
-    if (x.rank !== first.rank || x.dtype !== first.dtype || x.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
+    if (x.rank !== first.rank || x.dtype !== first.dtype || !sameOutsideAxis(x.shape, first.shape, ax)) {
       throw new ShapeError(
         `concat: shapes ${xs.map((t) => shapeToString(t.shape)).join(', ')} do not agree outside axis ${axis}` +
           (x.dtype !== first.dtype ? ` (dtypes ${first.dtype} and ${x.dtype})` : ''),
@@ -87,16 +83,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
     for (let o = 0; o < outer; o++) y.set(x.data.subarray(o * w, (o + 1) * w), o * rowOut + start);
     start += w;
   }
-  return record(new Tensor(y, outShape), 'concat', xs, (dy) => {
-    xs.forEach((x, k) => {
-      if (!x.requiresGrad) return;
-      const w = x.shape[ax] * inner;
-      const g = allocArray(x.dtype, x.size);
-      const s = starts[k];
-      for (let o = 0; o < outer; o++) g.set(dy.subarray(o * rowOut + s, o * rowOut + s + w), o * w);
-      accumulate(x, g, 'concat');
-    });
-  });
+  return record(new Tensor(y, outShape), 'concat', xs, (dy) => concatBackward(dy, xs, starts, ax, outer, inner, rowOut));
 }
 
 /** Elements start..end−1 along an axis. */
@@ -113,16 +100,9 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const rowIn = d * inner;
   const y = allocArray(x.dtype, outer * w);
   for (let o = 0; o < outer; o++) y.set(x.data.subarray(o * rowIn + start * inner, o * rowIn + start * inner + w), o * w);
-  return record(new Tensor(y, outShape), 'slice', [x], (dy) => {
-    // add straight into the region of x's gradient (a time step sliced out of a sequence
-    // should not cost a sequence-sized temporary)
-    const g = x.gradBuffer();
-    for (let o = 0; o < outer; o++) {
-      const dst = o * rowIn + start * inner;
-      const src = o * w;
-      for (let c = 0; c < w; c++) g[dst + c] += dy[src + c];
-    }
-  });
+  // add straight into the region of x's gradient (a time step sliced out of a sequence should
+  // not cost a sequence-sized temporary)
+  return record(new Tensor(y, outShape), 'slice', [x], (dy) => addRows(x.gradBuffer(), dy, outer, w, rowIn, start * inner));
 }
 
 /** Cut a tensor into consecutive pieces of the given sizes along an axis. */
@@ -162,13 +142,51 @@ export function gather(table: Tensor, indices: Int32Array | readonly number[], i
   }
   const outShape = [...iShape, ...table.shape.slice(1)];
   return record(new Tensor(y, outShape), 'gather', [table], (dy) => {
-    if (!table.requiresGrad) return;
-    // Scatter-add straight into the table's gradient (no dense temporary of the table's size).
-    const g = table.gradBuffer();
-    for (let k = 0; k < n; k++) {
-      const base = indices[k] * row;
-      const src = k * row;
-      for (let c = 0; c < row; c++) g[base + c] += dy[src + c];
-    }
+    if (table.requiresGrad) scatterAdd(table.gradBuffer(), indices, row, dy);
   });
+}
+
+/** g[indices[k]] += dy[k] for rows of `row` values: gather's backward (no dense temporary of the table's size). */
+function scatterAdd(g: FloatArray, indices: Int32Array | readonly number[], row: number, dy: FloatArray): void {
+  for (let k = 0; k < indices.length; k++) {
+    const base = (indices[k] as number) * row;
+    const src = k * row;
+    for (let c = 0; c < row; c++) g[base + c] += dy[src + c] as number;
+  }
+}
+
+// ---- backward loops (module-level: see "Hot loops" in src/tensor/autodiff.ts) -----------------
+
+/** g[src[e]] = dy[e]: transpose's backward. */
+function scatter(dy: FloatArray, src: Int32Array): FloatArray {
+  const g = allocArray(dy instanceof Float64Array ? 'float64' : 'float32', dy.length);
+  for (let e = 0; e < src.length; e++) g[src[e] as number] = dy[e] as number;
+  return g;
+}
+
+/** The dimensions of `a` and `b` agree except along `axis`. */
+function sameOutsideAxis(a: Shape, b: Shape, axis: number): boolean {
+  for (let i = 0; i < a.length; i++) if (i !== axis && a[i] !== b[i]) return false;
+  return true;
+}
+
+function concatBackward(dy: FloatArray, xs: readonly Tensor[], starts: readonly number[], ax: number, outer: number, inner: number, rowOut: number): void {
+  for (let k = 0; k < xs.length; k++) {
+    const x = xs[k] as Tensor;
+    if (!x.requiresGrad) continue;
+    const w = (x.shape[ax] as number) * inner;
+    const g = allocArray(x.dtype, x.size);
+    const s = starts[k] as number;
+    for (let o = 0; o < outer; o++) g.set(dy.subarray(o * rowOut + s, o * rowOut + s + w), o * w);
+    accumulate(x, g, 'concat');
+  }
+}
+
+/** g[o·rowIn + offset + c] += dy[o·w + c] for o < outer, c < w: slice's backward. */
+function addRows(g: FloatArray, dy: FloatArray, outer: number, w: number, rowIn: number, offset: number): void {
+  for (let o = 0; o < outer; o++) {
+    const dst = o * rowIn + offset;
+    const src = o * w;
+    for (let c = 0; c < w; c++) g[dst + c] += dy[src + c] as number;
+  }
 }
