@@ -31,26 +31,43 @@ export function useCurrentStep(): TraceStep | null {
   return trace?.steps[step] ?? null;
 }
 
+/** The last width each named useWidth measured: a panel mounted again starts from it. */
+const lastWidths = new Map<string, number>();
+
 /**
  * The width of an element, kept up to date with a ResizeObserver. Returns a callback ref, so an
- * element that appears later (a panel that rendered nothing at first) is observed too.
+ * element that appears later (a panel that rendered nothing at first) is observed too. Only an
+ * element of unknown width is measured at once (reading clientWidth forces a layout inside React's
+ * commit: 50 ms after a paper-sized model's decoding). With a `name`, the width is remembered
+ * across mounts: a panel back after an empty source starts from its last width, and the
+ * observer's first report, which comes before the next paint, corrects it if the page changed
+ * meanwhile (docs/ARCHITECTURE.md, "From a keystroke to pixels").
  */
-export function useWidth<T extends HTMLElement>(): [(el: T | null) => void, number] {
-  const [width, setWidth] = useState(0);
+export function useWidth<T extends HTMLElement>(name?: string): [(el: T | null) => void, number] {
+  const [width, setWidth] = useState(() => (name ? (lastWidths.get(name) ?? 0) : 0));
   const observer = useRef<ResizeObserver | null>(null);
-  const ref = useCallback((el: T | null) => {
-    observer.current?.disconnect();
-    observer.current = null;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver((entries) => {
-      const w = entries[0]?.contentRect.width;
-      if (w !== undefined) setWidth(Math.round(w));
-    });
-    ro.observe(el);
-    observer.current = ro;
-  }, []);
+  const known = useRef(width);
+  const ref = useCallback(
+    (el: T | null) => {
+      observer.current?.disconnect();
+      observer.current = null;
+      if (!el) return;
+      const keep = (w: number): void => {
+        known.current = w;
+        if (name && w > 0) lastWidths.set(name, w);
+        setWidth(w);
+      };
+      if (known.current === 0 || typeof ResizeObserver === 'undefined') keep(el.clientWidth);
+      if (typeof ResizeObserver === 'undefined') return;
+      const ro = new ResizeObserver((entries) => {
+        const w = entries[0]?.contentRect.width;
+        if (w !== undefined) keep(Math.round(w));
+      });
+      ro.observe(el);
+      observer.current = ro;
+    },
+    [name],
+  );
   return [ref, width];
 }
 

@@ -61,7 +61,7 @@ export function Heatmap({ compact = false }: { compact?: boolean }) {
   const setFocus = useStore((s) => s.setFocus);
   const setStep = useStore((s) => s.setStep);
   const setEdit = useStore((s) => s.setEdit);
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width] = useWidth<HTMLDivElement>('explorer.heatmap');
   const [announce, setAnnounce] = useState('');
 
   const matrix = useMemo(() => (trace ? traceMatrix(trace, values) : null), [trace, values]);

@@ -123,7 +123,7 @@ function WeightBars({ weights, scores, i, readOnly }: { weights: number[]; score
   const trace = useAnalysis()?.trace ?? null;
   const setEdit = useStore((s) => s.setEdit);
   const setFocus = useStore((s) => s.setFocus);
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width] = useWidth<HTMLDivElement>('explorer.stepWeights');
   const drag = useRef<Drag | null>(null);
   const [draft, setDraft] = useState<{ i: number; row: number[] } | null>(null);
   const tx = weights.length;
