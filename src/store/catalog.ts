@@ -2,7 +2,7 @@
 // each folder holds manifest.json + weights. Fetching validates everything (the model loader
 // checks byte length, SHA-256 and every tensor) and reports problems as user-facing messages.
 
-import { finishModel, prepareModel, type LoadedModel } from '../model/bundle';
+import { configFromManifest, finishModel, prepareModel, type LoadedModel } from '../model/bundle';
 import { CheckpointError, DEFAULT_WEIGHTS_FILE, parseManifest } from '../model/checkpoint';
 import { isVariant, type Variant } from '../model/config';
 import { isModelId, MODEL_ID_PATTERN } from '../model/domain';
@@ -175,19 +175,30 @@ function speculate(url: string, what: FetchTarget, signal?: AbortSignal): { resp
  * for alongside the manifest under their usual name (a manifest naming another file cancels that
  * request), and the manifest and tokenizers are checked and built while the weights arrive.
  */
-export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
+export async function fetchModel(id: string, base = modelsBase(), signal?: AbortSignal, onProgress?: LoadProgress, onLoad?: LoadListener): Promise<LoadedModel> {
   if (!MODEL_ID_PATTERN.test(id)) throw new CatalogError('id', `“${id.slice(0, 64)}” is not a model id`);
   const folder = new URL(`${id}/`, base);
   const guess = speculate(new URL(DEFAULT_WEIGHTS_FILE, folder).href, { file: 'weights', id }, signal);
   try {
-    return await fetchModelFiles(id, folder, guess, signal, onProgress);
+    return await fetchModelFiles(id, folder, guess, signal, onProgress, onLoad);
   } catch (err) {
     guess.cancel();
     throw err;
   }
 }
 
-async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof speculate>, signal?: AbortSignal, onProgress?: LoadProgress): Promise<LoadedModel> {
+/**
+ * Hears a model's load on the way (the store gets the analysis worker ready for a large model as
+ * soon as its manifest says it is one, and hands it the files before the page builds its own copy).
+ */
+export interface LoadListener {
+  /** The manifest is checked: the model's configuration, while the weights are still on their way. */
+  manifest?(config: LoadedModel['config']): void;
+  /** Every file is in: before the weights are checked and the model is built. */
+  files?(files: NonNullable<LoadedModel['checkpoint']>, config: LoadedModel['config']): void;
+}
+
+async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof speculate>, signal?: AbortSignal, onProgress?: LoadProgress, onLoad?: LoadListener): Promise<LoadedModel> {
   const manifestRes = await fetchChecked(new URL('manifest.json', folder).href, { file: 'manifest', id }, signal);
   let manifest: unknown;
   try {
@@ -198,6 +209,15 @@ async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof
   const parsed = parseManifest(manifest);
   // the folder's name is the model's name: a manifest naming another model is not this one
   if (parsed.id !== id) throw new CheckpointError('manifest', `the manifest in models/${id}/ names another model (“${parsed.id}”)`);
+  if (onLoad?.manifest) {
+    let config: LoadedModel['config'] | null = null;
+    try {
+      config = configFromManifest(parsed);
+    } catch {
+      // prepareModel reports it below
+    }
+    if (config) onLoad.manifest(config);
+  }
   // the tokenizers' sizes are not in the manifest: their bytes count as they come
   const total = parsed.weights.byteLength;
   let loaded = 0;
@@ -218,5 +238,7 @@ async function fetchModelFiles(id: string, folder: URL, guess: ReturnType<typeof
   const bytes = async (file: string, what: FetchTarget): Promise<Uint8Array> => readBody(await fetchChecked(new URL(file, folder).href, what, signal), onChunk);
   const extra = tf ? (['source', 'target'] as const).map(async (side): Promise<[string, Uint8Array]> => [tf[side].file, await bytes(tf[side].file, { file: 'tokenizer', id, side })]) : [];
   const prepared = await prepareModel(manifest, Object.fromEntries(await Promise.all(extra)), parsed);
-  return finishModel(prepared, await weights);
+  const weightBytes = await weights;
+  onLoad?.files?.({ manifest: prepared.manifestValue, weights: weightBytes, files: prepared.files }, prepared.config);
+  return finishModel(prepared, weightBytes);
 }

@@ -3,7 +3,7 @@
 
 import { examplesFor } from '../data/corpora';
 import type { LoadedModel } from '../model/bundle';
-import { fetchCatalog, fetchModel, type CatalogEntry, type LoadProgress } from './catalog';
+import { fetchCatalog, fetchModel, type CatalogEntry, type LoadListener, type LoadProgress } from './catalog';
 import { DEFAULT_MODEL_ID } from './document';
 import { loadStoredModel } from './modelDb';
 import { isUserModelRef, manifestIdOf, modelRef, type ModelOrigin } from './modelRef';
@@ -75,6 +75,17 @@ async function isShipped(get: () => Store, id: string): Promise<boolean> {
  * is only ever taken for a plain id that no shipped model has (a name written before the two
  * kinds existed), and is then kept under its `user:` name.
  */
+let loadListener: LoadListener | null = null;
+
+/**
+ * Hear each shipped model's load on the way: its manifest, then its files before the page checks
+ * and builds the model (the store gets a large model to the analysis worker early then:
+ * src/worker/analysisClient.ts, `warm` and `preload`).
+ */
+export function onModelLoad(listener: LoadListener | null): void {
+  loadListener = listener;
+}
+
 async function findModel(get: () => Store, ref: string, onProgress?: LoadProgress): Promise<{ model: LoadedModel; ref: string } | null> {
   if (isUserModelRef(ref)) {
     const model = await loadStoredModel(manifestIdOf(ref));
@@ -85,7 +96,10 @@ async function findModel(get: () => Store, ref: string, onProgress?: LoadProgres
     const model = get().models[own] ?? (await loadStoredModel(ref));
     if (model) return { model, ref: own };
   }
-  return { model: await fetchModel(ref, undefined, undefined, onProgress), ref };
+  return { model: await fetchModel(ref, undefined, undefined, onProgress, {
+      manifest: (config) => loadListener?.manifest?.(config),
+      files: (files, config) => loadListener?.files?.(files, config),
+    }), ref };
 }
 
 export const createModels: Slice<ModelsSlice> = (set, get) => ({

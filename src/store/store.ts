@@ -16,7 +16,7 @@ import { createBeamPick, type BeamPickSlice } from './beamPick';
 import { createDerivation, nextTask } from './derived';
 import { createDocument, type DocumentSlice } from './document';
 import { analysisReason } from './errorReason';
-import { createModels, type ModelsSlice } from './models';
+import { createModels, onModelLoad, type ModelsSlice } from './models';
 import { createNotices, type NoticeSlice } from './notices';
 import { sanitizeLocal } from './localRecord';
 import { fieldsFor, safeStorage } from './persistence';
@@ -91,6 +91,10 @@ const analysisClient =
 export function saliencyInWorker(model: LoadedModel, request: SaliencyWireRequest, signal?: AbortSignal): Promise<Saliency> | null {
   return analysisClient?.saliency(model, request, signal) ?? null;
 }
+
+// a large model's worker starts with its manifest and gets its files as soon as they are in, not
+// once the page has built the model (docs/ARCHITECTURE.md, "Large models")
+onModelLoad(analysisClient ? { manifest: (config) => analysisClient.warm(config), files: (files, config) => analysisClient.preload(files, config) } : null);
 
 const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, {
   ...(placement === 'worker' ? { mainThreadMs: -1 } : {}),

@@ -17,7 +17,7 @@ function param(values: ArrayLike<number>, shape: Shape, opts: ParamOptions): Ten
 }
 
 export function zerosParam(shape: Shape, opts: ParamOptions = {}): Tensor {
-  return param(new Float64Array(sizeOf(shape)), shape, opts);
+  return new Tensor(allocArray(opts.dtype ?? 'float32', sizeOf(shape)), shape, true, opts.name);
 }
 
 export function uniformParam(rng: Rng, shape: Shape, lo: number, hi: number, opts: ParamOptions = {}): Tensor {

@@ -77,7 +77,12 @@ interface Entry {
   ready: boolean;
   /** Dropped from the worker to make room: sent again if it is needed again. */
   dropped: boolean;
+  /** Sent by `preload`, before the page had built the model: its failure is the page's to report. */
+  early?: boolean;
 }
+
+/** A model's files as the page fetched them (what LoadedModel.checkpoint holds once it is built). */
+export type CheckpointFiles = NonNullable<LoadedModel['checkpoint']>;
 
 interface Pending {
   id: number;
@@ -106,6 +111,8 @@ export interface AnalysisClientOptions {
    * requestIdleCallback where there is one, else a 50 ms timer). Tests pass one that runs at once.
    */
   later?(run: () => void): void;
+  /** Models above this many parameters are decoded only in the worker (default WORKER_ONLY_PARAMETERS; tests lower it). */
+  workerOnlyParameters?: number;
 }
 
 function whenIdle(run: () => void): void {
@@ -132,8 +139,11 @@ export class AnalysisClient {
   private readonly spawn: () => WorkerLike;
   private readonly onFail: (failure: AnalysisFailure) => void;
   private readonly later: (run: () => void) => void;
+  private readonly workerOnly: number;
   /** Small models whose hand-over to the worker is waiting for `later`. */
   private readonly scheduled = new WeakSet<LoadedModel>();
+  /** Large models sent by `preload`, by their weights' bytes, until the page's model claims them. */
+  private readonly early = new WeakMap<Uint8Array, Entry>();
   /** Load times reported by the worker (ms), newest last: the bench and tests read them. */
   readonly loads: number[] = [];
 
@@ -141,6 +151,7 @@ export class AnalysisClient {
     this.spawn = opts.spawn ?? spawnAnalysisWorker;
     this.onFail = opts.onFail ?? (() => undefined);
     this.later = opts.later ?? whenIdle;
+    this.workerOnly = opts.workerOnlyParameters ?? WORKER_ONLY_PARAMETERS;
   }
 
   /**
@@ -151,6 +162,11 @@ export class AnalysisClient {
   accepts(model: LoadedModel): boolean {
     if (this.dead || !model.checkpoint) return false;
     const large = this.only(model);
+    const sent = this.early.get(model.checkpoint.weights);
+    if (sent && !this.keys.has(model)) {
+      this.early.delete(model.checkpoint.weights);
+      if (!sent.dropped) this.keys.set(model, sent);
+    }
     const known = this.keys.get(model);
     if (known && !known.dropped) return known.ready || large;
     if (large) return this.hand(model) && !this.dead;
@@ -168,14 +184,42 @@ export class AnalysisClient {
     return false;
   }
 
+  /**
+   * Start the worker for a large model as soon as its manifest says it is one. Its start needs the
+   * page's thread for a moment, which building the model holds for over a second: started after
+   * that, the worker began loading its copy only once the page had built its own.
+   */
+  warm(config: LoadedModel['config']): void {
+    if (!this.dead && parameterCount(config) > this.workerOnly) this.ensureWorker();
+  }
+
+  /**
+   * Send a large model's files to the worker as soon as they are in, before the page has checked
+   * and built its own copy: the two loads then run side by side on two cores, and the model the page
+   * builds from the same bytes claims the worker's copy (`accepts`). Models the page may decode
+   * itself wait, as before, until it is idle after their first decoding. A copy that fails to load
+   * is forgotten without giving the worker up: the page's own load fails on the same checks and
+   * says why (docs/ARCHITECTURE.md, "Large models").
+   */
+  preload(files: CheckpointFiles, config: LoadedModel['config']): void {
+    if (this.dead || parameterCount(config) <= this.workerOnly || this.early.has(files.weights)) return;
+    const entry = this.sendFiles(files, true);
+    if (entry) this.early.set(files.weights, entry);
+  }
+
   /** Send the model to the worker (starting it if need be); false when there is no worker. */
   private hand(model: LoadedModel): boolean {
-    if (!model.checkpoint) return false;
-    const worker = this.ensureWorker();
-    if (!worker) return false;
-    const key = this.nextKey++;
-    const entry: Entry = { key, ready: false, dropped: false };
+    const entry = model.checkpoint ? this.sendFiles(model.checkpoint, false) : null;
+    if (!entry) return false;
     this.keys.set(model, entry);
+    return true;
+  }
+
+  private sendFiles(files: CheckpointFiles, early: boolean): Entry | null {
+    const worker = this.ensureWorker();
+    if (!worker) return null;
+    const key = this.nextKey++;
+    const entry: Entry = { key, ready: false, dropped: false, ...(early ? { early } : {}) };
     this.entries.set(key, entry);
     // the worker keeps MAX_WORKER_MODELS models: the least recently used one makes room
     while (this.entries.size > MAX_WORKER_MODELS) {
@@ -186,14 +230,13 @@ export class AnalysisClient {
       oldest.ready = false;
       this.send({ type: 'drop', key: oldest.key });
     }
-    const { manifest, weights, files } = model.checkpoint;
-    this.send({ type: 'load', key, manifest, weights, files });
-    return true;
+    this.send({ type: 'load', key, manifest: files.manifest, weights: files.weights, files: files.files });
+    return entry;
   }
 
   /** Models over WORKER_ONLY_PARAMETERS are decoded only here, never by the page's fast path. */
   only(model: LoadedModel): boolean {
-    return parameterCount(model.config) > WORKER_ONLY_PARAMETERS;
+    return parameterCount(model.config) > this.workerOnly;
   }
 
   /** Decode in the worker; null when a newer request superseded this one before it was sent. */
@@ -276,6 +319,12 @@ export class AnalysisClient {
     const e = parseAnalysisEvent(value);
     if (!e) return this.giveUp({ kind: 'bad-event' });
     if (e.type === 'loaded' || e.type === 'load-failed') {
+      const sent = this.entries.get(e.key);
+      if (e.type === 'load-failed' && sent?.early) {
+        sent.dropped = true;
+        this.entries.delete(e.key);
+        return;
+      }
       if (e.type === 'load-failed') return this.giveUp({ kind: 'load', detail: e.message });
       this.loads.push(e.ms);
       const entry = this.entries.get(e.key);

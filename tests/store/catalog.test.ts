@@ -30,6 +30,26 @@ describe('fetchModel', () => {
     expect(model.manifest.id).toBe('en-fr-additive');
   });
 
+  it('tells the manifest\'s configuration, then hands the files over before the weights are checked; the model keeps those very bytes', async () => {
+    const cp = await checkpoint('en-fr-additive');
+    serve('en-fr-additive', cp);
+    const heard: Array<{ weights: Uint8Array; sizes: unknown }> = [];
+    const manifests: unknown[] = [];
+    const model = await fetchModel('en-fr-additive', 'http://localhost/models/', undefined, undefined, {
+      manifest: (config) => manifests.push(config.sizes),
+      files: (files, config) => heard.push({ weights: files.weights, sizes: config.sizes }),
+    });
+    expect(manifests).toEqual([model.config.sizes]);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]?.weights).toBe(model.checkpoint?.weights);
+    expect(heard[0]?.sizes).toEqual(model.config.sizes);
+    // weights that fail the checks are still heard (the worker's copy fails on the same checks), and the load fails
+    serve('en-fr-additive', { ...cp, weights: cp.weights.slice(0, cp.weights.length - 8) });
+    let before = 0;
+    await expect(fetchModel('en-fr-additive', 'http://localhost/models/', undefined, undefined, { files: () => before++ })).rejects.toBeInstanceOf(CheckpointError);
+    expect(before).toBe(1);
+  });
+
   it('refuses a folder whose manifest names another model', async () => {
     serve('en-fr-additive', await checkpoint('reverse-additive'));
     const err = await fetchModel('en-fr-additive', 'http://localhost/models/').catch((e: unknown) => e);

@@ -165,6 +165,65 @@ describe('AnalysisClient (the page side)', () => {
     expect(reasons).toEqual([{ kind: 'bad-event' }]);
   });
 
+  it('a large model goes to the worker as soon as its files are in, and the model the page builds from them claims that copy', async () => {
+    const model = await loadedModel('additive');
+    const files = model.checkpoint;
+    if (!files) throw new Error('no checkpoint bytes');
+    const worker = new SessionWorker();
+    const reasons: AnalysisFailure[] = [];
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r), workerOnlyParameters: 0 });
+    client.preload(files, model.config);
+    client.preload(files, model.config); // the same files twice: one copy
+    expect(worker.sent.map((m) => m.type)).toEqual(['load']);
+    // the page's model, built from the same bytes: no second copy, and its decodings wait for the worker
+    expect(client.accepts(model)).toBe(true);
+    const result = await client.decode(model, REQUEST);
+    expect(worker.sent.map((m) => m.type)).toEqual(['load', 'decode']);
+    expect(result?.trace?.targetTokens).toEqual(decodeAnalysis({ model, ...REQUEST }).trace?.targetTokens);
+    expect(reasons).toEqual([]);
+  });
+
+  it('only large models start the worker early and are sent early; an early copy that fails to load is forgotten without giving the worker up', async () => {
+    const model = await loadedModel('additive');
+    const files = model.checkpoint;
+    if (!files) throw new Error('no checkpoint bytes');
+    const small = new SessionWorker();
+    let spawned = 0;
+    const smallClient = new AnalysisClient({
+      spawn: () => {
+        spawned++;
+        return small;
+      },
+    });
+    smallClient.warm(model.config);
+    smallClient.preload(files, model.config); // under WORKER_ONLY_PARAMETERS: decoded by the page first
+    expect(spawned).toBe(0);
+    expect(small.sent).toHaveLength(0);
+    // a large one's manifest starts the worker (once), before its files are in
+    let started = 0;
+    const warmed = new AnalysisClient({
+      spawn: () => {
+        started++;
+        return new SessionWorker();
+      },
+      workerOnlyParameters: 0,
+    });
+    warmed.warm(model.config);
+    warmed.warm(model.config);
+    expect(started).toBe(1);
+
+    const worker = new SessionWorker();
+    const reasons: AnalysisFailure[] = [];
+    const client = new AnalysisClient({ spawn: () => worker, onFail: (r) => reasons.push(r), workerOnlyParameters: 0 });
+    client.preload({ ...files, weights: files.weights.slice(0, 100) }, model.config); // bytes the page will refuse too
+    await tick(); // the worker answers load-failed
+    expect(reasons).toEqual([]); // the page reports a bad file itself; the worker stays
+    expect(client.accepts(model)).toBe(true); // a large model: sent now, and its decodings wait for the worker
+    expect(worker.sent.filter((m) => m.type === 'load')).toHaveLength(2);
+    const result = await client.decode(model, REQUEST);
+    expect(result?.error).toBeNull();
+  });
+
   it('a worker that cannot start, or cannot load the model, says which with its own words as the detail', async () => {
     const model = await loadedModel('additive');
     const reasons: AnalysisFailure[] = [];

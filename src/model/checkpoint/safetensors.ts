@@ -272,21 +272,40 @@ function checkTiling(entries: readonly Entry[], dataLength: number): void {
 }
 
 /** One tensor's values as float32, every one finite. */
+/** The host stores numbers little-endian (every browser and Node here): the bytes can be viewed as they are. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function readValues(view: DataView, dataStart: number, entry: Entry): Float32Array {
   const data = new Float32Array(entry.count);
-  let position = dataStart + entry.begin;
+  const position = dataStart + entry.begin;
+  // aligned little-endian data is read through a typed view of the file (a copy, or a table lookup
+  // per float16), several times faster than a DataView call per element: a paper-sized checkpoint
+  // (80 million values) spends most of its opening here
+  const at = view.byteOffset + position;
+  if (entry.dtype === 'F16' && LITTLE_ENDIAN && at % 2 === 0) {
+    const halves = float16Table();
+    const bits = new Uint16Array(view.buffer, at, entry.count);
+    for (let k = 0; k < entry.count; k++) {
+      const b = bits[k] as number;
+      data[k] = halves[b] as number;
+      // exponent all ones: ±∞ or NaN
+      if ((b & 0x7c00) === 0x7c00) throw nonFinite(entry, k, data[k] as number);
+    }
+    return data;
+  }
   if (entry.dtype === 'F32') {
-    for (let k = 0; k < entry.count; k++, position += 4) data[k] = view.getFloat32(position, true);
+    if (LITTLE_ENDIAN && at % 4 === 0) data.set(new Float32Array(view.buffer, at, entry.count));
+    else for (let k = 0, p = position; k < entry.count; k++, p += 4) data[k] = view.getFloat32(p, true);
   } else {
     const halves = float16Table();
-    for (let k = 0; k < entry.count; k++, position += 2) data[k] = halves[view.getUint16(position, true)];
+    for (let k = 0, p = position; k < entry.count; k++, p += 2) data[k] = halves[view.getUint16(p, true)] as number;
   }
-  for (let k = 0; k < data.length; k++) {
-    if (!Number.isFinite(data[k])) {
-      throw new CheckpointError('non-finite', `tensor ${quote(entry.name)}: element ${formatIndex(k, entry.shape)} is ${data[k]}; a checkpoint must hold finite values only`);
-    }
-  }
+  for (let k = 0; k < data.length; k++) if (!Number.isFinite(data[k])) throw nonFinite(entry, k, data[k] as number);
   return data;
+}
+
+function nonFinite(entry: Entry, k: number, value: number): CheckpointError {
+  return new CheckpointError('non-finite', `tensor ${quote(entry.name)}: element ${formatIndex(k, entry.shape)} is ${value}; a checkpoint must hold finite values only`);
 }
 
 function readMetadata(value: unknown, into: Record<string, string>): void {

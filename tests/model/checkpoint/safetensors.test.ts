@@ -102,6 +102,24 @@ describe('safetensors layout', () => {
     expect(Array.from(tensors.get('f')?.data ?? [])).toEqual([0.25]);
   });
 
+  it('every finite float16 pattern reads the same through a typed view (aligned) and byte by byte (unaligned)', () => {
+    const patterns: number[] = [];
+    for (let h = 0; h < 0x10000; h++) if ((h & 0x7c00) !== 0x7c00) patterns.push(h);
+    const file = rawFile(`{"h":${entry('F16', [patterns.length], [0, 2 * patterns.length])}}`, u16le(patterns));
+    const expected = patterns.map(float16BitsToFloat32);
+    for (const offset of [0, 1, 4]) {
+      const big = new Uint8Array(file.length + offset).fill(0xee);
+      big.set(file, offset);
+      const data = decodeSafetensors(big.subarray(offset)).tensors.get('h')?.data;
+      expect(data?.length).toBe(patterns.length);
+      let mismatches = 0;
+      expected.forEach((v, k) => {
+        if (!Object.is(data?.[k], v)) mismatches++;
+      });
+      expect(mismatches).toBe(0);
+    }
+  });
+
   it('reads from a view at an odd byteOffset into a larger buffer (unaligned data)', () => {
     const file = encodeSafetensors(
       [
