@@ -69,12 +69,6 @@ async function isShipped(get: () => Store, id: string): Promise<boolean> {
   return get().catalog?.some((c) => c.id === id) ?? false;
 }
 
-/**
- * The model a name stands for (src/store/modelRef.ts) and the name it is kept under, or null for
- * a `user:` name that is not saved in this browser. A shipped id is fetched; a model saved here
- * is only ever taken for a plain id that no shipped model has (a name written before the two
- * kinds existed), and is then kept under its `user:` name.
- */
 let loadListener: LoadListener | null = null;
 
 /**
@@ -86,6 +80,12 @@ export function onModelLoad(listener: LoadListener | null): void {
   loadListener = listener;
 }
 
+/**
+ * The model a name stands for (src/store/modelRef.ts) and the name it is kept under, or null for
+ * a `user:` name that is not saved in this browser. A shipped id is fetched; a model saved here
+ * is only ever taken for a plain id that no shipped model has (a name written before the two
+ * kinds existed), and is then kept under its `user:` name.
+ */
 async function findModel(get: () => Store, ref: string, onProgress?: LoadProgress): Promise<{ model: LoadedModel; ref: string } | null> {
   if (isUserModelRef(ref)) {
     const model = await loadStoredModel(manifestIdOf(ref));
@@ -96,10 +96,11 @@ async function findModel(get: () => Store, ref: string, onProgress?: LoadProgres
     const model = get().models[own] ?? (await loadStoredModel(ref));
     if (model) return { model, ref: own };
   }
-  return { model: await fetchModel(ref, undefined, undefined, onProgress, {
-      manifest: (config) => loadListener?.manifest?.(config),
-      files: (files, config) => loadListener?.files?.(files, config),
-    }), ref };
+  const onLoad: LoadListener = {
+    manifest: (config) => loadListener?.manifest?.(config),
+    files: (files, config) => loadListener?.files?.(files, config),
+  };
+  return { model: await fetchModel(ref, undefined, undefined, onProgress, onLoad), ref };
 }
 
 export const createModels: Slice<ModelsSlice> = (set, get) => ({

@@ -96,6 +96,15 @@ export function saliencyInWorker(model: LoadedModel, request: SaliencyWireReques
 // once the page has built the model (docs/ARCHITECTURE.md, "Large models")
 onModelLoad(analysisClient ? { manifest: (config) => analysisClient.warm(config), files: (files, config) => analysisClient.preload(files, config) } : null);
 
+/**
+ * A model read from the reader's files, before the page checks and builds it: a large one goes to
+ * the analysis worker now (`AnalysisClient.preload`), so that both build it side by side.
+ */
+export function preloadInWorker(files: NonNullable<LoadedModel['checkpoint']>, config: LoadedModel['config']): void {
+  analysisClient?.warm(config);
+  analysisClient?.preload(files, config);
+}
+
 const derivation = createDerivation(useStore.getState, (patch) => useStore.setState(patch), analysisClient, {
   ...(placement === 'worker' ? { mainThreadMs: -1 } : {}),
   ...(analysisClient ? { defer: nextTask } : {}),

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import { getTask, isTaskId } from '../../data/tasks';
 import { deleteStoredModel, loadStoredModel, useStoredModels } from '../../store/modelDb';
-import { useStore } from '../../store/store';
+import { preloadInWorker, useStore } from '../../store/store';
 import { errorMessage, msg, MessageError, notifyMessage, translateMessage, useLang, useT, variantTitle } from '../i18n';
 import { readModelFiles, type NamedBlob } from './modelFiles';
 import { canExport, download, openInExplorer, openRunInExplorer, saveInBrowser, useTrainStore, withBusy } from '../../store/train';
@@ -43,7 +43,7 @@ export function TrainedModel() {
 
 async function loadFiles(files: NamedBlob[]): Promise<void> {
   await withBusy('load', async () => {
-    const model = await readModelFiles(files);
+    const model = await readModelFiles(files, preloadInWorker);
     const task = model.manifest.task;
     openInExplorer(model, isTaskId(task) ? (getTask(task).examples()[0]?.source ?? null) : null);
     notifyMessage('info', msg('train.loadedNotice', { title: model.manifest.title ?? model.manifest.id }));

@@ -3,7 +3,7 @@
 // tensor's name, dtype and shape) before the page uses it; any problem becomes one clear message
 // and nothing the reader had changes.
 
-import { loadModel, type LoadedModel } from '../../model/bundle';
+import { finishModel, prepareModel, type LoadedModel } from '../../model/bundle';
 import { CheckpointError, MAX_MANIFEST_CHARS, parseManifestText } from '../../model/checkpoint';
 import { errorReason } from '../../store/errorReason';
 import { msg, MessageError, type Message } from '../i18n';
@@ -42,8 +42,15 @@ export function pickModelFiles(files: readonly NamedBlob[]): { manifest: NamedBl
   return { manifest: manifests[0] as NamedBlob, weights: weights[0] as NamedBlob, tokenizers };
 }
 
-/** Read, validate and build the model; throws ModelFilesError with a message for the reader. */
-export async function readModelFiles(files: readonly NamedBlob[]): Promise<LoadedModel> {
+/** Hears the files once the manifest is checked, before the weights are checked and the model built. */
+export type FilesHeard = (files: NonNullable<LoadedModel['checkpoint']>, config: LoadedModel['config']) => void;
+
+/**
+ * Read, validate and build the model; throws ModelFilesError with a message for the reader.
+ * `onFiles` hears the files before the weights are checked (the page hands a large model to the
+ * analysis worker then, so that both build it at once: docs/ARCHITECTURE.md, "Large models").
+ */
+export async function readModelFiles(files: readonly NamedBlob[], onFiles?: FilesHeard): Promise<LoadedModel> {
   const picked = pickModelFiles(files);
   if (picked.manifest.size > MAX_MANIFEST_CHARS * 4) throw new ModelFilesError(msg('files.manifestLarge', { name: picked.manifest.name.slice(0, 80) }));
   if (picked.weights.size > MAX_WEIGHTS_FILE_BYTES) throw new ModelFilesError(msg('files.weightsLarge', { name: picked.weights.name.slice(0, 80), mib: MAX_WEIGHTS_FILE_BYTES / (1024 * 1024) }));
@@ -55,7 +62,9 @@ export async function readModelFiles(files: readonly NamedBlob[]): Promise<Loade
       if (f.size > MAX_MANIFEST_CHARS * 4) throw new ModelFilesError(msg('files.manifestLarge', { name: f.name.slice(0, 80) }));
       extra[f.name.toLowerCase()] = new Uint8Array(await f.arrayBuffer());
     }
-    return await loadModel(manifest, weights, extra);
+    const prepared = await prepareModel(manifest, extra);
+    onFiles?.({ manifest: prepared.manifestValue, weights, files: prepared.files }, prepared.config);
+    return await finishModel(prepared, weights);
   } catch (err) {
     // the checker's reason is a technical (English) detail inside a translated sentence
     if (err instanceof CheckpointError) throw new ModelFilesError(msg('files.invalid', { detail: errorReason(err) }));

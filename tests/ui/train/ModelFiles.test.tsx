@@ -115,6 +115,17 @@ describe('loading a model from files', () => {
     expect(useStore.getState().models[useStore.getState().modelId]?.manifest.task).toBe('en-fr');
   });
 
+  it('readModelFiles hands the files over before it checks the weights; the model keeps those very bytes', async () => {
+    const heard: Array<{ weights: Uint8Array; sizes: unknown }> = [];
+    const model = await readModelFiles(await files('mine'), (f, config) => heard.push({ weights: f.weights, sizes: config.sizes }));
+    expect(heard).toHaveLength(1);
+    expect(heard[0]?.weights).toBe(model.checkpoint?.weights);
+    expect(heard[0]?.sizes).toEqual(model.config.sizes);
+    let before = 0;
+    await expect(readModelFiles(await files('mine', true), () => before++)).rejects.toThrow(/SHA-256|sha256|checksum/i);
+    expect(before).toBe(1); // heard, then refused: a worker's early copy fails on the same checks
+  });
+
   it('readModelFiles names the problem for a manifest of another format', async () => {
     const bad = { name: 'manifest.json', size: 20, text: async () => '{"format": "onnx"}', arrayBuffer: async () => new ArrayBuffer(0) };
     const weights = { name: 'w.safetensors', size: 8, text: async () => '', arrayBuffer: async () => new ArrayBuffer(8) };
