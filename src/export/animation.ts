@@ -6,7 +6,7 @@
 //     SVG and PNG exports, caption included) with target steps 0..k drawn and step k outlined;
 //     every frame has the layout and colour scale of the whole figure, so frames line up;
 //   * `planAnimation`: how many frames, at which scale, and whether it is too big to make at all
-//     (docs/RELIABILITY.md, "an animation of a huge sentence");
+//     (docs/RELIABILITY.md, "the decoding animation asked of a trace with no step");
 //   * `frameDelaysMs`: each step shown for STEP_DELAY_MS, the finished figure held longer.
 //
 // The frames are rasterised and encoded by animate.ts (browser only), loaded with the encoders

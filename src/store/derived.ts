@@ -1,5 +1,5 @@
-// The analysis, derived from its inputs in one place (docs/ARCHITECTURE.md, "From keystroke to
-// pixels"). The store's actions only change inputs; one subscription notices which inputs changed
+// The analysis, derived from its inputs in one place (docs/ARCHITECTURE.md, "From a keystroke
+// to pixels"). The store's actions only change inputs; one subscription notices which inputs changed
 // and derives what depends on them, so no action can forget to refresh the analysis and the page
 // can never show a stale one:
 //

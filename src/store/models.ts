@@ -213,7 +213,7 @@ function keepAWorkingModel(set: (patch: Partial<Store>) => void, get: () => Stor
  * in place with its model (a permalink, the story) keeps its sentences: then the model shown
  * before is not loaded under that id, so there is no task to compare. Nor does a sentence the
  * reader typed while the model was loading get replaced (docs/RELIABILITY.md, "text typed while a
- * model loads").
+ * model of another task loads").
  */
 function sentenceFor(s: Store, next: LoadedModel): Partial<Store> {
   const previous = s.models[s.modelId];

@@ -107,8 +107,7 @@ export interface AdamState {
 
 /**
  * One Adam update of one parameter, in place. A module-level function rather than a closure made
- * per step: V8 kept optimising each step's new closure again (docs/ARCHITECTURE.md, "Hot loops
- * live in module-level functions").
+ * per step: V8 kept optimising each step's new closure again (src/tensor/autodiff.ts, "Hot loops").
  */
 function adamUpdate(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array, beta1: number, beta2: number, eps: number, stepSize: number, sqrtC2: number): void {
   for (let i = 0; i < w.length; i++) {

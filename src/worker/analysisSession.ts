@@ -1,4 +1,4 @@
-// The explorer's decodings, off the main thread (docs/ARCHITECTURE.md, "From keystroke to pixels").
+// The explorer's decodings, off the main thread (docs/ARCHITECTURE.md, "From a keystroke to pixels").
 // The worker holds its own copy of each model the explorer shows, loaded from the same checkpoint
 // bytes through the same validating loader as the page (src/model/bundle.ts), and answers one
 // decoding at a time with the decode stage of src/model/analysis.ts: the very function the main
