@@ -271,10 +271,10 @@ function checkTiling(entries: readonly Entry[], dataLength: number): void {
   }
 }
 
-/** One tensor's values as float32, every one finite. */
 /** The host stores numbers little-endian (every browser and Node here): the bytes can be viewed as they are. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** One tensor's values as float32, every one finite. */
 function readValues(view: DataView, dataStart: number, entry: Entry): Float32Array {
   const data = new Float32Array(entry.count);
   const position = dataStart + entry.begin;
