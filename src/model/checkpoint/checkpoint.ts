@@ -3,6 +3,7 @@
 // the tensor names and shapes against what the model expects, before anything is used.
 // `buildCheckpoint` is the writer's side: encode, hash, and fill manifest.weights.
 
+import { sameShape } from '../../tensor';
 import { CheckpointError, quote } from './errors';
 import { parseManifest, type Manifest } from './manifest';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsDType } from './safetensors';
@@ -99,10 +100,6 @@ export async function buildCheckpoint(args: BuildCheckpointArgs): Promise<{ mani
     weights: { file: args.file ?? DEFAULT_WEIGHTS_FILE, byteLength: weights.byteLength, sha256: await sha256Hex(weights), dtype: args.dtype },
   });
   return { manifest, weights };
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, k) => d === b[k]);
 }
 
 function listNames(names: readonly string[]): string {
