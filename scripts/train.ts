@@ -44,6 +44,7 @@ const SPEC = {
   warmup: { kind: 'int', help: 'learning-rate warm-up steps (default: steps/20, at most 200)' },
   batch: { kind: 'int', help: 'sentence pairs per batch', default: 32 },
   lr: { kind: 'number', help: 'peak learning rate (Adam)' },
+  dropout: { kind: 'number', help: 'RNNsearch: dropout rate on the embeddings and the maxout output in training', default: 0 },
   'train-size': { kind: 'int', help: 'generated training pairs (default: per task)' },
   'max-length': { kind: 'int', help: 'longest training source, in tokens (default: per task)' },
   'test-max-length': { kind: 'int', help: 'longest test source (default: per task)' },
@@ -114,6 +115,8 @@ async function main(): Promise<void> {
     if (!(VARIANTS as readonly string[]).includes(args.variant)) throw new UsageError(`--variant ${args.variant} is not an RNNsearch attention variant`);
     model = { variant: args.variant as Variant, sizes: { embedding: args.embedding, hidden: args.hidden, alignment: args.alignment, maxout: args.maxout } };
   }
+  if (!(args.dropout >= 0 && args.dropout < 1)) throw new UsageError('--dropout must be at least 0 and below 1');
+  if (args.dropout > 0 && args.family === 'transformer') throw new UsageError('--dropout is implemented for RNNsearch models only');
   const trained = await trainModel(data, {
     label: id,
     model,
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     seed: args.seed,
     threads,
     evalEvery: args['eval-every'],
+    dropout: args.dropout,
     minCount: recipe.kind === 'tsv' ? 2 : 1,
     quiet: args.quiet,
     ...(data.bpe ? { vocabs: { source: Vocab.fromJSON(data.bpe.source.spec.vocab), target: Vocab.fromJSON(data.bpe.target.spec.vocab) } } : {}),
@@ -143,8 +147,8 @@ async function main(): Promise<void> {
     bleu: round(result.bleu, 2),
     exactMatch: round(result.exactMatch, 4),
     tokenAccuracy: round(result.tokenAccuracy, 4),
-    devLoss: round(trained.bestDevLoss, 4),
   };
+  if (Number.isFinite(trained.bestDevLoss)) metrics.devLoss = round(trained.bestDevLoss, 4);
   if (result.aer !== null) metrics.aer = round(result.aer, 4);
   if (result.heads) {
     // a Transformer: the best single head or layer mean (the issue's AER target), and which
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
       metrics,
       batchSize: args.batch,
       learningRate: args.lr ?? defaults.lr,
+      ...(args.dropout > 0 ? { dropout: args.dropout } : {}),
       threads,
       guardTrips: trained.guardTrips,
       bleuTokenizer,

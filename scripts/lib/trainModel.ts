@@ -23,6 +23,8 @@ export interface TrainModelOptions {
   seed: number;
   threads: number;
   evalEvery: number;
+  /** Dropout rate in training (0: none; RNNsearch only). */
+  dropout?: number;
   minCount: number;
   quiet?: boolean;
   /** Fixed vocabularies (subword models: the BPE vocabularies); built from the data when absent. */
@@ -63,6 +65,7 @@ export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<T
     warmupSteps: o.warmupSteps ?? Math.min(200, Math.round(o.steps / 20)),
     evalEvery: o.evalEvery,
     seed: o.seed,
+    dropout: o.dropout ?? 0,
   });
   const parallel = threads > 1 ? new ParallelGradients(config, params, threads) : null;
   const progress = new Progress(o.steps, o.label);
@@ -73,7 +76,7 @@ export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<T
       const t0 = performance.now();
       let report;
       if (parallel) {
-        const { loss, tokens } = await parallel.compute(trainer.nextPairs());
+        const { loss, tokens } = await parallel.compute(trainer.nextPairs(), trainer.lossOptions());
         report = trainer.applyGradients(loss, tokens, t0);
       } else {
         report = trainer.trainStep();
@@ -93,6 +96,8 @@ export async function trainModel(data: Dataset, o: TrainModelOptions): Promise<T
     await parallel?.close();
   }
   progress.done();
+  // with --eval-every 0 nothing was evaluated: measure the final weights once (the manifest's devLoss)
+  if (!Number.isFinite(trainer.bestDevLoss) && dev.length > 0) trainer.evaluate();
   trainer.restoreBest();
   return { config, params, srcVocab, tgtVocab, steps: trainer.step, seconds: progress.seconds, bestDevLoss: trainer.bestDevLoss, guardTrips };
 }

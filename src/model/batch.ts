@@ -3,6 +3,7 @@
 // one time step of a batch is contiguous.
 
 import { BOS_ID, EOS_ID, PAD_ID } from '../data/vocab';
+import { pairKey } from './dropout';
 
 /** One sentence pair as vocabulary ids, without specials. */
 export interface PairIds {
@@ -33,6 +34,8 @@ export interface Batch {
   tgtLengths: Int32Array;
   /** Number of target tokens the loss counts (Σ tgtLengths). */
   tokens: number;
+  /** A hash of each pair's ids: its dropout masks do not depend on the batch it is in (src/model/dropout.ts). */
+  rowKeys: Uint32Array;
 }
 
 export function makeBatch(pairs: readonly PairIds[]): Batch {
@@ -51,8 +54,10 @@ export function makeBatch(pairs: readonly PairIds[]): Batch {
   const tgtIn = new Int32Array(Ty * B).fill(PAD_ID);
   const tgtOut = new Int32Array(Ty * B).fill(PAD_ID);
   const tgtLengths = new Int32Array(B);
+  const rowKeys = new Uint32Array(B);
   let tokens = 0;
   pairs.forEach((p, b) => {
+    rowKeys[b] = pairKey(p.source, p.target);
     const sx = p.source.length;
     for (let t = 0; t < sx; t++) srcIds[t * B + b] = p.source[t];
     srcIds[sx * B + b] = EOS_ID;
@@ -74,7 +79,7 @@ export function makeBatch(pairs: readonly PairIds[]): Batch {
     for (let b = 0; b < B; b++) m[b] = t < srcLengths[b] ? 1 : 0;
     srcStepMasks.push(m);
   }
-  return { size: B, srcLen: Tx, tgtLen: Ty, srcIds, srcMask, srcStepMasks, srcLengths, tgtIn, tgtOut, tgtLengths, tokens };
+  return { size: B, srcLen: Tx, tgtLen: Ty, srcIds, srcMask, srcStepMasks, srcLengths, tgtIn, tgtOut, tgtLengths, tokens, rowKeys };
 }
 
 /**

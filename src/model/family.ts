@@ -8,6 +8,7 @@ import type { DType, Tensor } from '../tensor';
 import type { Batch } from './batch';
 import { familyOf, isTransformer, type Family, type ModelConfig, type Variant } from './config';
 import type { BeamHypothesis, BeamOptions, BeamTreeOptions, BeamTreeResult, DecodeOptions } from './decoding';
+import type { Dropout } from './dropout';
 import type { ScoreTerms } from './explain';
 import { forwardLoss } from './forward';
 import { InferenceModel } from './inference';
@@ -52,17 +53,22 @@ export interface TranslationModel<E extends EncodedInput = EncodedInput> {
   explainScore(trace: Trace, i: number, j: number): ScoreTerms | null;
 }
 
+/** How a training step computes its loss: with dropout (RNNsearch only, src/model/dropout.ts) or without. */
+export interface LossOptions {
+  dropout?: Dropout;
+}
+
 /** What training needs from a family: the loss of a padded batch, built from autodiff ops. */
 export interface FamilyImpl {
-  loss(params: Params, config: ModelConfig, batch: Batch): { loss: Tensor; tokens: number; logits: Tensor };
+  loss(params: Params, config: ModelConfig, batch: Batch, opts?: LossOptions): { loss: Tensor; tokens: number; logits: Tensor };
   create(config: ModelConfig, params: Params, srcVocab: Vocab, tgtVocab: Vocab): TranslationModel;
 }
 
 const FAMILY_IMPLS: Record<Family, FamilyImpl> = {
   rnnsearch: {
-    loss: (params, config, batch) => {
+    loss: (params, config, batch, opts = {}) => {
       if (isTransformer(config)) throw new TypeError('rnnsearch family given a Transformer config');
-      return forwardLoss(params, config, batch);
+      return forwardLoss(params, config, batch, opts.dropout ? { dropout: opts.dropout } : {});
     },
     create: (config, params, srcVocab, tgtVocab) => {
       if (isTransformer(config)) throw new TypeError('rnnsearch family given a Transformer config');
@@ -70,8 +76,9 @@ const FAMILY_IMPLS: Record<Family, FamilyImpl> = {
     },
   },
   transformer: {
-    loss: (params, config, batch) => {
+    loss: (params, config, batch, opts = {}) => {
       if (!isTransformer(config)) throw new TypeError('transformer family given an RNNsearch config');
+      if (opts.dropout && opts.dropout.rate > 0) throw new RangeError('dropout is implemented for RNNsearch models only');
       return transformerLoss(params, config, batch);
     },
     create: (config, params, srcVocab, tgtVocab) => {
@@ -87,8 +94,8 @@ export function familyImpl(config: ModelConfig): FamilyImpl {
 }
 
 /** Mean cross-entropy of a batch under any family (what the trainer minimises). */
-export function batchLoss(params: Params, config: ModelConfig, batch: Batch): { loss: Tensor; tokens: number; logits: Tensor } {
-  return familyImpl(config).loss(params, config, batch);
+export function batchLoss(params: Params, config: ModelConfig, batch: Batch, opts: LossOptions = {}): { loss: Tensor; tokens: number; logits: Tensor } {
+  return familyImpl(config).loss(params, config, batch, opts);
 }
 
 /** A ready-to-translate model of the configuration's family. */

@@ -20,6 +20,7 @@ import {
   linear,
   matmul,
   maximum,
+  mul,
   reshape,
   scale,
   slice,
@@ -29,6 +30,7 @@ import {
 } from '../tensor';
 import { diagonalPosition, type Batch } from './batch';
 import type { RnnConfig } from './config';
+import { dropoutMask, type Dropout } from './dropout';
 import type { Params } from './params';
 
 /** GRU weights gathered into the fused layout: W [in, 3H] = [W_z|W_r|W_h], b [3H], Uzr, Uh. */
@@ -71,6 +73,8 @@ export interface ForwardOptions {
    * operands"). Without it, each forward gathers them itself.
    */
   gru?: ReadonlyMap<string, GruWeights>;
+  /** Training only: drop units of the embeddings and of the maxout output t_i (src/model/dropout.ts). */
+  dropout?: Dropout;
 }
 
 export interface ForwardResult {
@@ -82,6 +86,11 @@ export interface ForwardResult {
   logits: Tensor;
   /** With `record`: per decoder step, scores and weights [B·Tx] (null where the variant has none). */
   steps?: Array<{ scores: Float32Array | Float64Array | null; weights: Float32Array | Float64Array | null }>;
+}
+
+/** x ⊙ a dropout mask (stream: which activation), or x itself without dropout. */
+function drop(x: Tensor, batch: Batch, d: Dropout | undefined, stream: number): Tensor {
+  return d && d.rate > 0 ? mul(x, dropoutMask(x.shape, batch, d, stream, x.dtype)) : x;
 }
 
 /** Stack equally shaped [B, D] tensors into [T, B, D] (time-major). */
@@ -132,16 +141,16 @@ function gruOf(params: Params, prefix: string, given: ReadonlyMap<string, GruWei
   return given?.get(prefix) ?? gruWeights(params, prefix);
 }
 
-function encodeBatch(params: Params, config: RnnConfig, batch: Batch, given?: ReadonlyMap<string, GruWeights>): EncodedBatch {
+function encodeBatch(params: Params, config: RnnConfig, batch: Batch, opts: ForwardOptions): EncodedBatch {
   const { hidden: H } = config.sizes;
   const B = batch.size;
   const Tx = batch.srcLen;
   const variant = config.variant;
   const P = (name: string): Tensor => params.get(name);
   // ---- encoder: embeddings, both GRUs, annotations h [B, Tx, 2H] ----
-  const srcEmb = gather(P('encoder.embedding'), batch.srcIds, [Tx, B]); // [Tx, B, E]
-  const fw = gruOf(params, 'encoder.fwd', given);
-  const bw = gruOf(params, 'encoder.bwd', given);
+  const srcEmb = drop(gather(P('encoder.embedding'), batch.srcIds, [Tx, B]), batch, opts.dropout, 1); // [Tx, B, E]
+  const fw = gruOf(params, 'encoder.fwd', opts.gru);
+  const bw = gruOf(params, 'encoder.bwd', opts.gru);
   const fwdStates = runEncoderGru(linear(srcEmb, fw.W, fw.b), fw, batch, false, H);
   const bwdStates = runEncoderGru(linear(srcEmb, bw.W, bw.b), bw, batch, true, H);
   const annotations = concat([stackBatch(fwdStates), stackBatch(bwdStates)], 2); // [B, Tx, 2H]
@@ -181,11 +190,13 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
   const variant = config.variant;
   const P = (name: string): Tensor => params.get(name);
   const dtype = P('encoder.embedding').dtype;
-  const { keys, values, summary, s0 } = encodeBatch(params, config, batch, opts.gru);
+  // the chosen rows are not [Ty, B] any more, which the masks are laid out by
+  if (opts.outputRows && opts.dropout && opts.dropout.rate > 0) throw new RangeError('forwardLoss: dropout is for training batches, not with outputRows');
+  const { keys, values, summary, s0 } = encodeBatch(params, config, batch, opts);
   let s = s0;
 
   // ---- decoder ----
-  const tgtEmb = gather(P('decoder.embedding'), batch.tgtIn, [Ty, B]); // E_y y_{i−1}: [Ty, B, E]
+  const tgtEmb = drop(gather(P('decoder.embedding'), batch.tgtIn, [Ty, B]), batch, opts.dropout, 2); // E_y y_{i−1}: [Ty, B, E]
   const dw = gruOf(params, 'decoder.gru', opts.gru);
   const decIn = linear(tgtEmb, dw.W, dw.b); // [Ty, B, 3H]
   const prevStates: Tensor[] = [];
@@ -243,7 +254,7 @@ export function forwardLoss(params: Params, config: RnnConfig, batch: Batch, opt
     targets = Int32Array.from(rows, (r) => batch.tgtOut[r]);
   }
   const tTilde = add(add(linear(S, P('output.Uo')), linear(Ey, P('output.Vo'))), linear(C, P('output.Co'), P('output.bo')));
-  const t = maximum(slice(tTilde, 2, 0, L), slice(tTilde, 2, L, 2 * L)); // [Ty, B, L]
+  const t = drop(maximum(slice(tTilde, 2, 0, L), slice(tTilde, 2, L, 2 * L)), batch, opts.dropout, 3); // [Ty, B, L]
   const logits = reshape(linear(t, P('output.Wo'), P('output.bw')), [targets.length, config.tgtVocabSize]);
   const loss = crossEntropy(logits, targets, { ignoreIndex: PAD_ID });
   const result: ForwardResult = { loss, tokens: batch.tokens, logits };

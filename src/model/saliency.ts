@@ -273,6 +273,7 @@ function forwardRows(model: SaliencyModel, params: Params, gru: Frozen['gru'], p
     tgtOut: p.tgtOut,
     tgtLengths: new Int32Array(B).fill(ty),
     tokens: rows.length,
+    rowKeys: new Uint32Array(B), // no dropout here
   };
   return forwardLoss(params, config, batch, { outputRows: rows, gru }).logits;
 }

@@ -20,7 +20,7 @@
 
 import { makeBatch, type PairIds } from '../model/batch';
 import type { ModelConfig } from '../model/config';
-import { batchLoss } from '../model/family';
+import { batchLoss, type LossOptions } from '../model/family';
 import { Params } from '../model/params';
 import { Tensor, backward, type FloatArray } from '../tensor';
 import { withConstantOperands } from '../tensor/kernels/gemm';
@@ -60,7 +60,14 @@ const GRAD_REQUEST_SCHEMAS = {
     v.check((r) => r.shapes.length === r.names.length && r.values.length === r.names.length && r.grads.length === r.names.length),
   ),
   grad: v.pipe(
-    v.object({ type: v.literal('grad'), id: messageId, sources: tokenLists, targets: tokenLists }),
+    v.object({
+      type: v.literal('grad'),
+      id: messageId,
+      sources: tokenLists,
+      targets: tokenLists,
+      // the step's dropout (src/model/dropout.ts): every share draws its pairs' masks from the same seed
+      dropout: v.optional(v.object({ rate: v.pipe(v.number(), v.minValue(0), v.maxValue(0.99)), seed: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })),
+    }),
     v.check((r) => r.sources.length === r.targets.length),
   ),
 };
@@ -192,7 +199,7 @@ export function gradientWorker(post: (reply: GradReply) => void): (data: unknown
       });
       const pairs = req.sources.map((source, k) => ({ source, target: req.targets[k] as Int32Array }));
       const batch = makeBatch(pairs);
-      const value = shareGradient(params, config, batch);
+      const value = shareGradient(params, config, batch, req.dropout ? { dropout: req.dropout } : {});
       post({ type: 'grad', id: req.id, loss: value, tokens: batch.tokens });
     } catch (err) {
       post({ type: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) });
@@ -205,9 +212,9 @@ export function gradientWorker(post: (reply: GradReply) => void): (data: unknown
  * change until the step ends, so the products pack each weight matrix once for the whole share
  * rather than once per time step (withConstantOperands, src/tensor/kernels/gemm.ts).
  */
-function shareGradient(params: Params, config: ModelConfig, batch: ReturnType<typeof makeBatch>): number {
+function shareGradient(params: Params, config: ModelConfig, batch: ReturnType<typeof makeBatch>, opts: LossOptions): number {
   return withConstantOperands(params.list.map((p) => p.data), () => {
-    const { loss } = batchLoss(params, config, batch);
+    const { loss } = batchLoss(params, config, batch, opts);
     const value = loss.item();
     if (Number.isFinite(value)) backward(loss);
     return value;
@@ -302,8 +309,11 @@ export class ParallelGradients {
     return ready;
   }
 
-  /** Fill params[].grad with the gradient of the batch's mean loss per token; return that loss. */
-  async compute(pairs: readonly PairIds[]): Promise<{ loss: number; tokens: number }> {
+  /**
+   * Fill params[].grad with the gradient of the batch's mean loss per token; return that loss.
+   * `opts`: the step's (Trainer.lossOptions), the same for every share.
+   */
+  async compute(pairs: readonly PairIds[], opts: LossOptions = {}): Promise<{ loss: number; tokens: number }> {
     const bound = this.bound;
     if (!bound) throw new Error('ParallelGradients: bind() first');
     await bound.ready;
@@ -315,11 +325,12 @@ export class ParallelGradients {
     // ask first, compute our own share meanwhile (the deadline is set once ours is done)
     const remote = shares.slice(1).map((share, k) => {
       const w = workers[k] as { port: GradPort; grads: Float32Array[] };
-      return { w, reply: this.ask(w.port, (id) => ({ type: 'grad', id, sources: share.map((p) => p.source), targets: share.map((p) => p.target) }), null) };
+      const request = (id: number): GradRequest => ({ type: 'grad', id, sources: share.map((p) => p.source), targets: share.map((p) => p.target), ...(opts.dropout ? { dropout: opts.dropout } : {}) });
+      return { w, reply: this.ask(w.port, request, null) };
     });
     for (const p of params.list) p.zeroGrad();
     const batch = makeBatch(shares[0] as PairIds[]);
-    const l0 = shareGradient(params, config, batch);
+    const l0 = shareGradient(params, config, batch, opts);
     const deadline = Math.max(this.timeoutMs, 20 * (performance.now() - t0));
     for (const r of remote) this.arm(r.w.port, deadline);
     const settled = await Promise.allSettled(remote.map((r) => r.reply));

@@ -9,14 +9,18 @@
 
 import { makeBatch, type PairIds } from '../model/batch';
 import type { ModelConfig } from '../model/config';
-import { batchLoss } from '../model/family';
+import { stepSeed } from '../model/dropout';
+import { batchLoss, type LossOptions } from '../model/family';
 import type { Params } from '../model/params';
 import { Adam, Rng, backward, clipGradNorm, noGrad, type AdamState, type Tensor } from '../tensor';
 
 /** What a trainer minimises: the mean loss of some examples (autodiff ops), and how to batch them. */
 export interface Objective<E> {
-  /** The mean loss per counted unit over `examples`, and how many units were counted. */
-  loss(examples: readonly E[]): { loss: Tensor; tokens: number };
+  /**
+   * The mean loss per counted unit over `examples`, and how many units were counted. `opts` come
+   * from a training step (dropout); evaluation passes none.
+   */
+  loss(examples: readonly E[], opts?: LossOptions): { loss: Tensor; tokens: number };
   /** Examples with close keys are batched together (e.g. lengths, to save padding). */
   key(example: E): number;
 }
@@ -24,9 +28,9 @@ export interface Objective<E> {
 /** Sentence pairs under a translation family: padded batches, cross-entropy per target token. */
 export function translationObjective(params: Params, config: ModelConfig): Objective<PairIds> {
   return {
-    loss: (pairs) => {
+    loss: (pairs, opts) => {
       const batch = makeBatch(pairs);
-      return { loss: batchLoss(params, config, batch).loss, tokens: batch.tokens };
+      return { loss: batchLoss(params, config, batch, opts).loss, tokens: batch.tokens };
     },
     key: (p) => p.source.length * 1024 + p.target.length,
   };
@@ -50,6 +54,8 @@ export interface TrainSettings {
   /** Stop when this many evaluations in a row did not improve the dev loss (0: never). */
   patience: number;
   seed: number;
+  /** Probability of dropping a unit in training (0: none; RNNsearch only, src/model/dropout.ts). */
+  dropout: number;
 }
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
@@ -62,6 +68,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   evalEvery: 200,
   patience: 0,
   seed: 1,
+  dropout: 0,
 };
 
 export interface StepReport {
@@ -186,6 +193,7 @@ export class ObjectiveTrainer<E> {
     if (!(s.lr > 0) || !(s.clip > 0) || !Number.isInteger(s.maxSteps) || s.maxSteps < 1) {
       throw new RangeError('Trainer: lr and clip must be positive and maxSteps a positive integer');
     }
+    if (!(s.dropout >= 0 && s.dropout < 1)) throw new RangeError(`Trainer: dropout must be in [0, 1), got ${s.dropout}`);
     this.optimizer = new Adam(params.list, { lr: s.lr });
     this.batcher = new Batcher(train, s.batchSize, s.seed, (e) => objective.key(e));
     this.good = { step: 0, weights: params.snapshot(), adam: this.optimizer.state() };
@@ -223,10 +231,16 @@ export class ObjectiveTrainer<E> {
     const t0 = performance.now();
     const examples = this.nextPairs();
     this.optimizer.zeroGrad();
-    const { loss, tokens } = this.objective.loss(examples);
+    const { loss, tokens } = this.objective.loss(examples, this.lossOptions());
     const lossValue = loss.item();
     if (Number.isFinite(lossValue)) backward(loss);
     return this.applyGradients(lossValue, tokens, t0);
+  }
+
+  /** How the next step computes its loss (its dropout masks' seed); callers computing gradients elsewhere pass it on. */
+  lossOptions(): LossOptions {
+    const { dropout, seed } = this.settings;
+    return dropout > 0 ? { dropout: { rate: dropout, seed: stepSeed(seed, this.stepCount) } } : {};
   }
 
   /** The examples of the next batch (for callers that compute gradients elsewhere, e.g. in threads). */

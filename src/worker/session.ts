@@ -283,7 +283,7 @@ class Run {
     const pairs = this.trainer.nextPairs();
     for (;;) {
       try {
-        const { loss, tokens } = await pool.compute(pairs);
+        const { loss, tokens } = await pool.compute(pairs, this.trainer.lossOptions());
         if (this.disposed) return null;
         return this.trainer.applyGradients(loss, tokens, t0);
       } catch (err) {

@@ -12,7 +12,10 @@ import { buildQaVocab, initMemoryParams, MemoryModel, qaIds } from './model';
 export function memoryObjective(model: { params: MemoryModel['params']; config: MemoryConfig }, noise: number, seed: number): Objective<QaIds> {
   const rng = new Rng(seed);
   return {
-    loss: (examples) => memoryLoss(model.params, model.config, makeQaBatch(examples, { maxSlots: model.config.memories, ...(noise > 0 ? { noise: { rate: noise, rng } } : {}) })),
+    loss: (examples, opts) => {
+      if (opts?.dropout && opts.dropout.rate > 0) throw new RangeError('dropout is implemented for RNNsearch models only');
+      return memoryLoss(model.params, model.config, makeQaBatch(examples, { maxSlots: model.config.memories, ...(noise > 0 ? { noise: { rate: noise, rng } } : {}) }));
+    },
     key: (e) => e.story.length,
   };
 }
