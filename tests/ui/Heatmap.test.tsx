@@ -54,6 +54,24 @@ describe('Heatmap', () => {
     expect(document.querySelector('[aria-live="polite"]')?.textContent).toMatch(/↔/);
   });
 
+  it('a click focuses a cell and its step, a double click puts all weight on it (also transposed)', async () => {
+    await setUp('additive', 'the cat sat .', 'le chat .');
+    const { rerender } = render(<Heatmap />);
+    const cellAt = (name: RegExp): HTMLElement => screen.getByRole('gridcell', { name });
+    fireEvent.click(cellAt(/^chat ↔ sat/));
+    expect(useStore.getState().focus).toEqual({ i: 1, j: 2 });
+    expect(useStore.getState().step).toBe(1);
+    expect(cellAt(/^chat ↔ sat/).tabIndex).toBe(0);
+    useStore.getState().setView({ transpose: true });
+    rerender(<Heatmap />);
+    // rows are source words now: the same cell keeps its (i, j)
+    fireEvent.doubleClick(cellAt(/^le ↔ cat/));
+    expect(Array.from(trace().steps[0]?.weights ?? [])).toEqual([0, 1, 0, 0, 0]);
+    // a click between cells (a row header) changes nothing
+    fireEvent.click(screen.getAllByRole('rowheader')[0] as HTMLElement);
+    expect(useStore.getState().focus).toEqual({ i: 1, j: 2 });
+  });
+
   it('transposes, shows raw scores, and offers a table view', async () => {
     await setUp('additive', 'the cat sat .', 'le chat .');
     const { rerender } = render(<Heatmap />);

@@ -4,7 +4,7 @@
 // alternative. Past MAX_DOM_CELLS the matrix is drawn on a canvas instead (with the table still
 // available). Rows after the current step are dimmed; the current step is outlined.
 
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { attentionEntropy, coverage } from '../../data/metrics';
 import type { Trace } from '../../model/trace';
 import { useStore } from '../../store/store';
@@ -271,7 +271,7 @@ function Grid(p: GridProps) {
   const { nRows, nCols } = layout;
   // the roving tab stop, in display coordinates
   const [active, setActive] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
-  const cells = useRef(new Map<string, HTMLDivElement>());
+  const gridRef = useRef<HTMLDivElement>(null);
   const r0 = Math.min(active.r, nRows - 1);
   const c0 = Math.min(active.c, nCols - 1);
 
@@ -287,7 +287,7 @@ function Grid(p: GridProps) {
       const rr = Math.max(0, Math.min(nRows - 1, r));
       const cc = Math.max(0, Math.min(nCols - 1, c));
       setActive({ r: rr, c: cc });
-      cells.current.get(`${rr},${cc}`)?.focus();
+      gridRef.current?.querySelector<HTMLElement>(`[data-cell="${rr},${cc}"]`)?.focus();
     },
     [nRows, nCols],
   );
@@ -332,6 +332,20 @@ function Grid(p: GridProps) {
     e.stopPropagation();
   };
 
+  // one listener per event on the grid, not three closures per cell: a cell says where it is
+  const onCellEvent = (target: EventTarget, what: 'focus' | 'edit'): void => {
+    const at = target instanceof HTMLElement ? target.dataset.cell : undefined;
+    if (!at) return;
+    const [r, c] = at.split(',').map(Number) as [number, number];
+    const { i, j } = layout.toIJ(r, c);
+    if (what === 'edit') {
+      p.onEditCell(i, j);
+      return;
+    }
+    setActive({ r, c });
+    p.onFocusCell(i, j);
+  };
+
   const template = { gridTemplateColumns: `${p.labelW}px repeat(${nCols}, ${cell}px) ${p.extraW}px` };
   const rowExtra = p.transpose ? p.extras.coverage : p.extras.entropy;
   const colExtra = p.transpose ? p.extras.entropy : p.extras.coverage;
@@ -343,7 +357,18 @@ function Grid(p: GridProps) {
       <p className="hm-axis hm-axis-cols" style={{ paddingLeft: p.labelW }} aria-hidden="true">
         <Notation text={p.colAxis} /> →
       </p>
-      <div role="grid" aria-label={p.label} aria-rowcount={nRows + 2} aria-colcount={nCols + 2} className="hm-grid" onKeyDown={onKeyDown}>
+      <div
+        role="grid"
+        aria-label={p.label}
+        aria-rowcount={nRows + 2}
+        aria-colcount={nCols + 2}
+        className="hm-grid"
+        ref={gridRef}
+        onKeyDown={onKeyDown}
+        onFocus={(e) => onCellEvent(e.target, 'focus')}
+        onClick={(e) => onCellEvent(e.target, 'focus')}
+        onDoubleClick={(e) => onCellEvent(e.target, 'edit')}
+      >
         <div role="row" className="hm-row hm-head" style={{ ...template, minHeight: headH }} aria-rowindex={1}>
           <div role="columnheader" className="hm-corner" aria-colindex={1}>
             <span className="hm-axis hm-axis-rows">
@@ -382,36 +407,20 @@ function Grid(p: GridProps) {
                 {edited && <span className="badge" title={p.editedLabel}>✎</span>}
               </div>
               {Array.from({ length: nCols }, (_, c) => {
-                const v = layout.value(r, c);
                 const { i, j } = layout.toIJ(r, c);
-                const isActive = r === r0 && c === c0;
                 const focused = p.focus !== null && p.focus.i === i && p.focus.j === j;
                 const future2 = !isTargetRow && c > step;
-                const fill = p.colour(v);
+                const fill = p.colour(layout.value(r, c));
                 return (
-                  <div
+                  <Cell
                     key={c}
-                    role="gridcell"
-                    aria-colindex={c + 2}
-                    aria-label={p.cellName(i, j)}
-                    aria-selected={focused}
-                    tabIndex={isActive ? 0 : -1}
-                    ref={(el) => {
-                      if (el) cells.current.set(`${r},${c}`, el);
-                      else cells.current.delete(`${r},${c}`);
-                    }}
+                    r={r}
+                    c={c}
+                    name={p.cellName(i, j)}
+                    fill={fill}
+                    active={r === r0 && c === c0}
+                    focused={focused}
                     className={`hm-cell${focused ? ' focused' : ''}${future2 ? ' future' : ''}${!isTargetRow && c === step ? ' current-col' : ''}${p.marked?.(i, j) ? ' marked' : ''}`}
-                    style={{ background: fill, color: textOn(fill) }}
-                    title={p.cellName(i, j)}
-                    onFocus={() => {
-                      setActive({ r, c });
-                      p.onFocusCell(i, j);
-                    }}
-                    onClick={() => {
-                      setActive({ r, c });
-                      p.onFocusCell(i, j);
-                    }}
-                    onDoubleClick={() => p.onEditCell(i, j)}
                   />
                 );
               })}
@@ -437,6 +446,38 @@ function Grid(p: GridProps) {
     </div>
   );
 }
+
+interface CellProps {
+  r: number;
+  c: number;
+  name: string;
+  fill: string;
+  active: boolean;
+  focused: boolean;
+  className: string;
+}
+
+/**
+ * One cell of the grid. Its props are plain values and its events are the grid's (onCellEvent),
+ * so a cell whose value, name and state did not change is not rendered again: stepping through
+ * decoding re-renders the two rows whose state changed, not all of them (docs/ARCHITECTURE.md,
+ * "From a keystroke to pixels").
+ */
+const Cell = memo(function Cell({ r, c, name, fill, active, focused, className }: CellProps) {
+  return (
+    <div
+      role="gridcell"
+      aria-colindex={c + 2}
+      aria-label={name}
+      aria-selected={focused}
+      tabIndex={active ? 0 : -1}
+      data-cell={`${r},${c}`}
+      className={className}
+      style={{ background: fill, color: textOn(fill) }}
+      title={name}
+    />
+  );
+});
 
 function HeatmapTable({ matrix, layout }: { matrix: Matrix; layout: HeatmapLayout }) {
   const t = useT();
