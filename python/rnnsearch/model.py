@@ -150,6 +150,9 @@ class RNNSearch(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
         self.cfg = cfg
+        # training only (forward/loss in train mode): the embeddings and the maxout output t_i, as
+        # src/model/dropout.ts (PyTorch draws its own masks; decoding never drops)
+        self.dropout = 0.0
         groups: Dict[str, Dict[str, Dict[str, Tuple[int, ...]]]] = {}
         top: Dict[str, Dict[str, Tuple[int, ...]]] = {}
         for name, shape in param_specs(cfg):
@@ -192,7 +195,10 @@ class RNNSearch(nn.Module):
 
     # ---- encoder --------------------------------------------------------------------------
 
-    def encode(self, src: Tensor, lengths: Optional[Tensor] = None) -> Encoded:
+    def _drop(self, x: Tensor, drop: bool) -> Tensor:
+        return nn.functional.dropout(x, self.dropout, True) if drop and self.dropout > 0 else x
+
+    def encode(self, src: Tensor, lengths: Optional[Tensor] = None, drop: bool = False) -> Encoded:
         """src [B, Tx] ids ending in </s> (then padding); lengths [B] include </s>."""
         cfg = self.cfg
         H = cfg.hidden
@@ -200,7 +206,7 @@ class RNNSearch(nn.Module):
         if lengths is None:
             lengths = torch.full((B,), Tx, dtype=torch.long)
         mask = torch.arange(Tx).unsqueeze(0) < lengths.unsqueeze(1)  # [B, Tx]
-        emb = self.p("encoder.embedding")[src]  # [B, Tx, E]
+        emb = self._drop(self.p("encoder.embedding")[src], drop)  # [B, Tx, E]
         states = []
         for prefix, reverse in (("encoder.fwd", False), ("encoder.bwd", True)):
             W, b, Uzr, Uh, _ = self._gru_weights(prefix)
@@ -234,7 +240,7 @@ class RNNSearch(nn.Module):
 
     # ---- one decoder step -------------------------------------------------------------------
 
-    def step(self, enc: Encoded, s: Tensor, prev: Tensor, diag: Optional[Sequence[int]] = None) -> StepOutput:
+    def step(self, enc: Encoded, s: Tensor, prev: Tensor, diag: Optional[Sequence[int]] = None, drop: bool = False) -> StepOutput:
         """From s = s_{i−1} [B, H] and previous tokens [B]; `diag` = per-row source positions (diagonal)."""
         cfg = self.cfg
         H, L = cfg.hidden, cfg.maxout
@@ -261,9 +267,9 @@ class RNNSearch(nn.Module):
                         scores = scores * (1 / math.sqrt(cfg.alignment))
                 weights = torch.softmax(scores.masked_fill(~enc.mask, float("-inf")), -1)
             context = torch.bmm(weights.unsqueeze(1), enc.values).squeeze(1)  # c_i = Σ_j α_ij v_j
-        emb = self.p("decoder.embedding")[prev]  # E_y y_{i−1}
+        emb = self._drop(self.p("decoder.embedding")[prev], drop)  # E_y y_{i−1}
         tt = s @ self.p("output.Uo") + emb @ self.p("output.Vo") + context @ self.p("output.Co") + self.p("output.bo")
-        t = torch.maximum(tt[:, :L], tt[:, L:])
+        t = self._drop(torch.maximum(tt[:, :L], tt[:, L:]), drop)
         log_probs = torch.log_softmax(t @ self.p("output.Wo") + self.p("output.bw"), -1)
         W, b, Uzr, Uh, C = self._gru_weights("decoder.gru")
         state = self._gru_cell(emb @ W + b + context @ C, s, Uzr, Uh)
@@ -273,7 +279,8 @@ class RNNSearch(nn.Module):
 
     def forward(self, src: Tensor, src_lengths: Tensor, tgt_in: Tensor, tgt_lengths: Tensor) -> Tensor:
         """Teacher-forced log-probs [B, Ty, V]; tgt_in starts with <s>, tgt_lengths include </s>."""
-        enc = self.encode(src, src_lengths)
+        drop = self.training
+        enc = self.encode(src, src_lengths, drop)
         s = enc.s0
         out = []
         B, Ty = tgt_in.shape
@@ -281,7 +288,7 @@ class RNNSearch(nn.Module):
             diag = None
             if self.cfg.variant == "diagonal":
                 diag = [diagonal_position(i, int(src_lengths[b]), int(tgt_lengths[b])) for b in range(B)]
-            o = self.step(enc, s, tgt_in[:, i], diag)
+            o = self.step(enc, s, tgt_in[:, i], diag, drop)
             out.append(o.log_probs)
             s = o.state
         return torch.stack(out, 1)

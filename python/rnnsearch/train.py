@@ -194,6 +194,7 @@ def parse_args(argv=None):
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, help="warm-up steps (default: steps/20, at most 200)")
     ap.add_argument("--clip", type=float, default=1.0)
+    ap.add_argument("--dropout", type=float, default=0.0, help="dropout on the embeddings and the maxout output in training (as npm run train --dropout)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--save-every", type=int, default=500, help="steps between checkpoints (0: only at the end)")
     ap.add_argument("--resume", action="store_true", help="continue from OUT/train_state.pt when it exists")
@@ -244,7 +245,10 @@ def main(argv=None) -> None:
     ratio = float(np.mean((tgt_lens + 1) / (src_lens + 1)))
     cfg = Config(args.variant, args.embedding, args.hidden, args.alignment, args.maxout, len(src_tokens), len(tgt_tokens), ratio)
 
+    if not 0 <= args.dropout < 1:
+        raise SystemExit("--dropout must be at least 0 and below 1")
     model = RNNSearch(cfg)
+    model.dropout = args.dropout
     if args.init:
         if init.config.variant != cfg.variant or init.config.sizes != cfg.sizes:
             raise SystemExit(f"--init {args.init} is a {init.config.variant} model of sizes {init.config.sizes}; pass the same --variant and sizes")
@@ -307,6 +311,7 @@ def main(argv=None) -> None:
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "batchSize": args.batch,
             "learningRate": args.lr,
+            **({"dropout": args.dropout} if args.dropout > 0 else {}),
             "processes": world,
             "device": device.type,
             "amp": amp,

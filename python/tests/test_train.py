@@ -80,3 +80,18 @@ def test_resume_continues_the_same_run(tmp_path, data):
     assert max_diff(a, b) == 0.0
     # training moves the weights: the step-2 checkpoint differs from the step-4 one
     assert max_diff(a, stopped) > 1e-4
+
+
+def test_dropout_is_recorded_and_changes_training_not_decoding(tmp_path, data):
+    common = ["--data", data, "--steps", "3", "--batch", "8", "--seed", "4", *SIZES]
+    run([*common, "--out", str(tmp_path / "plain")])
+    run([*common, "--out", str(tmp_path / "dropped"), "--dropout", "0.3"])
+    plain, dropped = load_checkpoint(str(tmp_path / "plain")), load_checkpoint(str(tmp_path / "dropped"))
+    assert "dropout" not in plain.manifest["training"] and dropped.manifest["training"]["dropout"] == 0.3
+    assert max_diff(plain, dropped) > 1e-6
+    # decoding never drops, even with the rate set and the module in training mode
+    model = dropped.model
+    model.dropout = 0.5
+    model.train()
+    ids = [4, 5, 6, 2]
+    assert model.decode(ids).tokens == model.decode(ids).tokens
