@@ -65,20 +65,52 @@ export function stripPaths(values: ArrayLike<number>, max: number): StripPath[] 
 }
 
 /**
+ * Most cells a strip draws. A strip is a few hundred pixels wide, so a longer vector (a
+ * paper-sized model's context has 2,000 components) would put several cells in each pixel and
+ * cost the page a long task to build and paint; it is drawn at this resolution instead.
+ */
+export const STRIP_MAX_CELLS = 500;
+
+/**
+ * A vector at most `budget` cells long: runs of `per` neighbours, each drawn as its component of
+ * largest magnitude (sign kept), so that no strong component is averaged away. Shorter vectors
+ * come back as they are (per = 1). Non-finite components are skipped (a run of only those: NaN).
+ */
+export function stripCells(values: ArrayLike<number>, budget = STRIP_MAX_CELLS): { cells: ArrayLike<number>; per: number } {
+  const n = values.length;
+  if (n <= budget) return { cells: values, per: 1 };
+  const per = Math.ceil(n / budget);
+  const cells = new Float64Array(Math.ceil(n / per));
+  for (let c = 0; c < cells.length; c++) {
+    let best = Number.NaN;
+    for (let k = c * per; k < Math.min(n, (c + 1) * per); k++) {
+      const v = values[k] as number;
+      if (Number.isFinite(v) && !(Math.abs(v) <= Math.abs(best))) best = v;
+    }
+    cells[c] = best;
+  }
+  return { cells, per };
+}
+
+/**
  * One vector as a strip of cells: hue by sign, opacity by √(|v| / max) (so that small components
- * stay visible), in steps of 1/STRIP_LEVELS. `split` draws a divider before that index (the
- * forward/backward halves).
+ * stay visible), in steps of 1/STRIP_LEVELS; past STRIP_MAX_CELLS components, at that resolution
+ * (`stripCells`). `split` draws a divider before that index (the forward/backward halves).
  */
 export function VectorStrip({ values, max, label, height = 14, split, className }: { values: ArrayLike<number>; max: number; label: string; height?: number; split?: number; className?: string }) {
   const n = values.length;
-  const paths = useMemo(() => stripPaths(values, max), [values, max]);
+  const { paths, drawn, per } = useMemo(() => {
+    const { cells, per: p } = stripCells(values);
+    return { paths: stripPaths(cells, max), drawn: cells.length, per: p };
+  }, [values, max]);
+  const width = Math.max(drawn, 1);
   return (
-    <svg className={`vs${className ? ` ${className}` : ''}`} role="img" aria-label={label} viewBox={`0 0 ${Math.max(n, 1)} 1`} preserveAspectRatio="none" width="100%" height={height} data-count={n}>
+    <svg className={`vs${className ? ` ${className}` : ''}`} role="img" aria-label={label} viewBox={`0 0 ${width} 1`} preserveAspectRatio="none" width="100%" height={height} data-count={n} data-cells={drawn}>
       {paths.map((p) => (
         <path key={`${p.sign}${p.level}`} className={`vs-cell ${p.sign}`} d={p.d} fillOpacity={p.level / STRIP_LEVELS} />
       ))}
-      <rect className="vs-frame" x={0} y={0} width={Math.max(n, 1)} height={1} vectorEffect="non-scaling-stroke" />
-      {split !== undefined && split > 0 && split < n && <line className="vs-split" x1={split} x2={split} y1={0} y2={1} vectorEffect="non-scaling-stroke" />}
+      <rect className="vs-frame" x={0} y={0} width={width} height={1} vectorEffect="non-scaling-stroke" />
+      {split !== undefined && split > 0 && split < n && <line className="vs-split" x1={split / per} x2={split / per} y1={0} y2={1} vectorEffect="non-scaling-stroke" />}
     </svg>
   );
 }

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ContextVector, contributions, maxAbs, STRIP_LEVELS, stripPaths, TOP_CONTRIBUTORS, TOP_SHARE } from '../../../src/ui/panels/ContextVector';
+import { render as renderStrip } from '@testing-library/react';
+import { ContextVector, contributions, maxAbs, STRIP_LEVELS, STRIP_MAX_CELLS, stripCells, stripPaths, TOP_CONTRIBUTORS, TOP_SHARE, VectorStrip } from '../../../src/ui/panels/ContextVector';
 import { SMALL } from '../../model/fixtures';
 import { resetStore, setUp, currentTrace } from './helpers';
 
@@ -117,5 +118,36 @@ describe('stripPaths', () => {
     expect(paths).toHaveLength(4);
     // a zero or negative max does not divide by zero
     expect(stripPaths([0.5], 0)[0]?.level).toBe(Math.round(Math.sqrt(0.5) * STRIP_LEVELS));
+  });
+});
+
+describe('long vectors', () => {
+  it('stripCells keeps a short vector and draws a long one as its largest-magnitude runs', () => {
+    const short = [0.1, -0.2];
+    expect(stripCells(short)).toEqual({ cells: short, per: 1 });
+    const n = 2000;
+    const values = Float64Array.from({ length: n }, (_, k) => (k % 7 === 3 ? -0.9 : 0.01 * (k % 5)));
+    values[1001] = Number.NaN;
+    const { cells, per } = stripCells(values);
+    expect(per).toBe(Math.ceil(n / STRIP_MAX_CELLS));
+    expect(cells.length).toBeLessThanOrEqual(STRIP_MAX_CELLS);
+    for (let c = 0; c < cells.length; c++) {
+      const run = Array.from(values.subarray(c * per, (c + 1) * per)).filter(Number.isFinite);
+      const want = run.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a));
+      expect(cells[c]).toBe(want);
+    }
+    // a run of nothing finite stays empty
+    expect(Number.isNaN(stripCells(Float64Array.from({ length: 1000 }, () => Number.NaN)).cells[0] as number)).toBe(true);
+  });
+
+  it('a 2,000-component strip says how many components it shows and draws at most STRIP_MAX_CELLS cells', () => {
+    const values = Float64Array.from({ length: 2000 }, (_, k) => Math.sin(k));
+    const { container } = renderStrip(<VectorStrip values={values} max={1} label="c" split={1000} />);
+    const svg = container.querySelector('svg') as SVGSVGElement;
+    expect(svg.getAttribute('data-count')).toBe('2000');
+    expect(Number(svg.getAttribute('data-cells'))).toBeLessThanOrEqual(STRIP_MAX_CELLS);
+    expect(svg.getAttribute('viewBox')).toBe(`0 0 ${svg.getAttribute('data-cells')} 1`);
+    // the halves' divider stays between the halves
+    expect(Number(svg.querySelector('line.vs-split')?.getAttribute('x1'))).toBe(Number(svg.getAttribute('data-cells')) / 2);
   });
 });
