@@ -140,6 +140,12 @@ describe('data-parallel gradients (src/train/parallel.ts)', () => {
     expect(() => pool.bind(config, initParams(config, 1))).toThrow(/must be shared/);
     expect(parseGradRequest({ type: 'grad', id: 1, sources: [[1, 2]], targets: [new Int32Array(2)] })).toMatchObject({ ok: false, id: 1 });
     expect(parseGradRequest({ type: 'init', id: 2, config: {}, names: ['a'], shapes: [[1]], values: [new ArrayBuffer(4)], grads: [new SharedArrayBuffer(4)] })).toMatchObject({ ok: false });
+    // a step's dropout: a rate in [0, 0.99] and a seed that is a non-negative integer
+    const grad = { type: 'grad', id: 4, sources: [Int32Array.of(1)], targets: [Int32Array.of(2)] };
+    expect(parseGradRequest({ ...grad, dropout: { rate: 0.3, seed: 7 } })).toMatchObject({ ok: true });
+    for (const dropout of [{ rate: 1, seed: 7 }, { rate: -0.1, seed: 7 }, { rate: Number.NaN, seed: 7 }, { rate: 0.3, seed: 1.5 }, { rate: 0.3 }]) {
+      expect(parseGradRequest({ ...grad, dropout })).toMatchObject({ ok: false, id: 4 });
+    }
     const replies: unknown[] = [];
     const handle = gradientWorker((r) => replies.push(r));
     handle({ type: 'grad', id: 3, sources: [], targets: [] });
