@@ -1,6 +1,6 @@
 // Named hooks over module-level selectors (zustand's guidance), plus small DOM hooks.
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { Analysis } from '../model/analysis';
 import { clampStep } from '../store/derived';
 import { useStore, type Store } from '../store/store';
@@ -8,7 +8,6 @@ import type { LoadedModel } from '../model/bundle';
 import type { Trace, TraceStep } from '../model/trace';
 
 const selectAnalysis = (s: Store): Analysis | null => s.analysis;
-const selectTrace = (s: Store): Trace | null => s.analysis?.trace ?? null;
 const selectModel = (s: Store): LoadedModel | null => s.models[s.modelId] ?? null;
 // the step within the trace on show: while a newer decoding is under way, "the last step" of the
 // new sentence is clamped to the analysis still shown
@@ -18,10 +17,43 @@ const selectStep = (s: Store): number => clampStep(s.step, s.analysis);
 const selectFirstLoad = (s: Store): boolean =>
   s.analysis === null && (s.loading !== null || (Object.keys(s.models).length === 0 && !s.notices.some((n) => n.kind === 'error')));
 
-export const useAnalysis = (): Analysis | null => useStore(selectAnalysis);
-export const useTrace = (): Trace | null => useStore(selectTrace);
+/**
+ * Past this many heatmap cells (target steps × source positions) a new analysis is rendered in
+ * the background: React renders the panels in slices of a few ms between which the page handles
+ * input and paints, and commits them all at once (useDeferredValue). Below it, the analysis is
+ * rendered at once, as a small one renders faster than the scheduling costs (docs/ARCHITECTURE.md,
+ * "From a keystroke to pixels").
+ */
+export const BACKGROUND_RENDER_CELLS = 600;
+
+function isLarge(analysis: Analysis | null): boolean {
+  const trace = analysis?.trace;
+  return trace !== undefined && trace !== null && trace.steps.length * trace.srcLen > BACKGROUND_RENDER_CELLS;
+}
+
+/**
+ * What the panels show of `value`, which comes from the store with `analysis`: for a large
+ * analysis the deferred value, so that every panel reading the analysis, its trace or its step
+ * through these hooks shows the same (old, then new) analysis and renders it in the background.
+ */
+function useShown<T>(value: T, analysis: Analysis | null): T {
+  const deferred = useDeferredValue(value);
+  return isLarge(analysis) ? deferred : value;
+}
+
+export const useAnalysis = (): Analysis | null => {
+  const analysis = useStore(selectAnalysis);
+  return useShown(analysis, analysis);
+};
+export const useTrace = (): Trace | null => {
+  const analysis = useStore(selectAnalysis);
+  return useShown(analysis?.trace ?? null, analysis);
+};
 export const useModel = (): LoadedModel | null => useStore(selectModel);
-export const useStep = (): number => useStore(selectStep);
+export const useStep = (): number => {
+  const analysis = useStore(selectAnalysis);
+  return useShown(useStore(selectStep), analysis);
+};
 export const useFirstLoad = (): boolean => useStore(selectFirstLoad);
 
 /** The current step's record, or null. */
