@@ -279,3 +279,42 @@ test('with browser storage disabled the page still works and says settings will 
   await expect(page.locator('.notice')).toContainText(/storage/i);
   await expect(grid(page)).toBeVisible();
 });
+
+test('a long sentence: its cells are painted on a canvas, and the pointer, the keyboard and axe work as in a small grid', async ({ page }) => {
+  await openGrammar(page);
+  const source = page.getByRole('textbox', { name: 'Source sentence' });
+  // three sentences of the grammar, and their translation forced: 28 source tokens × 31 steps,
+  // past PAINTED_CELLS (600)
+  await source.fill(Array.from({ length: 3 }, () => 'the red car was sold in May 2003 .').join(' '));
+  await page.getByRole('textbox', { name: /Target sentence/ }).fill(Array.from({ length: 3 }, () => 'la voiture rouge a été vendue en mai 2003 .').join(' '));
+  const canvas = page.locator('canvas.hm-paint');
+  await expect(canvas).toBeVisible({ timeout: 20_000 });
+  const rows = await grid(page).getByRole('rowheader').allInnerTexts();
+  const cols = await grid(page).getByRole('columnheader').allInnerTexts();
+  // one cell element: the tab stop
+  await expect(grid(page).locator('.hm-cell')).toHaveCount(1);
+  // painted: the canvas holds many colours, and its pixels are the device's
+  const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
+    const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let k = 0; k < d.length; k += 4 * 7) if ((d[k + 3] as number) > 0) seen.add(((d[k] as number) << 16) | ((d[k + 1] as number) << 8) | (d[k + 2] as number));
+    return { colours: seen.size, ratio: c.width / c.getBoundingClientRect().width };
+  });
+  expect(painted.colours).toBeGreaterThan(5);
+  expect(painted.ratio).toBeCloseTo(await page.evaluate(() => devicePixelRatio), 1);
+  // a click on the canvas focuses the cell under it, named by its row and column
+  const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number };
+  const n = (await grid(page).getByRole('row').count()) - 2;
+  const cell = box.height / n;
+  await page.mouse.click(box.x + 4.5 * cell, box.y + 2.5 * cell);
+  const focused = page.locator('.hm-cell:focus');
+  // (the first column header is the corner's)
+  await expect(focused).toHaveAttribute('aria-label', new RegExp(`^${rows[2]} ↔ ${cols[5]}:`));
+  await expect(page.getByText(/Step 3 of \d+/).first()).toBeVisible();
+  // arrows move it, and the step follows
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await expect(focused).toHaveAttribute('aria-label', new RegExp(`^${rows[3]} ↔ ${cols[6]}:`));
+  await expect(page.getByText(/Step 4 of \d+/).first()).toBeVisible();
+  await expectNoAxeViolations(page);
+});

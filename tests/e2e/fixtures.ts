@@ -150,6 +150,8 @@ export function parseCsp(policy: string): Map<string, string> {
  */
 export async function expectNoAxeViolations(page: Page, what = 'page', schemes: ReadonlyArray<'light' | 'dark'> = []): Promise<void> {
   const check = async (label: string): Promise<void> => {
+    // a page still filling in (panels arriving after the heatmap) is read once it is whole
+    await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
     const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
     expect(
       results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.target.join(' ')})`),

@@ -10,7 +10,7 @@ import type { Trace, Vec } from '../../model/trace';
 import { fmt } from '../format';
 import { useAnalysis, useStep } from '../hooks';
 import { useT } from '../i18n';
-import { l2, LazyDetails, Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
+import { l2, LazyDetails, Notation, panelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 /** At most this many per-word strips (the largest contributors, kept in source order). */
@@ -172,7 +172,7 @@ export function ContextVector() {
   const step = trace?.steps[i] ?? null;
   const parts = useMemo(() => (trace && step?.weights ? contributions(trace, step.weights, step.contributions) : null), [trace, step]);
   if (!analysis) return null;
-  if (!trace || !step) return <PanelEmpty title={<Notation text={t('context.title', { i: 'i' })} />} />;
+  if (!trace || !step) return panelEmpty(<Notation text={t('context.title', { i: 'i' })} />);
   const n = i + 1;
   const H = trace.hidden;
   const variant = trace.variant;

@@ -7,7 +7,7 @@ import { linearAt } from '../../model/config';
 import { fmt, fmtProb } from '../format';
 import { useAnalysis } from '../hooks';
 import { useLang, useT, variantFormula, variantSource, variantTitle } from '../i18n';
-import { fmtLog, l2, Notation, PanelEmpty, PanelSection, preview, rich, Tok, useFocusedCell } from './common';
+import { fmtLog, l2, Notation, panelEmpty, PanelSection, preview, rich, Tok, useFocusedCell } from './common';
 import './panels.css';
 
 const ALPHA_FORMULA = 'α_ij = exp(e_ij) / Σ_k exp(e_ik)';
@@ -19,9 +19,9 @@ export function Equations() {
   const trace = analysis?.trace ?? null;
   const cell = useFocusedCell();
   if (!analysis) return null;
-  if (!trace || !cell) return <PanelEmpty title={t('equations.title')} />;
+  if (!trace || !cell) return panelEmpty(t('equations.title'));
   const step = trace.steps[cell.i];
-  if (!step) return <PanelEmpty title={t('equations.title')} />;
+  if (!step) return panelEmpty(t('equations.title'));
   const { i, j } = cell;
   const n = i + 1; // the paper counts target positions from 1: s_0 is the initial state
   const variant = trace.variant;

@@ -4,7 +4,7 @@
 // alternative. Past MAX_DOM_CELLS the matrix is drawn on a canvas instead (with the table still
 // available). Rows after the current step are dimmed; the current step is outlined.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { attentionEntropy, coverage } from '../../data/metrics';
 import type { Trace } from '../../model/trace';
 import { useStore } from '../../store/store';
@@ -17,6 +17,16 @@ import { Notation } from './common';
 
 /** Above this many cells the grid is drawn on a canvas (65k DOM nodes would freeze the tab). */
 export const MAX_DOM_CELLS = 6400;
+
+/**
+ * Above this many cells the grid's cells are painted on one canvas under its rows, and only the
+ * cell with the tab stop is an element (a partially rendered ARIA grid: aria-rowcount,
+ * aria-colcount and each cell's indices say where it is). Laying out 1,050 cell elements whose
+ * colours all change was most of the frame after each keystroke with a paper-sized model
+ * (docs/ARCHITECTURE.md, "From a keystroke to pixels"). The same size as "a large analysis" in
+ * src/ui/hooks.ts.
+ */
+export const PAINTED_CELLS = 600;
 
 export interface Matrix {
   /** Rows = target steps, columns = source positions. */
@@ -274,6 +284,14 @@ function Grid(p: GridProps) {
   const gridRef = useRef<HTMLDivElement>(null);
   const r0 = Math.min(active.r, nRows - 1);
   const c0 = Math.min(active.c, nCols - 1);
+  const painted = nRows * nCols > PAINTED_CELLS;
+  // a painted grid renders the cell that gets the focus only after the move: focus it then
+  const pendingFocus = useRef(false);
+  useLayoutEffect(() => {
+    if (!pendingFocus.current) return;
+    pendingFocus.current = false;
+    gridRef.current?.querySelector<HTMLElement>(`[data-cell="${r0},${c0}"]`)?.focus();
+  }, [r0, c0]);
 
   // follow the store's focus (set elsewhere, e.g. the score panel): adjust state while rendering
   const [seen, setSeen] = useState<{ focus: GridProps['focus']; transpose: boolean }>({ focus: null, transpose: p.transpose });
@@ -287,7 +305,9 @@ function Grid(p: GridProps) {
       const rr = Math.max(0, Math.min(nRows - 1, r));
       const cc = Math.max(0, Math.min(nCols - 1, c));
       setActive({ r: rr, c: cc });
-      gridRef.current?.querySelector<HTMLElement>(`[data-cell="${rr},${cc}"]`)?.focus();
+      const el = gridRef.current?.querySelector<HTMLElement>(`[data-cell="${rr},${cc}"]`);
+      if (el) el.focus();
+      else pendingFocus.current = true;
     },
     [nRows, nCols],
   );
@@ -394,7 +414,19 @@ function Grid(p: GridProps) {
             <span className="sr-only">{p.transpose ? p.coverageLabel : p.entropyLabel}</span>
           </div>
         </div>
-        {Array.from({ length: nRows }, (_, r) => {
+        {painted ? (
+          <PaintedRows
+            {...p}
+            active={{ r: r0, c: c0 }}
+            rowIsTarget={rowIsTarget}
+            rowExtra={rowExtra}
+            onPick={move}
+            onEdit={(r, c) => {
+              const { i, j } = layout.toIJ(r, c);
+              p.onEditCell(i, j);
+            }}
+          />
+        ) : Array.from({ length: nRows }, (_, r) => {
           const isTargetRow = rowIsTarget;
           const current = isTargetRow && r === step;
           const future = isTargetRow && r > step;
@@ -447,6 +479,157 @@ function Grid(p: GridProps) {
   );
 }
 
+interface PaintedRowsProps extends GridProps {
+  active: { r: number; c: number };
+  rowIsTarget: boolean;
+  rowExtra: number[];
+  /** Move the tab stop to display cell (r, c) and focus it. */
+  onPick(r: number, c: number): void;
+  onEdit(r: number, c: number): void;
+}
+
+/**
+ * The body of a large grid (past PAINTED_CELLS): each row keeps its header and its figure, the
+ * cells are painted on one canvas lying under the rows' middle track, and the one cell with the
+ * tab stop is an element over its painted square, so arrows, Home/End, Enter, the focus ring and
+ * the cell's name work as in the small grid. The pointer picks a cell on the canvas.
+ */
+function PaintedRows(p: PaintedRowsProps) {
+  const { layout, cell, step, active } = p;
+  const { nRows, nCols } = layout;
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const width = nCols * cell;
+  const height = nRows * cell;
+  const template = { gridTemplateColumns: `${p.labelW}px ${width}px ${p.extraW}px` };
+  const { colour, transpose, marked } = p;
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    paintCells(ctx, canvas, { layout, colour, cell, step, transpose, ...(marked ? { marked } : {}) });
+  }, [layout, colour, cell, step, transpose, marked]);
+  const at = (e: MouseEvent<HTMLCanvasElement>): { r: number; c: number } | null => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const r = Math.floor((e.clientY - rect.top) / cell);
+    const c = Math.floor((e.clientX - rect.left) / cell);
+    return r >= 0 && c >= 0 && r < nRows && c < nCols ? { r, c } : null;
+  };
+  const nameAt = (r: number, c: number): string => {
+    const { i, j } = layout.toIJ(r, c);
+    return p.cellName(i, j);
+  };
+  return (
+    <div className="hm-body">
+      <canvas
+        ref={canvasRef}
+        className="hm-paint"
+        aria-hidden="true"
+        style={{ left: p.labelW, width, height }}
+        onClick={(e) => {
+          const hit = at(e);
+          if (hit) p.onPick(hit.r, hit.c);
+        }}
+        onDoubleClick={(e) => {
+          const hit = at(e);
+          if (hit) p.onEdit(hit.r, hit.c);
+        }}
+        onMouseMove={(e) => {
+          // the tooltip is the canvas's title, set in place: a re-render per mouse move would cost more
+          const hit = at(e);
+          e.currentTarget.title = hit ? nameAt(hit.r, hit.c) : '';
+        }}
+      />
+      {step < (transpose ? nCols : nRows) && (
+        <div
+          className={`hm-band${transpose ? ' hm-band-col' : ''}`}
+          aria-hidden="true"
+          style={transpose ? { left: p.labelW + step * cell, top: 0, width: cell, height } : { left: p.labelW, top: step * cell, width, height: cell }}
+        />
+      )}
+      {Array.from({ length: nRows }, (_, r) => {
+        const current = p.rowIsTarget && r === step;
+        const future = p.rowIsTarget && r > step;
+        const unknown = !p.rowIsTarget && p.matrix.unknown[r];
+        const edited = p.rowIsTarget && p.matrix.edited[r];
+        const { i, j } = layout.toIJ(r, active.c);
+        const focused = r === active.r && p.focus !== null && p.focus.i === i && p.focus.j === j;
+        return (
+          <div role="row" key={r} aria-rowindex={r + 2} className={`hm-row${current ? ' current' : ''}${future ? ' future' : ''}`} style={{ ...template, height: cell }}>
+            <div role="rowheader" aria-colindex={1} className={`hm-rowhead${unknown ? ' unk' : ''}`} title={layout.rowLabels[r]}>
+              <bdi dir="auto">{layout.rowLabels[r]}</bdi>
+              {edited && <span className="badge" title={p.editedLabel}>✎</span>}
+            </div>
+            {r === active.r && (
+              <Cell
+                // a new element per position, so that focusing it after a move is a focus event
+                key={active.c}
+                r={r}
+                c={active.c}
+                name={nameAt(r, active.c)}
+                fill="transparent"
+                active
+                focused={focused}
+                className={`hm-cell hm-live${focused ? ' focused' : ''}`}
+                style={{ gridColumn: 2, marginLeft: active.c * cell, width: cell }}
+              />
+            )}
+            <div role="gridcell" aria-colindex={nCols + 2} className="hm-extra" style={{ gridColumn: 3 }} title={fmt(p.rowExtra[r] ?? NaN, 3)}>
+              {fmt(p.rowExtra[r] ?? NaN, 2)}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** What paintCells draws: the small grid's look (fills, gaps, dimmed future steps, marks). */
+interface Paint {
+  layout: HeatmapLayout;
+  colour: (v: number) => string;
+  cell: number;
+  step: number;
+  transpose: boolean;
+  marked?: (i: number, j: number) => boolean;
+}
+
+/**
+ * Paints a grid's cells as the small grid's CSS draws them: a fill per cell inside a half-pixel
+ * gap, later steps at 35% opacity, marked cells ringed black and white. Drawn at the device's
+ * pixel ratio. (The current step's outline is an element over the canvas, `.hm-band`, so that its
+ * colour is the stylesheet's accent without reading styles during the commit.)
+ */
+export function paintCells(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, q: Paint): void {
+  const { layout, cell } = q;
+  const { nRows, nCols } = layout;
+  const ratio = Math.max(1, Math.min(3, globalThis.devicePixelRatio || 1));
+  canvas.width = Math.round(nCols * cell * ratio);
+  canvas.height = Math.round(nRows * cell * ratio);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, nCols * cell, nRows * cell);
+  const future = (r: number, c: number): boolean => (q.transpose ? c > q.step : r > q.step);
+  for (let r = 0; r < nRows; r++) {
+    for (let c = 0; c < nCols; c++) {
+      ctx.globalAlpha = future(r, c) ? 0.35 : 1;
+      ctx.fillStyle = q.colour(layout.value(r, c));
+      ctx.fillRect(c * cell + 0.5, r * cell + 0.5, cell - 1, cell - 1);
+    }
+  }
+  ctx.globalAlpha = 1;
+  if (!q.marked) return;
+  for (let r = 0; r < nRows; r++) {
+    for (let c = 0; c < nCols; c++) {
+      const { i, j } = layout.toIJ(r, c);
+      if (!q.marked(i, j)) continue;
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(c * cell + 0.75, r * cell + 0.75, cell - 1.5, cell - 1.5);
+      ctx.strokeStyle = '#fff';
+      ctx.strokeRect(c * cell + 2.25, r * cell + 2.25, cell - 4.5, cell - 4.5);
+    }
+  }
+}
+
 interface CellProps {
   r: number;
   c: number;
@@ -455,6 +638,8 @@ interface CellProps {
   active: boolean;
   focused: boolean;
   className: string;
+  /** Placement, for the one cell a painted grid renders. */
+  style?: CSSProperties;
 }
 
 /**
@@ -463,7 +648,7 @@ interface CellProps {
  * decoding re-renders the two rows whose state changed, not all of them (docs/ARCHITECTURE.md,
  * "From a keystroke to pixels").
  */
-const Cell = memo(function Cell({ r, c, name, fill, active, focused, className }: CellProps) {
+const Cell = memo(function Cell({ r, c, name, fill, active, focused, className, style }: CellProps) {
   return (
     <div
       role="gridcell"
@@ -473,7 +658,7 @@ const Cell = memo(function Cell({ r, c, name, fill, active, focused, className }
       tabIndex={active ? 0 : -1}
       data-cell={`${r},${c}`}
       className={className}
-      style={{ background: fill, color: textOn(fill) }}
+      style={{ background: fill, color: fill === 'transparent' ? undefined : textOn(fill), ...style }}
       title={name}
     />
   );

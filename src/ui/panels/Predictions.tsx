@@ -10,7 +10,7 @@ import { useStore } from '../../store/store';
 import { fmt, fmtProb } from '../format';
 import { useAnalysis, useStep } from '../hooks';
 import { useT } from '../i18n';
-import { PanelEmpty, PanelSection, rich, Tok } from './common';
+import { panelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 /**
@@ -45,7 +45,7 @@ export function Predictions() {
   const trace = analysis?.trace ?? null;
   const step = trace?.steps[i] ?? null;
   if (!analysis) return null;
-  if (!trace || !step) return <PanelEmpty title={t('predict.title')} />;
+  if (!trace || !step) return panelEmpty(t('predict.title'));
   const forced = analysis.mode === 'forced';
   const chosenId = step.token.id;
   const inTop = step.topK.some((e) => e.id === chosenId);

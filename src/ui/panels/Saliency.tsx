@@ -26,7 +26,7 @@ import type { SaliencyWireRequest } from '../../worker/analysisSession';
 import { fmt, fmtSmall } from '../format';
 import { useAnalysis, useModel, useStep } from '../hooks';
 import { useT } from '../i18n';
-import { Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
+import { Notation, panelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 /** What a result was computed for: the same key, the same numbers. */
@@ -130,7 +130,7 @@ export function Saliency() {
   if (!analysis) return null;
   const trace = analysis.trace;
   const step = trace?.steps[i] ?? null;
-  if (!trace || !step || !key || !model) return <PanelEmpty title={t('sal.titleEmpty')} />;
+  if (!trace || !step || !key || !model) return panelEmpty(t('sal.titleEmpty'));
 
   const start = (): void => {
     current.current = key;

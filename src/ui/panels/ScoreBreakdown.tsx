@@ -17,7 +17,7 @@ import { fmt } from '../format';
 import { useAnalysis, useModel } from '../hooks';
 import { useT } from '../i18n';
 import { maxAbs, SignLegend, VectorStrip } from './ContextVector';
-import { LazyDetails, Notation, PanelEmpty, PanelSection, rich, Tok, useFocusedCell } from './common';
+import { LazyDetails, Notation, panelEmpty, PanelSection, rich, Tok, useFocusedCell } from './common';
 import './panels.css';
 
 /** The labels of the pieces, per variant, in the paper's notation. */
@@ -115,7 +115,7 @@ export function ScoreBreakdown() {
   const cj = cell?.j ?? -1;
   const parts = useMemo(() => (trace && model && ci >= 0 && trace.units !== 'words' ? model.inference.explainScore(trace, ci, cj) : null), [trace, model, ci, cj]);
   if (!analysis) return null;
-  if (!trace || !cell) return <PanelEmpty title={t('score.title')} />;
+  if (!trace || !cell) return panelEmpty(t('score.title'));
   const variant = crossVariant(trace.variant);
   if (trace.units === 'words') {
     return (

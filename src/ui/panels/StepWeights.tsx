@@ -11,7 +11,7 @@ import { useStore } from '../../store/store';
 import { fmt } from '../format';
 import { useAnalysis, useStep, useWidth } from '../hooks';
 import { useT } from '../i18n';
-import { Notation, PanelEmpty, PanelSection, rich, Tok } from './common';
+import { Notation, panelEmpty, PanelSection, rich, Tok } from './common';
 import './panels.css';
 
 export const KEY_STEP = 0.05;
@@ -72,7 +72,7 @@ export function StepWeights() {
   const edits = useStore((s) => s.edits);
   const clearEdits = useStore((s) => s.clearEdits);
   if (!analysis) return null;
-  if (!trace || !step) return <PanelEmpty title={t('sw.titleEmpty')} />;
+  if (!trace || !step) return panelEmpty(t('sw.titleEmpty'));
   const n = i + 1;
   const title = rich(t('step.title', { i: n }), { token: <Tok token={step.token.token} /> });
   const nEdited = Object.keys(edits).length;

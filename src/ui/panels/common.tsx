@@ -2,7 +2,7 @@
 // HTML strings), templates with React nodes in their placeholders, source/target token labels,
 // the panel frame, and the focused cell with its fallback.
 
-import { Fragment, useId, useState, type ReactNode } from 'react';
+import { Fragment, useId, useState, type ReactElement, type ReactNode } from 'react';
 import { parseNotation } from '../../export/text';
 import type { Trace, Vec } from '../../model/trace';
 import { useStore } from '../../store/store';
@@ -60,14 +60,24 @@ export function PanelSection({ title, className, children, head }: { title: Reac
   );
 }
 
-/** What a panel shows when there is an analysis but no trace (e.g. an empty sentence). */
-export function PanelEmpty({ title }: { title: ReactNode }) {
-  const t = useT();
+/**
+ * What a panel shows when there is an analysis but no trace (e.g. an empty sentence). A function,
+ * not a component: the panel's root stays the same PanelSection element whether it is empty or
+ * not, so the section is updated in place rather than mounted anew when a sentence arrives (a new
+ * section is laid out twice in its first frame, for `content-visibility`: docs/ARCHITECTURE.md,
+ * "From a keystroke to pixels").
+ */
+export function panelEmpty(title: ReactNode): ReactElement {
   return (
     <PanelSection title={title}>
-      <p className="note">{t('pnl.noTrace')}</p>
+      <NoTraceNote />
     </PanelSection>
   );
+}
+
+function NoTraceNote() {
+  const t = useT();
+  return <p className="note">{t('pnl.noTrace')}</p>;
 }
 
 export function argmax(values: ArrayLike<number>): number {

@@ -1,6 +1,6 @@
 // The explorer: the sentence boxes, then the heatmap with the stepper and the step's panels.
 
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { getCorpus } from '../../data/corpora';
 import { isUserModelRef } from '../../store/modelRef';
 import { useStore } from '../../store/store';
@@ -141,54 +141,72 @@ export function HeatmapSection({ embed }: { embed: boolean }) {
   );
 }
 
+/** How many groups of panels follow the heatmap, each in a frame of its own (usePanelStage). */
+const PANEL_STAGES = 2;
+
 /**
- * False until the first analysis has been painted: on opening the page the heatmap is drawn
- * first and the panels around it one frame later, so that they do not hold back the first
- * heatmap (docs/ARCHITECTURE.md, "Loading a model"). Mounted with an analysis (coming back from
- * another view), it is true at once.
+ * How many groups of panels to show: 0 until the trace has been painted. When a sentence appears
+ * (on opening the page, or typing into an empty box) the heatmap is drawn first and the panels
+ * around it in the frames after, top first, each group in a task of its own: so that they do not
+ * hold back the heatmap and no single task lays out everything a paper-sized model shows (a new
+ * panel is laid out whole in its first frame, on screen or not: docs/ARCHITECTURE.md, "Loading a
+ * model" and "From a keystroke to pixels"). 0 again while there is no trace (an empty box: the
+ * panels would only say so). Mounted with a trace (coming back from another view), all at once.
  */
-function usePaintedOnce(ready: boolean): boolean {
-  const [painted, setPainted] = useState(ready);
+function usePanelStage(ready: boolean): number {
+  const [stage, setStage] = useState(ready ? PANEL_STAGES : 0);
+  if (!ready && stage !== 0) setStage(0);
   useEffect(() => {
-    if (!ready || painted) return;
+    if (!ready || stage >= PANEL_STAGES) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const after = (): void => {
-      timer = setTimeout(() => setPainted(true), 0);
+      // a transition: React renders the panels in slices of a few ms, then commits them together
+      timer = setTimeout(() => startTransition(() => setStage(stage + 1)), 0);
     };
-    // the frame that paints the heatmap, then a task of its own for the panels
+    // the frame that paints what is there, then a task of its own for the next group
     const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(after) : (after(), undefined);
     return () => {
       if (frame !== undefined) cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [ready, painted]);
-  return painted;
+  }, [ready, stage]);
+  return ready ? stage : 0;
 }
 
 export function ExploreView() {
-  const panels = usePaintedOnce(useAnalysis() !== null);
+  const hasTrace = useTrace() !== null;
+  const stage = usePanelStage(hasTrace);
   return (
     <>
       <SentenceEditor />
       <ModelLine />
-      <div className="workspace">
+      {/* busy while panels are still arriving (assistive technology, and tests that read the page whole) */}
+      <div className="workspace" aria-busy={hasTrace && stage < PANEL_STAGES ? true : undefined}>
         <div className="col-main">
           <HeatmapSection embed={false} />
-          {panels && (
+          {stage >= 1 && (
             <>
               <BeamTreePanel />
               <HeadGrid />
+            </>
+          )}
+          {stage >= 2 && (
+            <>
               <Predictions />
               <SharePanel />
             </>
           )}
         </div>
         <div className="col-side">
-          {panels && (
+          {stage >= 1 && (
             <>
               <FastWeights />
               <StepWeights />
               <Saliency />
+            </>
+          )}
+          {stage >= 2 && (
+            <>
               <ScoreBreakdown />
               <ContextVector />
               <Equations />
