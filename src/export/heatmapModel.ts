@@ -1,8 +1,9 @@
 // The heatmap's view-model (docs/ARCHITECTURE.md, "Sharing"): what every drawing of the alignment
-// shares, so that the page's grid, its canvas (past 6,400 cells), its table and the exported SVG,
-// PNG and animation frames agree cell for cell: which value sits at display cell (r, c) with or
-// without the transpose, and which colour it gets (the colour domain and scale, the palette's
-// interpolator, the fill of a missing value). Pure: no DOM, no React.
+// shares, so that the page's grid, its canvases (its cells past 600, the whole image past 6,400),
+// its table and the exported SVG, PNG and animation frames agree cell for cell: which value sits
+// at display cell (r, c) with or without the transpose, and which colour it gets (the colour
+// domain and scale, the palette's interpolator, the fill of a missing value). Pure: no DOM, no
+// React.
 
 import { scaleSequential } from 'd3-scale';
 import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';

@@ -1,8 +1,10 @@
 // The alignment heatmap. d3 computes the colours; React renders one HTML grid cell per (i, j) so
 // that the ARIA grid pattern works natively: one tab stop (roving tabindex), arrow keys,
 // Home/End, cells named like "zone ↔ Area: 0.61", a polite live region, and a table view as an
-// alternative. Past MAX_DOM_CELLS the matrix is drawn on a canvas instead (with the table still
-// available). Rows after the current step are dimmed; the current step is outlined.
+// alternative. Past PAINTED_CELLS the cells are painted on a canvas under the rows and only the
+// tab stop is an element (the same keys and names); past MAX_DOM_CELLS the whole matrix is one
+// canvas image (with the table still available). Rows after the current step are dimmed; the
+// current step is outlined.
 
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { attentionEntropy, coverage } from '../../data/metrics';
