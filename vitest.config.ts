@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
+    setupFiles: ['tests/setup/canvas.ts'],
     environment: 'node',
     pool: 'threads',
     maxWorkers: 2,

@@ -144,3 +144,17 @@ describe('a painted heatmap', () => {
     expect(screen.getAllByRole('rowheader').map((h) => h.textContent)).toContain('mat');
   });
 });
+
+describe('a large heatmap without a canvas', () => {
+  it('renders its cells as elements when the browser gives no 2D context', async () => {
+    // tests/setup/canvas.ts: getContext returns null, as a browser blocking canvases does
+    await act(() => setUp('additive', LONG, LONG_TARGET));
+    render(<Heatmap />);
+    const tr = currentTrace();
+    const grid = screen.getByRole('grid');
+    expect(grid.querySelectorAll('.hm-cell')).toHaveLength(tr.steps.length * tr.srcLen);
+    expect(grid.querySelector('canvas')).toBeNull();
+    const last = grid.querySelector(`[data-cell="0,${tr.srcLen - 1}"]`) as HTMLElement;
+    expect(last.getAttribute('aria-label')).toMatch(new RegExp(`^${tr.targetTokens[0]} ↔ ${tr.sourceTokens[tr.srcLen - 1]}`));
+  });
+});

@@ -286,7 +286,10 @@ function Grid(p: GridProps) {
   const gridRef = useRef<HTMLDivElement>(null);
   const r0 = Math.min(active.r, nRows - 1);
   const c0 = Math.min(active.c, nCols - 1);
-  const painted = nRows * nCols > PAINTED_CELLS;
+  // a browser that will not give a 2D context (e.g. canvas blocked) gets the cell elements instead
+  const [unpaintable, setUnpaintable] = useState(false);
+  const markUnpaintable = useCallback(() => setUnpaintable(true), []);
+  const painted = nRows * nCols > PAINTED_CELLS && !unpaintable;
   // a painted grid renders the cell that gets the focus only after the move: focus it then
   const pendingFocus = useRef(false);
   useLayoutEffect(() => {
@@ -423,6 +426,7 @@ function Grid(p: GridProps) {
             rowIsTarget={rowIsTarget}
             rowExtra={rowExtra}
             onPick={move}
+            onUnpaintable={markUnpaintable}
             onEdit={(r, c) => {
               const { i, j } = layout.toIJ(r, c);
               p.onEditCell(i, j);
@@ -488,6 +492,8 @@ interface PaintedRowsProps extends GridProps {
   /** Move the tab stop to display cell (r, c) and focus it. */
   onPick(r: number, c: number): void;
   onEdit(r: number, c: number): void;
+  /** The canvas has no 2D context: the grid renders its cells as elements instead. */
+  onUnpaintable(): void;
 }
 
 /**
@@ -503,13 +509,17 @@ function PaintedRows(p: PaintedRowsProps) {
   const width = nCols * cell;
   const height = nRows * cell;
   const template = { gridTemplateColumns: `${p.labelW}px ${width}px ${p.extraW}px` };
-  const { colour, transpose, marked } = p;
+  const { colour, transpose, marked, onUnpaintable } = p;
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
+    if (!canvas) return;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) {
+      onUnpaintable();
+      return;
+    }
     paintCells(ctx, canvas, { layout, colour, cell, step, transpose, ...(marked ? { marked } : {}) });
-  }, [layout, colour, cell, step, transpose, marked]);
+  }, [layout, colour, cell, step, transpose, marked, onUnpaintable]);
   const at = (e: MouseEvent<HTMLCanvasElement>): { r: number; c: number } | null => {
     const rect = e.currentTarget.getBoundingClientRect();
     const r = Math.floor((e.clientY - rect.top) / cell);
