@@ -434,16 +434,10 @@ function Grid(p: GridProps) {
           />
         ) : Array.from({ length: nRows }, (_, r) => {
           const isTargetRow = rowIsTarget;
-          const current = isTargetRow && r === step;
-          const future = isTargetRow && r > step;
-          const unknown = !isTargetRow && p.matrix.unknown[r];
-          const edited = isTargetRow && p.matrix.edited[r];
+          const row = rowState(p.matrix, isTargetRow, step, r);
           return (
-            <div role="row" key={r} aria-rowindex={r + 2} className={`hm-row${current ? ' current' : ''}${future ? ' future' : ''}`} style={{ ...template, height: cell }}>
-              <div role="rowheader" aria-colindex={1} className={`hm-rowhead${unknown ? ' unk' : ''}`} title={layout.rowLabels[r]}>
-                <bdi dir="auto">{layout.rowLabels[r]}</bdi>
-                {edited && <span className="badge" title={p.editedLabel}>✎</span>}
-              </div>
+            <div role="row" key={r} aria-rowindex={r + 2} className={row.className} style={{ ...template, height: cell }}>
+              <RowHead label={layout.rowLabels[r] ?? ''} unknown={row.unknown} edited={row.edited} editedLabel={p.editedLabel} />
               {Array.from({ length: nCols }, (_, c) => {
                 const { i, j } = layout.toIJ(r, c);
                 const focused = p.focus !== null && p.focus.i === i && p.focus.j === j;
@@ -481,6 +475,30 @@ function Grid(p: GridProps) {
           <div role="gridcell" aria-colindex={nCols + 2} className="hm-extra" />
         </div>
       </div>
+    </div>
+  );
+}
+
+/** A body row's state: the step's row, a later one, an unknown source word, an edited step. */
+function rowState(matrix: Matrix, rowIsTarget: boolean, step: number, r: number) {
+  const current = rowIsTarget && r === step;
+  const future = rowIsTarget && r > step;
+  return {
+    className: `hm-row${current ? ' current' : ''}${future ? ' future' : ''}`,
+    unknown: !rowIsTarget && (matrix.unknown[r] ?? false),
+    edited: rowIsTarget && (matrix.edited[r] ?? false),
+  };
+}
+
+function RowHead({ label, unknown, edited, editedLabel }: { label: string; unknown: boolean; edited: boolean; editedLabel: string }) {
+  return (
+    <div role="rowheader" aria-colindex={1} className={`hm-rowhead${unknown ? ' unk' : ''}`} title={label}>
+      <bdi dir="auto">{label}</bdi>
+      {edited && (
+        <span className="badge" title={editedLabel}>
+          ✎
+        </span>
+      )}
     </div>
   );
 }
@@ -559,18 +577,12 @@ function PaintedRows(p: PaintedRowsProps) {
         />
       )}
       {Array.from({ length: nRows }, (_, r) => {
-        const current = p.rowIsTarget && r === step;
-        const future = p.rowIsTarget && r > step;
-        const unknown = !p.rowIsTarget && p.matrix.unknown[r];
-        const edited = p.rowIsTarget && p.matrix.edited[r];
+        const row = rowState(p.matrix, p.rowIsTarget, step, r);
         const { i, j } = layout.toIJ(r, active.c);
         const focused = r === active.r && p.focus !== null && p.focus.i === i && p.focus.j === j;
         return (
-          <div role="row" key={r} aria-rowindex={r + 2} className={`hm-row${current ? ' current' : ''}${future ? ' future' : ''}`} style={{ ...template, height: cell }}>
-            <div role="rowheader" aria-colindex={1} className={`hm-rowhead${unknown ? ' unk' : ''}`} title={layout.rowLabels[r]}>
-              <bdi dir="auto">{layout.rowLabels[r]}</bdi>
-              {edited && <span className="badge" title={p.editedLabel}>✎</span>}
-            </div>
+          <div role="row" key={r} aria-rowindex={r + 2} className={row.className} style={{ ...template, height: cell }}>
+            <RowHead label={layout.rowLabels[r] ?? ''} unknown={row.unknown} edited={row.edited} editedLabel={p.editedLabel} />
             {r === active.r && (
               <Cell
                 // a new element per position, so that focusing it after a move is a focus event
