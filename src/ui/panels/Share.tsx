@@ -103,9 +103,11 @@ export function HeatmapToolbar() {
         {showTable ? t('heatmap.grid') : t('heatmap.table')}
       </button>
     </div>
-    {subword && (
-      <p className="note units-note" data-units={trace?.units ?? 'pieces'}>
-        {t(trace?.units === 'words' ? 'heatmap.unitsNote.words' : 'heatmap.unitsNote.pieces')}
+    {/* what the heatmap's units are, said only while there is a heatmap (with an empty box it
+        said "pieces" under a "Words" choice) */}
+    {subword && trace && (
+      <p className="note units-note" data-units={trace.units ?? 'pieces'}>
+        {t(trace.units === 'words' ? 'heatmap.unitsNote.words' : 'heatmap.unitsNote.pieces')}
       </p>
     )}
     </>
