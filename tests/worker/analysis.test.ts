@@ -15,10 +15,18 @@ import { loadedModel } from '../ui/panels/helpers';
 const REQUEST: DecodeRequest = { source: 'the cat sat on the mat .', target: '', decoding: 'greedy', beamWidth: 4, edits: new Map() };
 
 /** A session answering through a list (structured clone as postMessage does). */
-function session(): { s: AnalysisSession; events: AnalysisEvent[]; settle(): Promise<void> } {
+/**
+ * A session and what it sends. `settle()` waits 50 ms; `settle(done)` waits until `done(events)`
+ * (up to 20 s: a loaded machine may take longer than a fixed wait, as one CI run showed).
+ */
+function session(): { s: AnalysisSession; events: AnalysisEvent[]; settle(done?: (events: AnalysisEvent[]) => boolean): Promise<void> } {
   const events: AnalysisEvent[] = [];
   const s = new AnalysisSession((e) => events.push(structuredClone(e)));
-  return { s, events, settle: () => new Promise((r) => setTimeout(r, 50)) };
+  const settle = async (done?: (events: AnalysisEvent[]) => boolean): Promise<void> => {
+    await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; done && !done(events) && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  };
+  return { s, events, settle };
 }
 
 /** Send a model's checkpoint bytes to a session under `key`. */
@@ -34,7 +42,7 @@ describe('AnalysisSession (the worker side)', () => {
     const { s, events, settle } = session();
     load(s, model);
     s.receive({ type: 'decode', id: 7, key: 1, input: REQUEST });
-    await settle();
+    await settle((ev) => ev.some((e) => e.type === 'result'));
     expect(events.map((e) => e.type)).toEqual(['loaded', 'result']);
     const result = events[1];
     if (result?.type !== 'result') throw new Error('no result');
@@ -54,7 +62,7 @@ describe('AnalysisSession (the worker side)', () => {
     bad[bad.length - 1] ^= 0xff;
     s.receive({ type: 'load', key: 2, manifest: cp.manifest, weights: bad, files: {} });
     s.receive({ type: 'decode', id: 3, key: 2, input: { ...REQUEST, edits: 'no' } });
-    await settle();
+    await settle((ev) => ev.some((e) => e.type === 'load-failed') && ev.filter((e) => e.type === 'failed').length >= 2);
     expect(events[0]).toMatchObject({ type: 'failed', id: 1, message: expect.stringMatching(/does not hold/) });
     expect(events.find((e) => e.type === 'failed' && e.id === 3)).toMatchObject({ message: expect.stringMatching(/edits/) });
     expect(events.find((e) => e.type === 'load-failed')).toMatchObject({ key: 2, message: expect.stringMatching(/SHA-256|sha256/i) });
@@ -459,7 +467,7 @@ describe('saliency halves in the worker (issue 16: the leave-one-out beside the 
     s.receive({ type: 'saliency', id: 4, key: 1, request });
     s.receive({ type: 'saliency', id: 5, key: 1, request: { ...request, targetIds: [1, 2] } });
     s.receive({ type: 'saliency', id: 6, key: 1, request: { ...request, units: { firstPiece: [0], lastPiece: [0] } } });
-    await settle();
+    await settle((ev) => ev.filter((e) => e.type === 'saliency' || e.type === 'failed').length >= 3);
     const got = events.find((e) => e.type === 'saliency');
     if (got?.type !== 'saliency') throw new Error('no saliency');
     const here = computeSaliency(model, request);
