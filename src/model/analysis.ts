@@ -43,6 +43,15 @@ export interface DecodeInput {
    * first step (src/store/beamPick.ts); absent, or naming no node of this search: hypothesis 0.
    */
   beamPath?: readonly number[] | null;
+  /**
+   * Forced mode: also decode freely, for a view that shows the model's own translation beside the
+   * forced one (the compare view; default true). The explorer passes false: where the two part
+   * ways and what the model would have written there are in the forced decoding already (the
+   * divergence is its first step whose word is not the model's first choice, so up to there it
+   * followed the model's own choices, and the model's word there is that step's top-1). Skipping
+   * it halves a forced keystroke (a paper-sized model: 50 free steps beside 21 forced ones).
+   */
+  free?: boolean;
 }
 
 /**
@@ -268,7 +277,7 @@ export function decodeAnalysis(input: DecodeInput): Analysis {
     if (mode === 'forced') {
       const trace = inference.forcedTokens(enc, tgt.tokens, overrides ? { overrides } : {});
       const baseline = overrides ? inference.forcedTokens(enc, tgt.tokens) : null;
-      const free = inference.greedy(enc);
+      const free = input.free === false ? null : inference.greedy(enc);
       const reference = baseline ?? trace;
       const divergence = reference.steps.find((s) => s.token.rank !== 1)?.index ?? null;
       return { ...base, trace, baseline, free, divergence, ms: performance.now() - t0 };

@@ -211,7 +211,7 @@ export function createDerivation(
         show(null, undefined, { pending: false });
         return;
       }
-      const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions, beamPath: next.beamPath };
+      const input = { source: next.source, target: next.target, decoding: next.decoding, beamWidth: next.beamWidth, sample: next.sample, edits: editsMap(next.edits), positions: next.positions, beamPath: next.beamPath, free: false };
       // accepts() first: it also hands the worker the model, so that it is ready when decodings grow
       const offThread = decoder?.accepts(model) === true && (decoder.only?.(model) === true || !((lastMs.get(model) ?? Infinity) <= mainThreadMs));
       if (decoder && offThread) {

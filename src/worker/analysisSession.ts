@@ -68,6 +68,7 @@ const DecodeRequestSchema = v.object({
   edits: v.map(v.number(), v.array(v.number()), 'the edits must be a Map of weights'),
   positions: v.optional(v.boolean('positions must be true or false')),
   beamPath: v.nullish(v.array(id('each token id of the beam path'), 'the beam path must be token ids')),
+  free: v.optional(v.boolean('free must be true or false')),
 });
 
 /** Page → worker: one schema per command (docs/ARCHITECTURE.md, "Schemas at the boundaries"). */

@@ -39,6 +39,13 @@ describe('analyse (inputs → what the panels show)', () => {
     expect(a.free?.mode).toBe('greedy');
     const first = a.trace?.steps.find((s) => s.token.rank !== 1)?.index ?? null;
     expect(a.divergence).toBe(first);
+    // without the free decoding (the explorer's choice): the same trace and divergence, and the
+    // model's own word at the divergence is the forced step's top-1, the free decoding's word
+    const lean = analyse({ ...base, model, source: 'the cat sat .', target: 'le chat assis .', free: false });
+    expect(lean.free).toBeNull();
+    expect(lean.trace?.targetTokens).toEqual(a.trace?.targetTokens);
+    expect(lean.divergence).toBe(a.divergence);
+    if (a.divergence !== null) expect(lean.trace?.steps[a.divergence]?.topK[0]?.token).toBe(a.free?.steps[a.divergence]?.token.token);
   });
 
   it('edits: the edited trace and an unedited baseline; stale edits are ignored', async () => {

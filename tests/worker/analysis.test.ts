@@ -68,6 +68,8 @@ describe('AnalysisSession (the worker side)', () => {
     expect(events.find((e) => e.type === 'load-failed')).toMatchObject({ key: 2, message: expect.stringMatching(/SHA-256|sha256/i) });
     expect(parseAnalysisCommand(null)).toMatch(/object/);
     expect(parseAnalysisCommand({ type: 'load', key: 1, weights: [1, 2], files: {} })).toMatch(/bytes/);
+    expect(parseAnalysisCommand({ type: 'decode', id: 1, key: 1, input: { ...REQUEST, free: 'no' } })).toMatch(/free must be true or false/);
+    expect(parseAnalysisCommand({ type: 'decode', id: 1, key: 1, input: { ...REQUEST, free: false } })).not.toBeTypeOf('string');
   });
 });
 

@@ -15,8 +15,9 @@ import './panels.css';
 
 /**
  * Where free and forced decoding first part ways, and what the model would have written there:
- * its own greedy token when the two prefixes agree up to that step, else the top-1 of the
- * (unedited) forced step.
+ * its own greedy token when a free decoding is at hand and agrees up to that step, else the top-1
+ * of the (unedited) forced step, which is the same word (up to there the forced words were the
+ * model's first choices: the explorer decodes no free translation for it, DecodeInput.free).
  */
 export function divergenceChoice(analysis: Analysis): { step: number; token: string } | null {
   const d = analysis.divergence;

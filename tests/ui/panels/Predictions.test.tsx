@@ -4,10 +4,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../../../src/store/store';
 import { changedSteps, divergenceChoice, Predictions } from '../../../src/ui/panels/Predictions';
 import { TGT_WORDS } from '../../model/fixtures';
-import { resetStore, setUp } from './helpers';
+import { decodeAnalysis } from '../../../src/model/analysis';
+import { loadedModel, resetStore, setUp } from './helpers';
 
 beforeEach(resetStore);
 afterEach(resetStore);
+
+/** The word a free (greedy) decoding of the store's source writes at step d. */
+async function freeWordAt(d: number): Promise<string | undefined> {
+  const model = await loadedModel('additive');
+  const a = decodeAnalysis({ model, source: useStore.getState().source, target: '', decoding: 'greedy', beamWidth: 1, edits: new Map() });
+  return a.trace?.steps[d]?.token.token;
+}
 
 const analysis = () => {
   const a = useStore.getState().analysis;
@@ -54,9 +62,13 @@ describe('Predictions', () => {
     expect(extra.textContent).toContain('← forced');
     // rank > 1 at step 0: decoding diverges there; the model's own word is its greedy first word
     expect(a.divergence).toBe(0);
-    const choice = divergenceChoice(a);
-    expect(choice).toEqual({ step: 0, token: a.free?.steps[0]?.token.token });
-    expect(screen.getByText(/first part ways at step 1/).textContent).toContain(`“${a.free?.steps[0]?.token.token}”`);
+    // the explorer decodes no free translation beside a forced one (DecodeInput.free): the word is
+    // the one a free decoding writes all the same
+    expect(a.free).toBeNull();
+    const own = await freeWordAt(0);
+    expect(own).toBeTruthy();
+    expect(divergenceChoice(a)).toEqual({ step: 0, token: own });
+    expect(screen.getByText(/first part ways at step 1/).textContent).toContain(`“${own}”`);
   });
 
   it('forced mode with the model’s own words: they part ways only where the forced text ends', async () => {
@@ -78,8 +90,10 @@ describe('Predictions', () => {
     }
     expect(a.divergence).toBe(3);
     // the prefixes agree, so the model's own word is its greedy fourth word
-    expect(divergenceChoice(a)).toEqual({ step: 3, token: a.free?.steps[3]?.token.token });
-    expect(screen.getByText(/first part ways at step 4/).textContent).toContain(`“${a.free?.steps[3]?.token.token}”`);
+    const word = await freeWordAt(3);
+    expect(a.free).toBeNull();
+    expect(divergenceChoice(a)).toEqual({ step: 3, token: word });
+    expect(screen.getByText(/first part ways at step 4/).textContent).toContain(`“${word}”`);
   });
 
   it('says so when every forced word is the model’s first choice', async () => {
