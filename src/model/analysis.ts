@@ -9,7 +9,7 @@ import { truncateTokens } from '../data/tokenize';
 import type { TextCodec } from '../data/codec';
 import type { LoadedModel } from './bundle';
 import { MAX_TARGET_TOKENS } from './config';
-import { DecodeError, type BeamHypothesis, type BeamTree, type DecodeErrorCode, type SampleOptions } from './decoding';
+import { DecodeError, defaultMaxLength, type BeamHypothesis, type BeamTree, type DecodeErrorCode, type SampleOptions } from './decoding';
 import type { EncodedInput } from './family';
 import type { HeadView, Trace } from './trace';
 import type { DecodingMode, Units } from './domain';
@@ -18,6 +18,12 @@ import { wordTrace } from './wordTrace';
 
 /** Subword models can be shown as the model's pieces or as whole words (see wordTrace.ts). */
 export type { Units } from './domain';
+
+/**
+ * How many pieces past the divergence a free decoding asked for only there (DecodeInput.free =
+ * false) goes on: enough to finish the word it starts, which the word view names.
+ */
+const PIECES_AFTER_DIVERGENCE = 8;
 
 /** The free decoding mode (src/model/domain.ts). */
 export type Decoding = DecodingMode;
@@ -44,12 +50,13 @@ export interface DecodeInput {
    */
   beamPath?: readonly number[] | null;
   /**
-   * Forced mode: also decode freely, for a view that shows the model's own translation beside the
-   * forced one (the compare view; default true). The explorer passes false: where the two part
-   * ways and what the model would have written there are in the forced decoding already (the
-   * divergence is its first step whose word is not the model's first choice, so up to there it
-   * followed the model's own choices, and the model's word there is that step's top-1). Skipping
-   * it halves a forced keystroke (a paper-sized model: 50 free steps beside 21 forced ones).
+   * Forced mode: decode the whole free translation too, for a view that shows it beside the forced
+   * one (the compare view; default true). The explorer passes false and gets only the free
+   * decoding's first steps, as far as the divergence needs: up to there the forced words were the
+   * model's own first choices, so the free decoding agrees with the forced one until then, and its
+   * next few pieces give the word the model would have written (whole, in the word view of a
+   * subword model). A paper-sized model's forced keystroke then decodes 21 forced steps and a few
+   * free ones, where it decoded all 50 free steps too.
    */
   free?: boolean;
 }
@@ -273,13 +280,18 @@ export function decodeAnalysis(input: DecodeInput): Analysis {
   }
   const edits = usableEdits(input.edits, enc.length);
   const overrides = edits.size > 0 ? edits : undefined;
+  // the free decoding only as far as the divergence needs (DecodeInput.free = false): none where
+  // the forced words are all the model's own, else its first steps up to the word it starts there.
+  // Greedy decoding is causal, so these steps are the full decoding's first ones.
+  const freeUpTo = (divergence: number | null): Trace | null =>
+    divergence === null ? null : inference.greedy(enc, { maxLength: Math.min(divergence + 1 + PIECES_AFTER_DIVERGENCE, defaultMaxLength(enc.length)) });
   try {
     if (mode === 'forced') {
       const trace = inference.forcedTokens(enc, tgt.tokens, overrides ? { overrides } : {});
       const baseline = overrides ? inference.forcedTokens(enc, tgt.tokens) : null;
-      const free = input.free === false ? null : inference.greedy(enc);
       const reference = baseline ?? trace;
       const divergence = reference.steps.find((s) => s.token.rank !== 1)?.index ?? null;
+      const free = input.free === false ? freeUpTo(divergence) : inference.greedy(enc);
       return { ...base, trace, baseline, free, divergence, ms: performance.now() - t0 };
     }
     if (input.decoding === 'beam' && input.beamWidth > 1) {

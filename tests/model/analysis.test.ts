@@ -39,13 +39,22 @@ describe('analyse (inputs → what the panels show)', () => {
     expect(a.free?.mode).toBe('greedy');
     const first = a.trace?.steps.find((s) => s.token.rank !== 1)?.index ?? null;
     expect(a.divergence).toBe(first);
-    // without the free decoding (the explorer's choice): the same trace and divergence, and the
-    // model's own word at the divergence is the forced step's top-1, the free decoding's word
+    // only as far as the divergence needs (the explorer's choice): the same trace and divergence,
+    // and the free decoding's first steps, exactly the whole one's
     const lean = analyse({ ...base, model, source: 'the cat sat .', target: 'le chat assis .', free: false });
-    expect(lean.free).toBeNull();
     expect(lean.trace?.targetTokens).toEqual(a.trace?.targetTokens);
     expect(lean.divergence).toBe(a.divergence);
-    if (a.divergence !== null) expect(lean.trace?.steps[a.divergence]?.topK[0]?.token).toBe(a.free?.steps[a.divergence]?.token.token);
+    expect(a.divergence).not.toBeNull();
+    const d = a.divergence as number;
+    const kept = lean.free?.steps.length ?? 0;
+    expect(kept).toBeGreaterThan(d);
+    expect(kept).toBeLessThanOrEqual(Math.min(d + 9, a.free?.steps.length ?? 0));
+    expect(lean.free?.targetTokens.slice(0, kept)).toEqual(a.free?.targetTokens.slice(0, kept));
+    expect(Array.from(lean.free?.steps[d]?.weights ?? [])).toEqual(Array.from(a.free?.steps[d]?.weights ?? []));
+    // the model's own words throughout: no divergence, no free decoding at all
+    const own = (a.free?.targetTokens ?? []).filter((w) => w !== '</s>').join(' ');
+    const same = analyse({ ...base, model, source: 'the cat sat .', target: own, free: false });
+    if (same.divergence === null) expect(same.free).toBeNull();
   });
 
   it('edits: the edited trace and an unedited baseline; stale edits are ignored', async () => {
